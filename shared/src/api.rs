@@ -1,0 +1,369 @@
+//! The HTTP API v1 wire types (product.md §6): what the server sends and accepts and what the
+//! web app reads, compiled from one definition on both sides. Decimals are strings; a single
+//! resource is wrapped in its singular name, a list in its plural.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::error::{DomainError, FieldError};
+use crate::jurisdiction::{CountyCode, UnitKind};
+use crate::quantity::{Area, AreaUnit, Money, UnitPrice};
+use crate::rules::{Channel, FloorVersion, ProjectUse, RuleApplied, RuleViolation};
+
+/// A county-level unit as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct County {
+    pub code: CountyCode,
+    pub name: String,
+    pub name_en: String,
+    pub kind: UnitKind,
+    pub city_name: String,
+    pub poverty_alleviated: bool,
+    pub poverty_status_confirmed: bool,
+    pub base_price_per_mu: Option<UnitPrice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountiesResponse {
+    pub counties: Vec<County>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountyResponse {
+    pub county: County,
+}
+
+/// `PUT /api/v1/counties/{code}/base-price`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasePriceRequest {
+    pub price_per_mu: UnitPrice,
+}
+
+/// A regional floor version on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FloorPrice {
+    pub price_per_mu: UnitPrice,
+    pub effective_from: Date,
+}
+
+impl From<FloorPrice> for FloorVersion {
+    fn from(f: FloorPrice) -> Self {
+        FloorVersion {
+            price_per_mu: f.price_per_mu,
+            effective_from: f.effective_from,
+        }
+    }
+}
+
+impl From<FloorVersion> for FloorPrice {
+    fn from(f: FloorVersion) -> Self {
+        FloorPrice {
+            price_per_mu: f.price_per_mu,
+            effective_from: f.effective_from,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FloorPricesResponse {
+    pub floor_prices: Vec<FloorPrice>,
+}
+
+/// Lifecycle of a listing (product.md §5), wire values in `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingStatus {
+    Open,
+    SoldOut,
+    Withdrawn,
+    Expired,
+    Scheduled,
+    Bidding,
+    Awarded,
+    Unsold,
+}
+
+impl ListingStatus {
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::SoldOut => "sold_out",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+            Self::Scheduled => "scheduled",
+            Self::Bidding => "bidding",
+            Self::Awarded => "awarded",
+            Self::Unsold => "unsold",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Open => "挂牌中",
+            Self::SoldOut => "已售罄",
+            Self::Withdrawn => "已撤回",
+            Self::Expired => "已到期",
+            Self::Scheduled => "待竞价",
+            Self::Bidding => "竞价中",
+            Self::Awarded => "已成交",
+            Self::Unsold => "流拍",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::SoldOut => "sold out",
+            Self::Withdrawn => "withdrawn",
+            Self::Expired => "expired",
+            Self::Scheduled => "scheduled",
+            Self::Bidding => "bidding",
+            Self::Awarded => "awarded",
+            Self::Unsold => "unsold",
+        }
+    }
+    /// Whether quota can still be bought or bid on.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Open | Self::Scheduled | Self::Bidding)
+    }
+}
+
+/// A listing on either channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub id: i64,
+    pub county_code: CountyCode,
+    pub channel: Channel,
+    pub status: ListingStatus,
+    pub area_mu: Area,
+    pub remaining_mu: Area,
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub grain_capacity_kg: i64,
+    pub price_per_mu: UnitPrice,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub listed_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub opens_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub closes_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub start_total_yuan: Option<Money>,
+    #[serde(default)]
+    pub deposit_yuan: Option<Money>,
+    #[serde(default)]
+    pub high_bid_yuan: Option<Money>,
+    #[serde(default)]
+    pub min_next_bid_yuan: Option<Money>,
+    /// The rule set the listing was checked against (R13).
+    pub ruleset_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingsResponse {
+    pub listings: Vec<Listing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingResponse {
+    pub listing: Listing,
+}
+
+/// The project a quote or purchase is for, as typed by the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteProject {
+    #[serde(rename = "use")]
+    pub use_: ProjectUse,
+    pub county_code: CountyCode,
+    /// The area as typed; parsed with [`Area::parse_in`] so errors can name the nearest values.
+    pub area: String,
+    #[serde(default)]
+    pub unit: AreaUnit,
+}
+
+/// `POST /api/v1/quote`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    pub project: QuoteProject,
+}
+
+/// One line of the cheapest fill over county-channel listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillLine {
+    pub listing_id: i64,
+    pub county_code: CountyCode,
+    pub area_mu: Area,
+    pub price_per_mu: UnitPrice,
+    pub amount_yuan: Money,
+}
+
+/// A regional lot the project could bid on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionalLotOption {
+    pub listing_id: i64,
+    pub county_code: CountyCode,
+    pub area_mu: Area,
+    pub min_bid_yuan: Money,
+    pub deposit_yuan: Money,
+    /// Whether this lot alone covers the quota needed.
+    pub covers_need: bool,
+}
+
+/// How the total of a quote was formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalBasis {
+    /// The cheapest fill across county-channel listings.
+    CountyFill,
+    /// The minimum bids of the cheapest regional lots that together cover the need (R7).
+    RegionalMinimumBids,
+}
+
+/// The calculator's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub required_mu: Area,
+    pub required_ha_display: String,
+    pub must_buy: bool,
+    pub rules_applied: Vec<RuleApplied>,
+    pub eligible_channels: Vec<Channel>,
+    pub eligible_seller_counties: Vec<CountyCode>,
+    pub cheapest_fill: Vec<FillLine>,
+    /// Area the offers cannot cover (zero when fully covered).
+    pub shortfall_mu: Area,
+    pub total_basis: TotalBasis,
+    pub total_yuan: Money,
+    pub total_wan: String,
+    pub total_capital: String,
+    pub regional_lots: Vec<RegionalLotOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteResponse {
+    pub quote: Quote,
+}
+
+/// The error envelope: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    pub message_zh: String,
+    pub message_en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violations: Option<Vec<RuleViolation>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// The language of a response message (`Accept-Language`; zh-CN when absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Reads an `Accept-Language` header: English only when it prefers `en` over `zh`.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        let Some(h) = header else { return Lang::Zh };
+        for part in h.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("zh") {
+                return Lang::Zh;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Zh
+    }
+}
+
+impl ErrorBody {
+    /// A field validation error (422), from a domain error.
+    pub fn from_field(e: &FieldError, lang: Lang) -> Self {
+        Self::new(e.error.code(), e.message_zh(), e.message_en(), lang).with_field(&e.field)
+    }
+    /// A refusal by one or more rules (422, `rule` = the first).
+    pub fn from_violations(violations: Vec<RuleViolation>, lang: Lang) -> Self {
+        let first = violations.first().cloned();
+        let (zh, en, rule) = match first {
+            Some(v) => (v.message_zh, v.message_en, Some(v.rule.to_string())),
+            None => (String::new(), String::new(), None),
+        };
+        let mut body = Self::new("rule_violation", zh, en, lang);
+        body.rule = rule;
+        body.violations = Some(violations);
+        body
+    }
+    pub fn new(code: &str, message_zh: String, message_en: String, lang: Lang) -> Self {
+        Self {
+            code: code.to_string(),
+            message: match lang {
+                Lang::Zh => message_zh.clone(),
+                Lang::En => message_en.clone(),
+            },
+            message_zh,
+            message_en,
+            field: None,
+            rule: None,
+            violations: None,
+        }
+    }
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+}
+
+/// Parses an area typed in a unit, tying a failure to `field`.
+pub fn parse_area_field(field: &str, input: &str, unit: AreaUnit) -> Result<Area, FieldError> {
+    Area::parse_in(input, unit).map_err(|e| FieldError::new(field, e))
+}
+
+/// Requires a positive area for `field`.
+pub fn positive_area(field: &str, area: Area) -> Result<Area, FieldError> {
+    area.positive().map_err(|e: DomainError| FieldError::new(field, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_chinese_unless_english_comes_first() {
+        assert_eq!(Lang::from_accept_language(None), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
+    }
+
+    #[test]
+    fn quote_requests_reject_unknown_fields() {
+        let ok = r#"{"project":{"use":"residential","county_code":"450405","area":"2","unit":"ha"}}"#;
+        assert!(serde_json::from_str::<QuoteRequest>(ok).is_ok());
+        let extra = r#"{"project":{"use":"residential","county_code":"450405","area":"2","x":1}}"#;
+        assert!(serde_json::from_str::<QuoteRequest>(extra).is_err());
+    }
+}

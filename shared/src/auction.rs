@@ -1,0 +1,158 @@
+//! Regional-lot arithmetic (R3–R5): start total, the bid ladder, the minimum next bid, the
+//! deposit and the winner. Every parameter is data ([`AuctionParams`]), defaulting to what the
+//! Guangxi notices show.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::quantity::{Area, Money, Percent, UnitPrice};
+use crate::rules::{RuleViolation, bid_violation};
+
+/// Parameters of the regional platform. Defaults: step 50,000 元 (notices, confirmed), deposit
+/// 10 % of the start total rounded up to 100,000 元 (fits both notices; unconfirmed), unpaid
+/// reservations expire after 15 days (assumption).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuctionParams {
+    pub bid_step: Money,
+    pub deposit_percent: Percent,
+    pub deposit_rounding: Money,
+    pub reservation_days: u32,
+}
+
+impl Default for AuctionParams {
+    fn default() -> Self {
+        Self {
+            bid_step: Money::from_fen(5_000_000).unwrap_or_default(),
+            deposit_percent: Percent::from_hundredths(1_000).unwrap_or(Percent::HUNDRED),
+            deposit_rounding: Money::from_fen(10_000_000).unwrap_or_default(),
+            reservation_days: 15,
+        }
+    }
+}
+
+impl AuctionParams {
+    /// The start total of a lot: area × start price, half-up once (R9).
+    pub fn start_total(&self, area: Area, start_price: UnitPrice) -> Result<Money, DomainError> {
+        start_price.amount_for(area)
+    }
+
+    /// R5: the deposit for a start total: the percentage of the total, never short of it
+    /// (ceiling to the 分), then up to the next multiple of the rounding step.
+    pub fn deposit(&self, start_total: Money) -> Result<Money, DomainError> {
+        let hundred = i128::from(Percent::HUNDRED.hundredths());
+        let numerator = i128::from(start_total.fen()) * i128::from(self.deposit_percent.hundredths());
+        let fen = (numerator + hundred - 1) / hundred;
+        Money::from_fen(i64::try_from(fen).map_err(|_| DomainError::Overflow)?)?
+            .ceil_to_multiple(self.deposit_rounding)
+    }
+
+    /// R4: the lowest valid next bid: the start total when there is no bid, else high + step.
+    pub fn min_next_bid(&self, start_total: Money, high_bid: Option<Money>) -> Result<Money, DomainError> {
+        match high_bid {
+            None => Ok(start_total),
+            Some(high) => high.checked_add(self.bid_step),
+        }
+    }
+
+    /// Whether `amount` is start + k × step for some k ≥ 0.
+    pub fn on_ladder(&self, start_total: Money, amount: Money) -> bool {
+        amount >= start_total
+            && (self.bid_step.is_zero()
+                || (amount.fen() - start_total.fen()) % self.bid_step.fen() == 0)
+    }
+
+    /// R4: checks a bid against the ladder and the current high (which may be the bidder's own:
+    /// raising one's own bid is allowed, by at least a step).
+    pub fn check_bid(
+        &self,
+        start_total: Money,
+        high_bid: Option<Money>,
+        amount: Money,
+    ) -> Result<(), RuleViolation> {
+        let min_next = self
+            .min_next_bid(start_total, high_bid)
+            .unwrap_or(start_total);
+        if !self.on_ladder(start_total, amount) {
+            return Err(bid_violation(amount, min_next, self.bid_step, true));
+        }
+        if amount < min_next {
+            return Err(bid_violation(amount, min_next, self.bid_step, false));
+        }
+        Ok(())
+    }
+}
+
+/// A bid as the winner selection sees it; `seq` orders bids in time (earlier is smaller).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BidEntry {
+    pub bid_id: i64,
+    pub bidder_id: i64,
+    pub amount: Money,
+    pub seq: i64,
+}
+
+/// R4: at close, the highest bid wins; on equal amounts (which the ladder prevents) the
+/// earliest. No bid: `None` (the lot is unsold).
+pub fn select_winner(bids: &[BidEntry]) -> Option<BidEntry> {
+    bids.iter()
+        .copied()
+        .max_by(|a, b| a.amount.cmp(&b.amount).then(b.seq.cmp(&a.seq)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money(s: &str) -> Money {
+        s.parse().expect("money")
+    }
+
+    #[test]
+    fn the_two_notice_lots_have_their_published_start_totals_and_deposits() {
+        let p = AuctionParams::default();
+        let price = UnitPrice::from_yuan(250_000).expect("price");
+        let xincheng = p.start_total("17.5335".parse().expect("area"), price).expect("total");
+        assert_eq!(xincheng, money("4383375.00"));
+        assert_eq!(p.deposit(xincheng), Ok(money("500000")));
+        let jingxi = p.start_total("75.2604".parse().expect("area"), price).expect("total");
+        assert_eq!(jingxi, money("18815100.00"));
+        assert_eq!(p.deposit(jingxi), Ok(money("1900000")));
+    }
+
+    #[test]
+    fn deposit_boundaries() {
+        let p = AuctionParams::default();
+        assert_eq!(p.deposit(money("1000000")), Ok(money("100000")));
+        assert_eq!(p.deposit(money("1000000.01")), Ok(money("200000")));
+        assert_eq!(p.deposit(money("0.01")), Ok(money("100000")));
+    }
+
+    #[test]
+    fn the_ladder_and_the_minimum_next_bid() {
+        let p = AuctionParams::default();
+        let start = money("4383375.00");
+        assert_eq!(p.check_bid(start, None, start), Ok(()));
+        assert_eq!(p.check_bid(start, None, money("4433375.00")), Ok(()));
+        let off = p.check_bid(start, None, money("4400000")).expect_err("off ladder");
+        assert!(off.message_zh.contains("整数倍"));
+        assert!(p.check_bid(start, None, money("4383374.99")).is_err());
+        let high = Some(money("4433375.00"));
+        assert_eq!(p.min_next_bid(start, high), Ok(money("4483375.00")));
+        assert!(p.check_bid(start, high, money("4433375.00")).is_err(), "equal to the high");
+        assert_eq!(p.check_bid(start, high, money("4483375.00")), Ok(()));
+        assert_eq!(p.check_bid(start, high, money("4583375.00")), Ok(()), "skipping steps is fine");
+    }
+
+    #[test]
+    fn the_highest_bid_wins_and_no_bid_means_unsold() {
+        assert_eq!(select_winner(&[]), None);
+        let bid = |id, amount: &str, seq| BidEntry {
+            bid_id: id,
+            bidder_id: id * 10,
+            amount: money(amount),
+            seq,
+        };
+        let bids = [bid(1, "100", 1), bid(2, "300", 2), bid(3, "200", 3), bid(4, "300", 4)];
+        assert_eq!(select_winner(&bids).map(|b| b.bid_id), Some(2));
+    }
+}
