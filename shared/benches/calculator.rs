@@ -25,14 +25,23 @@ fn listings(n: usize) -> Vec<Listing> {
             Listing {
                 id: i as i64 + 1,
                 county_code: seller.code.clone(),
-                channel: if regional { Channel::Regional } else { Channel::County },
-                status: if regional { ListingStatus::Bidding } else { ListingStatus::Open },
+                channel: if regional {
+                    Channel::Regional
+                } else {
+                    Channel::County
+                },
+                status: if regional {
+                    ListingStatus::Bidding
+                } else {
+                    ListingStatus::Open
+                },
                 area_mu: area,
                 remaining_mu: area,
                 farmland_mu: Area::ZERO,
                 paddy_mu: Area::ZERO,
                 grain_capacity_kg: 0,
-                price_per_mu: UnitPrice::from_yuan(250_000 + (i as i64 * 104_729) % 200_000).expect("price"),
+                price_per_mu: UnitPrice::from_yuan(250_000 + (i as i64 * 104_729) % 200_000)
+                    .expect("price"),
                 source_project: String::new(),
                 township: String::new(),
                 advance: false,
@@ -62,21 +71,52 @@ fn main() {
     let units = wuzhou_default();
     let listings = listings(10_000);
     let params = AuctionParams::default();
-    let market = Market { units: &units, listings: &listings, params: &params, day: date!(2026 - 11 - 29) };
+    let market = Market {
+        units: &units,
+        listings: &listings,
+        params: &params,
+        day: date!(2026 - 11 - 29),
+    };
     let cases = [
-        ("岑溪市 商服 5000 亩 (county fill)", ProjectUse::Commercial, "450481", "5000"),
-        ("长洲区 商品住宅 30 公顷 (regional only)", ProjectUse::Residential, "450405", "30"),
+        (
+            "岑溪市 商服 5000 亩 (county fill)",
+            ProjectUse::Commercial,
+            "450481",
+            "5000",
+        ),
+        (
+            "长洲区 商品住宅 30 公顷 (regional only)",
+            ProjectUse::Residential,
+            "450405",
+            "30",
+        ),
     ];
     let baseline = time_per_iter(50, || {
         let mut refs: Vec<&Listing> = listings.iter().collect();
-        refs.sort_by(|a, b| a.price_per_mu.cmp(&b.price_per_mu).then(a.listed_at.cmp(&b.listed_at)));
+        refs.sort_by(|a, b| {
+            a.price_per_mu
+                .cmp(&b.price_per_mu)
+                .then(a.listed_at.cmp(&b.listed_at))
+        });
         black_box(refs);
     });
     println!("listings: {}", listings.len());
-    println!("baseline (sort 10,000 listings by price): {:>10.1} µs", baseline.as_secs_f64() * 1e6);
+    println!(
+        "baseline (sort 10,000 listings by price): {:>10.1} µs",
+        baseline.as_secs_f64() * 1e6
+    );
     for (name, use_, county, area) in cases {
-        let unit = if county == "450405" { AreaUnit::Ha } else { AreaUnit::Mu };
-        let project = QuoteProject { use_, county_code: county.parse().expect("code"), area: area.into(), unit };
+        let unit = if county == "450405" {
+            AreaUnit::Ha
+        } else {
+            AreaUnit::Mu
+        };
+        let project = QuoteProject {
+            use_,
+            county_code: county.parse().expect("code"),
+            area: area.into(),
+            unit,
+        };
         let per = time_per_iter(50, || {
             black_box(quote(black_box(&project), market).expect("quote"));
         });

@@ -281,7 +281,12 @@ impl Lang {
     pub fn from_accept_language(header: Option<&str>) -> Lang {
         let Some(h) = header else { return Lang::Zh };
         for part in h.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("zh") {
                 return Lang::Zh;
             }
@@ -344,7 +349,8 @@ pub fn parse_area_field(field: &str, input: &str, unit: AreaUnit) -> Result<Area
 
 /// Requires a positive area for `field`.
 pub fn positive_area(field: &str, area: Area) -> Result<Area, FieldError> {
-    area.positive().map_err(|e: DomainError| FieldError::new(field, e))
+    area.positive()
+        .map_err(|e: DomainError| FieldError::new(field, e))
 }
 
 #[cfg(test)]
@@ -355,13 +361,17 @@ mod tests {
     fn accept_language_prefers_chinese_unless_english_comes_first() {
         assert_eq!(Lang::from_accept_language(None), Lang::Zh);
         assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language(Some("zh-CN,zh;q=0.9,en;q=0.8")),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
     }
 
     #[test]
     fn quote_requests_reject_unknown_fields() {
-        let ok = r#"{"project":{"use":"residential","county_code":"450405","area":"2","unit":"ha"}}"#;
+        let ok =
+            r#"{"project":{"use":"residential","county_code":"450405","area":"2","unit":"ha"}}"#;
         assert!(serde_json::from_str::<QuoteRequest>(ok).is_ok());
         let extra = r#"{"project":{"use":"residential","county_code":"450405","area":"2","x":1}}"#;
         assert!(serde_json::from_str::<QuoteRequest>(extra).is_err());

@@ -40,14 +40,19 @@ impl AuctionParams {
     /// (ceiling to the 分), then up to the next multiple of the rounding step.
     pub fn deposit(&self, start_total: Money) -> Result<Money, DomainError> {
         let hundred = i128::from(Percent::HUNDRED.hundredths());
-        let numerator = i128::from(start_total.fen()) * i128::from(self.deposit_percent.hundredths());
+        let numerator =
+            i128::from(start_total.fen()) * i128::from(self.deposit_percent.hundredths());
         let fen = (numerator + hundred - 1) / hundred;
         Money::from_fen(i64::try_from(fen).map_err(|_| DomainError::Overflow)?)?
             .ceil_to_multiple(self.deposit_rounding)
     }
 
     /// R4: the lowest valid next bid: the start total when there is no bid, else high + step.
-    pub fn min_next_bid(&self, start_total: Money, high_bid: Option<Money>) -> Result<Money, DomainError> {
+    pub fn min_next_bid(
+        &self,
+        start_total: Money,
+        high_bid: Option<Money>,
+    ) -> Result<Money, DomainError> {
         match high_bid {
             None => Ok(start_total),
             Some(high) => high.checked_add(self.bid_step),
@@ -111,10 +116,14 @@ mod tests {
     fn the_two_notice_lots_have_their_published_start_totals_and_deposits() {
         let p = AuctionParams::default();
         let price = UnitPrice::from_yuan(250_000).expect("price");
-        let xincheng = p.start_total("17.5335".parse().expect("area"), price).expect("total");
+        let xincheng = p
+            .start_total("17.5335".parse().expect("area"), price)
+            .expect("total");
         assert_eq!(xincheng, money("4383375.00"));
         assert_eq!(p.deposit(xincheng), Ok(money("500000")));
-        let jingxi = p.start_total("75.2604".parse().expect("area"), price).expect("total");
+        let jingxi = p
+            .start_total("75.2604".parse().expect("area"), price)
+            .expect("total");
         assert_eq!(jingxi, money("18815100.00"));
         assert_eq!(p.deposit(jingxi), Ok(money("1900000")));
     }
@@ -133,14 +142,23 @@ mod tests {
         let start = money("4383375.00");
         assert_eq!(p.check_bid(start, None, start), Ok(()));
         assert_eq!(p.check_bid(start, None, money("4433375.00")), Ok(()));
-        let off = p.check_bid(start, None, money("4400000")).expect_err("off ladder");
+        let off = p
+            .check_bid(start, None, money("4400000"))
+            .expect_err("off ladder");
         assert!(off.message_zh.contains("整数倍"));
         assert!(p.check_bid(start, None, money("4383374.99")).is_err());
         let high = Some(money("4433375.00"));
         assert_eq!(p.min_next_bid(start, high), Ok(money("4483375.00")));
-        assert!(p.check_bid(start, high, money("4433375.00")).is_err(), "equal to the high");
+        assert!(
+            p.check_bid(start, high, money("4433375.00")).is_err(),
+            "equal to the high"
+        );
         assert_eq!(p.check_bid(start, high, money("4483375.00")), Ok(()));
-        assert_eq!(p.check_bid(start, high, money("4583375.00")), Ok(()), "skipping steps is fine");
+        assert_eq!(
+            p.check_bid(start, high, money("4583375.00")),
+            Ok(()),
+            "skipping steps is fine"
+        );
     }
 
     #[test]
@@ -152,7 +170,12 @@ mod tests {
             amount: money(amount),
             seq,
         };
-        let bids = [bid(1, "100", 1), bid(2, "300", 2), bid(3, "200", 3), bid(4, "300", 4)];
+        let bids = [
+            bid(1, "100", 1),
+            bid(2, "300", 2),
+            bid(3, "200", 3),
+            bid(4, "300", 4),
+        ];
         assert_eq!(select_winner(&bids).map(|b| b.bid_id), Some(2));
     }
 }

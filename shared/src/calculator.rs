@@ -166,9 +166,15 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
     }) {
         let start = match lot.start_total_yuan {
             Some(s) => s,
-            None => market.params.start_total(lot.area_mu, lot.price_per_mu).map_err(overflow)?,
+            None => market
+                .params
+                .start_total(lot.area_mu, lot.price_per_mu)
+                .map_err(overflow)?,
         };
-        let min_bid = market.params.min_next_bid(start, lot.high_bid_yuan).map_err(overflow)?;
+        let min_bid = market
+            .params
+            .min_next_bid(start, lot.high_bid_yuan)
+            .map_err(overflow)?;
         regional_lots.push(RegionalLotOption {
             listing_id: lot.id,
             county_code: lot.county_code.clone(),
@@ -192,7 +198,9 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
                 break;
             }
             total = total.checked_add(lot.min_bid_yuan).map_err(overflow)?;
-            needed = needed.checked_sub(lot.area_mu.min(needed)).map_err(overflow)?;
+            needed = needed
+                .checked_sub(lot.area_mu.min(needed))
+                .map_err(overflow)?;
         }
         (TotalBasis::RegionalMinimumBids, total, needed)
     };
@@ -253,13 +261,24 @@ mod tests {
 
     const DAY: Date = date!(2026 - 11 - 29);
 
-    fn listing(id: i64, county: &str, channel: Channel, remaining: &str, price: &str, minute: u8) -> Listing {
+    fn listing(
+        id: i64,
+        county: &str,
+        channel: Channel,
+        remaining: &str,
+        price: &str,
+        minute: u8,
+    ) -> Listing {
         let area: Area = remaining.parse().expect("area");
         Listing {
             id,
             county_code: county.parse().expect("code"),
             channel,
-            status: if channel == Channel::County { ListingStatus::Open } else { ListingStatus::Bidding },
+            status: if channel == Channel::County {
+                ListingStatus::Open
+            } else {
+                ListingStatus::Bidding
+            },
             area_mu: area,
             remaining_mu: area,
             farmland_mu: Area::ZERO,
@@ -299,12 +318,32 @@ mod tests {
             listing(4, "450422", Channel::County, "10", "260000", 0),
         ];
         let params = AuctionParams::default();
-        let market = Market { units: &units, listings: &listings, params: &params, day: DAY };
-        let q = quote(&project(ProjectUse::Commercial, "450481", "16", AreaUnit::Mu), market).expect("quote");
+        let market = Market {
+            units: &units,
+            listings: &listings,
+            params: &params,
+            day: DAY,
+        };
+        let q = quote(
+            &project(ProjectUse::Commercial, "450481", "16", AreaUnit::Mu),
+            market,
+        )
+        .expect("quote");
         assert!(q.must_buy);
         assert_eq!(q.rules_applied[0].rule, RuleId::R6);
-        let lines: Vec<(i64, String)> = q.cheapest_fill.iter().map(|l| (l.listing_id, l.area_mu.to_string())).collect();
-        assert_eq!(lines, [(4, "10.0000".into()), (3, "4.0000".into()), (2, "2.0000".into())]);
+        let lines: Vec<(i64, String)> = q
+            .cheapest_fill
+            .iter()
+            .map(|l| (l.listing_id, l.area_mu.to_string()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (4, "10.0000".into()),
+                (3, "4.0000".into()),
+                (2, "2.0000".into())
+            ]
+        );
         // 10 × 260,000 + 4 × 280,000 + 2 × 280,000
         assert_eq!(q.total_yuan.to_string(), "4280000.00");
         assert_eq!(q.total_capital, "肆佰贰拾捌万元整");
@@ -322,19 +361,39 @@ mod tests {
             listing(4, "450421", Channel::Regional, "80", "250000", 2),
         ];
         let params = AuctionParams::default();
-        let market = Market { units: &units, listings: &listings, params: &params, day: DAY };
-        let q = quote(&project(ProjectUse::Residential, "450405", "2", AreaUnit::Ha), market).expect("quote");
+        let market = Market {
+            units: &units,
+            listings: &listings,
+            params: &params,
+            day: DAY,
+        };
+        let q = quote(
+            &project(ProjectUse::Residential, "450405", "2", AreaUnit::Ha),
+            market,
+        )
+        .expect("quote");
         assert_eq!(q.required_mu.to_string(), "30.0000");
         assert!(q.must_buy);
         assert_eq!(q.eligible_channels, [Channel::Regional]);
         assert!(q.rules_applied.iter().any(|r| r.rule == RuleId::R7));
         assert!(q.cheapest_fill.is_empty());
-        let codes: Vec<&str> = q.eligible_seller_counties.iter().map(|c| c.as_str()).collect();
+        let codes: Vec<&str> = q
+            .eligible_seller_counties
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
         assert_eq!(codes, ["450422", "450423", "451321", "451081"]);
         let lots: Vec<(i64, String, String, bool)> = q
             .regional_lots
             .iter()
-            .map(|l| (l.listing_id, l.min_bid_yuan.to_string(), l.deposit_yuan.to_string(), l.covers_need))
+            .map(|l| {
+                (
+                    l.listing_id,
+                    l.min_bid_yuan.to_string(),
+                    l.deposit_yuan.to_string(),
+                    l.covers_need,
+                )
+            })
             .collect();
         assert_eq!(
             lots,
@@ -353,8 +412,17 @@ mod tests {
         let units = wuzhou_default();
         let listings = vec![listing(1, "450422", Channel::County, "3", "300000", 0)];
         let params = AuctionParams::default();
-        let market = Market { units: &units, listings: &listings, params: &params, day: DAY };
-        let q = quote(&project(ProjectUse::Industrial, "450405", "5", AreaUnit::Mu), market).expect("quote");
+        let market = Market {
+            units: &units,
+            listings: &listings,
+            params: &params,
+            day: DAY,
+        };
+        let q = quote(
+            &project(ProjectUse::Industrial, "450405", "5", AreaUnit::Mu),
+            market,
+        )
+        .expect("quote");
         assert!(!q.must_buy);
         assert_eq!(q.shortfall_mu.to_string(), "2.0000");
         assert_eq!(q.total_yuan.to_string(), "900000.00");
@@ -364,22 +432,46 @@ mod tests {
     fn bad_project_input_names_the_field() {
         let units = wuzhou_default();
         let params = AuctionParams::default();
-        let market = Market { units: &units, listings: &[], params: &params, day: DAY };
-        let e = quote(&project(ProjectUse::Industrial, "450405", "0", AreaUnit::Mu), market).expect_err("zero");
+        let market = Market {
+            units: &units,
+            listings: &[],
+            params: &params,
+            day: DAY,
+        };
+        let e = quote(
+            &project(ProjectUse::Industrial, "450405", "0", AreaUnit::Mu),
+            market,
+        )
+        .expect_err("zero");
         assert_eq!((e.field.as_str(), e.error), ("area", DomainError::Zero));
-        let e = quote(&project(ProjectUse::Industrial, "450405", "1.00001", AreaUnit::Mu), market).expect_err("5dp");
+        let e = quote(
+            &project(ProjectUse::Industrial, "450405", "1.00001", AreaUnit::Mu),
+            market,
+        )
+        .expect_err("5dp");
         assert!(matches!(e.error, DomainError::ScaleExceeded { .. }));
-        let e = quote(&project(ProjectUse::Industrial, "110101", "1", AreaUnit::Mu), market).expect_err("unknown");
+        let e = quote(
+            &project(ProjectUse::Industrial, "110101", "1", AreaUnit::Mu),
+            market,
+        )
+        .expect_err("unknown");
         assert_eq!(e.field, "county_code");
     }
 
     #[test]
     fn the_county_forecast_splits_exactly() {
         let shares = ["40", "30", "20", "10"].map(|s| Percent::parse(s).expect("pct"));
-        let f = forecast_proceeds("17.5335".parse().expect("area"), UnitPrice::from_yuan(250_000).expect("p"), &shares)
-            .expect("forecast");
+        let f = forecast_proceeds(
+            "17.5335".parse().expect("area"),
+            UnitPrice::from_yuan(250_000).expect("p"),
+            &shares,
+        )
+        .expect("forecast");
         assert_eq!(f.total.to_string(), "4383375.00");
         let parts: Vec<String> = f.parts.iter().map(ToString::to_string).collect();
-        assert_eq!(parts, ["1753350.00", "1315012.50", "876675.00", "438337.50"]);
+        assert_eq!(
+            parts,
+            ["1753350.00", "1315012.50", "876675.00", "438337.50"]
+        );
     }
 }

@@ -56,7 +56,11 @@ pub fn to_capital(amount: Money) -> String {
 
 /// The integer part (yuan > 0) in capital numerals, without the 元.
 fn integer_capital(yuan: i64) -> String {
-    let digits: Vec<usize> = yuan.to_string().bytes().map(|b| (b - b'0') as usize).collect();
+    let digits: Vec<usize> = yuan
+        .to_string()
+        .bytes()
+        .map(|b| (b - b'0') as usize)
+        .collect();
     let len = digits.len();
     let mut out = String::new();
     let mut zero_pending = false;
@@ -123,7 +127,10 @@ mod tests {
         assert_eq!(cap("10000"), "壹万元整");
         assert_eq!(cap("99999"), "玖万玖仟玖佰玖拾玖元整");
         assert_eq!(cap("200000000000"), "贰仟亿元整");
-        assert_eq!(cap("999999999999.99"), "玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分");
+        assert_eq!(
+            cap("999999999999.99"),
+            "玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"
+        );
         assert_eq!(cap("1000100001"), "壹拾亿零壹拾万零壹元整");
     }
 

@@ -130,7 +130,9 @@ impl DomainError {
         match self {
             Self::Empty => "Please enter a value".into(),
             Self::NotANumber { input } => {
-                format!("\"{input}\" is not a number; use digits and one decimal point, e.g. 17.5335")
+                format!(
+                    "\"{input}\" is not a number; use digits and one decimal point, e.g. 17.5335"
+                )
             }
             Self::Negative => "Must not be negative; enter a number above zero".into(),
             Self::Zero => "Must be greater than zero".into(),
@@ -151,7 +153,9 @@ impl DomainError {
             Self::UnknownUnit { input } => {
                 format!("Unknown unit \"{input}\"; choose mu, hectare or square metre")
             }
-            Self::Overflow => "The result is out of range; check the area and the unit price".into(),
+            Self::Overflow => {
+                "The result is out of range; check the area and the unit price".into()
+            }
             Self::PercentagesNot100 { sum } => {
                 format!("The percentages add up to {sum}%, they must add up to 100%")
             }

@@ -180,15 +180,87 @@ pub fn wuzhou_default() -> Vec<Jurisdiction> {
     use UnitKind::*;
     let wuzhou = ("450400", "梧州市");
     vec![
-        unit("450403", "万秀区", "Wanxiu District", District, wuzhou, (false, true), MustBuyRegionalPoverty),
-        unit("450405", "长洲区", "Changzhou District", District, wuzhou, (false, true), MustBuyRegionalPoverty),
-        unit("450406", "龙圩区", "Longxu District", District, wuzhou, (false, true), MustBuyRegionalPoverty),
-        unit("450421", "苍梧县", "Cangwu County", County, wuzhou, (false, false), None),
-        unit("450422", "藤县", "Teng County", County, wuzhou, (true, true), None),
-        unit("450423", "蒙山县", "Mengshan County", County, wuzhou, (true, true), None),
-        unit("450481", "岑溪市", "Cenxi City", CountyCity, wuzhou, (false, true), MustBuy),
-        unit("451321", "忻城县", "Xincheng County", County, ("451300", "来宾市"), (true, false), None),
-        unit("451081", "靖西市", "Jingxi City", CountyCity, ("451000", "百色市"), (true, false), None),
+        unit(
+            "450403",
+            "万秀区",
+            "Wanxiu District",
+            District,
+            wuzhou,
+            (false, true),
+            MustBuyRegionalPoverty,
+        ),
+        unit(
+            "450405",
+            "长洲区",
+            "Changzhou District",
+            District,
+            wuzhou,
+            (false, true),
+            MustBuyRegionalPoverty,
+        ),
+        unit(
+            "450406",
+            "龙圩区",
+            "Longxu District",
+            District,
+            wuzhou,
+            (false, true),
+            MustBuyRegionalPoverty,
+        ),
+        unit(
+            "450421",
+            "苍梧县",
+            "Cangwu County",
+            County,
+            wuzhou,
+            (false, false),
+            None,
+        ),
+        unit(
+            "450422",
+            "藤县",
+            "Teng County",
+            County,
+            wuzhou,
+            (true, true),
+            None,
+        ),
+        unit(
+            "450423",
+            "蒙山县",
+            "Mengshan County",
+            County,
+            wuzhou,
+            (true, true),
+            None,
+        ),
+        unit(
+            "450481",
+            "岑溪市",
+            "Cenxi City",
+            CountyCity,
+            wuzhou,
+            (false, true),
+            MustBuy,
+        ),
+        unit(
+            "451321",
+            "忻城县",
+            "Xincheng County",
+            County,
+            ("451300", "来宾市"),
+            (true, false),
+            None,
+        ),
+        unit(
+            "451081",
+            "靖西市",
+            "Jingxi City",
+            CountyCity,
+            ("451000", "百色市"),
+            (true, false),
+            None,
+        ),
     ]
 }
 
@@ -215,7 +287,10 @@ mod tests {
     #[test]
     fn county_codes_are_six_digit_county_level_codes() {
         assert!("450422".parse::<CountyCode>().is_ok());
-        assert!("450400".parse::<CountyCode>().is_err(), "a city is not a county-level unit");
+        assert!(
+            "450400".parse::<CountyCode>().is_err(),
+            "a city is not a county-level unit"
+        );
         assert!("45042".parse::<CountyCode>().is_err());
         assert!("45042x".parse::<CountyCode>().is_err());
     }

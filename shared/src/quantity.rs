@@ -68,7 +68,12 @@ fn parse_exact(input: &str) -> Result<ExactDecimal, DomainError> {
         input: input.trim().to_string(),
     };
     let body = match normalized.strip_prefix('-') {
-        Some(rest) if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') => {
+        Some(rest)
+            if !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ',') =>
+        {
             return Err(DomainError::Negative);
         }
         Some(_) => return Err(not_a_number()),
@@ -110,7 +115,8 @@ fn parse_exact(input: &str) -> Result<ExactDecimal, DomainError> {
             max: "999999999999999".into(),
         });
     }
-    let truncated = frac.len() > MAX_FRAC_DIGITS && frac[MAX_FRAC_DIGITS..].bytes().any(|b| b != b'0');
+    let truncated =
+        frac.len() > MAX_FRAC_DIGITS && frac[MAX_FRAC_DIGITS..].bytes().any(|b| b != b'0');
     let frac = &frac[..frac.len().min(MAX_FRAC_DIGITS)];
     let mut mantissa: u128 = 0;
     for b in significant_int.bytes().chain(frac.bytes()) {
@@ -267,7 +273,9 @@ impl FromStr for AreaUnit {
 }
 
 /// An area of quota in 亩, exact to 0.0001 亩. Never negative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Area(i64);
 
@@ -288,7 +296,10 @@ impl Area {
     }
     /// Whole 亩, for constants and tests.
     pub fn from_mu(mu: i64) -> Result<Self, DomainError> {
-        Self::from_e4(mu.checked_mul(AREA_UNITS_PER_MU).ok_or(DomainError::Overflow)?)
+        Self::from_e4(
+            mu.checked_mul(AREA_UNITS_PER_MU)
+                .ok_or(DomainError::Overflow)?,
+        )
     }
     /// Minor units (1/10000 亩) for storage.
     pub fn e4(self) -> i64 {
@@ -377,7 +388,9 @@ impl From<Area> for String {
 }
 
 /// An amount of money in 元, exact to the 分. Never negative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Money(i64);
 
@@ -398,7 +411,10 @@ impl Money {
     }
     /// Whole 元, for constants and tests.
     pub fn from_yuan(yuan: i64) -> Result<Self, DomainError> {
-        Self::from_fen(yuan.checked_mul(FEN_PER_YUAN).ok_or(DomainError::Overflow)?)
+        Self::from_fen(
+            yuan.checked_mul(FEN_PER_YUAN)
+                .ok_or(DomainError::Overflow)?,
+        )
     }
     /// 分, for storage.
     pub fn fen(self) -> i64 {
@@ -539,7 +555,10 @@ impl UnitPrice {
     }
     /// Whole 元 per 亩, for constants and tests.
     pub fn from_yuan(yuan: i64) -> Result<Self, DomainError> {
-        Self::from_fen(yuan.checked_mul(FEN_PER_YUAN).ok_or(DomainError::Overflow)?)
+        Self::from_fen(
+            yuan.checked_mul(FEN_PER_YUAN)
+                .ok_or(DomainError::Overflow)?,
+        )
     }
     pub fn fen(self) -> i64 {
         self.0
@@ -562,7 +581,9 @@ impl UnitPrice {
             i128::from(total.fen()) * i128::from(AREA_UNITS_PER_MU),
             i128::from(area.e4()),
         );
-        i64::try_from(fen).ok().and_then(|f| UnitPrice::from_fen(f).ok())
+        i64::try_from(fen)
+            .ok()
+            .and_then(|f| UnitPrice::from_fen(f).ok())
     }
     /// 万元/亩 with 4 decimals, for notices.
     pub fn wan_display(self) -> String {
@@ -701,8 +722,10 @@ mod tests {
             }
         );
         let err = Area::parse_in("5.017361", AreaUnit::Ha).expect_err("6 dp ha");
-        assert!(matches!(err, DomainError::ScaleExceeded { ref below, ref above, .. }
-            if below == "75.2604" && above == "75.2605"));
+        assert!(
+            matches!(err, DomainError::ScaleExceeded { ref below, ref above, .. }
+            if below == "75.2604" && above == "75.2605")
+        );
         let err = Area::parse_in("666.6667", AreaUnit::M2).expect_err("m2");
         assert!(matches!(err, DomainError::ScaleExceeded { ref below, .. } if below == "1.0000"));
         // Trailing zeros do not count as decimals.
@@ -715,16 +738,40 @@ mod tests {
             ("", DomainError::Empty),
             ("   ", DomainError::Empty),
             ("-1", DomainError::Negative),
-            ("NaN", DomainError::NotANumber { input: "NaN".into() }),
-            ("1e30", DomainError::NotANumber { input: "1e30".into() }),
-            ("1.2.3", DomainError::NotANumber { input: "1.2.3".into() }),
+            (
+                "NaN",
+                DomainError::NotANumber {
+                    input: "NaN".into(),
+                },
+            ),
+            (
+                "1e30",
+                DomainError::NotANumber {
+                    input: "1e30".into(),
+                },
+            ),
+            (
+                "1.2.3",
+                DomainError::NotANumber {
+                    input: "1.2.3".into(),
+                },
+            ),
             (".5", DomainError::NotANumber { input: ".5".into() }),
             ("5.", DomainError::NotANumber { input: "5.".into() }),
-            ("1,00", DomainError::BadGrouping { input: "1,00".into() }),
+            (
+                "1,00",
+                DomainError::BadGrouping {
+                    input: "1,00".into(),
+                },
+            ),
             ("+1", DomainError::NotANumber { input: "+1".into() }),
         ];
         for (input, expected) in cases {
-            assert_eq!(&input.parse::<Area>().expect_err(input), expected, "{input}");
+            assert_eq!(
+                &input.parse::<Area>().expect_err(input),
+                expected,
+                "{input}"
+            );
         }
         assert!(matches!(
             "1000000000000000000000000000000".parse::<Area>(),
@@ -749,11 +796,20 @@ mod tests {
     fn amounts_round_half_up_once() {
         let price = UnitPrice::parse("0.03").expect("price");
         // 0.5 亩 × 0.03 = 0.015 元 → 0.02 (half-up).
-        assert_eq!(price.amount_for(area("0.5")).map(|m| m.to_string()), Ok("0.02".into()));
+        assert_eq!(
+            price.amount_for(area("0.5")).map(|m| m.to_string()),
+            Ok("0.02".into())
+        );
         // 0.4999 × 0.03 = 0.014997 → 0.01.
-        assert_eq!(price.amount_for(area("0.4999")).map(|m| m.to_string()), Ok("0.01".into()));
+        assert_eq!(
+            price.amount_for(area("0.4999")).map(|m| m.to_string()),
+            Ok("0.01".into())
+        );
         let huge = UnitPrice::from_fen(MAX_PRICE_FEN).expect("max price");
-        assert_eq!(huge.amount_for(Area::from_e4(MAX_AREA_E4).expect("max")), Err(DomainError::Overflow));
+        assert_eq!(
+            huge.amount_for(Area::from_e4(MAX_AREA_E4).expect("max")),
+            Err(DomainError::Overflow)
+        );
     }
 
     #[test]
@@ -769,12 +825,24 @@ mod tests {
     #[test]
     fn percent_splits_add_up_and_the_last_takes_the_remainder() {
         let total = Money::parse("100.00").expect("total");
-        let thirds = [Percent::parse("33.33"), Percent::parse("33.33"), Percent::parse("33.34")]
-            .map(|p| p.expect("pct"));
+        let thirds = [
+            Percent::parse("33.33"),
+            Percent::parse("33.33"),
+            Percent::parse("33.34"),
+        ]
+        .map(|p| p.expect("pct"));
         let parts = total.split_by_percent(&thirds).expect("split");
-        assert_eq!(parts.iter().map(ToString::to_string).collect::<Vec<_>>(), ["33.33", "33.33", "33.34"]);
+        assert_eq!(
+            parts.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["33.33", "33.33", "33.34"]
+        );
         let tiny = Money::from_fen(1).expect("1 fen");
-        let halves = [Percent::parse("50"), Percent::parse("50"), Percent::parse("0")].map(|p| p.expect("pct"));
+        let halves = [
+            Percent::parse("50"),
+            Percent::parse("50"),
+            Percent::parse("0"),
+        ]
+        .map(|p| p.expect("pct"));
         let parts = tiny.split_by_percent(&halves).expect("split");
         assert_eq!(parts.iter().map(|m| m.fen()).sum::<i64>(), 1);
         assert!(parts.iter().all(|m| m.fen() >= 0));
@@ -809,7 +877,10 @@ mod tests {
         let json = serde_json::to_string(&area("17.5335")).expect("ser");
         assert_eq!(json, "\"17.5335\"");
         assert!(serde_json::from_str::<Area>("\"17.53351\"").is_err());
-        assert!(serde_json::from_str::<Area>("17.5").is_err(), "numbers are not accepted, only strings");
+        assert!(
+            serde_json::from_str::<Area>("17.5").is_err(),
+            "numbers are not accepted, only strings"
+        );
         assert!(serde_json::from_str::<UnitPrice>("\"0\"").is_err());
     }
 }

@@ -91,7 +91,9 @@ impl FromStr for RuleId {
         RuleId::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| DomainError::NotANumber { input: s.to_string() })
+            .ok_or_else(|| DomainError::NotANumber {
+                input: s.to_string(),
+            })
     }
 }
 
@@ -115,7 +117,8 @@ impl RuleDef {
     }
 }
 
-const SEED: &str = "梧州市《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施办法》(2021-06-30) 三(三)5";
+const SEED: &str =
+    "梧州市《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施办法》(2021-06-30) 三(三)5";
 const NOTICES: &str = "桂节指告字〔2020〕31号、〔2021〕28号 挂牌出让公告";
 const WUZHOU_2021: Date = date!(2021 - 06 - 30);
 
@@ -366,7 +369,9 @@ impl FromStr for ProjectUse {
         ProjectUse::ALL
             .into_iter()
             .find(|u| u.wire() == s)
-            .ok_or_else(|| DomainError::NotANumber { input: s.to_string() })
+            .ok_or_else(|| DomainError::NotANumber {
+                input: s.to_string(),
+            })
     }
 }
 
@@ -575,7 +580,12 @@ pub fn check_regional_bidder(regional_bidder: bool) -> Result<(), RuleViolation>
 }
 
 /// R4 message for a bid that is off the ladder or too low.
-pub(crate) fn bid_violation(amount: Money, min_next: Money, step: Money, off_ladder: bool) -> RuleViolation {
+pub(crate) fn bid_violation(
+    amount: Money,
+    min_next: Money,
+    step: Money,
+    off_ladder: bool,
+) -> RuleViolation {
     if off_ladder {
         RuleViolation::new(
             RuleId::R4,
@@ -649,7 +659,10 @@ mod tests {
     fn r1_uses_the_floor_version_in_force_on_the_day() {
         let floors = default_floors();
         let day_2019 = date!(2019 - 06 - 01);
-        assert_eq!(floor_on(&floors, day_2019).map(|f| f.price_per_mu), Some(price("100000")));
+        assert_eq!(
+            floor_on(&floors, day_2019).map(|f| f.price_per_mu),
+            Some(price("100000"))
+        );
         // R1 itself only applies from the Wuzhou measures of 2021-06-30.
         assert_eq!(check_base_price(price("150000"), day_2019, &floors), Ok(()));
         assert!(check_base_price(price("150000"), date!(2021 - 06 - 30), &floors).is_err());
@@ -664,7 +677,10 @@ mod tests {
         assert_eq!(v.rule, RuleId::R2);
         assert!(v.message_zh.contains("先设定基准指导价"));
         let base = Some(price("300000"));
-        assert_eq!(check_listing_price(Channel::County, price("300000"), base, TODAY, &floors), Ok(()));
+        assert_eq!(
+            check_listing_price(Channel::County, price("300000"), base, TODAY, &floors),
+            Ok(())
+        );
         let v = check_listing_price(Channel::County, price("299999.99"), base, TODAY, &floors)
             .expect_err("below base");
         assert_eq!(v.rule, RuleId::R2);
@@ -673,7 +689,10 @@ mod tests {
     #[test]
     fn r3_start_price_at_floor_passes_one_fen_below_fails() {
         let floors = default_floors();
-        assert_eq!(check_listing_price(Channel::Regional, price("250000"), None, TODAY, &floors), Ok(()));
+        assert_eq!(
+            check_listing_price(Channel::Regional, price("250000"), None, TODAY, &floors),
+            Ok(())
+        );
         let v = check_listing_price(Channel::Regional, price("249999.99"), None, TODAY, &floors)
             .expect_err("below");
         assert_eq!(v.rule, RuleId::R3);
@@ -686,7 +705,11 @@ mod tests {
         assert!(!must_buy(&unit("长洲区"), ProjectUse::Industrial, TODAY));
         assert!(!must_buy(&unit("长洲区"), ProjectUse::Public, TODAY));
         assert!(!must_buy(&unit("藤县"), ProjectUse::Commercial, TODAY));
-        assert!(!must_buy(&unit("长洲区"), ProjectUse::Commercial, date!(2021 - 06 - 29)));
+        assert!(!must_buy(
+            &unit("长洲区"),
+            ProjectUse::Commercial,
+            date!(2021 - 06 - 29)
+        ));
     }
 
     #[test]
@@ -694,18 +717,58 @@ mod tests {
         let district = unit("长洲区");
         let teng = unit("藤县");
         let cangwu = unit("苍梧县");
-        let v = check_quota_eligibility(&teng, Channel::County, &district, ProjectUse::Residential, TODAY);
+        let v = check_quota_eligibility(
+            &teng,
+            Channel::County,
+            &district,
+            ProjectUse::Residential,
+            TODAY,
+        );
         assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), [RuleId::R7]);
         assert!(v[0].message_zh.contains("自治区交易平台"));
-        assert!(check_quota_eligibility(&teng, Channel::Regional, &district, ProjectUse::Residential, TODAY).is_empty());
+        assert!(
+            check_quota_eligibility(
+                &teng,
+                Channel::Regional,
+                &district,
+                ProjectUse::Residential,
+                TODAY
+            )
+            .is_empty()
+        );
         assert_eq!(
-            check_quota_eligibility(&cangwu, Channel::Regional, &district, ProjectUse::Commercial, TODAY).len(),
+            check_quota_eligibility(
+                &cangwu,
+                Channel::Regional,
+                &district,
+                ProjectUse::Commercial,
+                TODAY
+            )
+            .len(),
             1
         );
         // Cenxi must buy (R6) but may buy on either channel.
-        assert!(check_quota_eligibility(&teng, Channel::County, &unit("岑溪市"), ProjectUse::Commercial, TODAY).is_empty());
+        assert!(
+            check_quota_eligibility(
+                &teng,
+                Channel::County,
+                &unit("岑溪市"),
+                ProjectUse::Commercial,
+                TODAY
+            )
+            .is_empty()
+        );
         // An industrial project in a district may buy county quota.
-        assert!(check_quota_eligibility(&teng, Channel::County, &district, ProjectUse::Industrial, TODAY).is_empty());
+        assert!(
+            check_quota_eligibility(
+                &teng,
+                Channel::County,
+                &district,
+                ProjectUse::Industrial,
+                TODAY
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -713,14 +776,32 @@ mod tests {
         let mut outside = unit("岑溪市");
         outside.code = "440103".parse().expect("code");
         outside.name = "广州市荔湾区".into();
-        let v = check_quota_eligibility(&unit("藤县"), Channel::County, &outside, ProjectUse::Industrial, TODAY);
+        let v = check_quota_eligibility(
+            &unit("藤县"),
+            Channel::County,
+            &outside,
+            ProjectUse::Industrial,
+            TODAY,
+        );
         assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), [RuleId::R8]);
-        assert!(check_quota_eligibility(&unit("苍梧县"), Channel::County, &outside, ProjectUse::Industrial, TODAY).is_empty());
+        assert!(
+            check_quota_eligibility(
+                &unit("苍梧县"),
+                Channel::County,
+                &outside,
+                ProjectUse::Industrial,
+                TODAY
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn r11_only_regional_bidders_bid() {
         assert!(check_regional_bidder(true).is_ok());
-        assert_eq!(check_regional_bidder(false).map_err(|v| v.rule), Err(RuleId::R11));
+        assert_eq!(
+            check_regional_bidder(false).map_err(|v| v.rule),
+            Err(RuleId::R11)
+        );
     }
 }

@@ -1,0 +1,93 @@
+//! [`Application`]: connect, migrate, bind (port 0 allowed), then serve until Ctrl-C/SIGTERM.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::store::{ConnectError, Database, StoreError};
+use crate::{http, with_store};
+
+/// Why the server could not start; each names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("数据库迁移失败 / migration failed: {0}")]
+    Migrate(#[from] StoreError),
+    #[error("无法监听 {addr} / cannot listen on {addr} (QX_ADDR / --addr): {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+    database: Database,
+}
+
+impl Application {
+    /// Connects and migrates the database, then binds the address and reports the real one.
+    pub async fn build(settings: &Settings) -> Result<Self, StartError> {
+        let database = Database::connect(&settings.database).await?;
+        database.migrate().await?;
+        let router = with_store!(database.clone(), s => http::router(s, &settings.static_dir));
+        let listener =
+            TcpListener::bind(settings.addr)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: settings.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+        Ok(Self {
+            listener,
+            router,
+            addr,
+            database,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

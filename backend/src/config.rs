@@ -1,0 +1,145 @@
+//! Settings: defaults that run (a SQLite file under `data/`), overridden by the environment.
+//! Secrets (database passwords) are never printed: see [`DatabaseUrl::redacted`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default database: an embedded SQLite file, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quota-exchange.db";
+/// The default listening address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Where the built web app is looked for, relative to the working directory.
+pub const DEFAULT_STATIC_DIR: &str = "frontend/dist";
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+/// A setting that cannot be used; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "DATABASE_URL 无效 / invalid DATABASE_URL {0:?}: 应以 sqlite:// 或 postgres:// 开头 (expected sqlite://PATH or postgres://USER@HOST:PORT/DB)"
+    )]
+    BadDatabaseUrl(String),
+    #[error(
+        "QX_ADDR 无效 / invalid QX_ADDR {0:?}: 应为 地址:端口 (expected HOST:PORT, e.g. 127.0.0.1:8080)"
+    )]
+    BadAddr(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.trim_start_matches("//");
+            if path.is_empty() {
+                return Err(ConfigError::BadDatabaseUrl(url.to_string()));
+            }
+            Ok(Self::Sqlite(url.to_string()))
+        } else if (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+            && url.len() > "postgres://".len()
+        {
+            Ok(Self::Postgres(url.to_string()))
+        } else {
+            Err(ConfigError::BadDatabaseUrl(redact(url)))
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The URL with any password replaced by `***`, safe to print.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(u) | Self::Postgres(u) => redact(u),
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && let Some((user, _password)) = userinfo.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    pub addr: SocketAddr,
+    pub static_dir: PathBuf,
+}
+
+impl Settings {
+    /// Reads `DATABASE_URL`, `QX_ADDR` and `QX_STATIC_DIR`, with working defaults.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database = DatabaseUrl::parse(
+            &std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string()),
+        )?;
+        let addr_text = std::env::var("QX_ADDR").unwrap_or_else(|_| DEFAULT_ADDR.to_string());
+        let addr = addr_text
+            .parse()
+            .map_err(|_| ConfigError::BadAddr(addr_text.clone()))?;
+        let static_dir = std::env::var("QX_STATIC_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(DEFAULT_STATIC_DIR));
+        Ok(Self {
+            database,
+            addr,
+            static_dir,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_recognised_by_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db")
+                .map(|d| d.kind())
+                .ok(),
+            Some("sqlite")
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").map(|d| d.kind()).ok(),
+            Some("sqlite")
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:p@127.0.0.1:5432/db")
+                .map(|d| d.kind())
+                .ok(),
+            Some("postgres")
+        );
+        for bad in ["", "mysql://x", "data/x.db", "sqlite:", "postgres://"] {
+            let err = DatabaseUrl::parse(bad).expect_err(bad).to_string();
+            assert!(err.contains("DATABASE_URL"), "{err}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let url = DatabaseUrl::parse("postgres://qx:secret@db:5432/qx").expect("url");
+        assert_eq!(url.redacted(), "postgres://qx:***@db:5432/qx");
+        assert!(
+            !DatabaseUrl::parse("mysql://a:secret@h/db")
+                .expect_err("bad")
+                .to_string()
+                .contains("secret")
+        );
+    }
+}

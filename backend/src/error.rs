@@ -1,0 +1,119 @@
+//! [`ApiError`]: every failure of a request, rendered as the error envelope of product.md §6
+//! with one `status_code()` match. The response carries the error in its extensions so the
+//! [`localize`] middleware can pick `message` from the request's `Accept-Language`.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use quota_shared::FieldError;
+use quota_shared::api::{ErrorBody, ErrorEnvelope, Lang};
+use quota_shared::rules::RuleViolation;
+
+use crate::store::StoreError;
+
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// 400: the body is not JSON or not the expected shape.
+    Malformed { zh: String, en: String },
+    /// 404.
+    NotFound { what_zh: String, what_en: String },
+    /// 422: a field is invalid.
+    Field(FieldError),
+    /// 422: one or more rules refuse the action.
+    Rules(Vec<RuleViolation>),
+    /// 500: our fault, not the user's; details go to the log only.
+    Internal,
+}
+
+impl ApiError {
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Malformed { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Field(_) | Self::Rules(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        match self {
+            Self::Malformed { zh, en } => ErrorBody::new("malformed", zh.clone(), en.clone(), lang),
+            Self::NotFound { what_zh, what_en } => ErrorBody::new(
+                "not_found",
+                format!("未找到{what_zh}"),
+                format!("{what_en} not found"),
+                lang,
+            ),
+            Self::Field(e) => ErrorBody::from_field(e, lang),
+            Self::Rules(v) => ErrorBody::from_violations(v.clone(), lang),
+            Self::Internal => ErrorBody::new(
+                "internal",
+                "服务器内部错误，请稍后重试；如持续出现请联系管理员".into(),
+                "Internal server error; please retry later and tell the administrator if it persists".into(),
+                lang,
+            ),
+        }
+    }
+
+    fn render(&self, lang: Lang) -> Response {
+        let mut response = (
+            self.status_code(),
+            Json(ErrorEnvelope {
+                error: self.body(lang),
+            }),
+        )
+            .into_response();
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+
+    pub fn not_found(what_zh: &str, what_en: &str) -> Self {
+        Self::NotFound {
+            what_zh: what_zh.into(),
+            what_en: what_en.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.render(Lang::Zh)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store error");
+        Self::Internal
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self::Field(e)
+    }
+}
+
+/// The language a request asks for.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Re-renders error responses in the request's language (zh-CN unless it prefers English).
+pub async fn localize(request: Request, next: Next) -> Response {
+    let lang = request_lang(request.headers());
+    let response = next.run(request).await;
+    if lang == Lang::Zh {
+        return response;
+    }
+    match response.extensions().get::<ApiError>() {
+        Some(error) => error.clone().render(lang),
+        None => response,
+    }
+}

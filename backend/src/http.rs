@@ -1,0 +1,91 @@
+//! The router: API v1 under `/api/v1`, `/healthz`, and the built web app from a directory read
+//! at run time (so the binary serves the API even when no web app was built).
+
+use std::path::Path;
+
+use axum::extract::{OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use quota_shared::api::{CountiesResponse, FloorPricesResponse, Health};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::error::{ApiError, localize};
+use crate::store::Store;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState<S> {
+    pub store: S,
+}
+
+/// Builds the whole application for a store.
+pub fn router<S: Store>(store: S, static_dir: &Path) -> Router {
+    let api = Router::new()
+        .route("/counties", get(counties::<S>))
+        .route("/floor-prices", get(floor_prices::<S>))
+        .fallback(api_not_found);
+    let app = Router::new()
+        .route("/healthz", get(healthz::<S>))
+        .nest("/api/v1", api)
+        .with_state(AppState { store });
+    let index = static_dir.join("index.html");
+    let app = if index.is_file() {
+        app.fallback_service(ServeDir::new(static_dir).fallback(ServeFile::new(index)))
+    } else {
+        tracing::warn!(dir = %static_dir.display(), "no built web app found; serving the API only");
+        app.fallback(no_web_app)
+    };
+    app.layer(middleware::from_fn(localize))
+        .layer(TraceLayer::new_for_http())
+}
+
+#[tracing::instrument(skip_all)]
+async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Health>, ApiError> {
+    state.store.ping().await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: state.store.kind().into(),
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+async fn counties<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<CountiesResponse>, ApiError> {
+    Ok(Json(CountiesResponse {
+        counties: state.store.counties().await?,
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+async fn floor_prices<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<FloorPricesResponse>, ApiError> {
+    Ok(Json(FloorPricesResponse {
+        floor_prices: state.store.floor_prices().await?,
+    }))
+}
+
+async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::not_found(
+        &format!("接口 {}", uri.path()),
+        &format!("Route {}", uri.path()),
+    )
+}
+
+/// What `/` shows when the web app was not built: the API still works.
+async fn no_web_app() -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        Html(
+            "<!doctype html><meta charset=utf-8><title>增减挂钩节余指标交易平台</title>\
+             <p>网页前端尚未构建（运行 <code>scripts/run.sh</code> 会构建）。接口可用：\
+             <a href=/api/v1/counties>/api/v1/counties</a></p>\
+             <p>The web app is not built (scripts/run.sh builds it). The API works: \
+             <a href=/api/v1/counties>/api/v1/counties</a></p>",
+        ),
+    )
+}

@@ -1,0 +1,173 @@
+//! The [`Store`] trait: everything the server keeps, behind one interface with a real
+//! implementation per database ([`sqlite::SqliteStore`], [`postgres::PgStore`]). Amounts are
+//! integer minor units at rest; the conversions to `quota_shared` types happen here.
+//! [`Database`] is the choice made once at start-up from `DATABASE_URL`.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::future::Future;
+
+use quota_shared::UnitPrice;
+use quota_shared::api::{County, FloorPrice};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::rules::FloorVersion;
+
+use crate::config::DatabaseUrl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value out of range: {0}")]
+    Corrupt(String),
+}
+
+/// Everything the server reads and writes. One implementation per database.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+    /// Applies the schema migrations, then loads the reference data of product.md §3 (units,
+    /// floor versions) where missing. Safe to run again.
+    fn migrate(
+        &self,
+        units: &[Jurisdiction],
+        floors: &[FloorVersion],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A cheap round trip, for `/healthz`.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn counties(&self) -> impl Future<Output = Result<Vec<County>, StoreError>> + Send;
+    fn floor_prices(&self) -> impl Future<Output = Result<Vec<FloorPrice>, StoreError>> + Send;
+    /// Sets a county's base price (R1 is checked by the caller). `false` if no such county.
+    fn set_base_price(
+        &self,
+        code: &CountyCode,
+        price: UnitPrice,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn meta(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    fn set_meta(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The database chosen at start-up.
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+/// Runs `$body` with `$store` bound to the concrete store inside a [`Database`].
+#[macro_export]
+macro_rules! with_store {
+    ($db:expr, $store:ident => $body:expr) => {
+        match $db {
+            $crate::store::Database::Sqlite($store) => $body,
+            $crate::store::Database::Postgres($store) => $body,
+        }
+    };
+}
+
+/// A failure to open the database, worded for the operator and naming `DATABASE_URL`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "无法打开 DATABASE_URL 指定的数据库 / cannot open the database of DATABASE_URL ({url}): {source}"
+)]
+pub struct ConnectError {
+    url: String,
+    source: StoreError,
+}
+
+impl Database {
+    /// Connects (creating a SQLite file and its folder if needed). Does not migrate.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, ConnectError> {
+        let wrap = |source| ConnectError {
+            url: url.redacted(),
+            source,
+        };
+        match url {
+            DatabaseUrl::Sqlite(u) => sqlite::SqliteStore::connect(u)
+                .await
+                .map(Self::Sqlite)
+                .map_err(wrap),
+            DatabaseUrl::Postgres(u) => postgres::PgStore::connect(u)
+                .await
+                .map(Self::Postgres)
+                .map_err(wrap),
+        }
+    }
+
+    /// Migrates and loads the reference data of the shared crate.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let units = quota_shared::jurisdiction::wuzhou_default();
+        let floors = quota_shared::rules::default_floors();
+        with_store!(self, s => s.migrate(&units, &floors).await)
+    }
+}
+
+/// The stored columns of a county, in the order the stores select them: code, name, name_en,
+/// kind, city_name, poverty_alleviated, poverty_status_confirmed, base_price_fen_per_mu.
+pub(crate) type CountyRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    Option<i64>,
+);
+
+/// Builds the wire county from stored columns.
+pub(crate) fn county_from_row(row: CountyRow) -> Result<County, StoreError> {
+    let (
+        code,
+        name,
+        name_en,
+        kind,
+        city_name,
+        poverty_alleviated,
+        poverty_status_confirmed,
+        base_price_fen,
+    ) = row;
+    let corrupt = |what: &str| StoreError::Corrupt(format!("{what} of county {code}"));
+    Ok(County {
+        code: code.parse().map_err(|_| corrupt("code"))?,
+        kind: kind.parse().map_err(|_| corrupt("kind"))?,
+        base_price_per_mu: base_price_fen
+            .map(UnitPrice::from_fen)
+            .transpose()
+            .map_err(|_| corrupt("base price"))?,
+        name,
+        name_en,
+        city_name,
+        poverty_alleviated,
+        poverty_status_confirmed,
+    })
+}
+
+pub(crate) fn floor_from_row(
+    fen: i64,
+    effective_from: time::Date,
+) -> Result<FloorPrice, StoreError> {
+    Ok(FloorPrice {
+        price_per_mu: UnitPrice::from_fen(fen)
+            .map_err(|_| StoreError::Corrupt(format!("floor price {fen}")))?,
+        effective_from,
+    })
+}
+
+pub(crate) fn project_rule_wire(
+    rule: quota_shared::jurisdiction::ProjectQuotaRule,
+) -> &'static str {
+    use quota_shared::jurisdiction::ProjectQuotaRule::*;
+    match rule {
+        None => "none",
+        MustBuy => "must_buy",
+        MustBuyRegionalPoverty => "must_buy_regional_poverty",
+    }
+}

@@ -1,0 +1,158 @@
+//! PostgreSQL through sqlx, for a region running several stateless backend instances on one
+//! database. Migrations: `migrations/postgres`. Migrations take an advisory lock (sqlx), so
+//! instances starting together do not race.
+
+use std::time::Duration;
+
+use quota_shared::UnitPrice;
+use quota_shared::api::{County, FloorPrice};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::rules::FloorVersion;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use super::{CountyRow, Store, StoreError, county_from_row, floor_from_row, project_rule_wire};
+
+/// See the SQLite store: the reference data is loaded once, then owned by the administrator.
+const REFERENCE_MARKER: &str = "reference_data_v1";
+
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        // One direct connection first, so a wrong host or password reports the server's own
+        // words instead of a pool timeout.
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(url).await?.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl Store for PgStore {
+    fn kind(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(
+        &self,
+        units: &[Jurisdiction],
+        floors: &[FloorVersion],
+    ) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        let mut tx = self.pool.begin().await?;
+        // Several instances may start at once: the marker row is the one that decides.
+        let claimed = sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, 'loaded') ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(REFERENCE_MARKER)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if claimed {
+            for u in units {
+                sqlx::query(
+                    "INSERT INTO jurisdictions (code, name, name_en, kind, city_code, city_name, \
+                     poverty_alleviated, poverty_status_confirmed, project_rule) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(u.code.as_str())
+                .bind(&u.name)
+                .bind(&u.name_en)
+                .bind(u.kind.wire())
+                .bind(&u.city_code)
+                .bind(&u.city_name)
+                .bind(u.poverty_alleviated)
+                .bind(u.poverty_status_confirmed)
+                .bind(project_rule_wire(u.project_rule))
+                .execute(&mut *tx)
+                .await?;
+            }
+            for f in floors {
+                sqlx::query(
+                    "INSERT INTO floor_versions (price_fen_per_mu, effective_from) VALUES ($1, $2) \
+                     ON CONFLICT (effective_from) DO NOTHING",
+                )
+                .bind(f.price_per_mu.fen())
+                .bind(f.effective_from)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn counties(&self) -> Result<Vec<County>, StoreError> {
+        let rows: Vec<CountyRow> = sqlx::query_as(
+            "SELECT code, name, name_en, kind, city_name, poverty_alleviated, \
+             poverty_status_confirmed, base_price_fen_per_mu FROM jurisdictions ORDER BY city_code, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(county_from_row).collect()
+    }
+
+    async fn floor_prices(&self) -> Result<Vec<FloorPrice>, StoreError> {
+        let rows: Vec<(i64, time::Date)> = sqlx::query_as(
+            "SELECT price_fen_per_mu, effective_from FROM floor_versions ORDER BY effective_from",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(p, d)| floor_from_row(p, d))
+            .collect()
+    }
+
+    async fn set_base_price(
+        &self,
+        code: &CountyCode,
+        price: UnitPrice,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE jurisdictions SET base_price_fen_per_mu = $1, base_price_set_at = now() WHERE code = $2",
+        )
+        .bind(price.fen())
+        .bind(code.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

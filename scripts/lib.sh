@@ -1,0 +1,130 @@
+# Shared steps of scripts/run.sh and scripts/test.sh: each installs what is missing and says so,
+# and does nothing when it is already there (so a warm machine pays nothing).
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 1
+
+step() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
+
+# Root runs apt-get directly; anyone else through sudo.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    note "apt-get update"
+    as_root apt-get update -qq || die "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  note "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+ensure_wasm_target() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    note "wasm32-unknown-unknown target: present"
+  else
+    step "Installing the Rust target wasm32-unknown-unknown (rustup)"
+    rustup target add wasm32-unknown-unknown || die "rustup target add wasm32-unknown-unknown failed"
+  fi
+}
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+wasm_bindgen_lock_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_bindgen() {
+  local want have
+  want="$(wasm_bindgen_lock_version)"
+  [ -n "$want" ] || die "wasm-bindgen not found in Cargo.lock"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+  if [ "$have" = "$want" ]; then
+    note "wasm-bindgen CLI $have: present"
+  else
+    step "Installing wasm-bindgen-cli $want to match Cargo.lock (cargo install, about 5 minutes once)"
+    # Not --locked: a locked dependency of the CLI may be missing from the registry mirror.
+    cargo install wasm-bindgen-cli --version "$want" || die "cargo install wasm-bindgen-cli $want failed"
+  fi
+}
+
+ensure_node() {
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    note "node $(node --version), npm $(npm --version): present"
+  else
+    step "Installing Node.js and npm (Debian packages)"
+    apt_install nodejs npm
+  fi
+}
+
+# playwright-core (drives Debian's Chromium) and binaryen (wasm-opt), from the lockfile.
+ensure_node_modules() {
+  ensure_node
+  local stamp=tests/browser/node_modules/.package-lock.json
+  if [ -f "$stamp" ] && [ "$stamp" -nt tests/browser/package-lock.json ]; then
+    note "tests/browser/node_modules: present"
+  else
+    step "Installing playwright-core and binaryen from tests/browser/package-lock.json (npm ci)"
+    (cd tests/browser && npm ci --no-audit --no-fund) || die "npm ci failed"
+  fi
+}
+
+ensure_chromium() {
+  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+    note "chromium and CJK fonts: present"
+  else
+    step "Installing Debian chromium and CJK fonts (for headless browser tests and screenshots)"
+    apt_install chromium fonts-noto-cjk
+  fi
+}
+
+ensure_postgres() {
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+    note "PostgreSQL server binaries: present ($(initdb --version))"
+    return
+  fi
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$bin" ]; then
+    step "Installing PostgreSQL server binaries (Debian package postgresql; no cluster is started)"
+    apt_install postgresql
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  fi
+  [ -n "$bin" ] || die "PostgreSQL binaries not found after install"
+  export PATH="$bin:$PATH"
+  note "PostgreSQL server binaries: $bin"
+}
+
+# Builds the web app into frontend/dist: cargo (wasm32, release) → wasm-bindgen → wasm-opt
+# (npm binaryen, when installed) → static files. Skips the slow steps when nothing changed.
+build_frontend() {
+  step "Building the web app (Yew → WASM) into frontend/dist"
+  cargo build -p quota-frontend --target wasm32-unknown-unknown --release || die "frontend build failed"
+  local wasm=target/wasm32-unknown-unknown/release/quota-frontend.wasm
+  local dist=frontend/dist
+  mkdir -p "$dist"
+  if [ ! -f "$dist/frontend_bg.wasm" ] || [ "$wasm" -nt "$dist/frontend_bg.wasm" ]; then
+    wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name frontend "$wasm" || die "wasm-bindgen failed"
+    local opt=tests/browser/node_modules/.bin/wasm-opt
+    if [ -x "$opt" ]; then
+      note "wasm-opt -Oz (npm binaryen)"
+      "$opt" -Oz "$dist/frontend_bg.wasm" -o "$dist/frontend_bg.wasm" || die "wasm-opt failed"
+    else
+      note "wasm-opt not installed: serving the unoptimised bundle"
+    fi
+  else
+    note "WASM bundle up to date"
+  fi
+  cp frontend/static/* "$dist/"
+  note "bundle: $(stat -c %s "$dist/frontend_bg.wasm") bytes wasm, $(gzip -9c "$dist/frontend_bg.wasm" | wc -c) gzipped"
+}
+
+build_backend_release() {
+  step "Building the server (cargo build --release -p quota-backend)"
+  cargo build --release -p quota-backend || die "server build failed"
+}

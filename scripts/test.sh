@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: formatting, lints, unit and integration tests on SQLite and on a
+# throwaway PostgreSQL, the WASM builds, the real binary over HTTP and the page in Chromium.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+START=$(date +%s)
+
+step "Checking tools"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_node_modules
+ensure_chromium
+ensure_postgres
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p quota-frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Building the domain crate for wasm32-unknown-unknown"
+cargo build -p quota-shared --target wasm32-unknown-unknown
+
+build_frontend
+build_backend_release
+
+step "cargo test (unit, integration on SQLite and PostgreSQL, the release binary over HTTP)"
+export QX_BIN="$ROOT/target/release/quota-exchange"
+cargo test --workspace
+
+step "Browser tests (headless Chromium via playwright-core, real server, fresh SQLite)"
+export QX_STATIC_DIR="$ROOT/frontend/dist"
+(cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
+
+step "All tests passed in $(( $(date +%s) - START )) s"

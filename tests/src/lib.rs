@@ -1,0 +1,18 @@
+//! The test harness shared by the backend's integration tests and the end-to-end tests:
+//!
+//! - [`pg`]: a throwaway PostgreSQL cluster (initdb + pg_ctl in a temp dir on a free port),
+//!   stopped when the test process ends — normally, on failure, or killed by Ctrl-C — by a
+//!   detached watchdog; a cluster whose owner died without its watchdog is reaped at the next
+//!   start through its pidfile.
+//! - [`binary`]: the real `quota-exchange` binary started on a free port with its own database.
+
+pub mod binary;
+pub mod pg;
+
+/// The workspace root (this crate lives in `tests/`).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}

@@ -1,0 +1,132 @@
+//! The real `quota-exchange` binary, as an operator runs it.
+
+use quota_tests::binary::{Server, run};
+
+fn temp_sqlite() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("qx.db").display());
+    (dir, url)
+}
+
+#[test]
+fn an_invalid_database_url_gives_one_line_naming_the_variable() {
+    for bad in ["mysql://root@localhost/qx", "data/qx.db", "sqlite:"] {
+        let (code, _, stderr) = run(&["migrate"], &[("DATABASE_URL", bad)]);
+        assert_eq!(code, Some(2), "{bad}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+        assert!(lines[0].contains("DATABASE_URL"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_names_the_variable_and_hides_the_password() {
+    // Port 1 on loopback: nothing listens there.
+    let (code, _, stderr) = run(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://qx:secret@127.0.0.1:1/qx")],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(
+        !stderr.contains("secret"),
+        "the password must not be printed: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn demo_then_serve_answers_with_the_demo_base_prices() {
+    let (_dir, url) = temp_sqlite();
+    let (code, stdout, stderr) = run(&["demo"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("演示数据已载入"), "{stdout}");
+    let (_, again, _) = run(&["demo"], &[("DATABASE_URL", &url)]);
+    assert!(
+        again.contains("演示数据已存在"),
+        "the demo loads once: {again}"
+    );
+
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let body: serde_json::Value =
+        reqwest::blocking_get(&format!("{}/api/v1/counties", server.base_url));
+    let teng = body["counties"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == "藤县"))
+        .expect("藤县");
+    assert_eq!(teng["base_price_per_mu"], "280000.00");
+}
+
+#[test]
+fn without_a_built_web_app_the_page_says_so_and_the_api_works() {
+    let (_dir, url) = temp_sqlite();
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let page = reqwest::blocking_text(&format!("{}/", server.base_url));
+    assert!(page.contains("网页前端尚未构建"), "{page}");
+    let health: serde_json::Value = reqwest::blocking_get(&format!("{}/healthz", server.base_url));
+    assert_eq!(health["database"], "sqlite");
+}
+
+#[test]
+fn the_built_web_app_is_served_from_the_static_dir_with_an_spa_fallback() {
+    let (_dir, url) = temp_sqlite();
+    let dist = tempfile::tempdir().expect("dist");
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>增减挂钩</title>",
+    )
+    .expect("index");
+    std::fs::write(dist.path().join("app.wasm"), b"\0asm").expect("wasm");
+    let static_dir = dist.path().display().to_string();
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", &static_dir)]);
+    assert!(reqwest::blocking_text(&format!("{}/", server.base_url)).contains("增减挂钩"));
+    assert!(
+        reqwest::blocking_text(&format!("{}/market/listings", server.base_url))
+            .contains("增减挂钩"),
+        "unknown page paths fall back to index.html"
+    );
+    let wasm = reqwest::blocking_content_type(&format!("{}/app.wasm", server.base_url));
+    assert_eq!(wasm, "application/wasm");
+}
+
+/// Tiny blocking helpers over a current-thread runtime.
+mod reqwest {
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+    pub fn blocking_get(url: &str) -> serde_json::Value {
+        block(async {
+            ::reqwest::get(url)
+                .await
+                .expect("GET")
+                .json()
+                .await
+                .expect("JSON")
+        })
+    }
+    pub fn blocking_text(url: &str) -> String {
+        block(async {
+            ::reqwest::get(url)
+                .await
+                .expect("GET")
+                .text()
+                .await
+                .expect("text")
+        })
+    }
+    pub fn blocking_content_type(url: &str) -> String {
+        block(async {
+            let r = ::reqwest::get(url).await.expect("GET");
+            r.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        })
+    }
+}
