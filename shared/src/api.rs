@@ -247,6 +247,348 @@ pub struct QuoteResponse {
     pub quote: Quote,
 }
 
+/// An account's role (product.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    CountyBureau,
+    Buyer,
+    Finance,
+}
+
+impl Role {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Admin => "自治区管理员",
+            Self::CountyBureau => "县级自然资源局",
+            Self::Buyer => "购买方",
+            Self::Finance => "财政",
+        }
+    }
+}
+
+/// `POST /api/v1/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub username: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    /// R11: a government or an entity it authorises, allowed to bid on regional lots.
+    pub regional_bidder: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserResponse {
+    pub user: User,
+}
+
+/// `POST /api/v1/listings`. For the regional channel `price_per_mu` is the start price and
+/// `closes_at` is required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewListing {
+    pub channel: Channel,
+    pub area_mu: Area,
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub grain_capacity_kg: i64,
+    pub price_per_mu: UnitPrice,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub opens_at: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub closes_at: Option<OffsetDateTime>,
+}
+
+/// `POST /api/v1/listings/{id}/bids`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BidRequest {
+    pub amount_yuan: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bid {
+    pub id: i64,
+    pub listing_id: i64,
+    pub bidder: String,
+    pub amount_yuan: Money,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BidResponse {
+    pub bid: Bid,
+}
+
+/// The project a purchase is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseProject {
+    pub name: String,
+    #[serde(rename = "use")]
+    pub use_: ProjectUse,
+    pub county_code: CountyCode,
+}
+
+/// `POST /api/v1/purchases` (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseRequest {
+    pub listing_id: i64,
+    pub area_mu: Area,
+    pub project: PurchaseProject,
+}
+
+/// Lifecycle of a purchase (product.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseStatus {
+    Reserved,
+    Settled,
+    Expired,
+    Cancelled,
+}
+
+impl PurchaseStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Reserved => "待付款",
+            Self::Settled => "已成交",
+            Self::Expired => "已过期",
+            Self::Cancelled => "已取消",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purchase {
+    pub id: i64,
+    pub listing_id: i64,
+    pub seller_county_code: CountyCode,
+    pub buyer: String,
+    pub area_mu: Area,
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub price_per_mu: UnitPrice,
+    pub amount_yuan: Money,
+    pub status: PurchaseStatus,
+    pub project: PurchaseProject,
+    pub confirmation_no: Option<String>,
+    pub bank_reference: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub settled_at: Option<OffsetDateTime>,
+    /// The rule set the purchase was checked against (R13).
+    pub ruleset_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseResponse {
+    pub purchase: Purchase,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchasesResponse {
+    pub purchases: Vec<Purchase>,
+}
+
+/// `POST /api/v1/purchases/{id}/settle`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettleRequest {
+    pub bank_reference: String,
+}
+
+/// `POST /api/v1/holdings/uses`: one land-use approval filing drawing a holding down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseRequest {
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub area_mu: Area,
+}
+
+/// A use (落地) as recorded: used before, this filing, remaining after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingUse {
+    pub id: i64,
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub used_before_mu: Area,
+    pub area_mu: Area,
+    pub remaining_mu: Area,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseResponse {
+    #[serde(rename = "use")]
+    pub use_: HoldingUse,
+}
+
+/// A settled purchase seen as a balance drawn down by approvals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    pub purchase_id: i64,
+    pub buyer: String,
+    pub seller_county_code: CountyCode,
+    pub project: PurchaseProject,
+    pub area_mu: Area,
+    pub used_mu: Area,
+    pub remaining_mu: Area,
+    pub uses: Vec<HoldingUse>,
+}
+
+/// Totals per buyer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingTotals {
+    pub buyer: String,
+    pub area_mu: Area,
+    pub used_mu: Area,
+    pub remaining_mu: Area,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldingsResponse {
+    pub holdings: Vec<Holding>,
+    pub totals: Vec<HoldingTotals>,
+}
+
+/// One county's proceeds in a year (Asia/Shanghai year of settlement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProceedsRow {
+    pub county_code: CountyCode,
+    pub county_name: String,
+    pub sold_mu: Area,
+    pub proceeds_yuan: Money,
+    pub allocated_yuan: Money,
+    pub disbursed_yuan: Money,
+    pub unallocated_yuan: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProceedsResponse {
+    pub proceeds: Vec<ProceedsRow>,
+}
+
+/// `POST /api/v1/allocations`: `use` is one of the configured categories (R12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    pub county_code: CountyCode,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub amount_yuan: Money,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub id: i64,
+    pub county_code: CountyCode,
+    pub year: i32,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub amount_yuan: Money,
+    pub disbursed_yuan: Money,
+    pub note: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationResponse {
+    pub allocation: Allocation,
+}
+
+/// `POST /api/v1/disbursements`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisbursementRequest {
+    pub allocation_id: i64,
+    pub amount_yuan: Money,
+    pub voucher_no: String,
+    pub bank_reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disbursement {
+    pub id: i64,
+    pub allocation_id: i64,
+    pub amount_yuan: Money,
+    pub voucher_no: String,
+    pub bank_reference: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisbursementResponse {
+    pub disbursement: Disbursement,
+}
+
+/// 挂牌公告 (a listing opened) or 成交公示 (a trade settled or a lot awarded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnouncementKind {
+    Listing,
+    Result,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub kind: AnnouncementKind,
+    pub title: String,
+    pub county_code: CountyCode,
+    pub listing_id: i64,
+    pub area_mu: Area,
+    pub amount_yuan: Option<Money>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncementsResponse {
+    pub announcements: Vec<Announcement>,
+}
+
+/// One record of the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub stream: String,
+    pub object: String,
+    pub actor: String,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditResponse {
+    pub audit: Vec<AuditEntry>,
+}
+
 /// The error envelope: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -366,6 +708,41 @@ mod tests {
             Lang::Zh
         );
         assert_eq!(Lang::from_accept_language(Some("fr")), Lang::Zh);
+    }
+
+    #[test]
+    fn purchase_requests_read_the_wire_shape_of_the_contract() {
+        let body = r#"{"listing_id": 7, "area_mu": "2.5000",
+            "project": {"name": "岑溪某商住项目", "use": "commercial", "county_code": "450481"}}"#;
+        let req: PurchaseRequest = serde_json::from_str(body).expect("contract shape");
+        assert_eq!(req.area_mu.to_string(), "2.5000");
+        assert_eq!(req.project.use_, ProjectUse::Commercial);
+        for bad in [
+            r#"{"listing_id": 7, "area_mu": "2.50001", "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+            r#"{"listing_id": 7, "area_mu": 2.5, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+            r#"{"listing_id": 7, "area_mu": "2.5", "project": {"name": "x", "use": "villa", "county_code": "450481"}}"#,
+            r#"{"listing_id": 7, "area_mu": "2.5", "extra": 1, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<PurchaseRequest>(bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_bodies_carry_the_first_rule_and_every_violation() {
+        let v = crate::rules::check_regional_bidder(false).expect_err("R11");
+        let body = ErrorBody::from_violations(vec![v.clone()], Lang::En);
+        assert_eq!(body.rule.as_deref(), Some("R11"));
+        assert_eq!(body.message, v.message_en);
+        assert_eq!(body.violations.map(|v| v.len()), Some(1));
+        let json = serde_json::to_value(ErrorBody::new("x", "中".into(), "en".into(), Lang::Zh))
+            .expect("json");
+        assert!(
+            json.get("field").is_none() && json.get("rule").is_none(),
+            "absent optionals are omitted"
+        );
     }
 
     #[test]

@@ -60,6 +60,8 @@ impl fmt::Display for CountyCode {
 
 /// The province-level prefix of Guangxi (广西壮族自治区, 450000).
 pub const GUANGXI_PREFIX: &str = "45";
+/// The region of every default unit: code and name.
+pub const GUANGXI: (&str, &str) = ("450000", "广西壮族自治区");
 
 /// What kind of county-level unit this is; R7 treats 市辖区 differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -15,9 +15,9 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::{Date, macros::date};
 
-use crate::error::DomainError;
+use crate::error::{DomainError, FieldError};
 use crate::jurisdiction::{Jurisdiction, ProjectQuotaRule};
-use crate::quantity::{Money, UnitPrice};
+use crate::quantity::{Area, Money, UnitPrice};
 
 /// The identifier of a policy rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -579,6 +579,141 @@ pub fn check_regional_bidder(regional_bidder: bool) -> Result<(), RuleViolation>
     }
 }
 
+/// The quantities of a listing (product.md §6): `area_mu` > 0, `paddy_mu` ≤ `farmland_mu` ≤
+/// `area_mu`, capacity ≥ 0. The first problem, tied to its field.
+pub fn check_listing_quantities(
+    area: Area,
+    farmland: Area,
+    paddy: Area,
+    grain_capacity_kg: i64,
+) -> Result<(), FieldError> {
+    area.positive().map_err(|e| FieldError::new("area_mu", e))?;
+    if farmland > area {
+        return Err(FieldError::new(
+            "farmland_mu",
+            DomainError::PartExceedsWhole {
+                part: "farmland_mu",
+                part_value: farmland.to_string(),
+                whole: "area_mu",
+                whole_value: area.to_string(),
+            },
+        ));
+    }
+    if paddy > farmland {
+        return Err(FieldError::new(
+            "paddy_mu",
+            DomainError::PartExceedsWhole {
+                part: "paddy_mu",
+                part_value: paddy.to_string(),
+                whole: "farmland_mu",
+                whole_value: farmland.to_string(),
+            },
+        ));
+    }
+    if grain_capacity_kg < 0 {
+        return Err(FieldError::new("grain_capacity_kg", DomainError::Negative));
+    }
+    Ok(())
+}
+
+/// Everything about a new listing's price: R2 for the county channel, R3 for the regional one.
+/// Returns every violation found (today at most one; the shape leaves room for more rules).
+pub fn validate_listing(
+    channel: Channel,
+    price: UnitPrice,
+    county_base_price: Option<UnitPrice>,
+    day: Date,
+    floors: &[FloorVersion],
+) -> Result<(), Vec<RuleViolation>> {
+    let found: Vec<RuleViolation> =
+        check_listing_price(channel, price, county_base_price, day, floors)
+            .err()
+            .into_iter()
+            .collect();
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
+/// A purchase of county-channel quota for a project: R7 and R8, every violation found.
+pub fn validate_purchase(
+    seller: &Jurisdiction,
+    channel: Channel,
+    project_unit: &Jurisdiction,
+    use_: ProjectUse,
+    day: Date,
+) -> Result<(), Vec<RuleViolation>> {
+    let found = check_quota_eligibility(seller, channel, project_unit, use_, day);
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
+/// A bid on a regional lot: R11 (who may bid) and R4 (the ladder and the high bid), every
+/// violation found.
+pub fn validate_bid(
+    params: &crate::auction::AuctionParams,
+    regional_bidder: bool,
+    start_total: Money,
+    high_bid: Option<Money>,
+    amount: Money,
+) -> Result<(), Vec<RuleViolation>> {
+    let mut found = Vec::new();
+    if let Err(v) = check_regional_bidder(regional_bidder) {
+        found.push(v);
+    }
+    if let Err(v) = params.check_bid(start_total, high_bid, amount) {
+        found.push(v);
+    }
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
+/// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseCategory {
+    pub name: String,
+    pub source: String,
+    /// Whether the source names this use for Guangxi (false: practice elsewhere).
+    pub confirmed: bool,
+}
+
+/// The default use categories of product.md §4.
+pub fn default_use_categories() -> Vec<UseCategory> {
+    let cat = |name: &str, source: &str, confirmed| UseCategory {
+        name: name.into(),
+        source: source.into(),
+        confirmed,
+    };
+    vec![
+        cat("巩固拓展脱贫攻坚成果", "梧州市实施办法 三(三)5", true),
+        cat("乡村振兴项目建设", "梧州市实施办法 三(三)5", true),
+        cat("易地扶贫搬迁融资资金偿还", "梧州市实施办法 三(三)1", true),
+        cat(
+            "复垦主体补偿",
+            "实践（如重庆地票 85/15），广西未核实",
+            false,
+        ),
+    ]
+}
+
+/// R12: proceeds may be allocated only to a configured use.
+pub fn check_allocation_use(
+    use_name: &str,
+    categories: &[UseCategory],
+) -> Result<(), RuleViolation> {
+    if categories.iter().any(|c| c.name == use_name) {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = categories.iter().map(|c| c.name.as_str()).collect();
+    Err(RuleViolation::new(
+        RuleId::R12,
+        format!(
+            "“{use_name}”不是配置的收益用途，请选择：{}",
+            allowed.join("、")
+        ),
+        format!(
+            "\"{use_name}\" is not a configured use of proceeds; choose one of: {}",
+            allowed.join(", ")
+        ),
+    ))
+}
+
 /// R4 message for a bid that is off the ladder or too low.
 pub(crate) fn bid_violation(
     amount: Money,
@@ -793,6 +928,76 @@ mod tests {
                 TODAY
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn listing_quantities_nest_area_farmland_paddy() {
+        let a = |s: &str| s.parse::<Area>().expect("area");
+        assert_eq!(
+            check_listing_quantities(a("17.5335"), a("14.3805"), a("14.3805"), 0),
+            Ok(())
+        );
+        let e = check_listing_quantities(a("0"), a("0"), a("0"), 0).expect_err("zero area");
+        assert_eq!((e.field.as_str(), e.error), ("area_mu", DomainError::Zero));
+        let e = check_listing_quantities(a("10"), a("10.0001"), a("0"), 0).expect_err("farmland");
+        assert_eq!(e.field, "farmland_mu");
+        assert!(e.message_zh().contains("耕地面积"), "{}", e.message_zh());
+        let e = check_listing_quantities(a("10"), a("5"), a("5.0001"), 0).expect_err("paddy");
+        assert_eq!(e.field, "paddy_mu");
+        let e = check_listing_quantities(a("10"), a("5"), a("5"), -1).expect_err("capacity");
+        assert_eq!(e.field, "grain_capacity_kg");
+    }
+
+    #[test]
+    fn a_bid_by_a_non_bidder_off_the_ladder_reports_both_rules() {
+        let params = crate::auction::AuctionParams::default();
+        let start: Money = "4383375.00".parse().expect("start");
+        let found = validate_bid(&params, false, start, None, "4400000".parse().expect("bid"))
+            .expect_err("two");
+        assert_eq!(
+            found.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            [RuleId::R11, RuleId::R4]
+        );
+        assert_eq!(validate_bid(&params, true, start, None, start), Ok(()));
+    }
+
+    #[test]
+    fn validate_purchase_and_listing_return_every_violation() {
+        let mut outside = unit("长洲区");
+        outside.code = "440103".parse().expect("code");
+        outside.name = "广州市荔湾区".into();
+        // A district-kind unit outside Guangxi buying 藤县 county quota: R7 and R8 together.
+        let found = validate_purchase(
+            &unit("藤县"),
+            Channel::County,
+            &outside,
+            ProjectUse::Commercial,
+            TODAY,
+        )
+        .expect_err("two rules");
+        assert_eq!(
+            found.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            [RuleId::R7, RuleId::R8]
+        );
+        let floors = default_floors();
+        assert_eq!(
+            validate_listing(Channel::Regional, price("250000"), None, TODAY, &floors),
+            Ok(())
+        );
+        assert!(validate_listing(Channel::County, price("250000"), None, TODAY, &floors).is_err());
+    }
+
+    #[test]
+    fn r12_allocations_go_only_to_configured_uses() {
+        let cats = default_use_categories();
+        assert_eq!(check_allocation_use("乡村振兴项目建设", &cats), Ok(()));
+        let v = check_allocation_use("城市道路", &cats).expect_err("not configured");
+        assert_eq!(v.rule, RuleId::R12);
+        assert!(v.message_zh.contains("巩固拓展脱贫攻坚成果"));
+        assert!(
+            cats.iter().any(|c| !c.confirmed),
+            "复垦主体补偿 is marked unconfirmed"
         );
     }
 

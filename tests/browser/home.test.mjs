@@ -56,5 +56,7 @@ test("at phone width the page still shows every county", async () => {
   await page.locator('#counties tr[data-code="450481"]').waitFor();
   assert.equal(await page.locator("#counties tbody tr").count(), 9);
   await screenshot(page, "home-phone");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone screen`);
   await page.close();
 });

@@ -93,35 +93,36 @@ fn floor_table(lang: Lang, floors: &[FloorPrice]) -> Html {
     let versions: Vec<FloorVersion> = floors.iter().cloned().map(Into::into).collect();
     let in_force = floor_on(&versions, today_shanghai()).map(|f| f.effective_from);
     html! {
-        <table class="data" id="floor-prices">
+        <div class="table-wrap"><table class="data" id="floor-prices">
             <thead><tr>
                 <th>{ t(lang, Key::FloorFrom) }</th>
                 <th class="num">{ t(lang, Key::FloorPrice) }</th>
-                <th></th>
             </tr></thead>
             <tbody>
             { for floors.iter().map(|f| html! {
                 <tr>
-                    <td>{ f.effective_from.to_string() }</td>
+                    <td>
+                        { f.effective_from.to_string() }
+                        { if Some(f.effective_from) == in_force {
+                            html! { <span class="badge">{ t(lang, Key::FloorInForce) }</span> }
+                        } else { html! {} } }
+                    </td>
                     <td class="num">{ f.price_per_mu.grouped() }</td>
-                    <td>{ if Some(f.effective_from) == in_force {
-                        html! { <span class="badge">{ t(lang, Key::FloorInForce) }</span> }
-                    } else { html! {} } }</td>
                 </tr>
             }) }
             </tbody>
-        </table>
+        </table></div>
     }
 }
 
 fn county_table(lang: Lang, counties: &[County]) -> Html {
     html! {
-        <table class="data" id="counties">
+        <div class="table-wrap"><table class="data" id="counties">
             <thead><tr>
                 <th>{ t(lang, Key::ColName) }</th>
-                <th>{ t(lang, Key::ColCode) }</th>
+                <th class="wide-only">{ t(lang, Key::ColCode) }</th>
                 <th>{ t(lang, Key::ColKind) }</th>
-                <th>{ t(lang, Key::ColCity) }</th>
+                <th class="wide-only">{ t(lang, Key::ColCity) }</th>
                 <th>{ t(lang, Key::ColPoverty) }</th>
                 <th class="num">{ t(lang, Key::ColBasePrice) }</th>
             </tr></thead>
@@ -129,9 +130,9 @@ fn county_table(lang: Lang, counties: &[County]) -> Html {
             { for counties.iter().map(|c| html! {
                 <tr data-code={c.code.to_string()}>
                     <td>{ match lang { Lang::Zh => c.name.clone(), Lang::En => c.name_en.clone() } }</td>
-                    <td class="mono">{ c.code.to_string() }</td>
+                    <td class="mono wide-only">{ c.code.to_string() }</td>
                     <td>{ match lang { Lang::Zh => c.kind.label_zh(), Lang::En => c.kind.label_en() } }</td>
-                    <td>{ c.city_name.clone() }</td>
+                    <td class="wide-only">{ c.city_name.clone() }</td>
                     <td>
                         { t(lang, if c.poverty_alleviated { Key::Yes } else { Key::No }) }
                         { if c.poverty_status_confirmed { html! {} } else {
@@ -145,6 +146,6 @@ fn county_table(lang: Lang, counties: &[County]) -> Html {
                 </tr>
             }) }
             </tbody>
-        </table>
+        </table></div>
     }
 }
