@@ -31,6 +31,6 @@ cargo test --workspace
 
 step "Browser tests (headless Chromium via playwright-core, real server, fresh SQLite)"
 export QX_STATIC_DIR="$ROOT/frontend/dist"
-(cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
+(cd tests/browser && node --test --test-concurrency=1 ./*.test.mjs)
 
 step "All tests passed in $(( $(date +%s) - START )) s"
