@@ -16,9 +16,7 @@ use crate::auction::AuctionParams;
 use crate::error::{DomainError, FieldError};
 use crate::jurisdiction::{self, Jurisdiction};
 use crate::quantity::{Area, Money, Percent, UnitPrice};
-use crate::rules::{
-    self, Channel, ProjectUse, RuleApplied, RuleId, RuleViolation, check_quota_eligibility,
-};
+use crate::rules::{self, Channel, RuleApplied, RuleId, RuleViolation, check_quota_eligibility};
 
 /// Everything the calculator reads besides the project: reference data and live offers.
 #[derive(Debug, Clone, Copy)]
@@ -247,16 +245,12 @@ pub fn forecast_proceeds(
     Ok(ProceedsForecast { total, parts })
 }
 
-/// Whether `use_` and the location make a project need bought quota (for the UI's hint).
-pub fn must_buy_for(unit: &Jurisdiction, use_: ProjectUse, day: Date) -> bool {
-    rules::must_buy(unit, use_, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::jurisdiction::wuzhou_default;
     use crate::quantity::AreaUnit;
+    use crate::rules::ProjectUse;
     use time::macros::{date, datetime};
 
     const DAY: Date = date!(2026 - 11 - 29);
