@@ -293,6 +293,19 @@ mod tests {
         }
     }
 
+    /// Quotes `project` against `listings` with the default units and auction parameters.
+    fn quote_in(listings: &[Listing], project: &QuoteProject) -> Result<Quote, FieldError> {
+        let units = wuzhou_default();
+        let params = AuctionParams::default();
+        let market = Market {
+            units: &units,
+            listings,
+            params: &params,
+            day: DAY,
+        };
+        quote(project, market)
+    }
+
     fn project(use_: ProjectUse, county: &str, area: &str, unit: AreaUnit) -> QuoteProject {
         QuoteProject {
             use_,
@@ -304,23 +317,15 @@ mod tests {
 
     #[test]
     fn cenxi_commercial_fills_cheapest_first_with_ties_to_the_earliest_listing() {
-        let units = wuzhou_default();
         let listings = vec![
             listing(1, "450422", Channel::County, "3", "300000", 5),
             listing(2, "450423", Channel::County, "4", "280000", 9),
             listing(3, "450421", Channel::County, "4", "280000", 1),
             listing(4, "450422", Channel::County, "10", "260000", 0),
         ];
-        let params = AuctionParams::default();
-        let market = Market {
-            units: &units,
-            listings: &listings,
-            params: &params,
-            day: DAY,
-        };
-        let q = quote(
+        let q = quote_in(
+            &listings,
             &project(ProjectUse::Commercial, "450481", "16", AreaUnit::Mu),
-            market,
         )
         .expect("quote");
         assert!(q.must_buy);
@@ -347,23 +352,15 @@ mod tests {
 
     #[test]
     fn a_changzhou_housing_project_in_hectares_may_only_bid_on_poverty_county_lots() {
-        let units = wuzhou_default();
         let listings = vec![
             listing(1, "450422", Channel::County, "50", "260000", 0),
             listing(2, "451321", Channel::Regional, "17.5335", "250000", 0),
             listing(3, "451081", Channel::Regional, "75.2604", "250000", 1),
             listing(4, "450421", Channel::Regional, "80", "250000", 2),
         ];
-        let params = AuctionParams::default();
-        let market = Market {
-            units: &units,
-            listings: &listings,
-            params: &params,
-            day: DAY,
-        };
-        let q = quote(
+        let q = quote_in(
+            &listings,
             &project(ProjectUse::Residential, "450405", "2", AreaUnit::Ha),
-            market,
         )
         .expect("quote");
         assert_eq!(q.required_mu.to_string(), "30.0000");
@@ -403,18 +400,10 @@ mod tests {
 
     #[test]
     fn shortfall_is_reported_when_offers_do_not_cover_the_need() {
-        let units = wuzhou_default();
         let listings = vec![listing(1, "450422", Channel::County, "3", "300000", 0)];
-        let params = AuctionParams::default();
-        let market = Market {
-            units: &units,
-            listings: &listings,
-            params: &params,
-            day: DAY,
-        };
-        let q = quote(
+        let q = quote_in(
+            &listings,
             &project(ProjectUse::Industrial, "450405", "5", AreaUnit::Mu),
-            market,
         )
         .expect("quote");
         assert!(!q.must_buy);
@@ -424,29 +413,22 @@ mod tests {
 
     #[test]
     fn bad_project_input_names_the_field() {
-        let units = wuzhou_default();
-        let params = AuctionParams::default();
-        let market = Market {
-            units: &units,
-            listings: &[],
-            params: &params,
-            day: DAY,
-        };
-        let e = quote(
+        let listings: Vec<Listing> = Vec::new();
+        let e = quote_in(
+            &listings,
             &project(ProjectUse::Industrial, "450405", "0", AreaUnit::Mu),
-            market,
         )
         .expect_err("zero");
         assert_eq!((e.field.as_str(), e.error), ("area", DomainError::Zero));
-        let e = quote(
+        let e = quote_in(
+            &listings,
             &project(ProjectUse::Industrial, "450405", "1.00001", AreaUnit::Mu),
-            market,
         )
         .expect_err("5dp");
         assert!(matches!(e.error, DomainError::ScaleExceeded { .. }));
-        let e = quote(
+        let e = quote_in(
+            &listings,
             &project(ProjectUse::Industrial, "110101", "1", AreaUnit::Mu),
-            market,
         )
         .expect_err("unknown");
         assert_eq!(e.field, "county_code");

@@ -59,7 +59,8 @@ proptest! {
         if let Ok(amount) = price.amount_for(area) {
             let exact = i128::from(e4) * i128::from(price.fen());
             let diff = i128::from(amount.fen()) * 10_000 - exact;
-            prop_assert!((-5_000..5_000).contains(&diff), "half-up rounding");
+            // Half-up: an exact half rounds up, so the error lies in (-0.5 分, +0.5 分].
+            prop_assert!((-4_999..=5_000).contains(&diff), "half-up rounding");
         }
     }
 
@@ -87,4 +88,16 @@ proptest! {
         let text = Money::from_fen(fen).expect("money").capital();
         prop_assert!(text.ends_with('整') || text.ends_with('角') || text.ends_with('分'));
     }
+}
+
+/// The case proptest found: area × price ends in exactly half a 分, which rounds up.
+#[test]
+fn an_exact_half_fen_rounds_up() {
+    let area = Area::from_e4(147_017_720).expect("area");
+    let price = UnitPrice::from_fen(3_192_625).expect("price");
+    // 14701.7720 亩 × 31,926.25 元/亩 = 469,372,448.315 元 → 469,372,448.32 元.
+    assert_eq!(
+        price.amount_for(area).map(|m| m.to_string()),
+        Ok("469372448.32".into())
+    );
 }
