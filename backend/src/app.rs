@@ -35,7 +35,12 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let database = Database::connect(&settings.database).await?;
         database.migrate().await?;
-        let router = with_store!(database.clone(), s => http::router(s, &settings.static_dir));
+        let params = quota_shared::auction::AuctionParams::default();
+        let clock = settings.clock.clone();
+        let router = with_store!(database.clone(), s => {
+            spawn_sweeper(s.clone(), clock.clone());
+            http::router(http::AppState { store: s, clock: clock.clone(), params: params.clone() }, &settings.static_dir)
+        });
         let listener =
             TcpListener::bind(settings.addr)
                 .await
@@ -69,6 +74,22 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
+}
+
+/// How often due reservations and listings are ended in the background. Reads also sweep, so
+/// this only bounds how stale an unread database can get.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn spawn_sweeper<S: crate::store::Store>(store: S, clock: crate::auth::Clock) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::routes::sweep(&store, clock.now()).await {
+                tracing::warn!(error = ?e, "background sweep failed");
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -80,6 +80,8 @@ pub struct Settings {
     pub database: DatabaseUrl,
     pub addr: SocketAddr,
     pub static_dir: PathBuf,
+    /// The system clock; tests share a clone and move it forward.
+    pub clock: crate::auth::Clock,
 }
 
 impl Settings {
@@ -99,6 +101,7 @@ impl Settings {
             database,
             addr,
             static_dir,
+            clock: crate::auth::Clock::default(),
         })
     }
 }

@@ -1,15 +1,91 @@
-//! The demo data set: enough that every page has something to show. Loaded once (marker in
-//! `meta`); `scripts/run.sh` loads it when the database is new.
+//! The demo data set: enough that every page has something to show — users for every role,
+//! county base prices, county listings, the two real Guangxi notices as regional lots (dates
+//! relative to now), a settled trade and a pending one. Loaded once (marker in `meta`);
+//! `scripts/run.sh` loads it when the database is new. Everything goes through the same rule
+//! checks a user's request does.
 
-use quota_shared::UnitPrice;
+use quota_shared::api::{ListingStatus, PurchaseProject, Role};
+use quota_shared::auction::AuctionParams;
 use quota_shared::jurisdiction::CountyCode;
-use quota_shared::rules::{check_base_price, default_floors};
+use quota_shared::rules::{
+    Channel, ProjectUse, RULESET_VERSION, check_base_price, default_floors, floor_on,
+    validate_listing,
+};
+use quota_shared::{Area, UnitPrice};
+use time::{Duration, OffsetDateTime};
 
+use crate::accounts::{AccountSpec, add_user};
+use crate::routes::shanghai_day;
+use crate::store::market::{ListingDraft, PurchaseDraft, PurchaseOutcome, SettleOutcome};
 use crate::store::{Store, StoreError};
 
-const DEMO_MARKER: &str = "demo_v1";
+const DEMO_MARKER: &str = "demo_v2";
 
-/// County base prices of the demo (元/亩): at or above the 250,000 floor (R1). 龙圩区 is left
+/// The one password of every demo account (printed by `demo`; never use it for real data).
+pub const DEMO_PASSWORD: &str = "demo-2026";
+
+/// Demo accounts: username, role, county, regional bidder, what it is for.
+pub const DEMO_USERS: [(&str, Role, Option<&str>, bool, &str); 9] = [
+    (
+        "admin",
+        Role::Admin,
+        None,
+        false,
+        "自治区管理员 / regional administrator",
+    ),
+    ("finance", Role::Finance, None, false, "财政 / finance"),
+    (
+        "tengxian",
+        Role::CountyBureau,
+        Some("450422"),
+        false,
+        "藤县自然资源局 / Teng County bureau",
+    ),
+    (
+        "mengshan",
+        Role::CountyBureau,
+        Some("450423"),
+        false,
+        "蒙山县自然资源局 / Mengshan bureau",
+    ),
+    (
+        "cangwu",
+        Role::CountyBureau,
+        Some("450421"),
+        false,
+        "苍梧县自然资源局 / Cangwu bureau",
+    ),
+    (
+        "xincheng",
+        Role::CountyBureau,
+        Some("451321"),
+        false,
+        "忻城县人民政府 / Xincheng (regional seller)",
+    ),
+    (
+        "jingxi",
+        Role::CountyBureau,
+        Some("451081"),
+        false,
+        "靖西市人民政府 / Jingxi (regional seller)",
+    ),
+    (
+        "developer",
+        Role::Buyer,
+        None,
+        false,
+        "开发企业 / developer",
+    ),
+    (
+        "changzhou",
+        Role::Buyer,
+        None,
+        true,
+        "长洲区土地储备中心（竞买人）/ Changzhou land reserve (regional bidder)",
+    ),
+];
+
+/// County base prices of the demo (元/亩), at or above the 250,000 floor (R1). 龙圩区 is left
 /// without one to show the "未设定" state.
 const DEMO_BASE_PRICES: [(&str, i64); 6] = [
     ("450403", 300_000),
@@ -27,24 +103,210 @@ pub enum DemoOutcome {
     AlreadyPresent,
 }
 
+fn bad(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("demo data: {what}"))
+}
+
+fn area(s: &str) -> Result<Area, StoreError> {
+    s.parse().map_err(bad)
+}
+
+fn code(s: &str) -> Result<CountyCode, StoreError> {
+    s.parse().map_err(bad)
+}
+
 /// Loads the demo data unless it is already there.
-pub async fn load<S: Store>(store: &S) -> Result<DemoOutcome, StoreError> {
+pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcome, StoreError> {
     if store.meta(DEMO_MARKER).await?.is_some() {
         return Ok(DemoOutcome::AlreadyPresent);
     }
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date();
+    let day = shanghai_day(now);
     let floors = default_floors();
-    for (code, yuan) in DEMO_BASE_PRICES {
-        let code: CountyCode = code.parse().map_err(|_| StoreError::Corrupt(code.into()))?;
-        let price =
-            UnitPrice::from_yuan(yuan).map_err(|_| StoreError::Corrupt(code.to_string()))?;
-        // The demo obeys the same rule a bureau does.
-        if check_base_price(price, today, &floors).is_ok() {
-            store.set_base_price(&code, price).await?;
+    for (c, yuan) in DEMO_BASE_PRICES {
+        let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
+        check_base_price(price, day, &floors).map_err(|v| bad(v.message_en))?;
+        store.set_base_price(&code(c)?, price).await?;
+    }
+    let mut ids = std::collections::HashMap::new();
+    for (username, role, county, regional_bidder, _) in DEMO_USERS {
+        let spec = AccountSpec {
+            username,
+            password: DEMO_PASSWORD,
+            role,
+            county,
+            regional_bidder,
+        };
+        let id = match add_user(store, spec, now).await {
+            Ok(id) => id,
+            Err(_) => store
+                .user_by_username(username)
+                .await?
+                .map(|u| u.id)
+                .ok_or_else(|| bad(format!("user {username}")))?,
+        };
+        ids.insert(username, id);
+    }
+    let params = AuctionParams::default();
+    let base_of = |c: &str| {
+        DEMO_BASE_PRICES
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, p)| *p)
+    };
+    // (seller account, county, channel, area, farmland, paddy, kg, 元/亩, project, township, closes in days)
+    let listings = [
+        (
+            "tengxian",
+            "450422",
+            Channel::County,
+            "20",
+            "16",
+            "8",
+            12_000,
+            280_000,
+            "藤县太平镇城乡建设用地增减挂钩项目",
+            "太平镇",
+            None,
+        ),
+        (
+            "mengshan",
+            "450423",
+            Channel::County,
+            "15",
+            "12.5",
+            "6",
+            9_000,
+            270_000,
+            "蒙山县西河镇拆旧复垦项目",
+            "西河镇",
+            None,
+        ),
+        (
+            "cangwu",
+            "450421",
+            Channel::County,
+            "12",
+            "10",
+            "0",
+            6_500,
+            260_000,
+            "苍梧县石桥镇拆旧复垦项目",
+            "石桥镇",
+            Some(60),
+        ),
+        (
+            "xincheng",
+            "451321",
+            Channel::Regional,
+            "17.5335",
+            "14.3805",
+            "0",
+            0,
+            250_000,
+            "忻城县城乡建设用地增减挂钩项目（桂节指告字〔2020〕31号）",
+            "大塘镇",
+            Some(10),
+        ),
+        (
+            "jingxi",
+            "451081",
+            Channel::Regional,
+            "75.2604",
+            "60",
+            "0",
+            0,
+            250_000,
+            "靖西市城乡建设用地增减挂钩项目（桂节指告字〔2021〕28号）",
+            "新靖镇",
+            Some(14),
+        ),
+    ];
+    let mut listing_ids = Vec::new();
+    for (seller, county, channel, total, farmland, paddy, kg, yuan, project, township, closes_in) in
+        listings
+    {
+        let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
+        let base = base_of(county)
+            .map(UnitPrice::from_yuan)
+            .transpose()
+            .map_err(bad)?;
+        validate_listing(channel, price, base, day, &floors).map_err(|v| bad(format!("{v:?}")))?;
+        let area_mu = area(total)?;
+        let (status, start_total, deposit) = match channel {
+            Channel::County => (ListingStatus::Open, None, None),
+            Channel::Regional => {
+                let start = params.start_total(area_mu, price).map_err(bad)?;
+                (
+                    ListingStatus::Bidding,
+                    Some(start),
+                    Some(params.deposit(start).map_err(bad)?),
+                )
+            }
+        };
+        let draft = ListingDraft {
+            county_code: code(county)?,
+            channel,
+            status,
+            area: area_mu,
+            farmland: area(farmland)?,
+            paddy: area(paddy)?,
+            grain_capacity_kg: kg,
+            price,
+            start_total,
+            deposit,
+            source_project: project.into(),
+            township: township.into(),
+            advance: false,
+            listed_at: now,
+            opens_at: None,
+            closes_at: closes_in.map(|d| now + Duration::days(d)),
+            ruleset_version: RULESET_VERSION.into(),
+            floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
+            created_by: ids[seller],
+        };
+        listing_ids.push(store.insert_listing(&draft).await?);
+    }
+    // The developer buys 5 亩 of 藤县 quota for a 岑溪 commercial project (settled) and 3 亩 of
+    // 蒙山县 quota (still awaiting payment).
+    for (n, listing_id, take, settle) in [
+        (1, listing_ids[0], "5", true),
+        (2, listing_ids[1], "3", false),
+    ] {
+        let draft = PurchaseDraft {
+            listing_id,
+            buyer_id: ids["developer"],
+            buyer_username: "developer".into(),
+            area: area(take)?,
+            project: PurchaseProject {
+                name: "岑溪市城南商业综合体".into(),
+                use_: ProjectUse::Commercial,
+                county_code: code("450481")?,
+            },
+            now,
+            expires_at: now + Duration::days(i64::from(params.reservation_days)),
+            ruleset_version: RULESET_VERSION.into(),
+            idem_key: format!("demo-{n}"),
+            request_sha256: format!("demo-{n}"),
+        };
+        let PurchaseOutcome::Created(p) = store.reserve(&draft).await? else {
+            return Err(bad("demo purchase was not created"));
+        };
+        if settle {
+            let SettleOutcome::Settled(_) =
+                store.settle(p.id, "藤县", "DEMO-BANK-0001", now).await?
+            else {
+                return Err(bad("demo settlement"));
+            };
         }
     }
     store.set_meta(DEMO_MARKER, "loaded").await?;
     Ok(DemoOutcome::Loaded)
+}
+
+/// The lines `demo` prints: every login and what it is for.
+pub fn login_lines() -> Vec<String> {
+    DEMO_USERS
+        .iter()
+        .map(|(u, _, _, _, what)| format!("  {u:<10} / {DEMO_PASSWORD}   {what}"))
+        .collect()
 }

@@ -23,6 +23,16 @@ pub enum ApiError {
     Field(FieldError),
     /// 422: one or more rules refuse the action.
     Rules(Vec<RuleViolation>),
+    /// 422: a bid on a county listing or a purchase of a regional lot (`rule: wrong_channel`).
+    WrongChannel { zh: String, en: String },
+    /// Any other refusal with its status, code and words (401, 403, 409, 413, 429 …).
+    Status {
+        status: StatusCode,
+        code: &'static str,
+        zh: String,
+        en: String,
+        field: Option<String>,
+    },
     /// 500: our fault, not the user's; details go to the log only.
     Internal,
 }
@@ -32,7 +42,10 @@ impl ApiError {
         match self {
             Self::Malformed { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Field(_) | Self::Rules(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Field(_) | Self::Rules(_) | Self::WrongChannel { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::Status { status, .. } => *status,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -48,6 +61,20 @@ impl ApiError {
             ),
             Self::Field(e) => ErrorBody::from_field(e, lang),
             Self::Rules(v) => ErrorBody::from_violations(v.clone(), lang),
+            Self::WrongChannel { zh, en } => {
+                let mut body = ErrorBody::new("wrong_channel", zh.clone(), en.clone(), lang);
+                body.rule = Some("wrong_channel".into());
+                body
+            }
+            Self::Status {
+                code, zh, en, field, ..
+            } => {
+                let body = ErrorBody::new(code, zh.clone(), en.clone(), lang);
+                match field {
+                    Some(f) => body.with_field(f),
+                    None => body,
+                }
+            }
             Self::Internal => ErrorBody::new(
                 "internal",
                 "服务器内部错误，请稍后重试；如持续出现请联系管理员".into(),
@@ -67,6 +94,57 @@ impl ApiError {
             .into_response();
         response.extensions_mut().insert(self.clone());
         response
+    }
+
+    pub fn status(
+        status: StatusCode,
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::Status {
+            status,
+            code,
+            zh: zh.into(),
+            en: en.into(),
+            field: None,
+        }
+    }
+
+    /// 401: the caller must log in.
+    pub fn unauthorized() -> Self {
+        Self::status(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录",
+            "Please log in first",
+        )
+    }
+
+    /// 403 with the reason.
+    pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::status(StatusCode::FORBIDDEN, "forbidden", zh, en)
+    }
+
+    /// 409: the state of the object does not allow this now.
+    pub fn conflict(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::status(StatusCode::CONFLICT, code, zh, en)
+    }
+
+    /// 422 tied to a field, with our own words.
+    pub fn invalid(
+        field: &str,
+        code: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::Status {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            zh: zh.into(),
+            en: en.into(),
+            field: Some(field.to_string()),
+        }
     }
 
     pub fn not_found(what_zh: &str, what_en: &str) -> Self {

@@ -3,34 +3,71 @@
 
 use std::path::Path;
 
-use axum::extract::{OriginalUri, State};
+use axum::extract::{DefaultBodyLimit, OriginalUri, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{Json, Router, middleware};
 use quota_shared::api::{CountiesResponse, FloorPricesResponse, Health};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+use quota_shared::auction::AuctionParams;
+
+use crate::auth::{Clock, refuse_cross_site};
 use crate::error::{ApiError, localize};
+use crate::json::MAX_BODY_BYTES;
+use crate::routes;
 use crate::store::Store;
 
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState<S> {
     pub store: S,
+    pub clock: Clock,
+    pub params: AuctionParams,
 }
 
 /// Builds the whole application for a store.
-pub fn router<S: Store>(store: S, static_dir: &Path) -> Router {
+pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
     let api = Router::new()
+        .route(
+            "/session",
+            post(routes::login::<S>).delete(routes::logout::<S>),
+        )
+        .route("/me", get(routes::me))
         .route("/counties", get(counties::<S>))
-        .route("/floor-prices", get(floor_prices::<S>))
-        .fallback(api_not_found);
+        .route(
+            "/counties/{code}/base-price",
+            put(routes::set_base_price::<S>),
+        )
+        .route(
+            "/floor-prices",
+            get(floor_prices::<S>).post(routes::add_floor_price::<S>),
+        )
+        .route(
+            "/listings",
+            get(routes::list_listings::<S>).post(routes::create_listing::<S>),
+        )
+        .route("/listings/{id}", get(routes::get_listing::<S>))
+        .route(
+            "/listings/{id}/withdraw",
+            post(routes::withdraw_listing::<S>),
+        )
+        .route(
+            "/purchases",
+            get(routes::list_purchases::<S>).post(routes::create_purchase::<S>),
+        )
+        .route("/purchases/{id}/settle", post(routes::settle_purchase::<S>))
+        .route("/purchases/{id}/cancel", post(routes::cancel_purchase::<S>))
+        .route("/quote", post(routes::quote::<S>))
+        .fallback(api_not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(refuse_cross_site));
     let app = Router::new()
         .route("/healthz", get(healthz::<S>))
         .nest("/api/v1", api)
-        .with_state(AppState { store });
+        .with_state(state);
     let index = static_dir.join("index.html");
     let app = if index.is_file() {
         app.fallback_service(ServeDir::new(static_dir).fallback(ServeFile::new(index)))

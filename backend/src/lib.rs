@@ -14,9 +14,13 @@
 //! → rule checks from `quota_shared::rules` → `Store` call (one transaction per action) →
 //! JSON built from `quota_shared::api` types.
 
+pub mod accounts;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod json;
+pub mod routes;
 pub mod store;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use quota_backend::app::Application;
 use quota_backend::config::Settings;
 use quota_backend::store::Database;
-use quota_backend::{demo, with_store};
+use quota_backend::{accounts, demo, with_store};
 
 const USAGE: &str = "\
 增减挂钩节余指标交易平台 / Quota Exchange
@@ -15,6 +15,9 @@ const USAGE: &str = "\
   serve [--addr HOST:PORT] [--static-dir DIR]   启动服务（默认命令）/ run the server (default)
   migrate                                       建表并载入参考数据 / schema + reference data
   demo                                          载入演示数据（仅一次）/ load the demo data once
+  user add --username U --role ROLE [--county CODE] [--regional-bidder] --password-stdin
+                                                新建账号，密码从标准输入读取 / add an account
+                                                ROLE: admin | county_bureau | buyer | finance
 
 环境变量 / environment:
   DATABASE_URL   sqlite://PATH 或 postgres://USER@HOST:PORT/DB（默认 sqlite://data/quota-exchange.db）
@@ -87,18 +90,28 @@ async fn run(args: Vec<String>) -> Result<(), String> {
         "demo" => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let outcome = with_store!(&db, s => demo::load(s).await).map_err(|e| e.to_string())?;
+            let now = settings.clock.now();
+            let outcome =
+                with_store!(&db, s => demo::load(s, now).await).map_err(|e| e.to_string())?;
             match outcome {
                 demo::DemoOutcome::Loaded => println!("演示数据已载入 / demo data loaded"),
                 demo::DemoOutcome::AlreadyPresent => {
                     println!("演示数据已存在，未重复载入 / demo data already present")
                 }
             }
-            println!("演示数据：各县基准指导价（龙圩区未设定）/ demo data: county base prices");
-            println!(
-                "演示账号：账户功能尚未上线，暂无登录 / demo logins: accounts are not built yet"
-            );
+            println!("演示账号（用户名 / 密码）/ demo logins (username / password):");
+            for line in demo::login_lines() {
+                println!("{line}");
+            }
             Ok(())
+        }
+        "user" => {
+            let Some(("add", flags)) = rest.split_first().map(|(a, f)| (a.as_str(), f)) else {
+                return Err(format!(
+                    "用法 / usage: quota-exchange user add …\n\n{USAGE}"
+                ));
+            };
+            user_add(&settings, flags).await
         }
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
@@ -106,6 +119,49 @@ async fn run(args: Vec<String>) -> Result<(), String> {
         }
         other => Err(format!("未知命令 / unknown command {other:?}\n\n{USAGE}")),
     }
+}
+
+async fn user_add(settings: &Settings, flags: &[String]) -> Result<(), String> {
+    let (mut username, mut role, mut county, mut bidder, mut from_stdin) =
+        (None, None, None, false, false);
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} 需要一个值 / needs a value"))
+        };
+        match flag.as_str() {
+            "--username" => username = Some(value()?),
+            "--role" => role = Some(value()?),
+            "--county" => county = Some(value()?),
+            "--regional-bidder" => bidder = true,
+            "--password-stdin" => from_stdin = true,
+            other => return Err(format!("未知参数 / unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let username = username.ok_or("缺少 --username / --username is required")?;
+    let role = accounts::parse_role(&role.ok_or("缺少 --role / --role is required")?)?;
+    if !from_stdin {
+        return Err("请用 --password-stdin 从标准输入提供密码 / give the password on standard input with --password-stdin".into());
+    }
+    let mut password = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
+        .map_err(|e| format!("无法读取标准输入 / cannot read standard input: {e}"))?;
+    let password = accounts::strip_one_newline(password);
+    let db = connect(settings).await?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let spec = accounts::AccountSpec {
+        username: &username,
+        password: &password,
+        role,
+        county: county.as_deref(),
+        regional_bidder: bidder,
+    };
+    let now = settings.clock.now();
+    with_store!(&db, s => accounts::add_user(s, spec, now).await)?;
+    println!("已创建账号 / created {username} ({})", role.label_zh());
+    Ok(())
 }
 
 async fn connect(settings: &Settings) -> Result<Database, String> {

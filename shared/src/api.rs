@@ -684,6 +684,24 @@ pub struct Health {
     pub database: String,
 }
 
+/// Explains why a JSON string value was refused, by the unit its wire name carries: `*_mu`
+/// is an area, `price_per_mu` a unit price, `*_yuan` money, `*county_code` a county. The
+/// server uses it to turn a deserialisation failure into the domain's own words.
+pub fn explain_field_value(field: &str, raw: &str) -> Option<DomainError> {
+    use core::str::FromStr;
+    if field == "price_per_mu" {
+        UnitPrice::from_str(raw).err()
+    } else if field.ends_with("_mu") {
+        Area::from_str(raw).err()
+    } else if field.ends_with("_yuan") {
+        Money::from_str(raw).err()
+    } else if field.ends_with("county_code") || field == "county" {
+        CountyCode::from_str(raw).err()
+    } else {
+        None
+    }
+}
+
 /// Parses an area typed in a unit, tying a failure to `field`.
 pub fn parse_area_field(field: &str, input: &str, unit: AreaUnit) -> Result<Area, FieldError> {
     Area::parse_in(input, unit).map_err(|e| FieldError::new(field, e))
@@ -743,6 +761,32 @@ mod tests {
             json.get("field").is_none() && json.get("rule").is_none(),
             "absent optionals are omitted"
         );
+    }
+
+    #[test]
+    fn field_values_are_explained_by_their_wire_name() {
+        assert!(matches!(
+            explain_field_value("area_mu", "1.00001"),
+            Some(DomainError::ScaleExceeded { .. })
+        ));
+        assert_eq!(
+            explain_field_value("price_per_mu", "0"),
+            Some(DomainError::Zero)
+        );
+        assert_eq!(
+            explain_field_value("amount_yuan", "-5"),
+            Some(DomainError::Negative)
+        );
+        assert!(matches!(
+            explain_field_value("county_code", "99"),
+            Some(DomainError::UnknownCounty { .. })
+        ));
+        assert_eq!(
+            explain_field_value("area_mu", "1.5"),
+            None,
+            "a valid value has nothing to explain"
+        );
+        assert_eq!(explain_field_value("name", "x"), None);
     }
 
     #[test]

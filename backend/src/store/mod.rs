@@ -3,15 +3,21 @@
 //! integer minor units at rest; the conversions to `quota_shared` types happen here.
 //! [`Database`] is the choice made once at start-up from `DATABASE_URL`.
 
+pub mod market;
 pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
 
+use market::{
+    ListingDraft, ListingFilter, NewUser, PurchaseDraft, PurchaseOutcome, PurchaseScope,
+    SettleOutcome, StoredAnswer, UserRecord,
+};
 use quota_shared::UnitPrice;
-use quota_shared::api::{County, FloorPrice};
+use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
 use quota_shared::rules::FloorVersion;
+use time::OffsetDateTime;
 
 use crate::config::DatabaseUrl;
 
@@ -46,6 +52,118 @@ pub trait Store: Clone + Send + Sync + 'static {
         code: &CountyCode,
         price: UnitPrice,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The units with everything the rules need (kind, 脱贫县 flag, project rule).
+    fn jurisdictions(&self) -> impl Future<Output = Result<Vec<Jurisdiction>, StoreError>> + Send;
+    /// Adds a floor version; `false` if one already starts on that date.
+    fn add_floor_version(
+        &self,
+        price: UnitPrice,
+        effective_from: time::Date,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Creates an account; `None` if the username is taken.
+    fn create_user(
+        &self,
+        user: &NewUser,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    fn user_by_username(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// The enabled user of an unexpired session.
+    fn user_by_session(
+        &self,
+        token_sha256: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    fn create_session(
+        &self,
+        token_sha256: &str,
+        user_id: i64,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_session(
+        &self,
+        token_sha256: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Failed logins of a username: count and when the current window began.
+    fn login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<(i32, OffsetDateTime)>, StoreError>> + Send;
+    fn record_login_failure(
+        &self,
+        username: &str,
+        now: OffsetDateTime,
+        window_start: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn clear_login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn insert_listing(
+        &self,
+        listing: &ListingDraft,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn listing(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Listing>, StoreError>> + Send;
+    fn listings(
+        &self,
+        filter: &ListingFilter,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<Listing>, StoreError>> + Send;
+    /// Ends a live listing; `false` if it was not live.
+    fn withdraw_listing(&self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Ends county listings whose closing time has passed.
+    fn expire_listings(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn stored_answer(
+        &self,
+        user_id: i64,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<StoredAnswer>, StoreError>> + Send;
+    /// One transaction: take the area from the listing, record the purchase and its
+    /// idempotency key.
+    fn reserve(
+        &self,
+        draft: &PurchaseDraft,
+    ) -> impl Future<Output = Result<PurchaseOutcome, StoreError>> + Send;
+    /// A purchase and its buyer's user id.
+    fn purchase(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<(Purchase, i64)>, StoreError>> + Send;
+    fn purchases(
+        &self,
+        scope: &PurchaseScope,
+    ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
+    /// Settles a live reservation and gives it the next confirmation number of its seller.
+    fn settle(
+        &self,
+        id: i64,
+        seller_name: &str,
+        bank_reference: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<SettleOutcome, StoreError>> + Send;
+    /// Ends a reservation as `expired` (due) or `cancelled` (not yet due) and returns its area
+    /// to the listing; `false` if it was not in that state.
+    fn release(
+        &self,
+        id: i64,
+        to: PurchaseStatus,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Reservations past their expiry.
+    fn due_reservations(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
     fn meta(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     fn set_meta(
         &self,

@@ -155,4 +155,6 @@ impl Store for PgStore {
         .await?;
         Ok(())
     }
+
+    crate::impl_market_store!();
 }

@@ -161,4 +161,6 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
+
+    crate::impl_market_store!();
 }

@@ -1,95 +1,23 @@
-//! API stories, each run on SQLite and on the harness's throwaway PostgreSQL.
+//! Reference data, health, demo and the error envelope of unknown routes.
 
-use quota_backend::app::Application;
-use quota_backend::config::{DatabaseUrl, Settings};
 use quota_backend::demo::{self, DemoOutcome};
-use quota_backend::store::Database;
 use quota_backend::with_store;
 use serde_json::Value;
 
-/// A database for one test: a SQLite file in a temp dir, or a fresh PostgreSQL database.
-struct TestDb {
-    url: DatabaseUrl,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl TestDb {
-    fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("qx.db").display());
-        Self {
-            url: DatabaseUrl::parse(&url).expect("url"),
-            _dir: Some(dir),
-        }
-    }
-    fn postgres() -> Self {
-        let url = quota_tests::pg::cluster().fresh_database();
-        Self {
-            url: DatabaseUrl::parse(&url).expect("url"),
-            _dir: None,
-        }
-    }
-}
-
-/// The application running in this process on a free port.
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    db: Database,
-    _db_dir: TestDb,
-}
+use crate::helpers::{TestApp, TestDb, on_both_databases};
 
 impl TestApp {
-    async fn spawn(db: TestDb) -> Self {
-        let settings = Settings {
-            database: db.url.clone(),
-            addr: "127.0.0.1:0".parse().expect("addr"),
-            static_dir: "/nonexistent".into(),
-        };
-        let app = Application::build(&settings)
-            .await
-            .expect("application starts");
-        let base = format!("http://{}", app.addr());
-        let database = app.database().clone();
-        tokio::spawn(app.run_until_stopped());
-        Self {
-            base,
-            client: reqwest::Client::new(),
-            db: database,
-            _db_dir: db,
-        }
-    }
-
     async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("request");
-        let status = r.status().as_u16();
-        (status, r.json().await.expect("JSON body"))
+        let (status, body) = self.anonymous().get(path).await;
+        (status.as_u16(), body)
     }
-}
-
-macro_rules! on_both_databases {
-    ($($story:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $story() { super::$story(super::TestDb::sqlite()).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $story() { super::$story(super::TestDb::postgres()).await })*
-        }
-    };
 }
 
 on_both_databases!(
     health_names_the_database,
     counties_come_from_the_reference_data,
     floor_versions_are_listed_in_date_order,
-    demo_sets_base_prices_once,
+    demo_loads_once_with_base_prices_listings_and_trades,
     migrating_again_changes_nothing,
     unknown_routes_answer_in_the_error_envelope_in_the_asked_language,
 );
@@ -144,11 +72,12 @@ async fn floor_versions_are_listed_in_date_order(db: TestDb) {
     );
 }
 
-async fn demo_sets_base_prices_once(db: TestDb) {
+async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let first = with_store!(&app.db, s => demo::load(s).await).expect("demo");
+    let now = app.clock.now();
+    let first = with_store!(&app.db, s => demo::load(s, now).await).expect("demo");
     assert_eq!(first, DemoOutcome::Loaded);
-    let second = with_store!(&app.db, s => demo::load(s).await).expect("demo again");
+    let second = with_store!(&app.db, s => demo::load(s, now).await).expect("demo again");
     assert_eq!(second, DemoOutcome::AlreadyPresent);
     let (_, body) = app.get("/api/v1/counties").await;
     let price_of = |code: &str| {
@@ -163,6 +92,37 @@ async fn demo_sets_base_prices_once(db: TestDb) {
         price_of("450406").is_null(),
         "龙圩区 is left without a base price"
     );
+    let (_, listings) = app.get("/api/v1/listings").await;
+    let listings = listings["listings"].as_array().expect("listings").clone();
+    assert_eq!(listings.len(), 5);
+    let lot = listings
+        .iter()
+        .find(|l| l["county_code"] == "451321")
+        .expect("忻城 lot");
+    assert_eq!(
+        (
+            lot["start_total_yuan"].as_str(),
+            lot["deposit_yuan"].as_str()
+        ),
+        (Some("4383375.00"), Some("500000.00"))
+    );
+    let teng = listings
+        .iter()
+        .find(|l| l["county_code"] == "450422")
+        .expect("藤县 listing");
+    assert_eq!(
+        teng["remaining_mu"], "15.0000",
+        "5 亩 sold to the demo developer"
+    );
+    let finance = app.login_with("finance", demo::DEMO_PASSWORD).await;
+    let (_, purchases) = finance.get("/api/v1/purchases").await;
+    let statuses: Vec<&str> = purchases["purchases"]
+        .as_array()
+        .expect("purchases")
+        .iter()
+        .filter_map(|p| p["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["reserved", "settled"]);
 }
 
 async fn migrating_again_changes_nothing(db: TestDb) {
@@ -187,8 +147,9 @@ async fn unknown_routes_answer_in_the_error_envelope_in_the_asked_language(db: T
             .is_some_and(|m| m.contains("/api/v1/no-such-thing"))
     );
     let en = app
-        .client
-        .get(format!("{}/api/v1/no-such-thing", app.base))
+        .anonymous()
+        .http
+        .get(app.url("/api/v1/no-such-thing"))
         .header("Accept-Language", "en-US,en;q=0.9")
         .send()
         .await

@@ -1,0 +1,300 @@
+//! Accounts and sessions: argon2id password hashes (computed off the async threads), random
+//! session tokens kept only as SHA-256, the session cookie, the current-user extractor, the
+//! failed-login throttle and the refusal of cross-site state changes.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::Response;
+use password_hash::rand_core::{OsRng, RngCore};
+use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use quota_shared::api::Role;
+use quota_shared::jurisdiction::CountyCode;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::store::Store;
+use crate::store::market::UserRecord;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "qx_session";
+/// How long a session lasts: a working fortnight, so a clerk is not logged out mid-task.
+pub const SESSION_LIFETIME: Duration = Duration::days(14);
+/// Failed logins allowed per username within [`THROTTLE_WINDOW`] before refusing attempts.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+
+/// An argon2id PHC string for a password. CPU-heavy: call through `spawn_blocking`.
+pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Whether `password` matches a stored PHC string. CPU-heavy: call through `spawn_blocking`.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Hashes off the async threads.
+pub async fn hash_password_blocking(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ApiError::Internal)
+}
+
+/// Verifies off the async threads.
+pub async fn verify_password_blocking(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new random session token (256 bits, hex) and the SHA-256 we store.
+pub fn new_session_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let digest = sha256_hex(token.as_bytes());
+    (token, digest)
+}
+
+/// The session token from the `Cookie` header, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// Whether the request came over HTTPS (directly or through a proxy that says so).
+fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure only over HTTPS.
+pub fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
+    let secure = if is_https(headers) { "; Secure" } else { "" };
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_LIFETIME.whole_seconds()
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("qx_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The logged-in user, or 401.
+pub struct CurrentUser(pub UserRecord);
+
+/// The logged-in user if there is one (public routes that show more to some roles).
+pub struct MaybeUser(pub Option<UserRecord>);
+
+impl<S: Store> FromRequestParts<AppState<S>> for MaybeUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(Self(None));
+        };
+        let user = state
+            .store
+            .user_by_session(&sha256_hex(token.as_bytes()), state.clock.now())
+            .await?;
+        Ok(Self(user))
+    }
+}
+
+impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
+        match MaybeUser::from_request_parts(parts, state).await?.0 {
+            Some(user) => Ok(Self(user)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+impl CurrentUser {
+    /// 403 unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<&UserRecord, ApiError> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.label_zh()).collect();
+            Err(ApiError::forbidden(
+                format!(
+                    "此操作仅限{}，当前账号为{}",
+                    names.join("或"),
+                    self.0.role.label_zh()
+                ),
+                format!(
+                    "Only {roles:?} may do this; this account is {:?}",
+                    self.0.role
+                ),
+            ))
+        }
+    }
+
+    /// 403 unless the user is the bureau of `county`.
+    pub fn require_bureau_of(&self, county: &CountyCode) -> Result<&UserRecord, ApiError> {
+        let user = self.require(&[Role::CountyBureau])?;
+        if user.county_code.as_ref() == Some(county) {
+            Ok(user)
+        } else {
+            Err(ApiError::forbidden(
+                "只能操作本县（市、区）的数据",
+                "A county bureau may act only for its own county",
+            ))
+        }
+    }
+}
+
+/// Refuses state-changing requests from another site (by `Sec-Fetch-Site`, else `Origin`
+/// against `Host`), so a page elsewhere cannot use a logged-in clerk's cookie.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Result<Response, ApiError> {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && is_cross_site(request.headers()) {
+        return Err(ApiError::status(
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            "拒绝来自其他网站的请求，请在本平台页面内操作",
+            "Requests from another site are refused; use the platform's own pages",
+        ));
+    }
+    Ok(next.run(request).await)
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "cross-site";
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+    origin == "null" || origin_host != host
+}
+
+/// The clock of the application. Tests move it forward to cross expiry times.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+            + Duration::seconds(self.offset.load(std::sync::atomic::Ordering::SeqCst))
+    }
+    /// Moves this clock (and every clone of it) forward.
+    pub fn advance(&self, by: Duration) {
+        self.offset
+            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Used by [`State`] extraction in handlers.
+pub type AppStateOf<S> = State<AppState<S>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let phc = hash_password("正确的密码 horse").expect("hash");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("正确的密码 horse", &phc));
+        assert!(!verify_password("wrong", &phc));
+        assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn session_tokens_are_random_and_stored_hashed() {
+        let (a, ha) = new_session_token();
+        let (b, _) = new_session_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(ha, sha256_hex(a.as_bytes()));
+    }
+
+    #[test]
+    fn cookies_are_read_and_written_with_the_right_attributes() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; qx_session=abc; b=2"),
+        );
+        assert_eq!(session_token(&h).as_deref(), Some("abc"));
+        let plain = session_cookie("t", &HeaderMap::new());
+        let plain = plain.to_str().expect("ascii");
+        assert!(
+            plain.contains("HttpOnly")
+                && plain.contains("SameSite=Lax")
+                && !plain.contains("Secure")
+        );
+        let mut https = HeaderMap::new();
+        https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert!(
+            session_cookie("t", &https)
+                .to_str()
+                .expect("ascii")
+                .contains("; Secure")
+        );
+    }
+
+    #[test]
+    fn cross_site_detection() {
+        let mut h = HeaderMap::new();
+        assert!(!is_cross_site(&h), "no headers: a non-browser client");
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(!is_cross_site(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert!(is_cross_site(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(!is_cross_site(&h), "Sec-Fetch-Site decides when present");
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(is_cross_site(&h));
+    }
+}

@@ -1,0 +1,244 @@
+//! [`ApiJson`]: the JSON body extractor. Every way a body can be wrong ends in the one error
+//! envelope: not JSON → 400; too large → 413; a missing, unknown or ill-typed field, or a
+//! value the domain refuses → 422 naming the field, in the domain's own words.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use quota_shared::FieldError;
+use quota_shared::api::explain_field_value;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest request body accepted. Requests are small forms; 1 MiB leaves ample room.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A parsed JSON body and its raw bytes (for idempotency fingerprints).
+pub struct ApiJson<T> {
+    pub value: T,
+    pub raw: Bytes,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError::status(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "请求体须为 JSON（Content-Type: application/json）",
+                "The body must be JSON (Content-Type: application/json)",
+            ));
+        }
+        let raw = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::status(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
+                    format!(
+                        "The body is too large; the limit is {} KB",
+                        MAX_BODY_BYTES / 1024
+                    ),
+                )
+            } else {
+                ApiError::Malformed {
+                    zh: "无法读取请求体".into(),
+                    en: "Cannot read the request body".into(),
+                }
+            }
+        })?;
+        let value = parse(&raw)?;
+        Ok(Self { value, raw })
+    }
+}
+
+/// Parses a body, explaining failures as the envelope wants them.
+pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => {
+            // Trailing characters after the value make the body malformed too.
+            return match de.end() {
+                Ok(()) => Ok(v),
+                Err(e) => Err(ApiError::Malformed {
+                    zh: format!(
+                        "请求体不是有效的 JSON（第 {} 行第 {} 列）",
+                        e.line(),
+                        e.column()
+                    ),
+                    en: format!(
+                        "The body is not valid JSON (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                }),
+            };
+        }
+        Err(e) => e,
+    };
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    if !inner.is_data() {
+        return Err(ApiError::Malformed {
+            zh: format!(
+                "请求体不是有效的 JSON（第 {} 行第 {} 列）",
+                inner.line(),
+                inner.column()
+            ),
+            en: format!(
+                "The body is not valid JSON (line {}, column {})",
+                inner.line(),
+                inner.column()
+            ),
+        });
+    }
+    Err(explain_data_error(raw, &path, &inner.to_string()))
+}
+
+/// Words for a JSON value that does not fit the request type.
+fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let quoted = message.split('`').nth(1).unwrap_or("").to_string();
+    let field_path = |name: &str| {
+        if path == "." || path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if message.starts_with("unknown field") {
+        // The path already ends with the unknown field's name.
+        let field = if path == "." || path.is_empty() {
+            quoted.clone()
+        } else {
+            path.to_string()
+        };
+        return ApiError::invalid(
+            &field,
+            "unknown_field",
+            format!("不认识的字段“{field}”，请删除该字段"),
+            format!("Unknown field \"{field}\"; remove it"),
+        );
+    }
+    if message.starts_with("missing field") {
+        let field = field_path(&quoted);
+        return ApiError::invalid(
+            &field,
+            "missing_field",
+            format!("缺少字段“{field}”"),
+            format!("Field \"{field}\" is missing"),
+        );
+    }
+    let last = path.rsplit('.').next().unwrap_or(path);
+    if message.starts_with("invalid type") {
+        let hint_zh = if last.ends_with("_mu") || last.ends_with("_yuan") {
+            "，数量和金额请写成带引号的十进制字符串，例如 \"17.5335\""
+        } else {
+            ""
+        };
+        return ApiError::invalid(
+            path,
+            "wrong_type",
+            format!("字段“{path}”的类型不对{hint_zh}"),
+            format!("Field \"{path}\" has the wrong type: {message}"),
+        );
+    }
+    if message.starts_with("unknown variant") {
+        return ApiError::invalid(
+            path,
+            "unknown_value",
+            format!("字段“{path}”的取值无效：{message}"),
+            format!("Field \"{path}\" has an invalid value: {message}"),
+        );
+    }
+    // A value the domain refused (e.g. a 5th decimal): ask the domain for its words.
+    let raw_value = serde_json::from_slice::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| {
+            path.split('.')
+                .try_fold(v, |v, key| v.get(key).cloned())
+                .and_then(|v| v.as_str().map(str::to_string))
+        });
+    if let Some(domain) = raw_value.and_then(|r| explain_field_value(last, &r)) {
+        return ApiError::Field(FieldError::new(path, domain));
+    }
+    ApiError::invalid(
+        path,
+        "invalid_value",
+        format!("字段“{path}”的值无效：{message}"),
+        format!("Field \"{path}\" is invalid: {message}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quota_shared::api::{ErrorBody, Lang, PurchaseRequest};
+
+    fn refusal(body: &str) -> (StatusCode, ErrorBody) {
+        let e = parse::<PurchaseRequest>(body.as_bytes()).expect_err("refused");
+        (e.status_code(), e.body(Lang::Zh))
+    }
+
+    #[test]
+    fn each_kind_of_bad_body_gets_its_status_and_field() {
+        let (s, b) = refusal("{not json");
+        assert_eq!((s, b.code.as_str()), (StatusCode::BAD_REQUEST, "malformed"));
+        let (s, b) = refusal(
+            r#"{"listing_id": 1, "area_mu": "1.00001", "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+        );
+        assert_eq!(
+            (s, b.field.as_deref()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("area_mu"))
+        );
+        assert!(
+            b.message_zh.contains("1.0000") && b.message_zh.contains("1.0001"),
+            "{}",
+            b.message_zh
+        );
+        let (_, b) = refusal(
+            r#"{"listing_id": 1, "area_mu": 1.5, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+        );
+        assert_eq!(
+            (b.code.as_str(), b.field.as_deref()),
+            ("wrong_type", Some("area_mu"))
+        );
+        let (_, b) = refusal(
+            r#"{"listing_id": 1, "area_mu": "1", "x": 1, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+        );
+        assert_eq!(
+            (b.code.as_str(), b.field.as_deref()),
+            ("unknown_field", Some("x"))
+        );
+        let (_, b) = refusal(
+            r#"{"listing_id": 1, "area_mu": "1", "project": {"name": "x", "use": "villa", "county_code": "450481"}}"#,
+        );
+        assert_eq!(
+            (b.code.as_str(), b.field.as_deref()),
+            ("unknown_value", Some("project.use"))
+        );
+        let (_, b) = refusal(
+            r#"{"listing_id": 1, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
+        );
+        assert_eq!(
+            (b.code.as_str(), b.field.as_deref()),
+            ("missing_field", Some("area_mu"))
+        );
+        let (_, b) = refusal(
+            r#"{"listing_id": 1, "area_mu": "1", "project": {"name": "x", "use": "commercial", "county_code": "4504"}}"#,
+        );
+        assert_eq!(b.field.as_deref(), Some("project.county_code"));
+        let (s, _) = refusal(
+            r#"{"listing_id": 1, "area_mu": "1", "project": {"name": "x", "use": "commercial", "county_code": "450481"}} trailing"#,
+        );
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+    }
+}

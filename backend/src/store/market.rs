@@ -1,0 +1,925 @@
+//! The marketplace half of the store: accounts, sessions, listings, purchases, idempotency.
+//!
+//! The SQL here is written once and compiled for both databases by [`impl_market_store!`]:
+//! it uses only what SQLite and PostgreSQL share (`$n` placeholders numbered in order of first
+//! use, `RETURNING`, `ON CONFLICT`), binds every time from Rust (UTC, whole seconds, so text
+//! comparison in SQLite orders like time), and keeps each action one transaction whose first
+//! statement writes — so SQLite takes its write lock at once and never fails a lock upgrade,
+//! and PostgreSQL re-checks the `WHERE` of the conditional `UPDATE` under the row lock. That
+//! conditional `UPDATE … WHERE remaining_e4_mu >= take` is what makes overselling impossible on
+//! either database; the `CHECK`s in the schema are the second line.
+
+use quota_shared::api::{
+    Listing, ListingStatus, Purchase, PurchaseProject, PurchaseStatus, Role, User,
+};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule};
+use quota_shared::rules::{Channel, ProjectUse};
+use quota_shared::{Area, Money, UnitPrice};
+use time::{Date, OffsetDateTime};
+
+use super::StoreError;
+
+/// An account as the server sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+    pub disabled: bool,
+}
+
+impl UserRecord {
+    pub fn to_wire(&self) -> User {
+        User {
+            username: self.username.clone(),
+            role: self.role,
+            county_code: self.county_code.clone(),
+            regional_bidder: self.regional_bidder,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+}
+
+/// A checked listing ready to insert.
+#[derive(Debug, Clone)]
+pub struct ListingDraft {
+    pub county_code: CountyCode,
+    pub channel: Channel,
+    pub status: ListingStatus,
+    pub area: Area,
+    pub farmland: Area,
+    pub paddy: Area,
+    pub grain_capacity_kg: i64,
+    pub price: UnitPrice,
+    pub start_total: Option<Money>,
+    pub deposit: Option<Money>,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    pub listed_at: OffsetDateTime,
+    pub opens_at: Option<OffsetDateTime>,
+    pub closes_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+    pub floor_effective_from: Option<Date>,
+    pub created_by: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListingFilter {
+    pub county: Option<CountyCode>,
+    pub channel: Option<Channel>,
+    pub status: Option<ListingStatus>,
+}
+
+/// A checked purchase ready to reserve.
+#[derive(Debug, Clone)]
+pub struct PurchaseDraft {
+    pub listing_id: i64,
+    pub buyer_id: i64,
+    pub buyer_username: String,
+    pub area: Area,
+    pub project: PurchaseProject,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub ruleset_version: String,
+    /// `Idempotency-Key` and the SHA-256 of the request body.
+    pub idem_key: String,
+    pub request_sha256: String,
+}
+
+/// What became of a reservation attempt.
+#[derive(Debug, Clone)]
+pub enum PurchaseOutcome {
+    Created(Box<Purchase>),
+    /// The listing is not open (sold out, withdrawn, expired).
+    NotOpen(ListingStatus),
+    /// Not enough remaining.
+    NotEnough {
+        remaining: Area,
+    },
+    /// The same key was used before (possibly by a concurrent twin): its stored answer.
+    Replay(StoredAnswer),
+}
+
+/// A stored first answer to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub request_sha256: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Which purchases a caller may see.
+#[derive(Debug, Clone)]
+pub enum PurchaseScope {
+    Buyer(i64),
+    Seller(CountyCode),
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub enum SettleOutcome {
+    Settled(Box<Purchase>),
+    /// Not `reserved` any more (or past its expiry): the current state.
+    Conflict(PurchaseStatus),
+    NotFound,
+}
+
+/// A listing row; decodes on both databases.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ListingRow {
+    pub id: i64,
+    pub county_code: String,
+    pub channel: String,
+    pub status: String,
+    pub area_e4_mu: i64,
+    pub remaining_e4_mu: i64,
+    pub farmland_e4_mu: i64,
+    pub paddy_e4_mu: i64,
+    pub grain_capacity_kg: i64,
+    pub price_fen_per_mu: i64,
+    pub start_total_fen: Option<i64>,
+    pub deposit_fen: Option<i64>,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    pub listed_at: OffsetDateTime,
+    pub opens_at: Option<OffsetDateTime>,
+    pub closes_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+}
+
+pub(crate) const LISTING_COLUMNS: &str = "id, county_code, channel, status, area_e4_mu, remaining_e4_mu, \
+     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
+     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version";
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn parse_status(s: &str) -> Result<ListingStatus, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| corrupt(format!("listing status {s}")))
+}
+
+impl ListingRow {
+    /// The wire listing. A scheduled lot whose opening time has passed reads as `bidding`.
+    pub fn into_listing(self, now: OffsetDateTime) -> Result<Listing, StoreError> {
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of listing {}", self.id)));
+        let money = |fen: Option<i64>| {
+            fen.map(Money::from_fen)
+                .transpose()
+                .map_err(|_| corrupt(format!("money of listing {}", self.id)))
+        };
+        let mut status = parse_status(&self.status)?;
+        if status == ListingStatus::Scheduled && self.opens_at.is_some_and(|t| t <= now) {
+            status = ListingStatus::Bidding;
+        }
+        let start_total = money(self.start_total_fen)?;
+        let params = quota_shared::auction::AuctionParams::default();
+        let min_next = match start_total {
+            Some(s) if status.is_live() => params.min_next_bid(s, None).ok(),
+            _ => None,
+        };
+        Ok(Listing {
+            id: self.id,
+            county_code: self
+                .county_code
+                .parse()
+                .map_err(|_| corrupt("listing county"))?,
+            channel: self
+                .channel
+                .parse()
+                .map_err(|_| corrupt("listing channel"))?,
+            status,
+            area_mu: area(self.area_e4_mu)?,
+            remaining_mu: area(self.remaining_e4_mu)?,
+            farmland_mu: area(self.farmland_e4_mu)?,
+            paddy_mu: area(self.paddy_e4_mu)?,
+            grain_capacity_kg: self.grain_capacity_kg,
+            price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
+                .map_err(|_| corrupt("listing price"))?,
+            source_project: self.source_project,
+            township: self.township,
+            advance: self.advance,
+            listed_at: self.listed_at,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            start_total_yuan: start_total,
+            deposit_yuan: money(self.deposit_fen)?,
+            high_bid_yuan: None,
+            min_next_bid_yuan: min_next,
+            ruleset_version: self.ruleset_version,
+        })
+    }
+}
+
+/// A purchase row joined with the buyer's name.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PurchaseRow {
+    pub id: i64,
+    pub listing_id: i64,
+    pub buyer_id: i64,
+    pub buyer: String,
+    pub seller_county_code: String,
+    pub area_e4_mu: i64,
+    pub farmland_e4_mu: i64,
+    pub paddy_e4_mu: i64,
+    pub price_fen_per_mu: i64,
+    pub amount_fen: i64,
+    pub status: String,
+    pub project_name: String,
+    pub project_use: String,
+    pub project_county_code: String,
+    pub confirmation_no: Option<String>,
+    pub bank_reference: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub settled_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+}
+
+pub(crate) const PURCHASE_COLUMNS: &str = "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
+     p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
+     p.amount_fen, p.status, p.project_name, p.project_use, p.project_county_code, \
+     p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version";
+
+impl PurchaseRow {
+    pub fn into_purchase(self) -> Result<Purchase, StoreError> {
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of purchase {}", self.id)));
+        Ok(Purchase {
+            id: self.id,
+            listing_id: self.listing_id,
+            seller_county_code: self
+                .seller_county_code
+                .parse()
+                .map_err(|_| corrupt("seller"))?,
+            buyer: self.buyer,
+            area_mu: area(self.area_e4_mu)?,
+            farmland_mu: area(self.farmland_e4_mu)?,
+            paddy_mu: area(self.paddy_e4_mu)?,
+            price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
+                .map_err(|_| corrupt("price"))?,
+            amount_yuan: Money::from_fen(self.amount_fen).map_err(|_| corrupt("amount"))?,
+            status: serde_json::from_value(serde_json::Value::String(self.status.clone()))
+                .map_err(|_| corrupt(format!("purchase status {}", self.status)))?,
+            project: PurchaseProject {
+                name: self.project_name,
+                use_: self
+                    .project_use
+                    .parse::<ProjectUse>()
+                    .map_err(|_| corrupt("use"))?,
+                county_code: self
+                    .project_county_code
+                    .parse()
+                    .map_err(|_| corrupt("project county"))?,
+            },
+            confirmation_no: self.confirmation_no,
+            bank_reference: self.bank_reference,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            settled_at: self.settled_at,
+            ruleset_version: self.ruleset_version,
+        })
+    }
+}
+
+pub(crate) fn role_wire(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::CountyBureau => "county_bureau",
+        Role::Buyer => "buyer",
+        Role::Finance => "finance",
+    }
+}
+
+pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
+    match s {
+        "admin" => Ok(Role::Admin),
+        "county_bureau" => Ok(Role::CountyBureau),
+        "buyer" => Ok(Role::Buyer),
+        "finance" => Ok(Role::Finance),
+        other => Err(corrupt(format!("role {other}"))),
+    }
+}
+
+pub(crate) fn parse_project_rule(s: &str) -> Result<ProjectQuotaRule, StoreError> {
+    match s {
+        "none" => Ok(ProjectQuotaRule::None),
+        "must_buy" => Ok(ProjectQuotaRule::MustBuy),
+        "must_buy_regional_poverty" => Ok(ProjectQuotaRule::MustBuyRegionalPoverty),
+        other => Err(corrupt(format!("project rule {other}"))),
+    }
+}
+
+/// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder, disabled.
+pub(crate) type UserRow = (i64, String, String, String, Option<String>, bool, bool);
+
+pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
+    let (id, username, password_hash, role, county, regional_bidder, disabled) = row;
+    Ok(UserRecord {
+        id,
+        username,
+        password_hash,
+        role: parse_role(&role)?,
+        county_code: county
+            .map(|c| c.parse())
+            .transpose()
+            .map_err(|_| corrupt("user county"))?,
+        regional_bidder,
+        disabled,
+    })
+}
+
+/// Jurisdiction row: code, name, name_en, kind, city_code, city_name, poverty, confirmed, rule.
+pub(crate) type JurisdictionRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    String,
+);
+
+pub(crate) fn jurisdiction_from_row(row: JurisdictionRow) -> Result<Jurisdiction, StoreError> {
+    let (code, name, name_en, kind, city_code, city_name, poverty, confirmed, rule) = row;
+    Ok(Jurisdiction {
+        code: code.parse().map_err(|_| corrupt("code"))?,
+        name,
+        name_en,
+        kind: kind.parse().map_err(|_| corrupt("kind"))?,
+        city_code,
+        city_name,
+        poverty_alleviated: poverty,
+        poverty_status_confirmed: confirmed,
+        project_rule: parse_project_rule(&rule)?,
+    })
+}
+
+/// `value × part / whole`, half-up, exactly `value` when `part == whole` (grain capacity of a
+/// partial take; the integer twin of `Area::pro_rata`).
+pub(crate) fn pro_rata_i64(value: i64, part: i64, whole: i64) -> i64 {
+    if part >= whole || whole == 0 {
+        return value;
+    }
+    let v =
+        (i128::from(value) * i128::from(part) * 2 + i128::from(whole)) / (2 * i128::from(whole));
+    v as i64
+}
+
+/// Truncates to whole seconds in UTC: how every time is bound (see the module docs).
+pub fn db_time(t: OffsetDateTime) -> OffsetDateTime {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+}
+
+/// Generates the marketplace methods of [`super::Store`] for a store type with a `pool`.
+#[macro_export]
+macro_rules! impl_market_store {
+    () => {
+        async fn jurisdictions(&self) -> Result<Vec<quota_shared::jurisdiction::Jurisdiction>, StoreError> {
+            let rows: Vec<$crate::store::market::JurisdictionRow> = sqlx::query_as(
+                "SELECT code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
+                 poverty_status_confirmed, project_rule FROM jurisdictions ORDER BY city_code, code",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map($crate::store::market::jurisdiction_from_row).collect()
+        }
+
+        async fn add_floor_version(
+            &self,
+            price: quota_shared::UnitPrice,
+            effective_from: time::Date,
+        ) -> Result<bool, StoreError> {
+            let done = sqlx::query(
+                "INSERT INTO floor_versions (price_fen_per_mu, effective_from) VALUES ($1, $2) \
+                 ON CONFLICT (effective_from) DO NOTHING",
+            )
+            .bind(price.fen())
+            .bind(effective_from)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
+        async fn create_user(
+            &self,
+            user: &$crate::store::market::NewUser,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<i64>, StoreError> {
+            let row: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
+            )
+            .bind(&user.username)
+            .bind(&user.password_hash)
+            .bind($crate::store::market::role_wire(user.role))
+            .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(user.regional_bidder)
+            .bind($crate::store::market::db_time(now))
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(|r| r.0))
+        }
+
+        async fn user_by_username(
+            &self,
+            username: &str,
+        ) -> Result<Option<$crate::store::market::UserRecord>, StoreError> {
+            let row: Option<$crate::store::market::UserRow> = sqlx::query_as(
+                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled \
+                 FROM users WHERE username = $1",
+            )
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map($crate::store::market::user_from_row).transpose()
+        }
+
+        async fn user_by_session(
+            &self,
+            token_sha256: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<$crate::store::market::UserRecord>, StoreError> {
+            let row: Option<$crate::store::market::UserRow> = sqlx::query_as(
+                "SELECT u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, \
+                 u.disabled FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
+            )
+            .bind(token_sha256)
+            .bind($crate::store::market::db_time(now))
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map($crate::store::market::user_from_row).transpose()
+        }
+
+        async fn create_session(
+            &self,
+            token_sha256: &str,
+            user_id: i64,
+            now: time::OffsetDateTime,
+            expires_at: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            sqlx::query("INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_sha256)
+                .bind(user_id)
+                .bind($crate::store::market::db_time(now))
+                .bind($crate::store::market::db_time(expires_at))
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
+        async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                .bind(token_sha256)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
+        async fn login_failures(
+            &self,
+            username: &str,
+        ) -> Result<Option<(i32, time::OffsetDateTime)>, StoreError> {
+            Ok(sqlx::query_as("SELECT failures, first_failure_at FROM login_failures WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?)
+        }
+
+        async fn record_login_failure(
+            &self,
+            username: &str,
+            now: time::OffsetDateTime,
+            window_start: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            // A failure older than the window starts a new count.
+            sqlx::query(
+                "INSERT INTO login_failures (username, failures, first_failure_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (username) DO UPDATE SET \
+                 failures = CASE WHEN login_failures.first_failure_at < $3 THEN 1 ELSE login_failures.failures + 1 END, \
+                 first_failure_at = CASE WHEN login_failures.first_failure_at < $3 THEN excluded.first_failure_at \
+                                    ELSE login_failures.first_failure_at END",
+            )
+            .bind(username)
+            .bind($crate::store::market::db_time(now))
+            .bind($crate::store::market::db_time(window_start))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                .bind(username)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
+        async fn insert_listing(&self, l: &$crate::store::market::ListingDraft) -> Result<i64, StoreError> {
+            let row: (i64,) = sqlx::query_as(
+                "INSERT INTO listings (county_code, channel, status, area_e4_mu, remaining_e4_mu, \
+                 farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
+                 grain_capacity_kg, remaining_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
+                 source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, \
+                 floor_effective_from, created_by) \
+                 VALUES ($1, $2, $3, $4, $4, $5, $5, $6, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                 $16, $17, $18, $19) RETURNING id",
+            )
+            .bind(l.county_code.as_str())
+            .bind(l.channel.wire())
+            .bind(l.status.wire())
+            .bind(l.area.e4())
+            .bind(l.farmland.e4())
+            .bind(l.paddy.e4())
+            .bind(l.grain_capacity_kg)
+            .bind(l.price.fen())
+            .bind(l.start_total.map(|m| m.fen()))
+            .bind(l.deposit.map(|m| m.fen()))
+            .bind(&l.source_project)
+            .bind(&l.township)
+            .bind(l.advance)
+            .bind($crate::store::market::db_time(l.listed_at))
+            .bind(l.opens_at.map($crate::store::market::db_time))
+            .bind(l.closes_at.map($crate::store::market::db_time))
+            .bind(&l.ruleset_version)
+            .bind(l.floor_effective_from)
+            .bind(l.created_by)
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(row.0)
+        }
+
+        async fn listing(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<quota_shared::api::Listing>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM listings WHERE id = $1",
+                $crate::store::market::LISTING_COLUMNS
+            ));
+            let row: Option<$crate::store::market::ListingRow> =
+                sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            row.map(|r| r.into_listing(now)).transpose()
+        }
+
+        async fn listings(
+            &self,
+            filter: &$crate::store::market::ListingFilter,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
+            // Filters on status are applied after reading, because `scheduled` reads as
+            // `bidding` once its opening time has passed.
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM listings WHERE ($1 IS NULL OR county_code = $1) \
+                 AND ($2 IS NULL OR channel = $2) ORDER BY listed_at DESC, id DESC",
+                $crate::store::market::LISTING_COLUMNS
+            ));
+            let rows: Vec<$crate::store::market::ListingRow> = sqlx::query_as(sql)
+                .bind(filter.county.as_ref().map(|c| c.as_str().to_string()))
+                .bind(filter.channel.map(|c| c.wire()))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let listing = row.into_listing(now)?;
+                if filter.status.is_none_or(|s| s == listing.status) {
+                    out.push(listing);
+                }
+            }
+            Ok(out)
+        }
+
+        async fn withdraw_listing(&self, id: i64) -> Result<bool, StoreError> {
+            let done = sqlx::query(
+                "UPDATE listings SET status = 'withdrawn' WHERE id = $1 \
+                 AND status IN ('open', 'scheduled', 'bidding')",
+            )
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
+        async fn expire_listings(&self, now: time::OffsetDateTime) -> Result<u64, StoreError> {
+            let done = sqlx::query(
+                "UPDATE listings SET status = 'expired' WHERE channel = 'county' AND status = 'open' \
+                 AND closes_at IS NOT NULL AND closes_at <= $1",
+            )
+            .bind($crate::store::market::db_time(now))
+            .execute(&self.pool)
+            .await?;
+            Ok(done.rows_affected())
+        }
+
+        async fn stored_answer(
+            &self,
+            user_id: i64,
+            key: &str,
+        ) -> Result<Option<$crate::store::market::StoredAnswer>, StoreError> {
+            let row: Option<(String, i32, String)> = sqlx::query_as(
+                "SELECT request_sha256, response_status, response_body FROM idempotency_keys \
+                 WHERE user_id = $1 AND idem_key = $2",
+            )
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(|(request_sha256, status, body)| $crate::store::market::StoredAnswer {
+                request_sha256,
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            }))
+        }
+
+        async fn reserve(
+            &self,
+            d: &$crate::store::market::PurchaseDraft,
+        ) -> Result<$crate::store::market::PurchaseOutcome, StoreError> {
+            use $crate::store::market::{PurchaseOutcome, db_time, pro_rata_i64};
+            use quota_shared::api::{Purchase, PurchaseResponse, PurchaseStatus};
+            let mut tx = self.pool.begin().await?;
+            // The first statement writes: the stock check and the decrement are one step.
+            let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
+                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - $1 \
+                 WHERE id = $2 AND channel = 'county' AND status = 'open' AND remaining_e4_mu >= $1 \
+                 RETURNING remaining_e4_mu, remaining_farmland_e4_mu, remaining_paddy_e4_mu, \
+                 remaining_capacity_kg, price_fen_per_mu, county_code",
+            )
+            .bind(d.area.e4())
+            .bind(d.listing_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((after, farmland_left, paddy_left, capacity_left, price_fen, seller)) = taken else {
+                tx.rollback().await?;
+                let row: Option<(String, i64)> =
+                    sqlx::query_as("SELECT status, remaining_e4_mu FROM listings WHERE id = $1")
+                        .bind(d.listing_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                return match row {
+                    Some((status, remaining)) if status == "open" => Ok(PurchaseOutcome::NotEnough {
+                        remaining: quota_shared::Area::from_e4(remaining)
+                            .map_err(|_| StoreError::Corrupt("remaining".into()))?,
+                    }),
+                    Some((status, _)) => Ok(PurchaseOutcome::NotOpen(
+                        serde_json::from_value(serde_json::Value::String(status))
+                            .map_err(|_| StoreError::Corrupt("status".into()))?,
+                    )),
+                    None => Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id))),
+                };
+            };
+            let take = d.area.e4();
+            let before = after + take;
+            let area_of = |e4| quota_shared::Area::from_e4(e4).map_err(|_| StoreError::Corrupt("area".into()));
+            let farmland = area_of(farmland_left)?.pro_rata(d.area, area_of(before)?);
+            let paddy = area_of(paddy_left)?.pro_rata(d.area, area_of(before)?);
+            let capacity = pro_rata_i64(capacity_left, take, before);
+            sqlx::query(
+                "UPDATE listings SET remaining_farmland_e4_mu = remaining_farmland_e4_mu - $1, \
+                 remaining_paddy_e4_mu = remaining_paddy_e4_mu - $2, \
+                 remaining_capacity_kg = remaining_capacity_kg - $3, \
+                 status = CASE WHEN remaining_e4_mu = 0 THEN 'sold_out' ELSE status END WHERE id = $4",
+            )
+            .bind(farmland.e4())
+            .bind(paddy.e4())
+            .bind(capacity)
+            .bind(d.listing_id)
+            .execute(&mut *tx)
+            .await?;
+            let price = quota_shared::UnitPrice::from_fen(price_fen)
+                .map_err(|_| StoreError::Corrupt("price".into()))?;
+            let amount = price
+                .amount_for(d.area)
+                .map_err(|_| StoreError::Corrupt("amount overflow".into()))?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, area_e4_mu, farmland_e4_mu, \
+                 paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, project_name, project_use, \
+                 project_county_code, created_at, expires_at, ruleset_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12, $13, $14, $15) RETURNING id",
+            )
+            .bind(d.listing_id)
+            .bind(d.buyer_id)
+            .bind(&seller)
+            .bind(take)
+            .bind(farmland.e4())
+            .bind(paddy.e4())
+            .bind(capacity)
+            .bind(price_fen)
+            .bind(amount.fen())
+            .bind(&d.project.name)
+            .bind(d.project.use_.wire())
+            .bind(d.project.county_code.as_str())
+            .bind(db_time(d.now))
+            .bind(db_time(d.expires_at))
+            .bind(&d.ruleset_version)
+            .fetch_one(&mut *tx)
+            .await?;
+            let purchase = Purchase {
+                id,
+                listing_id: d.listing_id,
+                seller_county_code: seller.parse().map_err(|_| StoreError::Corrupt("seller".into()))?,
+                buyer: d.buyer_username.clone(),
+                area_mu: d.area,
+                farmland_mu: farmland,
+                paddy_mu: paddy,
+                price_per_mu: price,
+                amount_yuan: amount,
+                status: PurchaseStatus::Reserved,
+                project: d.project.clone(),
+                confirmation_no: None,
+                bank_reference: None,
+                created_at: db_time(d.now),
+                expires_at: db_time(d.expires_at),
+                settled_at: None,
+                ruleset_version: d.ruleset_version.clone(),
+            };
+            let body = serde_json::to_string(&PurchaseResponse { purchase: purchase.clone() })
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let stored = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, idem_key, request_sha256, response_status, \
+                 response_body, created_at) VALUES ($1, $2, $3, 201, $4, $5) \
+                 ON CONFLICT (user_id, idem_key) DO NOTHING",
+            )
+            .bind(d.buyer_id)
+            .bind(&d.idem_key)
+            .bind(&d.request_sha256)
+            .bind(&body)
+            .bind(db_time(d.now))
+            .execute(&mut *tx)
+            .await?;
+            if stored.rows_affected() == 0 {
+                // A twin with the same key committed first: undo ours, answer with its answer.
+                tx.rollback().await?;
+                return match self.stored_answer(d.buyer_id, &d.idem_key).await? {
+                    Some(answer) => Ok(PurchaseOutcome::Replay(answer)),
+                    None => Err(StoreError::Corrupt("idempotency key vanished".into())),
+                };
+            }
+            tx.commit().await?;
+            Ok(PurchaseOutcome::Created(Box::new(purchase)))
+        }
+
+        async fn purchase(&self, id: i64) -> Result<Option<(quota_shared::api::Purchase, i64)>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id WHERE p.id = $1",
+                $crate::store::market::PURCHASE_COLUMNS
+            ));
+            let row: Option<$crate::store::market::PurchaseRow> =
+                sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            row.map(|r| {
+                let buyer_id = r.buyer_id;
+                r.into_purchase().map(|p| (p, buyer_id))
+            })
+            .transpose()
+        }
+
+        async fn purchases(
+            &self,
+            scope: &$crate::store::market::PurchaseScope,
+        ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
+            use $crate::store::market::PurchaseScope;
+            let (buyer, seller) = match scope {
+                PurchaseScope::Buyer(id) => (Some(*id), None),
+                PurchaseScope::Seller(code) => (None, Some(code.as_str().to_string())),
+                PurchaseScope::All => (None, None),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
+                 WHERE ($1 IS NULL OR p.buyer_id = $1) AND ($2 IS NULL OR p.seller_county_code = $2) \
+                 ORDER BY p.id DESC",
+                $crate::store::market::PURCHASE_COLUMNS
+            ));
+            let rows: Vec<$crate::store::market::PurchaseRow> = sqlx::query_as(sql)
+                .bind(buyer)
+                .bind(seller)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.into_iter().map(|r| r.into_purchase()).collect()
+        }
+
+        async fn settle(
+            &self,
+            id: i64,
+            seller_name: &str,
+            bank_reference: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::market::SettleOutcome, StoreError> {
+            use $crate::store::market::{SettleOutcome, db_time};
+            let Some((current, _)) = self.purchase(id).await? else {
+                return Ok(SettleOutcome::NotFound);
+            };
+            let now = db_time(now);
+            let year = now.to_offset(time::macros::offset!(+8)).year();
+            let mut tx = self.pool.begin().await?;
+            let (no,): (i32,) = sqlx::query_as(
+                "INSERT INTO confirmation_counters (county_code, year, last_no) VALUES ($1, $2, 1) \
+                 ON CONFLICT (county_code, year) DO UPDATE SET last_no = confirmation_counters.last_no + 1 \
+                 RETURNING last_no",
+            )
+            .bind(current.seller_county_code.as_str())
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let confirmation = format!("{seller_name}〔{year}〕第{no:04}号");
+            let done = sqlx::query(
+                "UPDATE purchases SET status = 'settled', confirmation_no = $1, bank_reference = $2, \
+                 settled_at = $3 WHERE id = $4 AND status = 'reserved' AND expires_at > $3",
+            )
+            .bind(&confirmation)
+            .bind(bank_reference)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                let status = self.purchase(id).await?.map(|(p, _)| p.status).unwrap_or(current.status);
+                return Ok(SettleOutcome::Conflict(status));
+            }
+            tx.commit().await?;
+            match self.purchase(id).await? {
+                Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
+                None => Ok(SettleOutcome::NotFound),
+            }
+        }
+
+        async fn release(
+            &self,
+            id: i64,
+            to: quota_shared::api::PurchaseStatus,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            use quota_shared::api::PurchaseStatus;
+            let (to_status, condition) = match to {
+                PurchaseStatus::Expired => ("expired", "expires_at <= $3"),
+                PurchaseStatus::Cancelled => ("cancelled", "expires_at > $3"),
+                other => return Err(StoreError::Corrupt(format!("cannot release to {other:?}"))),
+            };
+            let mut tx = self.pool.begin().await?;
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE purchases SET status = $1 WHERE id = $2 AND status = 'reserved' AND {condition} \
+                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg"
+            ));
+            let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(sql)
+                .bind(to_status)
+                .bind(id)
+                .bind($crate::store::market::db_time(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((listing_id, area, farmland, paddy, capacity)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            // The area goes back; a sold-out listing opens again. A withdrawn or expired
+            // listing keeps its status: the county may list the area again.
+            sqlx::query(
+                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
+                 remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
+                 remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
+                 remaining_capacity_kg = remaining_capacity_kg + $4, \
+                 status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
+            )
+            .bind(area)
+            .bind(farmland)
+            .bind(paddy)
+            .bind(capacity)
+            .bind(listing_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn due_reservations(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
+            let rows: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM purchases WHERE status = 'reserved' AND expires_at <= $1 ORDER BY id",
+            )
+            .bind($crate::store::market::db_time(now))
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+    };
+}

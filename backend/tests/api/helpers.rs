@@ -1,0 +1,224 @@
+//! The application in this process on a free port, with a fresh database, and clients that
+//! keep their session cookie like a browser.
+
+use quota_backend::accounts::{AccountSpec, add_user};
+use quota_backend::app::Application;
+use quota_backend::auth::Clock;
+use quota_backend::config::{DatabaseUrl, Settings};
+use quota_backend::store::Database;
+use quota_backend::with_store;
+use quota_shared::api::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A database for one test: a SQLite file in a temp dir, or a fresh PostgreSQL database.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("qx.db").display());
+        Self {
+            url: DatabaseUrl::parse(&url).expect("url"),
+            _dir: Some(dir),
+        }
+    }
+    pub fn postgres() -> Self {
+        let url = quota_tests::pg::cluster().fresh_database();
+        Self {
+            url: DatabaseUrl::parse(&url).expect("url"),
+            _dir: None,
+        }
+    }
+}
+
+/// Runs each named story on both databases: `sqlite::story` and `postgres::story`.
+macro_rules! on_both_databases {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $story() { super::$story($crate::helpers::TestDb::sqlite()).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $story() { super::$story($crate::helpers::TestDb::postgres()).await })*
+        }
+    };
+}
+pub(crate) use on_both_databases;
+
+/// The application running in this process.
+pub struct TestApp {
+    pub base: String,
+    pub db: Database,
+    pub clock: Clock,
+    pub db_handle: TestDb,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// The password of every test account.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    pub async fn spawn(db: TestDb) -> Self {
+        Self::spawn_with_clock(db, Clock::default()).await
+    }
+
+    pub async fn spawn_with_clock(db: TestDb, clock: Clock) -> Self {
+        let settings = Settings {
+            database: db.url.clone(),
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            static_dir: "/nonexistent".into(),
+            clock: clock.clone(),
+        };
+        let app = Application::build(&settings)
+            .await
+            .expect("application starts");
+        let base = format!("http://{}", app.addr());
+        let database = app.database().clone();
+        let server = tokio::spawn(app.run_until_stopped());
+        Self {
+            base,
+            db: database,
+            clock,
+            db_handle: db,
+            server,
+        }
+    }
+
+    /// Stops the server and returns its database, as a restart would.
+    pub fn stop(self) -> (TestDb, Clock) {
+        self.server.abort();
+        (self.db_handle, self.clock)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client without a session.
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// Creates an account directly in the store.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        role: Role,
+        county: Option<&str>,
+        regional_bidder: bool,
+    ) {
+        let spec = AccountSpec {
+            username,
+            password: PASSWORD,
+            role,
+            county,
+            regional_bidder,
+        };
+        let now = self.clock.now();
+        with_store!(&self.db, s => add_user(s, spec, now).await).expect("user created");
+    }
+
+    /// Creates an account and returns a client logged in as it.
+    pub async fn login_as(&self, username: &str, role: Role, county: Option<&str>) -> Client {
+        self.add_user(username, role, county, false).await;
+        self.login(username).await
+    }
+
+    pub async fn login(&self, username: &str) -> Client {
+        self.login_with(username, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Client {
+        let client = self.anonymous();
+        let (status, body) = client
+            .post(
+                "/api/v1/session",
+                &json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        client
+    }
+}
+
+/// A browser-like client: keeps cookies, speaks JSON.
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    async fn finish(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let r = r.send().await.expect("request");
+        let status = r.status();
+        let text = r.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+        };
+        (status, body)
+    }
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        Self::finish(self.http.get(format!("{}{path}", self.base))).await
+    }
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        Self::finish(self.http.post(format!("{}{path}", self.base)).json(body)).await
+    }
+    pub async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        Self::finish(self.http.put(format!("{}{path}", self.base)).json(body)).await
+    }
+    pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
+        Self::finish(self.http.post(format!("{}{path}", self.base))).await
+    }
+    /// `POST /api/v1/purchases` with an `Idempotency-Key`.
+    pub async fn buy(&self, key: &str, body: &Value) -> (StatusCode, Value) {
+        Self::finish(
+            self.http
+                .post(format!("{}/api/v1/purchases", self.base))
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await
+    }
+}
+
+/// A county listing body.
+pub fn county_listing(area: &str, farmland: &str, paddy: &str, price: &str) -> Value {
+    json!({
+        "channel": "county", "area_mu": area, "farmland_mu": farmland, "paddy_mu": paddy,
+        "grain_capacity_kg": 1000, "price_per_mu": price, "source_project": "太平镇拆旧复垦项目",
+        "township": "太平镇", "advance": false
+    })
+}
+
+/// A purchase body for a project of `use_` in `county`.
+pub fn purchase(listing_id: i64, area: &str, use_: &str, county: &str) -> Value {
+    json!({
+        "listing_id": listing_id, "area_mu": area,
+        "project": {"name": "城南商业综合体", "use": use_, "county_code": county}
+    })
+}
+
+/// The error code and rule of an error envelope.
+pub fn error_of(body: &Value) -> (String, Option<String>) {
+    (
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        body["error"]["rule"].as_str().map(str::to_string),
+    )
+}

@@ -1,0 +1,5 @@
+//! API stories. Every story runs on SQLite and on the harness's throwaway PostgreSQL.
+
+mod helpers;
+mod market;
+mod reference;
