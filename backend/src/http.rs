@@ -61,6 +61,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/purchases/{id}/settle", post(routes::settle_purchase::<S>))
         .route("/purchases/{id}/cancel", post(routes::cancel_purchase::<S>))
         .route("/quote", post(routes::quote::<S>))
+        .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(refuse_cross_site));
@@ -79,8 +80,9 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
 #[tracing::instrument(skip_all)]
-async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Health>, ApiError> {
+pub async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Health>, ApiError> {
     state.store.ping().await?;
     Ok(Json(Health {
         status: "ok".into(),
@@ -88,8 +90,9 @@ async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Heal
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/counties", tag = "counties", responses((status = 200, body = CountiesResponse)))]
 #[tracing::instrument(skip_all)]
-async fn counties<S: Store>(
+pub async fn counties<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<CountiesResponse>, ApiError> {
     Ok(Json(CountiesResponse {
@@ -97,13 +100,19 @@ async fn counties<S: Store>(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/floor-prices", tag = "counties", responses((status = 200, body = FloorPricesResponse)))]
 #[tracing::instrument(skip_all)]
-async fn floor_prices<S: Store>(
+pub async fn floor_prices<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<FloorPricesResponse>, ApiError> {
     Ok(Json(FloorPricesResponse {
         floor_prices: state.store.floor_prices().await?,
     }))
+}
+
+/// The OpenAPI document generated from the handlers and the shared wire types.
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -22,5 +22,6 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod openapi;
 pub mod routes;
 pub mod store;

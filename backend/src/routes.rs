@@ -6,9 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quota_shared::api::{
-    BasePriceRequest, CountyResponse, FloorPrice, ListingResponse, ListingStatus, ListingsResponse,
-    LoginRequest, NewListing, PurchaseRequest, PurchaseResponse, PurchaseStatus, PurchasesResponse,
-    QuoteRequest, QuoteResponse, Role, SettleRequest, UserResponse,
+    BasePriceRequest, CountyResponse, ErrorEnvelope, FloorPrice, ListingResponse, ListingStatus,
+    ListingsResponse, LoginRequest, NewListing, PurchaseRequest, PurchaseResponse, PurchaseStatus,
+    PurchasesResponse, QuoteRequest, QuoteResponse, Role, SettleRequest, UserResponse,
 };
 use quota_shared::calculator::{self, Market};
 use quota_shared::jurisdiction::{self, CountyCode, Jurisdiction};
@@ -61,6 +61,11 @@ fn county_of<'a>(
 
 // ---- sessions ----------------------------------------------------------------------------
 
+#[utoipa::path(post, path = "/api/v1/session", tag = "session",
+    request_body = LoginRequest,
+    responses((status = 200, description = "登录成功，设置会话 Cookie / logged in, session cookie set", body = UserResponse),
+        (status = 401, description = "用户名或密码错误 / wrong credentials", body = ErrorEnvelope),
+        (status = 429, description = "失败次数过多 / too many failures", body = ErrorEnvelope)))]
 pub async fn login<S: Store>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
@@ -115,6 +120,8 @@ pub async fn login<S: Store>(
     Ok(response)
 }
 
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "已退出，清除 Cookie / logged out, cookie cleared")))]
 pub async fn logout<S: Store>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
@@ -132,6 +139,8 @@ pub async fn logout<S: Store>(
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = UserResponse), (status = 401, description = "未登录 / not logged in", body = ErrorEnvelope)))]
 pub async fn me(user: CurrentUser) -> Json<UserResponse> {
     Json(UserResponse {
         user: user.0.to_wire(),
@@ -140,6 +149,12 @@ pub async fn me(user: CurrentUser) -> Json<UserResponse> {
 
 // ---- counties and floors -------------------------------------------------------------------
 
+#[utoipa::path(put, path = "/api/v1/counties/{code}/base-price", tag = "counties",
+    params(("code" = String, Path, description = "区划代码 / county code")),
+    request_body = BasePriceRequest,
+    responses((status = 200, body = CountyResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, description = "非本县自然资源局 / not this county's bureau", body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 422, description = "R1 或输入错误 / R1 or invalid input", body = ErrorEnvelope)))]
 pub async fn set_base_price<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -173,11 +188,16 @@ pub async fn set_base_price<S: Store>(
     Ok(Json(CountyResponse { county }))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FloorPriceResponse {
     pub floor_price: FloorPrice,
 }
 
+#[utoipa::path(post, path = "/api/v1/floor-prices", tag = "counties",
+    request_body = FloorPrice,
+    responses((status = 201, body = FloorPriceResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 409, description = "该日期已有版本 / a version starts that day", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
 pub async fn add_floor_price<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -210,6 +230,10 @@ pub async fn add_floor_price<S: Store>(
 
 // ---- listings ------------------------------------------------------------------------------
 
+#[utoipa::path(post, path = "/api/v1/listings", tag = "listings",
+    request_body = NewListing,
+    responses((status = 201, body = ListingResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 422, description = "R2/R3 或输入错误 / R2, R3 or invalid input", body = ErrorEnvelope)))]
 pub async fn create_listing<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -325,6 +349,10 @@ pub struct ListingQuery {
     status: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/listings", tag = "listings",
+    params(("county" = Option<String>, Query, description = "区划代码 / county code"),
+        ("channel" = Option<Channel>, Query), ("status" = Option<ListingStatus>, Query)),
+    responses((status = 200, body = ListingsResponse), (status = 422, body = ErrorEnvelope)))]
 pub async fn list_listings<S: Store>(
     State(state): State<AppState<S>>,
     Query(q): Query<ListingQuery>,
@@ -375,6 +403,9 @@ async fn load_listing<S: Store>(
         .ok_or_else(|| ApiError::not_found(&format!("挂牌 #{id}"), &format!("Listing #{id}")))
 }
 
+#[utoipa::path(get, path = "/api/v1/listings/{id}", tag = "listings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ListingResponse), (status = 404, body = ErrorEnvelope)))]
 pub async fn get_listing<S: Store>(
     State(state): State<AppState<S>>,
     Path(id): Path<i64>,
@@ -385,6 +416,11 @@ pub async fn get_listing<S: Store>(
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/listings/{id}/withdraw", tag = "listings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ListingResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "挂牌已结束 / the listing has ended", body = ErrorEnvelope)))]
 pub async fn withdraw_listing<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -422,6 +458,15 @@ fn key_reused() -> ApiError {
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases",
+    params(("Idempotency-Key" = String, Header, description = "每次购买一个新的随机值；重复发送同一请求返回第一次的结果 / a new random value per purchase; a repeat replays the first answer")),
+    request_body = PurchaseRequest,
+    responses((status = 201, body = PurchaseResponse),
+        (status = 400, description = "缺少 Idempotency-Key 或 JSON 无效 / missing key or malformed JSON", body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "剩余不足或挂牌已结束 / not enough remaining or the listing ended", body = ErrorEnvelope),
+        (status = 413, body = ErrorEnvelope),
+        (status = 422, description = "R7/R8、wrong_channel、键被另一请求使用或输入错误 / a rule, wrong channel, reused key or invalid input", body = ErrorEnvelope)))]
 pub async fn create_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -553,6 +598,9 @@ pub async fn create_purchase<S: Store>(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/purchases", tag = "purchases",
+    responses((status = 200, description = "购买方：本人的；县局：本县售出的；财政、管理员：全部 / buyer: own; bureau: its sales; finance, admin: all", body = PurchasesResponse),
+        (status = 401, body = ErrorEnvelope)))]
 pub async fn list_purchases<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -583,6 +631,11 @@ fn not_reserved(id: i64, status: PurchaseStatus) -> ApiError {
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/purchases/{id}/settle", tag = "purchases",
+    params(("id" = i64, Path)), request_body = SettleRequest,
+    responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "不是待付款状态 / not reserved", body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn settle_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -621,6 +674,10 @@ pub async fn settle_purchase<S: Store>(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/purchases/{id}/cancel", tag = "purchases",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 pub async fn cancel_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -659,6 +716,9 @@ pub async fn cancel_purchase<S: Store>(
 
 // ---- quote ---------------------------------------------------------------------------------
 
+#[utoipa::path(post, path = "/api/v1/quote", tag = "calculator",
+    request_body = QuoteRequest,
+    responses((status = 200, body = QuoteResponse), (status = 400, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn quote<S: Store>(
     State(state): State<AppState<S>>,
     body: ApiJson<QuoteRequest>,

@@ -12,6 +12,7 @@ use crate::rules::{Channel, FloorVersion, ProjectUse, RuleApplied, RuleViolation
 
 /// A county-level unit as the public sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct County {
     pub code: CountyCode,
     pub name: String,
@@ -24,17 +25,20 @@ pub struct County {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountiesResponse {
     pub counties: Vec<County>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountyResponse {
     pub county: County,
 }
 
 /// `PUT /api/v1/counties/{code}/base-price`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BasePriceRequest {
     pub price_per_mu: UnitPrice,
@@ -42,6 +46,7 @@ pub struct BasePriceRequest {
 
 /// A regional floor version on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FloorPrice {
     pub price_per_mu: UnitPrice,
     pub effective_from: Date,
@@ -66,12 +71,14 @@ impl From<FloorVersion> for FloorPrice {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FloorPricesResponse {
     pub floor_prices: Vec<FloorPrice>,
 }
 
 /// Lifecycle of a listing (product.md §5), wire values in `code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ListingStatus {
     Open,
@@ -129,6 +136,7 @@ impl ListingStatus {
 
 /// A listing on either channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Listing {
     pub id: i64,
     pub county_code: CountyCode,
@@ -162,17 +170,20 @@ pub struct Listing {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingsResponse {
     pub listings: Vec<Listing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingResponse {
     pub listing: Listing,
 }
 
 /// The project a quote or purchase is for, as typed by the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteProject {
     #[serde(rename = "use")]
@@ -186,6 +197,7 @@ pub struct QuoteProject {
 
 /// `POST /api/v1/quote`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub project: QuoteProject,
@@ -193,6 +205,7 @@ pub struct QuoteRequest {
 
 /// One line of the cheapest fill over county-channel listings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FillLine {
     pub listing_id: i64,
     pub county_code: CountyCode,
@@ -203,6 +216,7 @@ pub struct FillLine {
 
 /// A regional lot the project could bid on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionalLotOption {
     pub listing_id: i64,
     pub county_code: CountyCode,
@@ -215,6 +229,7 @@ pub struct RegionalLotOption {
 
 /// How the total of a quote was formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TotalBasis {
     /// The cheapest fill across county-channel listings.
@@ -225,6 +240,7 @@ pub enum TotalBasis {
 
 /// The calculator's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
     pub required_mu: Area,
     pub required_ha_display: String,
@@ -243,12 +259,14 @@ pub struct Quote {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteResponse {
     pub quote: Quote,
 }
 
 /// An account's role (product.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -270,6 +288,7 @@ impl Role {
 
 /// `POST /api/v1/session`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -277,6 +296,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub username: String,
     pub role: Role,
@@ -286,6 +306,7 @@ pub struct User {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserResponse {
     pub user: User,
 }
@@ -293,6 +314,7 @@ pub struct UserResponse {
 /// `POST /api/v1/listings`. For the regional channel `price_per_mu` is the start price and
 /// `closes_at` is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewListing {
     pub channel: Channel,
@@ -312,12 +334,14 @@ pub struct NewListing {
 
 /// `POST /api/v1/listings/{id}/bids`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BidRequest {
     pub amount_yuan: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bid {
     pub id: i64,
     pub listing_id: i64,
@@ -328,12 +352,14 @@ pub struct Bid {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BidResponse {
     pub bid: Bid,
 }
 
 /// The project a purchase is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseProject {
     pub name: String,
@@ -344,6 +370,7 @@ pub struct PurchaseProject {
 
 /// `POST /api/v1/purchases` (with an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseRequest {
     pub listing_id: i64,
@@ -353,6 +380,7 @@ pub struct PurchaseRequest {
 
 /// Lifecycle of a purchase (product.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PurchaseStatus {
     Reserved,
@@ -373,6 +401,7 @@ impl PurchaseStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Purchase {
     pub id: i64,
     pub listing_id: i64,
@@ -398,17 +427,20 @@ pub struct Purchase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurchaseResponse {
     pub purchase: Purchase,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurchasesResponse {
     pub purchases: Vec<Purchase>,
 }
 
 /// `POST /api/v1/purchases/{id}/settle`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SettleRequest {
     pub bank_reference: String,
@@ -416,6 +448,7 @@ pub struct SettleRequest {
 
 /// `POST /api/v1/holdings/uses`: one land-use approval filing drawing a holding down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UseRequest {
     pub purchase_id: i64,
@@ -425,6 +458,7 @@ pub struct UseRequest {
 
 /// A use (落地) as recorded: used before, this filing, remaining after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoldingUse {
     pub id: i64,
     pub purchase_id: i64,
@@ -437,6 +471,7 @@ pub struct HoldingUse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UseResponse {
     #[serde(rename = "use")]
     pub use_: HoldingUse,
@@ -444,6 +479,7 @@ pub struct UseResponse {
 
 /// A settled purchase seen as a balance drawn down by approvals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Holding {
     pub purchase_id: i64,
     pub buyer: String,
@@ -457,6 +493,7 @@ pub struct Holding {
 
 /// Totals per buyer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoldingTotals {
     pub buyer: String,
     pub area_mu: Area,
@@ -465,6 +502,7 @@ pub struct HoldingTotals {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoldingsResponse {
     pub holdings: Vec<Holding>,
     pub totals: Vec<HoldingTotals>,
@@ -472,6 +510,7 @@ pub struct HoldingsResponse {
 
 /// One county's proceeds in a year (Asia/Shanghai year of settlement).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProceedsRow {
     pub county_code: CountyCode,
     pub county_name: String,
@@ -483,12 +522,14 @@ pub struct ProceedsRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProceedsResponse {
     pub proceeds: Vec<ProceedsRow>,
 }
 
 /// `POST /api/v1/allocations`: `use` is one of the configured categories (R12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AllocationRequest {
     pub county_code: CountyCode,
@@ -500,6 +541,7 @@ pub struct AllocationRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Allocation {
     pub id: i64,
     pub county_code: CountyCode,
@@ -514,12 +556,14 @@ pub struct Allocation {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllocationResponse {
     pub allocation: Allocation,
 }
 
 /// `POST /api/v1/disbursements`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisbursementRequest {
     pub allocation_id: i64,
@@ -529,6 +573,7 @@ pub struct DisbursementRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Disbursement {
     pub id: i64,
     pub allocation_id: i64,
@@ -540,12 +585,14 @@ pub struct Disbursement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DisbursementResponse {
     pub disbursement: Disbursement,
 }
 
 /// 挂牌公告 (a listing opened) or 成交公示 (a trade settled or a lot awarded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnnouncementKind {
     Listing,
@@ -553,6 +600,7 @@ pub enum AnnouncementKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Announcement {
     pub kind: AnnouncementKind,
     pub title: String,
@@ -565,12 +613,14 @@ pub struct Announcement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnouncementsResponse {
     pub announcements: Vec<Announcement>,
 }
 
 /// One record of the audit chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub stream: String,
@@ -585,12 +635,14 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditResponse {
     pub audit: Vec<AuditEntry>,
 }
 
 /// The error envelope: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -605,12 +657,14 @@ pub struct ErrorBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorEnvelope {
     pub error: ErrorBody,
 }
 
 /// The language of a response message (`Accept-Language`; zh-CN when absent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     #[default]
@@ -679,6 +733,7 @@ impl ErrorBody {
 
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub database: String,

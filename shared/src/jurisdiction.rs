@@ -65,6 +65,7 @@ pub const GUANGXI: (&str, &str) = ("450000", "广西壮族自治区");
 
 /// What kind of county-level unit this is; R7 treats 市辖区 differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// 市辖区
@@ -116,6 +117,7 @@ impl FromStr for UnitKind {
 /// How the Wuzhou land clause (seed 三(三)5) treats commercial and housing projects located in
 /// a unit: R6 "must buy" and R7 "only 脱贫县 quota on the regional platform".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectQuotaRule {
     /// No plan-quota restriction: buying is voluntary.
@@ -128,6 +130,7 @@ pub enum ProjectQuotaRule {
 
 /// A county-level unit (县级单位) that can sell quota or host a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Jurisdiction {
     pub code: CountyCode,
     pub name: String,

@@ -20,6 +20,8 @@ pub mod calculator;
 pub mod capital;
 pub mod error;
 pub mod jurisdiction;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod quantity;
 pub mod rules;
 

@@ -213,6 +213,7 @@ fn div_half_up(numerator: i128, denominator: i128) -> i128 {
 
 /// The unit an area was typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AreaUnit {
     /// 亩, the authority unit.

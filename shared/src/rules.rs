@@ -21,6 +21,7 @@ use crate::quantity::{Area, Money, UnitPrice};
 
 /// The identifier of a policy rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RuleId {
     R1,
     R2,
@@ -262,6 +263,7 @@ pub fn catalog() -> &'static [RuleDef] {
 
 /// A rule that refuses an action, with messages for the user and the rule's citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleViolation {
     pub rule: RuleId,
     pub message_zh: String,
@@ -285,6 +287,7 @@ pub type RuleApplied = RuleViolation;
 
 /// A version of the regional floor price (最低价 / 基准指导价), in force from a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FloorVersion {
     pub price_per_mu: UnitPrice,
     pub effective_from: Date,
@@ -318,6 +321,7 @@ pub fn floor_on(floors: &[FloorVersion], day: Date) -> Option<&FloorVersion> {
 /// How a project will use the land; R6/R7 concern `commercial` (商服) and `residential`
 /// (商品住宅; affordable housing is `public`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectUse {
     Commercial,
@@ -377,6 +381,7 @@ impl FromStr for ProjectUse {
 
 /// The trading channel of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 县级交易平台: fixed price, partial purchases.
@@ -666,6 +671,7 @@ pub fn validate_bid(
 
 /// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UseCategory {
     pub name: String,
     pub source: String,

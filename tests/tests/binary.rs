@@ -59,6 +59,98 @@ fn demo_then_serve_answers_with_the_demo_base_prices() {
 }
 
 #[test]
+fn user_add_reads_the_password_from_stdin_and_the_account_can_log_in() {
+    let (_dir, url) = temp_sqlite();
+    let add = |args: &[&str], stdin: &str| {
+        let mut child = std::process::Command::new(quota_tests::binary::binary_path())
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), stdin.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let base = [
+        "user",
+        "add",
+        "--username",
+        "teng",
+        "--role",
+        "county_bureau",
+        "--county",
+        "450422",
+        "--password-stdin",
+    ];
+    let (code, stderr) = add(&base, "s3cret-password\n");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stderr) = add(&base, "s3cret-password\n");
+    assert_eq!(code, Some(2), "a taken username is refused");
+    assert!(stderr.contains("已存在"), "{stderr}");
+    let (code, stderr) = add(
+        &[
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "county_bureau",
+            "--password-stdin",
+        ],
+        "long-enough-pw\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--county"), "{stderr}");
+    let (code, stderr) = add(
+        &[
+            "user",
+            "add",
+            "--username",
+            "y",
+            "--role",
+            "emperor",
+            "--password-stdin",
+        ],
+        "long-enough-pw\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("role"), "{stderr}");
+
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let status = |password: &str| {
+        let body = serde_json::json!({"username": "teng", "password": password});
+        let url = format!("{}/api/v1/session", server.base_url);
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(async {
+                ::reqwest::Client::new()
+                    .post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("POST")
+                    .status()
+                    .as_u16()
+            })
+    };
+    assert_eq!(
+        status("s3cret-password"),
+        200,
+        "exactly one trailing newline was stripped"
+    );
+    assert_eq!(status("s3cret-password\n"), 401);
+}
+
+#[test]
 fn without_a_built_web_app_the_page_says_so_and_the_api_works() {
     let (_dir, url) = temp_sqlite();
     let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);

@@ -2,4 +2,5 @@
 
 mod helpers;
 mod market;
+mod openapi;
 mod reference;

@@ -21,6 +21,7 @@ on_both_databases!(
     sessions_logout_and_login_throttling,
     cross_site_state_changes_are_refused,
     the_quote_uses_live_listings,
+    a_county_listing_with_a_closing_time_expires,
 );
 
 /// A 藤县 bureau with a base price of 280,000 and one listing of `area` at 300,000 元/亩.
@@ -845,5 +846,48 @@ async fn the_quote_uses_live_listings(db: TestDb) {
     assert_eq!(
         (status, bad["error"]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("project.area"))
+    );
+}
+
+async fn a_county_listing_with_a_closing_time_expires(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (bureau, _) = teng_listing(&app, "10").await;
+    let closes = (app.clock.now() + Duration::days(30))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    let mut body = county_listing("5", "0", "0", "300000");
+    body["closes_at"] = json!(closes);
+    let (status, created) = bureau.post("/api/v1/listings", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["listing"]["id"].as_i64().expect("id");
+    let mut past = body.clone();
+    past["closes_at"] = json!("2020-01-01T00:00:00Z");
+    let (status, refused) = bureau.post("/api/v1/listings", &past).await;
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("closes_at"))
+    );
+
+    app.clock.advance(Duration::days(31));
+    let (_, l) = app.anonymous().get(&format!("/api/v1/listings/{id}")).await;
+    assert_eq!(l["listing"]["status"], "expired");
+    let buyer = app.login_as("dev", Role::Buyer, None).await;
+    let (status, body) = buyer
+        .buy("late", &purchase(id, "1", "industrial", "450481"))
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::CONFLICT, "listing_closed")
+    );
+    // A month on, the bureau's 14-day session has ended too.
+    assert_eq!(bureau.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    let bureau = app.login("teng").await;
+    let (status, _) = bureau
+        .post_empty(&format!("/api/v1/listings/{id}/withdraw"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "an expired listing cannot be withdrawn"
     );
 }

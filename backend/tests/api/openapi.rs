@@ -1,0 +1,129 @@
+//! The served OpenAPI document describes the routes the server has and the objects it answers.
+
+use quota_shared::api::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase};
+
+on_both_databases!(the_openapi_document_matches_the_routes_and_the_answers);
+
+/// Every key of `value` is a property of the schema, and every required property is there.
+fn assert_fits(spec: &Value, schema: &str, value: &Value) {
+    let s = &spec["components"]["schemas"][schema];
+    let properties = s["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("schema {schema}"));
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{schema} answer is an object: {value}"));
+    for key in object.keys() {
+        assert!(
+            properties.contains_key(key),
+            "{schema}: answer has {key}, the spec does not"
+        );
+    }
+    for required in s["required"].as_array().into_iter().flatten() {
+        let name = required.as_str().unwrap_or_default();
+        assert!(
+            object.contains_key(name),
+            "{schema}: the spec requires {name}, the answer lacks it"
+        );
+    }
+}
+
+async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let anon = app.anonymous();
+    let (status, spec) = anon.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut routes: Vec<String> = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            routes.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    routes.sort();
+    assert_eq!(
+        routes,
+        [
+            "DELETE /api/v1/session",
+            "GET /api/v1/counties",
+            "GET /api/v1/floor-prices",
+            "GET /api/v1/listings",
+            "GET /api/v1/listings/{id}",
+            "GET /api/v1/me",
+            "GET /api/v1/purchases",
+            "GET /healthz",
+            "POST /api/v1/floor-prices",
+            "POST /api/v1/listings",
+            "POST /api/v1/listings/{id}/withdraw",
+            "POST /api/v1/purchases",
+            "POST /api/v1/purchases/{id}/cancel",
+            "POST /api/v1/purchases/{id}/settle",
+            "POST /api/v1/quote",
+            "POST /api/v1/session",
+            "PUT /api/v1/counties/{code}/base-price",
+        ]
+    );
+    // Each documented route exists: it never falls through to "no such route".
+    for route in &routes {
+        let (method, path) = route.split_once(' ').expect("route");
+        let url = app.url(&path.replace("{id}", "1").replace("{code}", "450422"));
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let r = anon
+            .http
+            .request(method, url)
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("request");
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        let fell_through = body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("未找到接口"));
+        assert!(!fell_through, "{route} is documented but not routed");
+    }
+
+    // The objects the server answers have the documented shape.
+    let bureau = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    bureau
+        .put(
+            "/api/v1/counties/450422/base-price",
+            &json!({"price_per_mu": "280000"}),
+        )
+        .await;
+    let (_, listing) = bureau
+        .post(
+            "/api/v1/listings",
+            &county_listing("10", "5", "2", "300000"),
+        )
+        .await;
+    assert_fits(&spec, "Listing", &listing["listing"]);
+    let buyer = app.login_as("dev", Role::Buyer, None).await;
+    let id = listing["listing"]["id"].as_i64().expect("id");
+    let (_, bought) = buyer
+        .buy("k", &purchase(id, "1", "industrial", "450481"))
+        .await;
+    assert_fits(&spec, "Purchase", &bought["purchase"]);
+    assert_fits(&spec, "PurchaseProject", &bought["purchase"]["project"]);
+    let (_, me) = buyer.get("/api/v1/me").await;
+    assert_fits(&spec, "User", &me["user"]);
+    let (_, counties) = anon.get("/api/v1/counties").await;
+    assert_fits(&spec, "County", &counties["counties"][0]);
+    let (_, quote) = anon
+        .post("/api/v1/quote", &json!({"project": {"use": "commercial", "county_code": "450481", "area": "1", "unit": "mu"}}))
+        .await;
+    assert_fits(&spec, "Quote", &quote["quote"]);
+    let (_, refused) = buyer
+        .buy("k2", &purchase(id, "1.00001", "industrial", "450481"))
+        .await;
+    assert_fits(&spec, "ErrorBody", &refused["error"]);
+    // Request bodies with fields the server refuses are documented as closed.
+    assert_eq!(
+        spec["components"]["schemas"]["PurchaseRequest"]["additionalProperties"],
+        false
+    );
+}
