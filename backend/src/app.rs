@@ -76,9 +76,10 @@ impl Application {
     }
 }
 
-/// How often due reservations and listings are ended in the background. Reads also sweep, so
-/// this only bounds how stale an unread database can get.
-const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often lots are closed and due reservations and listings ended in the background: a lot
+/// closes within about a second of its time. Reads also sweep, so even a lagging task never
+/// shows a stale state.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn spawn_sweeper<S: crate::store::Store>(store: S, clock: crate::auth::Clock) {
     tokio::spawn(async move {

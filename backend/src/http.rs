@@ -50,6 +50,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
             get(routes::list_listings::<S>).post(routes::create_listing::<S>),
         )
         .route("/listings/{id}", get(routes::get_listing::<S>))
+        .route("/listings/{id}/bids", post(routes::place_bid::<S>))
         .route(
             "/listings/{id}/withdraw",
             post(routes::withdraw_listing::<S>),

@@ -25,6 +25,7 @@ use crate::{http, routes};
         routes::list_listings,
         routes::get_listing,
         routes::withdraw_listing,
+        routes::place_bid,
         routes::create_purchase,
         routes::list_purchases,
         routes::settle_purchase,

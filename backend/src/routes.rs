@@ -6,14 +6,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quota_shared::api::{
-    BasePriceRequest, CountyResponse, ErrorEnvelope, FloorPrice, ListingResponse, ListingStatus,
-    ListingsResponse, LoginRequest, NewListing, PurchaseRequest, PurchaseResponse, PurchaseStatus,
-    PurchasesResponse, QuoteRequest, QuoteResponse, Role, SettleRequest, UserResponse,
+    BasePriceRequest, BidRequest, BidResponse, CountyResponse, ErrorEnvelope, FloorPrice,
+    ListingResponse, ListingStatus, ListingsResponse, LoginRequest, NewListing, PurchaseRequest,
+    PurchaseResponse, PurchaseStatus, PurchasesResponse, QuoteRequest, QuoteResponse, Role,
+    SettleRequest, UserResponse,
 };
+use quota_shared::auction::AuctionParams;
 use quota_shared::calculator::{self, Market};
 use quota_shared::jurisdiction::{self, CountyCode, Jurisdiction};
 use quota_shared::rules::{
-    Channel, RULESET_VERSION, check_base_price, check_listing_quantities, floor_on,
+    self, Channel, RULESET_VERSION, check_base_price, check_listing_quantities, floor_on,
     validate_listing, validate_purchase,
 };
 use quota_shared::{DomainError, FieldError};
@@ -28,7 +30,8 @@ use crate::http::AppState;
 use crate::json::ApiJson;
 use crate::store::Store;
 use crate::store::market::{
-    ListingDraft, ListingFilter, PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome,
+    BidOutcome, ListingDraft, ListingFilter, PurchaseDraft, PurchaseOutcome, PurchaseScope,
+    SettleOutcome,
 };
 
 /// Longest `Idempotency-Key` accepted (a UUID is 36).
@@ -44,6 +47,8 @@ pub fn shanghai_day(t: OffsetDateTime) -> Date {
 /// the answer is right even just after a restart.
 pub async fn sweep<S: Store>(store: &S, now: OffsetDateTime) -> Result<(), ApiError> {
     store.expire_listings(now).await?;
+    let reservation = Duration::days(i64::from(AuctionParams::default().reservation_days));
+    store.close_due_lots(now, reservation).await?;
     for id in store.due_reservations(now).await? {
         store.release(id, PurchaseStatus::Expired, now).await?;
     }
@@ -441,6 +446,76 @@ pub async fn withdraw_listing<S: Store>(
     Ok(Json(ListingResponse {
         listing: load_listing(&state, id).await?,
     }))
+}
+
+// ---- bids ------------------------------------------------------------------------------------
+
+#[utoipa::path(post, path = "/api/v1/listings/{id}/bids", tag = "listings",
+    params(("id" = i64, Path)), request_body = BidRequest,
+    responses((status = 201, body = BidResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, description = "非购买方账号 / not a buyer account", body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "竞价未开始或已结束 / bidding not open", body = ErrorEnvelope),
+        (status = 422, description = "R4/R11、wrong_channel 或输入错误 / R4, R11, wrong channel or invalid input", body = ErrorEnvelope)))]
+pub async fn place_bid<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: ApiJson<BidRequest>,
+) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
+    let bidder = user.require(&[Role::Buyer])?.clone();
+    let amount = body.value.amount_yuan;
+    let now = state.clock.now();
+    sweep(&state.store, now).await?;
+    let lot = load_listing(&state, id).await?;
+    if lot.channel == Channel::County {
+        return Err(ApiError::WrongChannel {
+            zh: "县级平台的挂牌按挂牌价直接购买，不竞价".into(),
+            en: "A county listing is bought at its price, not bid on".into(),
+        });
+    }
+    let start = lot.start_total_yuan.ok_or(ApiError::Internal)?;
+    let params = &state.params;
+    rules::validate_bid(
+        params,
+        bidder.regional_bidder,
+        start,
+        lot.high_bid_yuan,
+        amount,
+    )
+    .map_err(ApiError::Rules)?;
+    match state
+        .store
+        .place_bid(
+            id,
+            bidder.id,
+            &bidder.username,
+            amount,
+            params.bid_step,
+            now,
+        )
+        .await?
+    {
+        BidOutcome::Placed(bid) => Ok((StatusCode::CREATED, Json(BidResponse { bid }))),
+        BidOutcome::Outbid { min_next } => Err(ApiError::Rules(vec![rules::bid_violation(
+            amount,
+            min_next,
+            params.bid_step,
+            false,
+        )])),
+        BidOutcome::NotOpen { status, opens_at } => Err(match (status, opens_at) {
+            (ListingStatus::Scheduled, Some(opens)) => ApiError::conflict(
+                "bidding_not_open",
+                format!("竞价尚未开始，开始时间 {opens}"),
+                format!("Bidding has not opened; it opens at {opens}"),
+            ),
+            (status, _) => ApiError::conflict(
+                "bidding_closed",
+                format!("竞价已结束（{}）", status.label_zh()),
+                format!("Bidding has ended ({})", status.label_en()),
+            ),
+        }),
+    }
 }
 
 // ---- purchases -----------------------------------------------------------------------------

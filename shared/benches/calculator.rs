@@ -52,6 +52,7 @@ fn listings(n: usize) -> Vec<Listing> {
                 deposit_yuan: None,
                 high_bid_yuan: None,
                 min_next_bid_yuan: None,
+                bid_count: 0,
                 ruleset_version: RULESET_VERSION.into(),
             }
         })

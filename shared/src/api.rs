@@ -165,6 +165,9 @@ pub struct Listing {
     pub high_bid_yuan: Option<Money>,
     #[serde(default)]
     pub min_next_bid_yuan: Option<Money>,
+    /// Bids placed on a regional lot.
+    #[serde(default)]
+    pub bid_count: i64,
     /// The rule set the listing was checked against (R13).
     pub ruleset_version: String,
 }
@@ -400,6 +403,17 @@ impl PurchaseStatus {
     }
 }
 
+/// How a purchase came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseKind {
+    /// Bought on the county channel.
+    Purchase,
+    /// Won on the regional channel: the lot's award to the highest bidder.
+    Award,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Purchase {
@@ -413,7 +427,10 @@ pub struct Purchase {
     pub price_per_mu: UnitPrice,
     pub amount_yuan: Money,
     pub status: PurchaseStatus,
-    pub project: PurchaseProject,
+    pub kind: PurchaseKind,
+    /// The project the quota is for; `None` for an award of a regional lot, whose projects
+    /// are named when its uses (落地) are recorded.
+    pub project: Option<PurchaseProject>,
     pub confirmation_no: Option<String>,
     pub bank_reference: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -454,6 +471,9 @@ pub struct UseRequest {
     pub purchase_id: i64,
     pub approval_no: String,
     pub area_mu: Area,
+    /// The project this filing is for (names the project of an award).
+    #[serde(default)]
+    pub project_name: Option<String>,
 }
 
 /// A use (落地) as recorded: used before, this filing, remaining after.
@@ -463,6 +483,7 @@ pub struct HoldingUse {
     pub id: i64,
     pub purchase_id: i64,
     pub approval_no: String,
+    pub project_name: Option<String>,
     pub used_before_mu: Area,
     pub area_mu: Area,
     pub remaining_mu: Area,
@@ -484,7 +505,8 @@ pub struct Holding {
     pub purchase_id: i64,
     pub buyer: String,
     pub seller_county_code: CountyCode,
-    pub project: PurchaseProject,
+    pub project: Option<PurchaseProject>,
+    pub confirmation_no: Option<String>,
     pub area_mu: Area,
     pub used_mu: Area,
     pub remaining_mu: Area,

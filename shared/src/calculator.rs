@@ -289,6 +289,7 @@ mod tests {
             deposit_yuan: None,
             high_bid_yuan: None,
             min_next_bid_yuan: None,
+            bid_count: 0,
             ruleset_version: rules::RULESET_VERSION.into(),
         }
     }

@@ -721,7 +721,7 @@ pub fn check_allocation_use(
 }
 
 /// R4 message for a bid that is off the ladder or too low.
-pub(crate) fn bid_violation(
+pub fn bid_violation(
     amount: Money,
     min_next: Money,
     step: Money,

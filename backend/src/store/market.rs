@@ -10,7 +10,8 @@
 //! either database; the `CHECK`s in the schema are the second line.
 
 use quota_shared::api::{
-    Listing, ListingStatus, Purchase, PurchaseProject, PurchaseStatus, Role, User,
+    Bid, Listing, ListingStatus, Purchase, PurchaseKind, PurchaseProject, PurchaseStatus, Role,
+    User,
 };
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule};
 use quota_shared::rules::{Channel, ProjectUse};
@@ -136,6 +137,21 @@ pub enum SettleOutcome {
     NotFound,
 }
 
+/// What became of a bid.
+#[derive(Debug, Clone)]
+pub enum BidOutcome {
+    Placed(Bid),
+    /// Someone bid at least as much first: the lowest valid bid now.
+    Outbid {
+        min_next: Money,
+    },
+    /// Not open for bids: not yet (opens later) or any more (its state).
+    NotOpen {
+        status: ListingStatus,
+        opens_at: Option<OffsetDateTime>,
+    },
+}
+
 /// A listing row; decodes on both databases.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ListingRow {
@@ -158,11 +174,13 @@ pub(crate) struct ListingRow {
     pub opens_at: Option<OffsetDateTime>,
     pub closes_at: Option<OffsetDateTime>,
     pub ruleset_version: String,
+    pub high_bid_fen: Option<i64>,
+    pub bid_count: i64,
 }
 
 pub(crate) const LISTING_COLUMNS: &str = "id, county_code, channel, status, area_e4_mu, remaining_e4_mu, \
      farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
-     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version";
+     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, high_bid_fen, bid_count";
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -188,9 +206,10 @@ impl ListingRow {
             status = ListingStatus::Bidding;
         }
         let start_total = money(self.start_total_fen)?;
+        let high_bid = money(self.high_bid_fen)?;
         let params = quota_shared::auction::AuctionParams::default();
         let min_next = match start_total {
-            Some(s) if status.is_live() => params.min_next_bid(s, None).ok(),
+            Some(s) if status.is_live() => params.min_next_bid(s, high_bid).ok(),
             _ => None,
         };
         Ok(Listing {
@@ -219,8 +238,9 @@ impl ListingRow {
             closes_at: self.closes_at,
             start_total_yuan: start_total,
             deposit_yuan: money(self.deposit_fen)?,
-            high_bid_yuan: None,
+            high_bid_yuan: high_bid,
             min_next_bid_yuan: min_next,
+            bid_count: self.bid_count,
             ruleset_version: self.ruleset_version,
         })
     }
@@ -240,9 +260,10 @@ pub(crate) struct PurchaseRow {
     pub price_fen_per_mu: i64,
     pub amount_fen: i64,
     pub status: String,
-    pub project_name: String,
-    pub project_use: String,
-    pub project_county_code: String,
+    pub kind: String,
+    pub project_name: Option<String>,
+    pub project_use: Option<String>,
+    pub project_county_code: Option<String>,
     pub confirmation_no: Option<String>,
     pub bank_reference: Option<String>,
     pub created_at: OffsetDateTime,
@@ -253,7 +274,7 @@ pub(crate) struct PurchaseRow {
 
 pub(crate) const PURCHASE_COLUMNS: &str = "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
      p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
-     p.amount_fen, p.status, p.project_name, p.project_use, p.project_county_code, \
+     p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
      p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version";
 
 impl PurchaseRow {
@@ -276,16 +297,22 @@ impl PurchaseRow {
             amount_yuan: Money::from_fen(self.amount_fen).map_err(|_| corrupt("amount"))?,
             status: serde_json::from_value(serde_json::Value::String(self.status.clone()))
                 .map_err(|_| corrupt(format!("purchase status {}", self.status)))?,
-            project: PurchaseProject {
-                name: self.project_name,
-                use_: self
-                    .project_use
-                    .parse::<ProjectUse>()
-                    .map_err(|_| corrupt("use"))?,
-                county_code: self
-                    .project_county_code
-                    .parse()
-                    .map_err(|_| corrupt("project county"))?,
+            kind: match self.kind.as_str() {
+                "purchase" => PurchaseKind::Purchase,
+                "award" => PurchaseKind::Award,
+                other => return Err(corrupt(format!("purchase kind {other}"))),
+            },
+            project: match (
+                self.project_name,
+                self.project_use,
+                self.project_county_code,
+            ) {
+                (Some(name), Some(use_), Some(county)) => Some(PurchaseProject {
+                    name,
+                    use_: use_.parse::<ProjectUse>().map_err(|_| corrupt("use"))?,
+                    county_code: county.parse().map_err(|_| corrupt("project county"))?,
+                }),
+                _ => None,
             },
             confirmation_no: self.confirmation_no,
             bank_reference: self.bank_reference,
@@ -747,7 +774,8 @@ macro_rules! impl_market_store {
                 price_per_mu: price,
                 amount_yuan: amount,
                 status: PurchaseStatus::Reserved,
-                project: d.project.clone(),
+                kind: quota_shared::api::PurchaseKind::Purchase,
+                project: Some(d.project.clone()),
                 confirmation_no: None,
                 bank_reference: None,
                 created_at: db_time(d.now),
@@ -880,36 +908,178 @@ macro_rules! impl_market_store {
             let mut tx = self.pool.begin().await?;
             let sql = sqlx::AssertSqlSafe(format!(
                 "UPDATE purchases SET status = $1 WHERE id = $2 AND status = 'reserved' AND {condition} \
-                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg"
+                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, kind"
             ));
-            let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(sql)
+            let row: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(sql)
                 .bind(to_status)
                 .bind(id)
                 .bind($crate::store::market::db_time(now))
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some((listing_id, area, farmland, paddy, capacity)) = row else {
+            let Some((listing_id, area, farmland, paddy, capacity, kind)) = row else {
                 tx.rollback().await?;
                 return Ok(false);
             };
-            // The area goes back; a sold-out listing opens again. A withdrawn or expired
-            // listing keeps its status: the county may list the area again.
-            sqlx::query(
-                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
-                 remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
-                 remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
-                 remaining_capacity_kg = remaining_capacity_kg + $4, \
-                 status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
-            )
-            .bind(area)
-            .bind(farmland)
-            .bind(paddy)
-            .bind(capacity)
-            .bind(listing_id)
-            .execute(&mut *tx)
-            .await?;
+            if kind == "award" {
+                // An unpaid or cancelled award leaves the lot unsold (it is not reopened).
+                sqlx::query(
+                    "UPDATE listings SET status = 'unsold', remaining_e4_mu = area_e4_mu \
+                     WHERE id = $1 AND status = 'awarded'",
+                )
+                .bind(listing_id)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                // The area goes back; a sold-out listing opens again. A withdrawn or expired
+                // listing keeps its status: the county may list the area again.
+                sqlx::query(
+                    "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
+                     remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
+                     remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
+                     remaining_capacity_kg = remaining_capacity_kg + $4, \
+                     status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
+                )
+                .bind(area)
+                .bind(farmland)
+                .bind(paddy)
+                .bind(capacity)
+                .bind(listing_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             tx.commit().await?;
             Ok(true)
+        }
+
+        async fn place_bid(
+            &self,
+            listing_id: i64,
+            bidder_id: i64,
+            bidder: &str,
+            amount: quota_shared::Money,
+            step: quota_shared::Money,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::market::BidOutcome, StoreError> {
+            use $crate::store::market::{BidOutcome, db_time};
+            let now = db_time(now);
+            let mut tx = self.pool.begin().await?;
+            // One conditional write decides: the lot is open for bids and the amount beats the
+            // high bid by a step (or reaches the start total when there is none).
+            let done = sqlx::query(
+                "UPDATE listings SET high_bid_fen = $1, high_bidder_id = $2, bid_count = bid_count + 1, \
+                 status = 'bidding' \
+                 WHERE id = $3 AND channel = 'regional' AND status IN ('scheduled', 'bidding') \
+                 AND (opens_at IS NULL OR opens_at <= $4) AND closes_at > $4 \
+                 AND ((high_bid_fen IS NULL AND $1 >= start_total_fen) OR high_bid_fen + $5 <= $1)",
+            )
+            .bind(amount.fen())
+            .bind(bidder_id)
+            .bind(listing_id)
+            .bind(now)
+            .bind(step.fen())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                let Some(lot) = self.listing(listing_id, now).await? else {
+                    return Err(StoreError::Corrupt(format!("lot {listing_id} vanished")));
+                };
+                let open = lot.status == quota_shared::api::ListingStatus::Bidding
+                    && lot.closes_at.is_some_and(|c| c > now);
+                return Ok(match (open, lot.min_next_bid_yuan) {
+                    (true, Some(min_next)) => BidOutcome::Outbid { min_next },
+                    _ => BidOutcome::NotOpen {
+                        status: lot.status,
+                        opens_at: lot.opens_at,
+                    },
+                });
+            }
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO bids (listing_id, bidder_id, amount_fen, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(listing_id)
+            .bind(bidder_id)
+            .bind(amount.fen())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(BidOutcome::Placed(quota_shared::api::Bid {
+                id,
+                listing_id,
+                bidder: bidder.to_string(),
+                amount_yuan: amount,
+                created_at: now,
+            }))
+        }
+
+        async fn close_due_lots(
+            &self,
+            now: time::OffsetDateTime,
+            reservation: time::Duration,
+        ) -> Result<u64, StoreError> {
+            use $crate::store::market::db_time;
+            let now = db_time(now);
+            let due: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM listings WHERE channel = 'regional' AND status IN ('scheduled', 'bidding') \
+                 AND closes_at <= $1 ORDER BY id",
+            )
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut awarded = 0;
+            for (id,) in due {
+                let mut tx = self.pool.begin().await?;
+                // Exactly once, whichever instance gets here first: the status condition
+                // makes every later attempt a no-op.
+                let closed: Option<(String, Option<i64>, Option<i64>, String, i64, i64, i64, i64, String)> =
+                    sqlx::query_as(
+                        "UPDATE listings SET \
+                         status = CASE WHEN high_bid_fen IS NULL THEN 'unsold' ELSE 'awarded' END, \
+                         remaining_e4_mu = CASE WHEN high_bid_fen IS NULL THEN remaining_e4_mu ELSE 0 END \
+                         WHERE id = $1 AND status IN ('scheduled', 'bidding') AND closes_at <= $2 \
+                         RETURNING status, high_bid_fen, high_bidder_id, county_code, area_e4_mu, \
+                         farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, ruleset_version",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((status, Some(high), Some(winner), seller, area, farmland, paddy, kg, ruleset)) = closed
+                else {
+                    tx.commit().await?;
+                    continue;
+                };
+                debug_assert_eq!(status, "awarded");
+                let area_mu = quota_shared::Area::from_e4(area).map_err(|_| StoreError::Corrupt("lot area".into()))?;
+                let total = quota_shared::Money::from_fen(high).map_err(|_| StoreError::Corrupt("high bid".into()))?;
+                // The lot's total is the authority; its 元/亩 is kept rounded, for display.
+                let price = quota_shared::UnitPrice::display_from_total(total, area_mu)
+                    .ok_or_else(|| StoreError::Corrupt("lot price".into()))?;
+                sqlx::query(
+                    "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, kind, area_e4_mu, \
+                     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, \
+                     created_at, expires_at, ruleset_version) \
+                     VALUES ($1, $2, $3, 'award', $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12)",
+                )
+                .bind(id)
+                .bind(winner)
+                .bind(&seller)
+                .bind(area)
+                .bind(farmland)
+                .bind(paddy)
+                .bind(kg)
+                .bind(price.fen())
+                .bind(high)
+                .bind(now)
+                .bind(now + reservation)
+                .bind(&ruleset)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                awarded += 1;
+            }
+            Ok(awarded)
         }
 
         async fn due_reservations(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {

@@ -10,13 +10,13 @@ pub mod sqlite;
 use std::future::Future;
 
 use market::{
-    ListingDraft, ListingFilter, NewUser, PurchaseDraft, PurchaseOutcome, PurchaseScope,
-    SettleOutcome, StoredAnswer, UserRecord,
+    BidOutcome, ListingDraft, ListingFilter, NewUser, PurchaseDraft, PurchaseOutcome,
+    PurchaseScope, SettleOutcome, StoredAnswer, UserRecord,
 };
-use quota_shared::UnitPrice;
 use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
 use quota_shared::rules::FloorVersion;
+use quota_shared::{Money, UnitPrice};
 use time::OffsetDateTime;
 
 use crate::config::DatabaseUrl;
@@ -159,6 +159,24 @@ pub trait Store: Clone + Send + Sync + 'static {
         to: PurchaseStatus,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// A bid on a regional lot: the lot must be open for bids and the amount must beat the high
+    /// bid by `step` (or reach the start total); decided by one conditional write.
+    fn place_bid(
+        &self,
+        listing_id: i64,
+        bidder_id: i64,
+        bidder: &str,
+        amount: Money,
+        step: Money,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<BidOutcome, StoreError>> + Send;
+    /// Closes regional lots whose time is up: awarded to the high bidder (creating its
+    /// reserved purchase at the winning total) or unsold. Exactly once across instances.
+    fn close_due_lots(
+        &self,
+        now: OffsetDateTime,
+        reservation: time::Duration,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Reservations past their expiry.
     fn due_reservations(
         &self,

@@ -8,7 +8,9 @@ use quota_shared::UnitPrice;
 use quota_shared::api::{County, FloorPrice};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
 use quota_shared::rules::FloorVersion;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use super::{CountyRow, Store, StoreError, county_from_row, floor_from_row, project_rule_wire};
 
@@ -26,6 +28,8 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // A 2xx means durable: every commit reaches the disk before we answer.
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let file = options.get_filename();

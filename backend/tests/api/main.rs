@@ -1,5 +1,6 @@
 //! API stories. Every story runs on SQLite and on the harness's throwaway PostgreSQL.
 
+mod auctions;
 mod helpers;
 mod market;
 mod openapi;

@@ -57,6 +57,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /healthz",
             "POST /api/v1/floor-prices",
             "POST /api/v1/listings",
+            "POST /api/v1/listings/{id}/bids",
             "POST /api/v1/listings/{id}/withdraw",
             "POST /api/v1/purchases",
             "POST /api/v1/purchases/{id}/cancel",

@@ -1,0 +1,277 @@
+//! Regional lots: bids on the 50,000 元 ladder by regional bidders, the automatic close and
+//! award, settlement, an unpaid award, and two instances racing to close one lot.
+
+use quota_backend::routes::sweep;
+use quota_backend::store::Store;
+use quota_backend::with_store;
+use quota_shared::api::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::Duration;
+
+use crate::helpers::{
+    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase,
+};
+
+on_both_databases!(
+    an_auction_runs_from_first_bid_to_award_and_settlement,
+    a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold,
+);
+
+/// 忻城县 lists the 2020 notice's lot (17.5335 亩 at 250,000 元/亩) closing in `hours`.
+async fn xincheng_lot(app: &TestApp, hours: i64) -> (Client, i64) {
+    let bureau = app
+        .login_as("xincheng", Role::CountyBureau, Some("451321"))
+        .await;
+    let closes = (app.clock.now() + Duration::hours(hours))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
+    lot["channel"] = json!("regional");
+    lot["closes_at"] = json!(closes);
+    let (status, body) = bureau.post("/api/v1/listings", &lot).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (bureau, body["listing"]["id"].as_i64().expect("id"))
+}
+
+async fn bid(client: &Client, lot: i64, amount: &str) -> (StatusCode, Value) {
+    client
+        .post(
+            &format!("/api/v1/listings/{lot}/bids"),
+            &json!({"amount_yuan": amount}),
+        )
+        .await
+}
+
+async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (seller, lot) = xincheng_lot(&app, 2).await;
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    app.add_user("longxu", Role::Buyer, None, true).await;
+    let changzhou = app.login("changzhou").await;
+    let longxu = app.login("longxu").await;
+    let developer = app.login_as("dev", Role::Buyer, None).await;
+
+    // R11: a developer is not a regional bidder.
+    let (status, body) = bid(&developer, lot, "4383375.00").await;
+    assert_eq!(
+        (status, error_of(&body).1.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("R11"))
+    );
+    // R4: off the ladder, then below the start.
+    let (_, body) = bid(&changzhou, lot, "4400000").await;
+    assert_eq!(error_of(&body).1.as_deref(), Some("R4"));
+    let (_, body) = bid(&changzhou, lot, "4333375.00").await;
+    assert_eq!(error_of(&body).1.as_deref(), Some("R4"));
+    // A bid on a county listing is the wrong channel.
+    let teng = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    teng.put(
+        "/api/v1/counties/450422/base-price",
+        &json!({"price_per_mu": "280000"}),
+    )
+    .await;
+    let (_, county) = teng
+        .post("/api/v1/listings", &county_listing("5", "0", "0", "280000"))
+        .await;
+    let county_id = county["listing"]["id"].as_i64().expect("id");
+    let (_, body) = bid(&changzhou, county_id, "1400000").await;
+    assert_eq!(error_of(&body).1.as_deref(), Some("wrong_channel"));
+    // …and buying a lot directly is too.
+    let (_, body) = changzhou
+        .buy("lot", &purchase(lot, "17.5335", "residential", "450405"))
+        .await;
+    assert_eq!(error_of(&body).1.as_deref(), Some("wrong_channel"));
+
+    // The first bid may be the start total (k = 0).
+    let (status, body) = bid(&changzhou, lot, "4383375.00").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["bid"]["amount_yuan"], "4383375.00");
+    // Equal to the high bid is not enough; one step more is.
+    let (_, body) = bid(&longxu, lot, "4383375.00").await;
+    assert_eq!(error_of(&body).1.as_deref(), Some("R4"));
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("4,433,375.00")),
+        "{body}"
+    );
+    assert_eq!(bid(&longxu, lot, "4433375.00").await.0, StatusCode::CREATED);
+    // Raising one's own high bid is allowed, by at least a step; skipping steps is fine.
+    assert_eq!(bid(&longxu, lot, "4533375.00").await.0, StatusCode::CREATED);
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{lot}"))
+        .await;
+    let l = &l["listing"];
+    assert_eq!(
+        (
+            l["high_bid_yuan"].as_str(),
+            l["min_next_bid_yuan"].as_str(),
+            l["bid_count"].as_i64()
+        ),
+        (Some("4533375.00"), Some("4583375.00"), Some(3))
+    );
+    assert_eq!(
+        (l["start_total_yuan"].as_str(), l["deposit_yuan"].as_str()),
+        (Some("4383375.00"), Some("500000.00"))
+    );
+
+    // Time is up: the next read closes the lot and awards it to the highest bid.
+    app.clock.advance(Duration::hours(2) + Duration::seconds(1));
+    let (status, body) = bid(&changzhou, lot, "4583375.00").await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::CONFLICT, "bidding_closed")
+    );
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{lot}"))
+        .await;
+    assert_eq!(
+        (
+            l["listing"]["status"].as_str(),
+            l["listing"]["remaining_mu"].as_str()
+        ),
+        (Some("awarded"), Some("0.0000"))
+    );
+    let (_, mine) = longxu.get("/api/v1/purchases").await;
+    let award = &mine["purchases"][0];
+    assert_eq!(
+        (
+            award["kind"].as_str(),
+            award["status"].as_str(),
+            award["amount_yuan"].as_str(),
+            award["area_mu"].as_str()
+        ),
+        (
+            Some("award"),
+            Some("reserved"),
+            Some("4533375.00"),
+            Some("17.5335")
+        )
+    );
+    assert!(
+        award["project"].is_null(),
+        "an award names its projects when uses are recorded"
+    );
+    // 4,533,375.00 ÷ 17.5335 = 258,555.0517… → 258,555.05 (display only).
+    assert_eq!(
+        award["price_per_mu"], "258555.05",
+        "元/亩 of the lot, rounded for display"
+    );
+    assert_eq!(
+        changzhou.get("/api/v1/purchases").await.1["purchases"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+
+    // The seller confirms payment; the confirmation carries the seller's number.
+    let award_id = award["id"].as_i64().expect("id");
+    let (status, settled) = seller
+        .post(
+            &format!("/api/v1/purchases/{award_id}/settle"),
+            &json!({"bank_reference": "ICBC-778"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{settled}");
+    let year = app.clock.now().to_offset(time::macros::offset!(+8)).year();
+    assert_eq!(
+        settled["purchase"]["confirmation_no"],
+        format!("忻城县〔{year}〕第0001号")
+    );
+}
+
+async fn a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (_, quiet) = xincheng_lot(&app, 1).await;
+    let (_, won) = xincheng_lot_again(&app).await;
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    let changzhou = app.login("changzhou").await;
+    assert_eq!(
+        bid(&changzhou, won, "4383375.00").await.0,
+        StatusCode::CREATED
+    );
+    app.clock.advance(Duration::hours(3));
+    // Nobody reads: the background task closes the lot within about a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let now = app.clock.now();
+    let untouched = with_store!(&app.db, s => s.listing(quiet, now).await)
+        .expect("store")
+        .expect("lot");
+    assert_eq!(untouched.status, quota_shared::api::ListingStatus::Unsold);
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{quiet}"))
+        .await;
+    assert_eq!(l["listing"]["status"], "unsold");
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{won}"))
+        .await;
+    assert_eq!(l["listing"]["status"], "awarded");
+    // Fifteen days without payment: the award expires and the lot is unsold.
+    app.clock.advance(Duration::days(15) + Duration::seconds(1));
+    let changzhou = app.login("changzhou").await;
+    let (_, mine) = changzhou.get("/api/v1/purchases").await;
+    assert_eq!(mine["purchases"][0]["status"], "expired");
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{won}"))
+        .await;
+    assert_eq!(
+        (
+            l["listing"]["status"].as_str(),
+            l["listing"]["remaining_mu"].as_str()
+        ),
+        (Some("unsold"), Some("17.5335"))
+    );
+}
+
+/// A second lot of the same seller, closing in two hours.
+async fn xincheng_lot_again(app: &TestApp) -> (Client, i64) {
+    let bureau = app.login("xincheng").await;
+    let closes = (app.clock.now() + Duration::hours(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("time");
+    let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
+    lot["channel"] = json!("regional");
+    lot["closes_at"] = json!(closes);
+    let (status, body) = bureau.post("/api/v1/listings", &lot).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (bureau, body["listing"]["id"].as_i64().expect("id"))
+}
+
+/// Two backend instances on one PostgreSQL database close the same lot at the same moment:
+/// exactly one award.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_racing_to_close_a_lot_award_it_once() {
+    let db = TestDb::postgres();
+    let url = db.url.clone();
+    let first = TestApp::spawn(db).await;
+    let second_db = quota_backend::store::Database::connect(&url)
+        .await
+        .expect("second instance");
+    let (_, lot) = xincheng_lot(&first, 1).await;
+    first.add_user("changzhou", Role::Buyer, None, true).await;
+    let changzhou = first.login("changzhou").await;
+    assert_eq!(
+        bid(&changzhou, lot, "4383375.00").await.0,
+        StatusCode::CREATED
+    );
+    let later = first.clock.now() + Duration::hours(1) + Duration::seconds(1);
+    for _ in 0..10 {
+        let a = first.db.clone();
+        let b = second_db.clone();
+        let (ra, rb) = tokio::join!(
+            tokio::spawn(async move { with_store!(&a, s => sweep(s, later).await).is_ok() }),
+            tokio::spawn(async move { with_store!(&b, s => sweep(s, later).await).is_ok() }),
+        );
+        assert!(ra.expect("task") && rb.expect("task"));
+    }
+    let (_, mine) = changzhou.get("/api/v1/purchases").await;
+    let awards = mine["purchases"].as_array().expect("purchases").len();
+    assert_eq!(awards, 1, "exactly one award: {mine}");
+}
