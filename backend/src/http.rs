@@ -62,6 +62,16 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/purchases/{id}/settle", post(routes::settle_purchase::<S>))
         .route("/purchases/{id}/cancel", post(routes::cancel_purchase::<S>))
         .route("/quote", post(routes::quote::<S>))
+        .route("/holdings", get(routes::list_holdings::<S>))
+        .route("/holdings/uses", post(routes::record_use::<S>))
+        .route("/proceeds", get(routes::proceeds::<S>))
+        .route(
+            "/allocations",
+            get(routes::list_allocations::<S>).post(routes::allocate::<S>),
+        )
+        .route("/disbursements", post(routes::disburse::<S>))
+        .route("/use-categories", get(routes::use_categories::<S>))
+        .route("/announcements", get(routes::announcements::<S>))
         .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

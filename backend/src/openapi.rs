@@ -31,6 +31,14 @@ use crate::{http, routes};
         routes::settle_purchase,
         routes::cancel_purchase,
         routes::quote,
+        routes::record_use,
+        routes::list_holdings,
+        routes::proceeds,
+        routes::allocate,
+        routes::list_allocations,
+        routes::disburse,
+        routes::use_categories,
+        routes::announcements,
     ),
     tags(
         (name = "session", description = "登录与会话 / login and sessions"),
@@ -38,6 +46,8 @@ use crate::{http, routes};
         (name = "listings", description = "挂牌 / listings"),
         (name = "purchases", description = "购买与结算 / purchases and settlement"),
         (name = "calculator", description = "测算 / calculator"),
+        (name = "holdings", description = "持有指标与落地使用 / holdings and uses"),
+        (name = "finance", description = "收益、分配与拨付 / proceeds, allocations, disbursements"),
         (name = "health", description = "运行状态 / health"),
     )
 )]

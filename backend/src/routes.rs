@@ -6,6 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quota_shared::api::{
+    AllocationRequest, AllocationResponse, AllocationsResponse, Announcement, AnnouncementKind,
+    AnnouncementsResponse, DisbursementRequest, DisbursementResponse, HoldingTotals,
+    HoldingsResponse, ProceedsResponse, ProceedsRow, UseCategoriesResponse, UseRequest,
+    UseResponse,
+};
+use quota_shared::api::{
     BasePriceRequest, BidRequest, BidResponse, CountyResponse, ErrorEnvelope, FloorPrice,
     ListingResponse, ListingStatus, ListingsResponse, LoginRequest, NewListing, PurchaseRequest,
     PurchaseResponse, PurchaseStatus, PurchasesResponse, QuoteRequest, QuoteResponse, Role,
@@ -18,7 +24,7 @@ use quota_shared::rules::{
     self, Channel, RULESET_VERSION, check_base_price, check_listing_quantities, floor_on,
     validate_listing, validate_purchase,
 };
-use quota_shared::{DomainError, FieldError};
+use quota_shared::{Area, DomainError, FieldError};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -30,8 +36,9 @@ use crate::http::AppState;
 use crate::json::ApiJson;
 use crate::store::Store;
 use crate::store::market::{
-    BidOutcome, ListingDraft, ListingFilter, PurchaseDraft, PurchaseOutcome, PurchaseScope,
-    SettleOutcome,
+    AllocateOutcome, AllocationDraft, BidOutcome, DisburseOutcome, DisbursementDraft, HoldingScope,
+    ListingDraft, ListingFilter, PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome,
+    UseDraft, UseOutcome,
 };
 
 /// Longest `Idempotency-Key` accepted (a UUID is 36).
@@ -813,4 +820,462 @@ pub async fn quote<S: Store>(
         FieldError::new(format!("project.{}", e.field), e.error)
     })?;
     Ok(Json(QuoteResponse { quote }))
+}
+
+// ---- holdings and uses (落地) ----------------------------------------------------------------
+
+#[utoipa::path(post, path = "/api/v1/holdings/uses", tag = "holdings",
+    request_body = UseRequest,
+    responses((status = 201, body = UseResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "未结算或批文号已登记 / not settled, or the approval is already recorded", body = ErrorEnvelope),
+        (status = 422, description = "超出剩余指标或输入错误 / more than what is left, or invalid input", body = ErrorEnvelope)))]
+pub async fn record_use<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<UseRequest>,
+) -> Result<(StatusCode, Json<UseResponse>), ApiError> {
+    let req = body.value;
+    let (purchase, owner) = state
+        .store
+        .purchase(req.purchase_id)
+        .await?
+        .ok_or_else(|| purchase_not_found(req.purchase_id))?;
+    // The buyer, or the bureau of the county where the project is.
+    let is_owner = user.0.role == Role::Buyer && owner == user.0.id;
+    let is_project_bureau = user.0.role == Role::CountyBureau
+        && purchase
+            .project
+            .as_ref()
+            .is_some_and(|p| Some(&p.county_code) == user.0.county_code.as_ref());
+    if !is_owner && !is_project_bureau {
+        return Err(if user.0.role == Role::Buyer {
+            purchase_not_found(req.purchase_id)
+        } else {
+            ApiError::forbidden(
+                "只有购买方或项目所在县（市、区）自然资源局可以登记使用",
+                "Only the buyer or the bureau of the project's county may record uses",
+            )
+        });
+    }
+    let approval_no = req.approval_no.trim().to_string();
+    if approval_no.is_empty() {
+        return Err(ApiError::invalid(
+            "approval_no",
+            "required",
+            "请填写用地批文号",
+            "The approval number is required",
+        ));
+    }
+    req.area_mu
+        .positive()
+        .map_err(|e| FieldError::new("area_mu", e))?;
+    let draft = UseDraft {
+        purchase_id: req.purchase_id,
+        approval_no: approval_no.clone(),
+        area: req.area_mu,
+        project_name: req
+            .project_name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+        recorded_by: user.0.id,
+        now: state.clock.now(),
+    };
+    match state.store.record_use(&draft).await? {
+        UseOutcome::Recorded(use_) => Ok((StatusCode::CREATED, Json(UseResponse { use_ }))),
+        UseOutcome::NotSettled(status) => Err(ApiError::conflict(
+            "not_a_holding",
+            format!(
+                "交易 #{} {}：结算后才能登记使用",
+                req.purchase_id,
+                status.label_zh()
+            ),
+            format!(
+                "Purchase #{} is {status:?}: uses are recorded once it is settled",
+                req.purchase_id
+            ),
+        )),
+        UseOutcome::Exceeds { remaining } => Err(ApiError::invalid(
+            "area_mu",
+            "exceeds_holding",
+            format!("超出剩余指标：本笔仅剩 {remaining} 亩可用"),
+            format!("More than what is left: {remaining} mu remain on this holding"),
+        )),
+        UseOutcome::Duplicate => Err(ApiError::conflict(
+            "approval_recorded",
+            format!("批文号 {approval_no} 已在本笔指标上登记过"),
+            format!("Approval {approval_no} is already recorded on this holding"),
+        )),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/holdings", tag = "holdings",
+    responses((status = 200, description = "购买方：本人的；县局：本县项目的；财政、管理员：全部 / buyer: own; bureau: its county's projects; finance, admin: all", body = HoldingsResponse),
+        (status = 401, body = ErrorEnvelope)))]
+pub async fn list_holdings<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<HoldingsResponse>, ApiError> {
+    let u = &user.0;
+    let scope = match u.role {
+        Role::Buyer => HoldingScope::Buyer(u.id),
+        Role::CountyBureau => {
+            HoldingScope::ProjectCounty(u.county_code.clone().ok_or(ApiError::Internal)?)
+        }
+        Role::Finance | Role::Admin => HoldingScope::All,
+    };
+    let holdings = state.store.holdings(&scope).await?;
+    let mut totals: Vec<HoldingTotals> = Vec::new();
+    for h in &holdings {
+        let add = |a: Area, b: Area| a.checked_add(b).map_err(|_| ApiError::Internal);
+        match totals.iter_mut().find(|t| t.buyer == h.buyer) {
+            Some(t) => {
+                t.area_mu = add(t.area_mu, h.area_mu)?;
+                t.used_mu = add(t.used_mu, h.used_mu)?;
+                t.remaining_mu = add(t.remaining_mu, h.remaining_mu)?;
+            }
+            None => totals.push(HoldingTotals {
+                buyer: h.buyer.clone(),
+                area_mu: h.area_mu,
+                used_mu: h.used_mu,
+                remaining_mu: h.remaining_mu,
+            }),
+        }
+    }
+    Ok(Json(HoldingsResponse { holdings, totals }))
+}
+
+// ---- proceeds, allocations, disbursements --------------------------------------------------
+
+/// The Asia/Shanghai calendar year `year` as UTC instants [from, to).
+pub fn shanghai_year(year: i32) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
+    let bad = || ApiError::invalid("year", "invalid_year", "年份无效", "Invalid year");
+    if !(2000..=2999).contains(&year) {
+        return Err(bad());
+    }
+    let start = |y: i32| -> Result<OffsetDateTime, ApiError> {
+        let day = Date::from_calendar_date(y, time::Month::January, 1).map_err(|_| bad())?;
+        Ok(day
+            .midnight()
+            .assume_offset(time::macros::offset!(+8))
+            .to_offset(time::UtcOffset::UTC))
+    };
+    Ok((start(year)?, start(year + 1)?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    year: Option<i32>,
+    county: Option<String>,
+}
+
+fn year_or_now<S>(state: &AppState<S>, year: Option<i32>) -> i32 {
+    year.unwrap_or_else(|| {
+        state
+            .clock
+            .now()
+            .to_offset(time::macros::offset!(+8))
+            .year()
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/proceeds", tag = "finance",
+    params(("year" = Option<i32>, Query, description = "结算年度（北京时间），默认今年 / year of settlement (Asia/Shanghai), default this year")),
+    responses((status = 200, body = ProceedsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+pub async fn proceeds<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<ProceedsResponse>, ApiError> {
+    user.require(&[Role::Finance, Role::Admin])?;
+    Ok(Json(
+        proceeds_of(&state, year_or_now(&state, q.year)).await?,
+    ))
+}
+
+/// The proceeds table of a year, shared by the JSON route and the exports.
+pub async fn proceeds_of<S: Store>(
+    state: &AppState<S>,
+    year: i32,
+) -> Result<ProceedsResponse, ApiError> {
+    let (from, to) = shanghai_year(year)?;
+    sweep(&state.store, state.clock.now()).await?;
+    let units = state.store.jurisdictions().await?;
+    let rows = state.store.proceeds(year, from, to).await?;
+    let mut proceeds = Vec::with_capacity(rows.len());
+    for r in rows {
+        let name = jurisdiction::find(&units, &r.county_code)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        proceeds.push(ProceedsRow {
+            unallocated_yuan: r
+                .proceeds
+                .checked_sub(r.allocated)
+                .map_err(|_| ApiError::Internal)?,
+            county_code: r.county_code,
+            county_name: name,
+            sold_mu: r.sold,
+            proceeds_yuan: r.proceeds,
+            allocated_yuan: r.allocated,
+            disbursed_yuan: r.disbursed,
+        });
+    }
+    Ok(ProceedsResponse { year, proceeds })
+}
+
+#[utoipa::path(post, path = "/api/v1/allocations", tag = "finance",
+    request_body = AllocationRequest,
+    responses((status = 201, body = AllocationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, description = "R12 用途未配置、超过已收款或输入错误 / use not configured, more than received, or invalid input", body = ErrorEnvelope)))]
+pub async fn allocate<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<AllocationRequest>,
+) -> Result<(StatusCode, Json<AllocationResponse>), ApiError> {
+    let finance = user.require(&[Role::Finance])?;
+    let req = body.value;
+    let units = state.store.jurisdictions().await?;
+    if jurisdiction::find(&units, &req.county_code).is_none() {
+        return Err(FieldError::new(
+            "county_code",
+            DomainError::UnknownCounty {
+                input: req.county_code.to_string(),
+            },
+        )
+        .into());
+    }
+    let categories = state.store.use_categories().await?;
+    rules::check_allocation_use(&req.use_, &categories).map_err(|v| ApiError::Rules(vec![v]))?;
+    req.amount_yuan
+        .positive()
+        .map_err(|e| FieldError::new("amount_yuan", e))?;
+    let year = year_or_now(&state, req.year);
+    let (from, to) = shanghai_year(year)?;
+    let now = state.clock.now();
+    sweep(&state.store, now).await?;
+    let draft = AllocationDraft {
+        county_code: req.county_code.clone(),
+        year,
+        use_name: req.use_,
+        amount: req.amount_yuan,
+        note: req.note.trim().to_string(),
+        created_by: finance.id,
+        now,
+        from,
+        to,
+    };
+    match state.store.allocate(&draft).await? {
+        AllocateOutcome::Created(allocation) => {
+            Ok((StatusCode::CREATED, Json(AllocationResponse { allocation })))
+        }
+        AllocateOutcome::ExceedsReceived {
+            received,
+            allocated,
+        } => {
+            let left = received.checked_sub(allocated).unwrap_or_default();
+            Err(ApiError::invalid(
+                "amount_yuan",
+                "exceeds_received",
+                format!(
+                    "超过可分配金额：{year}年已收 {} 元，已分配 {} 元，最多还可分配 {} 元",
+                    received.grouped(),
+                    allocated.grouped(),
+                    left.grouped()
+                ),
+                format!(
+                    "More than can be allocated: {year} received {} yuan, allocated {}, at most {} left",
+                    received.grouped(),
+                    allocated.grouped(),
+                    left.grouped()
+                ),
+            ))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/allocations", tag = "finance",
+    params(("year" = Option<i32>, Query), ("county" = Option<String>, Query)),
+    responses((status = 200, body = AllocationsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+pub async fn list_allocations<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<AllocationsResponse>, ApiError> {
+    user.require(&[Role::Finance, Role::Admin])?;
+    let county: Option<CountyCode> = q
+        .county
+        .as_deref()
+        .map(|c| c.parse().map_err(|e| FieldError::new("county", e)))
+        .transpose()?;
+    let year = year_or_now(&state, q.year);
+    shanghai_year(year)?;
+    Ok(Json(AllocationsResponse {
+        allocations: state.store.allocations(year, county.as_ref()).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/disbursements", tag = "finance",
+    request_body = DisbursementRequest,
+    responses((status = 201, body = DisbursementResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 422, description = "超过已分配金额或输入错误 / more than allocated, or invalid input", body = ErrorEnvelope)))]
+pub async fn disburse<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<DisbursementRequest>,
+) -> Result<(StatusCode, Json<DisbursementResponse>), ApiError> {
+    let finance = user.require(&[Role::Finance])?;
+    let req = body.value;
+    req.amount_yuan
+        .positive()
+        .map_err(|e| FieldError::new("amount_yuan", e))?;
+    for (field, value, zh) in [
+        ("voucher_no", &req.voucher_no, "请填写凭证号"),
+        ("bank_reference", &req.bank_reference, "请填写银行流水号"),
+    ] {
+        if value.trim().is_empty() {
+            return Err(ApiError::invalid(
+                field,
+                "required",
+                zh,
+                format!("{field} is required"),
+            ));
+        }
+    }
+    let draft = DisbursementDraft {
+        allocation_id: req.allocation_id,
+        amount: req.amount_yuan,
+        voucher_no: req.voucher_no.trim().to_string(),
+        bank_reference: req.bank_reference.trim().to_string(),
+        created_by: finance.id,
+        now: state.clock.now(),
+    };
+    match state.store.disburse(&draft).await? {
+        DisburseOutcome::Created(disbursement) => Ok((
+            StatusCode::CREATED,
+            Json(DisbursementResponse { disbursement }),
+        )),
+        DisburseOutcome::NotFound => Err(ApiError::not_found(
+            &format!("分配 #{}", req.allocation_id),
+            &format!("Allocation #{}", req.allocation_id),
+        )),
+        DisburseOutcome::ExceedsAllocated {
+            allocated,
+            disbursed,
+        } => {
+            let left = allocated.checked_sub(disbursed).unwrap_or_default();
+            Err(ApiError::invalid(
+                "amount_yuan",
+                "exceeds_allocated",
+                format!(
+                    "超过已分配金额：分配 {} 元，已拨付 {} 元，最多还可拨付 {} 元",
+                    allocated.grouped(),
+                    disbursed.grouped(),
+                    left.grouped()
+                ),
+                format!(
+                    "More than allocated: {} yuan allocated, {} disbursed, at most {} left",
+                    allocated.grouped(),
+                    disbursed.grouped(),
+                    left.grouped()
+                ),
+            ))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/use-categories", tag = "finance",
+    responses((status = 200, body = UseCategoriesResponse)))]
+pub async fn use_categories<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<UseCategoriesResponse>, ApiError> {
+    Ok(Json(UseCategoriesResponse {
+        use_categories: state.store.use_categories().await?,
+    }))
+}
+
+// ---- announcements -------------------------------------------------------------------------
+
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "listings",
+    responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse)))]
+pub async fn announcements<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<AnnouncementsResponse>, ApiError> {
+    let now = state.clock.now();
+    sweep(&state.store, now).await?;
+    let units = state.store.jurisdictions().await?;
+    let name = |code: &CountyCode| {
+        jurisdiction::find(&units, code)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut out = Vec::new();
+    for l in state.store.listings(&ListingFilter::default(), now).await? {
+        let title = match l.channel {
+            Channel::County => format!(
+                "{}县级平台挂牌公告：{} 亩，{} 元/亩（{}）",
+                name(&l.county_code),
+                l.area_mu,
+                l.price_per_mu.grouped(),
+                l.source_project
+            ),
+            Channel::Regional => format!(
+                "{}自治区平台挂牌出让公告：{} 亩，起始价 {} 万元，保证金 {} 万元",
+                name(&l.county_code),
+                l.area_mu,
+                l.start_total_yuan
+                    .map(|m| m.wan_display())
+                    .unwrap_or_default(),
+                l.deposit_yuan.map(|m| m.wan_display()).unwrap_or_default()
+            ),
+        };
+        out.push(Announcement {
+            kind: AnnouncementKind::Listing,
+            title,
+            county_code: l.county_code.clone(),
+            listing_id: l.id,
+            area_mu: l.area_mu,
+            amount_yuan: l.start_total_yuan,
+            published_at: l.listed_at,
+        });
+    }
+    for p in state.store.purchases(&PurchaseScope::All).await? {
+        let Some(settled_at) = p.settled_at.filter(|_| p.status == PurchaseStatus::Settled) else {
+            continue;
+        };
+        out.push(Announcement {
+            kind: AnnouncementKind::Result,
+            title: format!(
+                "成交公示：{} {} 亩，成交金额 {} 元（{}）",
+                name(&p.seller_county_code),
+                p.area_mu,
+                p.amount_yuan.grouped(),
+                p.confirmation_no.clone().unwrap_or_default()
+            ),
+            county_code: p.seller_county_code,
+            listing_id: p.listing_id,
+            area_mu: p.area_mu,
+            amount_yuan: Some(p.amount_yuan),
+            published_at: settled_at,
+        });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.published_at));
+    Ok(Json(AnnouncementsResponse { announcements: out }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_year_of_proceeds_is_the_calendar_year_in_asia_shanghai() {
+        let (from, to) = shanghai_year(2026).expect("year");
+        assert_eq!(from, datetime!(2025-12-31 16:00 UTC));
+        assert_eq!(to, datetime!(2026-12-31 16:00 UTC));
+        // Settled at 00:30 on New Year's Day in Wuzhou: already the new year.
+        assert_eq!(shanghai_day(datetime!(2025-12-31 16:30 UTC)).year(), 2026);
+        assert!(shanghai_year(1999).is_err());
+    }
 }

@@ -546,6 +546,7 @@ pub struct ProceedsRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProceedsResponse {
+    pub year: i32,
     pub proceeds: Vec<ProceedsRow>,
 }
 
@@ -560,6 +561,22 @@ pub struct AllocationRequest {
     pub amount_yuan: Money,
     #[serde(default)]
     pub note: String,
+    /// The year of the proceeds allocated (Asia/Shanghai); the current year when absent.
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AllocationsResponse {
+    pub allocations: Vec<Allocation>,
+}
+
+/// A permitted use of proceeds (R12) on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UseCategoriesResponse {
+    pub use_categories: Vec<crate::rules::UseCategory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -152,6 +152,156 @@ pub enum BidOutcome {
     },
 }
 
+/// A use (落地) to record.
+#[derive(Debug, Clone)]
+pub struct UseDraft {
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub area: Area,
+    pub project_name: Option<String>,
+    pub recorded_by: i64,
+    pub now: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum UseOutcome {
+    Recorded(quota_shared::api::HoldingUse),
+    /// Only a settled purchase is a holding.
+    NotSettled(PurchaseStatus),
+    /// More than what is left of the holding.
+    Exceeds {
+        remaining: Area,
+    },
+    /// This approval number was already recorded on the holding.
+    Duplicate,
+}
+
+/// Whose holdings a caller sees.
+#[derive(Debug, Clone)]
+pub enum HoldingScope {
+    Buyer(i64),
+    /// The bureau of the projects' county.
+    ProjectCounty(CountyCode),
+    All,
+}
+
+/// One county's settled sales in a year: area and amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyProceeds {
+    pub county_code: CountyCode,
+    pub sold: Area,
+    pub proceeds: Money,
+    pub allocated: Money,
+    pub disbursed: Money,
+}
+
+#[derive(Debug, Clone)]
+pub struct AllocationDraft {
+    pub county_code: CountyCode,
+    pub year: i32,
+    pub use_name: String,
+    pub amount: Money,
+    pub note: String,
+    pub created_by: i64,
+    pub now: OffsetDateTime,
+    /// The Asia/Shanghai year as UTC instants: [from, to).
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum AllocateOutcome {
+    Created(quota_shared::api::Allocation),
+    /// Allocated would exceed received.
+    ExceedsReceived {
+        received: Money,
+        allocated: Money,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct DisbursementDraft {
+    pub allocation_id: i64,
+    pub amount: Money,
+    pub voucher_no: String,
+    pub bank_reference: String,
+    pub created_by: i64,
+    pub now: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum DisburseOutcome {
+    Created(quota_shared::api::Disbursement),
+    NotFound,
+    /// Disbursed would exceed allocated.
+    ExceedsAllocated {
+        allocated: Money,
+        disbursed: Money,
+    },
+}
+
+/// An allocation row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AllocationRow {
+    pub id: i64,
+    pub county_code: String,
+    pub year: i32,
+    pub use_name: String,
+    pub amount_fen: i64,
+    pub disbursed_fen: i64,
+    pub note: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl AllocationRow {
+    pub fn into_allocation(self) -> Result<quota_shared::api::Allocation, StoreError> {
+        Ok(quota_shared::api::Allocation {
+            id: self.id,
+            county_code: self
+                .county_code
+                .parse()
+                .map_err(|_| corrupt("allocation county"))?,
+            year: self.year,
+            use_: self.use_name,
+            amount_yuan: Money::from_fen(self.amount_fen)
+                .map_err(|_| corrupt("allocation amount"))?,
+            disbursed_yuan: Money::from_fen(self.disbursed_fen)
+                .map_err(|_| corrupt("disbursed"))?,
+            note: self.note,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A holding use row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UseRow {
+    pub id: i64,
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub project_name: Option<String>,
+    pub used_before_e4_mu: i64,
+    pub area_e4_mu: i64,
+    pub holding_e4_mu: i64,
+    pub created_at: OffsetDateTime,
+}
+
+impl UseRow {
+    pub fn into_use(self) -> Result<quota_shared::api::HoldingUse, StoreError> {
+        let area = |e4| Area::from_e4(e4).map_err(|_| corrupt("use area"));
+        Ok(quota_shared::api::HoldingUse {
+            id: self.id,
+            purchase_id: self.purchase_id,
+            approval_no: self.approval_no,
+            project_name: self.project_name,
+            used_before_mu: area(self.used_before_e4_mu)?,
+            area_mu: area(self.area_e4_mu)?,
+            remaining_mu: area(self.holding_e4_mu - self.used_before_e4_mu - self.area_e4_mu)?,
+            created_at: self.created_at,
+        })
+    }
+}
+
 /// A listing row; decodes on both databases.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ListingRow {
@@ -1080,6 +1230,324 @@ macro_rules! impl_market_store {
                 awarded += 1;
             }
             Ok(awarded)
+        }
+
+        async fn seed_use_categories(
+            &self,
+            categories: &[quota_shared::rules::UseCategory],
+        ) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let claimed = sqlx::query(
+                "INSERT INTO meta (key, value) VALUES ('use_categories_v1', 'loaded') ON CONFLICT (key) DO NOTHING",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if claimed {
+                for c in categories {
+                    sqlx::query(
+                        "INSERT INTO use_categories (name, source, confirmed) VALUES ($1, $2, $3) \
+                         ON CONFLICT (name) DO NOTHING",
+                    )
+                    .bind(&c.name)
+                    .bind(&c.source)
+                    .bind(c.confirmed)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        async fn use_categories(&self) -> Result<Vec<quota_shared::rules::UseCategory>, StoreError> {
+            let rows: Vec<(String, String, bool)> =
+                sqlx::query_as("SELECT name, source, confirmed FROM use_categories ORDER BY confirmed DESC, name")
+                    .fetch_all(&self.pool)
+                    .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(name, source, confirmed)| quota_shared::rules::UseCategory { name, source, confirmed })
+                .collect())
+        }
+
+        async fn record_use(
+            &self,
+            d: &$crate::store::market::UseDraft,
+        ) -> Result<$crate::store::market::UseOutcome, StoreError> {
+            use $crate::store::market::{UseOutcome, db_time};
+            let mut tx = self.pool.begin().await?;
+            let drawn: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE purchases SET used_e4_mu = used_e4_mu + $1 \
+                 WHERE id = $2 AND status = 'settled' AND used_e4_mu + $1 <= area_e4_mu \
+                 RETURNING used_e4_mu, area_e4_mu",
+            )
+            .bind(d.area.e4())
+            .bind(d.purchase_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((used_after, holding)) = drawn else {
+                tx.rollback().await?;
+                let Some((p, _)) = self.purchase(d.purchase_id).await? else {
+                    return Err(StoreError::Corrupt(format!("purchase {} vanished", d.purchase_id)));
+                };
+                if p.status != quota_shared::api::PurchaseStatus::Settled {
+                    return Ok(UseOutcome::NotSettled(p.status));
+                }
+                let (used,): (i64,) = sqlx::query_as("SELECT used_e4_mu FROM purchases WHERE id = $1")
+                    .bind(d.purchase_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                return Ok(UseOutcome::Exceeds {
+                    remaining: quota_shared::Area::from_e4(p.area_mu.e4() - used)
+                        .map_err(|_| StoreError::Corrupt("remaining holding".into()))?,
+                });
+            };
+            let used_before = used_after - d.area.e4();
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO holding_uses (purchase_id, approval_no, used_before_e4_mu, area_e4_mu, project_name, \
+                 recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (purchase_id, approval_no) DO NOTHING RETURNING id",
+            )
+            .bind(d.purchase_id)
+            .bind(&d.approval_no)
+            .bind(used_before)
+            .bind(d.area.e4())
+            .bind(&d.project_name)
+            .bind(d.recorded_by)
+            .bind(db_time(d.now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = inserted else {
+                tx.rollback().await?;
+                return Ok(UseOutcome::Duplicate);
+            };
+            tx.commit().await?;
+            $crate::store::market::UseRow {
+                id,
+                purchase_id: d.purchase_id,
+                approval_no: d.approval_no.clone(),
+                project_name: d.project_name.clone(),
+                used_before_e4_mu: used_before,
+                area_e4_mu: d.area.e4(),
+                holding_e4_mu: holding,
+                created_at: db_time(d.now),
+            }
+            .into_use()
+            .map(UseOutcome::Recorded)
+        }
+
+        async fn holdings(
+            &self,
+            scope: &$crate::store::market::HoldingScope,
+        ) -> Result<Vec<quota_shared::api::Holding>, StoreError> {
+            use $crate::store::market::HoldingScope;
+            let (buyer, county) = match scope {
+                HoldingScope::Buyer(id) => (Some(*id), None),
+                HoldingScope::ProjectCounty(c) => (None, Some(c.as_str().to_string())),
+                HoldingScope::All => (None, None),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
+                 WHERE p.status = 'settled' AND ($1 IS NULL OR p.buyer_id = $1) \
+                 AND ($2 IS NULL OR p.project_county_code = $2) ORDER BY p.id",
+                $crate::store::market::PURCHASE_COLUMNS
+            ));
+            let rows: Vec<$crate::store::market::PurchaseRow> =
+                sqlx::query_as(sql).bind(buyer).bind(county).fetch_all(&self.pool).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let p = row.into_purchase()?;
+                let uses: Vec<$crate::store::market::UseRow> = sqlx::query_as(
+                    "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.used_before_e4_mu, \
+                     h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at \
+                     FROM holding_uses h JOIN purchases p ON p.id = h.purchase_id \
+                     WHERE h.purchase_id = $1 ORDER BY h.id",
+                )
+                .bind(p.id)
+                .fetch_all(&self.pool)
+                .await?;
+                let uses = uses.into_iter().map(|u| u.into_use()).collect::<Result<Vec<_>, _>>()?;
+                let used = uses
+                    .iter()
+                    .try_fold(quota_shared::Area::ZERO, |acc, u| acc.checked_add(u.area_mu))
+                    .map_err(|_| StoreError::Corrupt("used area".into()))?;
+                out.push(quota_shared::api::Holding {
+                    purchase_id: p.id,
+                    buyer: p.buyer,
+                    seller_county_code: p.seller_county_code,
+                    project: p.project,
+                    confirmation_no: p.confirmation_no,
+                    area_mu: p.area_mu,
+                    used_mu: used,
+                    remaining_mu: p
+                        .area_mu
+                        .checked_sub(used)
+                        .map_err(|_| StoreError::Corrupt("holding below zero".into()))?,
+                    uses,
+                });
+            }
+            Ok(out)
+        }
+
+        async fn proceeds(
+            &self,
+            year: i32,
+            from: time::OffsetDateTime,
+            to: time::OffsetDateTime,
+        ) -> Result<Vec<$crate::store::market::CountyProceeds>, StoreError> {
+            use $crate::store::market::db_time;
+            let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+                "SELECT j.code, \
+                 CAST(COALESCE((SELECT SUM(p.area_e4_mu) FROM purchases p WHERE p.seller_county_code = j.code \
+                   AND p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2), 0) AS BIGINT), \
+                 CAST(COALESCE((SELECT SUM(p.amount_fen) FROM purchases p WHERE p.seller_county_code = j.code \
+                   AND p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2), 0) AS BIGINT), \
+                 CAST(COALESCE((SELECT SUM(a.amount_fen) FROM allocations a WHERE a.county_code = j.code AND a.year = $3), 0) AS BIGINT), \
+                 CAST(COALESCE((SELECT SUM(a.disbursed_fen) FROM allocations a WHERE a.county_code = j.code AND a.year = $3), 0) AS BIGINT) \
+                 FROM jurisdictions j ORDER BY j.city_code, j.code",
+            )
+            .bind(db_time(from))
+            .bind(db_time(to))
+            .bind(year)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(code, sold, proceeds, allocated, disbursed)| {
+                    let money = |fen| quota_shared::Money::from_fen(fen).map_err(|_| StoreError::Corrupt("proceeds".into()));
+                    Ok($crate::store::market::CountyProceeds {
+                        county_code: code.parse().map_err(|_| StoreError::Corrupt("county".into()))?,
+                        sold: quota_shared::Area::from_e4(sold).map_err(|_| StoreError::Corrupt("sold".into()))?,
+                        proceeds: money(proceeds)?,
+                        allocated: money(allocated)?,
+                        disbursed: money(disbursed)?,
+                    })
+                })
+                .collect()
+        }
+
+        async fn allocate(
+            &self,
+            d: &$crate::store::market::AllocationDraft,
+        ) -> Result<$crate::store::market::AllocateOutcome, StoreError> {
+            use $crate::store::market::{AllocateOutcome, db_time};
+            let mut tx = self.pool.begin().await?;
+            // The county-year total first: it serialises allocations of that county and year.
+            let (allocated,): (i64,) = sqlx::query_as(
+                "INSERT INTO allocation_totals (county_code, year, allocated_fen) VALUES ($1, $2, $3) \
+                 ON CONFLICT (county_code, year) DO UPDATE SET allocated_fen = allocation_totals.allocated_fen + $3 \
+                 RETURNING allocated_fen",
+            )
+            .bind(d.county_code.as_str())
+            .bind(d.year)
+            .bind(d.amount.fen())
+            .fetch_one(&mut *tx)
+            .await?;
+            // Received only grows (a settlement is never undone), so checking after the
+            // increment under the lock is enough.
+            let (received,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM purchases WHERE seller_county_code = $1 \
+                 AND status = 'settled' AND settled_at >= $2 AND settled_at < $3",
+            )
+            .bind(d.county_code.as_str())
+            .bind(db_time(d.from))
+            .bind(db_time(d.to))
+            .fetch_one(&mut *tx)
+            .await?;
+            let money = |fen| quota_shared::Money::from_fen(fen).map_err(|_| StoreError::Corrupt("allocation".into()));
+            if allocated > received {
+                tx.rollback().await?;
+                return Ok(AllocateOutcome::ExceedsReceived {
+                    received: money(received)?,
+                    allocated: money(allocated - d.amount.fen())?,
+                });
+            }
+            let row: $crate::store::market::AllocationRow = sqlx::query_as(
+                "INSERT INTO allocations (county_code, year, use_name, amount_fen, note, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 RETURNING id, county_code, year, use_name, amount_fen, disbursed_fen, note, created_at",
+            )
+            .bind(d.county_code.as_str())
+            .bind(d.year)
+            .bind(&d.use_name)
+            .bind(d.amount.fen())
+            .bind(&d.note)
+            .bind(d.created_by)
+            .bind(db_time(d.now))
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(AllocateOutcome::Created(row.into_allocation()?))
+        }
+
+        async fn allocations(
+            &self,
+            year: i32,
+            county: Option<&quota_shared::jurisdiction::CountyCode>,
+        ) -> Result<Vec<quota_shared::api::Allocation>, StoreError> {
+            let rows: Vec<$crate::store::market::AllocationRow> = sqlx::query_as(
+                "SELECT id, county_code, year, use_name, amount_fen, disbursed_fen, note, created_at \
+                 FROM allocations WHERE year = $1 AND ($2 IS NULL OR county_code = $2) ORDER BY id",
+            )
+            .bind(year)
+            .bind(county.map(|c| c.as_str().to_string()))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(|r| r.into_allocation()).collect()
+        }
+
+        async fn disburse(
+            &self,
+            d: &$crate::store::market::DisbursementDraft,
+        ) -> Result<$crate::store::market::DisburseOutcome, StoreError> {
+            use $crate::store::market::{DisburseOutcome, db_time};
+            let mut tx = self.pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE allocations SET disbursed_fen = disbursed_fen + $1 \
+                 WHERE id = $2 AND disbursed_fen + $1 <= amount_fen",
+            )
+            .bind(d.amount.fen())
+            .bind(d.allocation_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                let row: Option<(i64, i64)> =
+                    sqlx::query_as("SELECT amount_fen, disbursed_fen FROM allocations WHERE id = $1")
+                        .bind(d.allocation_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let money = |fen| quota_shared::Money::from_fen(fen).map_err(|_| StoreError::Corrupt("allocation".into()));
+                return Ok(match row {
+                    None => DisburseOutcome::NotFound,
+                    Some((allocated, disbursed)) => DisburseOutcome::ExceedsAllocated {
+                        allocated: money(allocated)?,
+                        disbursed: money(disbursed)?,
+                    },
+                });
+            }
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO disbursements (allocation_id, amount_fen, voucher_no, bank_reference, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(d.allocation_id)
+            .bind(d.amount.fen())
+            .bind(&d.voucher_no)
+            .bind(&d.bank_reference)
+            .bind(d.created_by)
+            .bind(db_time(d.now))
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(DisburseOutcome::Created(quota_shared::api::Disbursement {
+                id,
+                allocation_id: d.allocation_id,
+                amount_yuan: d.amount,
+                voucher_no: d.voucher_no.clone(),
+                bank_reference: d.bank_reference.clone(),
+                created_at: db_time(d.now),
+            }))
         }
 
         async fn due_reservations(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {

@@ -10,8 +10,9 @@ pub mod sqlite;
 use std::future::Future;
 
 use market::{
-    BidOutcome, ListingDraft, ListingFilter, NewUser, PurchaseDraft, PurchaseOutcome,
-    PurchaseScope, SettleOutcome, StoredAnswer, UserRecord,
+    AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
+    DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, NewUser, PurchaseDraft,
+    PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft, UseOutcome, UserRecord,
 };
 use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
@@ -177,6 +178,45 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
         reservation: time::Duration,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Loads the default use categories once (R12); the administrator owns them afterwards.
+    fn seed_use_categories(
+        &self,
+        categories: &[quota_shared::rules::UseCategory],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn use_categories(
+        &self,
+    ) -> impl Future<Output = Result<Vec<quota_shared::rules::UseCategory>, StoreError>> + Send;
+    /// Draws a settled holding down by an approval filing, never below zero.
+    fn record_use(
+        &self,
+        draft: &UseDraft,
+    ) -> impl Future<Output = Result<UseOutcome, StoreError>> + Send;
+    fn holdings(
+        &self,
+        scope: &HoldingScope,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Holding>, StoreError>> + Send;
+    /// Every county's settled sales in [from, to) and its allocations of `year`.
+    fn proceeds(
+        &self,
+        year: i32,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<CountyProceeds>, StoreError>> + Send;
+    /// Allocates proceeds to a use; refused when allocated would exceed received.
+    fn allocate(
+        &self,
+        draft: &AllocationDraft,
+    ) -> impl Future<Output = Result<AllocateOutcome, StoreError>> + Send;
+    fn allocations(
+        &self,
+        year: i32,
+        county: Option<&CountyCode>,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Allocation>, StoreError>> + Send;
+    /// Records a payment out of an allocation; refused when disbursed would exceed allocated.
+    fn disburse(
+        &self,
+        draft: &DisbursementDraft,
+    ) -> impl Future<Output = Result<DisburseOutcome, StoreError>> + Send;
     /// Reservations past their expiry.
     fn due_reservations(
         &self,
@@ -241,7 +281,11 @@ impl Database {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let units = quota_shared::jurisdiction::wuzhou_default();
         let floors = quota_shared::rules::default_floors();
-        with_store!(self, s => s.migrate(&units, &floors).await)
+        let categories = quota_shared::rules::default_use_categories();
+        with_store!(self, s => {
+            s.migrate(&units, &floors).await?;
+            s.seed_use_categories(&categories).await
+        })
     }
 }
 
