@@ -72,6 +72,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/disbursements", post(routes::disburse::<S>))
         .route("/use-categories", get(routes::use_categories::<S>))
         .route("/announcements", get(routes::announcements::<S>))
+        .route("/reports/{file}", get(routes::report::<S>))
         .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

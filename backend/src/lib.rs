@@ -23,5 +23,6 @@ pub mod error;
 pub mod http;
 pub mod json;
 pub mod openapi;
+pub mod reports;
 pub mod routes;
 pub mod store;

@@ -39,6 +39,7 @@ use crate::{http, routes};
         routes::disburse,
         routes::use_categories,
         routes::announcements,
+        routes::report,
     ),
     tags(
         (name = "session", description = "登录与会话 / login and sessions"),

@@ -13,6 +13,7 @@ on_both_databases!(
     a_holding_is_drawn_down_by_approvals_and_never_below_zero,
     proceeds_are_allocated_and_disbursed_within_their_limits,
     announcements_show_listings_and_results,
+    exports_open_in_excel_with_chinese_headers_numbers_and_totals,
 );
 
 /// 藤县 lists 20 亩 at 300,000 元/亩; `dev` buys `area` for a 岑溪 project and 藤县 settles it.
@@ -289,4 +290,166 @@ async fn announcements_show_listings_and_results(db: TestDb) {
         "{titles:?}"
     );
     assert_eq!(list.iter().filter(|a| a["kind"] == "result").count(), 1);
+}
+
+async fn download(client: &Client, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let r = client
+        .http
+        .get(format!("{}{path}", client.base))
+        .send()
+        .await
+        .expect("request");
+    let status = r.status();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, kind, r.bytes().await.expect("body").to_vec())
+}
+
+/// A numeric XLSX cell written with two decimals, as the sheet shows it.
+fn cell_2dp(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::Float(v) => format!("{v:.2}"),
+        calamine::Data::Int(v) => format!("{v}.00"),
+        other => panic!("expected a number, found {other:?}"),
+    }
+}
+
+async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestDb) {
+    use calamine::Reader;
+    let app = TestApp::spawn(db).await;
+    let (bureau, buyer, _) = settled_purchase(&app, "10").await;
+    // A second county with a settled trade, so the totals add two rows.
+    let mengshan = app
+        .login_as("mengshan", Role::CountyBureau, Some("450423"))
+        .await;
+    mengshan
+        .put(
+            "/api/v1/counties/450423/base-price",
+            &json!({"price_per_mu": "270000"}),
+        )
+        .await;
+    let (_, l) = mengshan
+        .post(
+            "/api/v1/listings",
+            &county_listing("3.3333", "0", "0", "270000.01"),
+        )
+        .await;
+    let listing = l["listing"]["id"].as_i64().expect("listing");
+    let (_, p) = buyer
+        .buy("m", &purchase(listing, "3.3333", "industrial", "450481"))
+        .await;
+    let id = p["purchase"]["id"].as_i64().expect("id");
+    assert_eq!(
+        p["purchase"]["amount_yuan"], "899991.03",
+        "3.3333 × 270,000.01 = 899,991.033… → half-up"
+    );
+    mengshan
+        .post(
+            &format!("/api/v1/purchases/{id}/settle"),
+            &json!({"bank_reference": "B-2"}),
+        )
+        .await;
+    let finance = app.login_as("fin", Role::Finance, None).await;
+    finance
+        .post("/api/v1/allocations", &json!({"county_code": "450422", "use": "乡村振兴项目建设", "amount_yuan": "1000000", "note": "第一批"}))
+        .await;
+    let year = year_of(&app);
+
+    let (status, kind, bytes) = download(
+        &finance,
+        &format!("/api/v1/reports/proceeds.xlsx?year={year}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a valid XLSX");
+    let sheet = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    let rows: Vec<_> = sheet.rows().collect();
+    let headers: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        headers,
+        [
+            "县（市、区）",
+            "区划代码",
+            "成交面积（亩）",
+            "收入（元）",
+            "已分配（元）",
+            "已拨付（元）",
+            "未分配（元）"
+        ]
+    );
+    let body = &rows[1..rows.len() - 1];
+    let totals = rows.last().expect("totals row");
+    assert_eq!(totals[0].to_string(), "合计");
+    let teng = body
+        .iter()
+        .find(|r| r[1].to_string() == "450422")
+        .expect("藤县 row");
+    assert_eq!(cell_2dp(&teng[3]), "3000000.00");
+    // Received and allocated totals add the rows exactly.
+    for column in [3, 4, 6] {
+        let sum = body
+            .iter()
+            .map(|r| {
+                cell_2dp(&r[column])
+                    .parse::<quota_shared::Money>()
+                    .expect("money")
+            })
+            .try_fold(quota_shared::Money::ZERO, |a, m| a.checked_add(m))
+            .expect("sum");
+        assert_eq!(
+            cell_2dp(&totals[column]),
+            sum.to_string(),
+            "column {column}"
+        );
+    }
+    assert_eq!(cell_2dp(&totals[3]), "3899991.03");
+    assert_eq!(cell_2dp(&totals[6]), "2899991.03");
+
+    let (status, kind, csv) =
+        download(&finance, &format!("/api/v1/reports/trades.csv?year={year}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
+    let csv = String::from_utf8(csv).expect("utf-8");
+    assert!(
+        csv.contains(&format!(
+            "藤县〔{year}〕第0001号,藤县,dev,县级平台购买,10.0000,300000.00,3000000.00"
+        )),
+        "{csv}"
+    );
+    assert!(
+        csv.trim_end().ends_with(",13.3333,,3899991.03,,"),
+        "totals row: {csv}"
+    );
+    let (status, _, allocations) = download(
+        &finance,
+        &format!("/api/v1/reports/allocations.xlsx?year={year}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(allocations))
+            .is_ok()
+    );
+    assert_eq!(
+        download(&bureau, "/api/v1/reports/proceeds.csv").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        download(&finance, "/api/v1/reports/salaries.csv").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        download(&finance, "/api/v1/reports/proceeds.pdf").await.0,
+        StatusCode::NOT_FOUND
+    );
 }

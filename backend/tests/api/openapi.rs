@@ -58,6 +58,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/me",
             "GET /api/v1/proceeds",
             "GET /api/v1/purchases",
+            "GET /api/v1/reports/{file}",
             "GET /api/v1/use-categories",
             "GET /healthz",
             "POST /api/v1/allocations",
@@ -78,7 +79,12 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
     // Each documented route exists: it never falls through to "no such route".
     for route in &routes {
         let (method, path) = route.split_once(' ').expect("route");
-        let url = app.url(&path.replace("{id}", "1").replace("{code}", "450422"));
+        let url = app.url(
+            &path
+                .replace("{id}", "1")
+                .replace("{code}", "450422")
+                .replace("{file}", "proceeds.csv"),
+        );
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let r = anon
             .http
