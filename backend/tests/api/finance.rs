@@ -391,7 +391,7 @@ async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestD
     assert_eq!(totals[0].to_string(), "合计");
     let teng = body
         .iter()
-        .find(|r| r[1].to_string() == "450422")
+        .find(|r| r[1] == "450422")
         .expect("藤县 row");
     assert_eq!(cell_2dp(&teng[3]), "3000000.00");
     // Received and allocated totals add the rows exactly.
