@@ -37,6 +37,7 @@ pub struct AccountSpec<'a> {
 pub async fn add_user<S: Store>(
     store: &S,
     spec: AccountSpec<'_>,
+    actor: &str,
     now: time::OffsetDateTime,
 ) -> Result<i64, String> {
     let username = spec.username.trim();
@@ -98,7 +99,7 @@ pub async fn add_user<S: Store>(
         regional_bidder: spec.regional_bidder,
     };
     store
-        .create_user(&new, now)
+        .create_user(&new, actor, now)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("用户名 {username} 已存在 / username {username} is taken"))

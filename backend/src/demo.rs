@@ -125,7 +125,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     for (c, yuan) in DEMO_BASE_PRICES {
         let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
         check_base_price(price, day, &floors).map_err(|v| bad(v.message_en))?;
-        store.set_base_price(&code(c)?, price).await?;
+        store.set_base_price(&code(c)?, price, "demo", now).await?;
     }
     let mut ids = std::collections::HashMap::new();
     for (username, role, county, regional_bidder, _) in DEMO_USERS {
@@ -136,7 +136,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             county,
             regional_bidder,
         };
-        let id = match add_user(store, spec, now).await {
+        let id = match add_user(store, spec, "demo", now).await {
             Ok(id) => id,
             Err(_) => store
                 .user_by_username(username)
@@ -263,6 +263,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             ruleset_version: RULESET_VERSION.into(),
             floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
             created_by: ids[seller],
+            actor: seller.to_string(),
         };
         listing_ids.push(store.insert_listing(&draft).await?);
     }
@@ -292,8 +293,9 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             return Err(bad("demo purchase was not created"));
         };
         if settle {
-            let SettleOutcome::Settled(_) =
-                store.settle(p.id, "藤县", "DEMO-BANK-0001", now).await?
+            let SettleOutcome::Settled(_) = store
+                .settle(p.id, "藤县", "DEMO-BANK-0001", "tengxian", now)
+                .await?
             else {
                 return Err(bad("demo settlement"));
             };

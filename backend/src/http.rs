@@ -73,6 +73,8 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/use-categories", get(routes::use_categories::<S>))
         .route("/announcements", get(routes::announcements::<S>))
         .route("/reports/{file}", get(routes::report::<S>))
+        .route("/audit", get(routes::audit_of::<S>))
+        .route("/audit/verify", get(routes::audit_verify::<S>))
         .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -15,6 +15,8 @@ const USAGE: &str = "\
   serve [--addr HOST:PORT] [--static-dir DIR]   启动服务（默认命令）/ run the server (default)
   migrate                                       建表并载入参考数据 / schema + reference data
   demo                                          载入演示数据（仅一次）/ load the demo data once
+  backup --to FILE                              SQLite 在线一致备份 / consistent SQLite copy while serving
+  audit verify                                  校验审计链，断裂时非零退出并指出第一条 / check the audit chain
   user add --username U --role ROLE [--county CODE] [--regional-bidder] --password-stdin
                                                 新建账号，密码从标准输入读取 / add an account
                                                 ROLE: admin | county_bureau | buyer | finance
@@ -113,6 +115,41 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             };
             user_add(&settings, flags).await
         }
+        "backup" => {
+            let to = match rest {
+                [flag, file] if flag == "--to" => std::path::PathBuf::from(file),
+                _ => {
+                    return Err(format!(
+                        "用法 / usage: quota-exchange backup --to FILE\n\n{USAGE}"
+                    ));
+                }
+            };
+            let db = connect(&settings).await?;
+            db.backup_to(&to).await?;
+            println!("已备份到 / backed up to {}", to.display());
+            Ok(())
+        }
+        "audit" => {
+            if rest.first().map(String::as_str) != Some("verify") {
+                return Err(format!(
+                    "用法 / usage: quota-exchange audit verify\n\n{USAGE}"
+                ));
+            }
+            let db = connect(&settings).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let v = with_store!(&db, s => quota_backend::routes::verify_audit(s).await)
+                .map_err(|e| format!("{:?}", e))?;
+            match v.broken {
+                None => {
+                    println!(
+                        "审计链完整 / audit chain intact: {} 条记录 / records",
+                        v.records
+                    );
+                    Ok(())
+                }
+                Some(broken) => Err(broken),
+            }
+        }
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
@@ -159,7 +196,7 @@ async fn user_add(settings: &Settings, flags: &[String]) -> Result<(), String> {
         regional_bidder: bidder,
     };
     let now = settings.clock.now();
-    with_store!(&db, s => accounts::add_user(s, spec, now).await)?;
+    with_store!(&db, s => accounts::add_user(s, spec, "cli", now).await)?;
     println!("已创建账号 / created {username} ({})", role.label_zh());
     Ok(())
 }

@@ -40,6 +40,8 @@ use crate::{http, routes};
         routes::use_categories,
         routes::announcements,
         routes::report,
+        routes::audit_of,
+        routes::audit_verify,
     ),
     tags(
         (name = "session", description = "登录与会话 / login and sessions"),
@@ -49,6 +51,7 @@ use crate::{http, routes};
         (name = "calculator", description = "测算 / calculator"),
         (name = "holdings", description = "持有指标与落地使用 / holdings and uses"),
         (name = "finance", description = "收益、分配与拨付 / proceeds, allocations, disbursements"),
+        (name = "audit", description = "审计日志 / audit log"),
         (name = "health", description = "运行状态 / health"),
     )
 )]

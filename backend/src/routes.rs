@@ -13,6 +13,7 @@ use quota_shared::api::{
     HoldingsResponse, ProceedsResponse, ProceedsRow, UseCategoriesResponse, UseRequest,
     UseResponse,
 };
+use quota_shared::api::{AuditEntry, AuditResponse, AuditVerification, AuditVerificationResponse};
 use quota_shared::api::{
     BasePriceRequest, BidRequest, BidResponse, CountyResponse, ErrorEnvelope, FloorPrice,
     ListingResponse, ListingStatus, ListingsResponse, LoginRequest, NewListing, PurchaseRequest,
@@ -59,7 +60,9 @@ pub async fn sweep<S: Store>(store: &S, now: OffsetDateTime) -> Result<(), ApiEr
     let reservation = Duration::days(i64::from(AuctionParams::default().reservation_days));
     store.close_due_lots(now, reservation).await?;
     for id in store.due_reservations(now).await? {
-        store.release(id, PurchaseStatus::Expired, now).await?;
+        store
+            .release(id, PurchaseStatus::Expired, "system", now)
+            .await?;
     }
     Ok(())
 }
@@ -191,7 +194,10 @@ pub async fn set_base_price<S: Store>(
         .collect();
     check_base_price(price, shanghai_day(state.clock.now()), &floors)
         .map_err(|v| ApiError::Rules(vec![v]))?;
-    state.store.set_base_price(&code, price).await?;
+    state
+        .store
+        .set_base_price(&code, price, &user.0.username, state.clock.now())
+        .await?;
     let county = state
         .store
         .counties()
@@ -221,7 +227,12 @@ pub async fn add_floor_price<S: Store>(
     let floor = body.value;
     if !state
         .store
-        .add_floor_version(floor.price_per_mu, floor.effective_from)
+        .add_floor_version(
+            floor.price_per_mu,
+            floor.effective_from,
+            &user.0.username,
+            state.clock.now(),
+        )
         .await?
     {
         return Err(ApiError::conflict(
@@ -345,6 +356,7 @@ pub async fn create_listing<S: Store>(
         ruleset_version: RULESET_VERSION.to_string(),
         floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
         created_by: user.id,
+        actor: user.username.clone(),
     };
     let id = state.store.insert_listing(&draft).await?;
     let listing = state
@@ -442,7 +454,11 @@ pub async fn withdraw_listing<S: Store>(
 ) -> Result<Json<ListingResponse>, ApiError> {
     let listing = load_listing(&state, id).await?;
     user.require_bureau_of(&listing.county_code)?;
-    if !state.store.withdraw_listing(id).await? {
+    if !state
+        .store
+        .withdraw_listing(id, &user.0.username, state.clock.now())
+        .await?
+    {
         return Err(ApiError::conflict(
             "listing_closed",
             format!("挂牌 #{id} 已{}，不能撤回", listing.status.label_zh()),
@@ -749,7 +765,7 @@ pub async fn settle_purchase<S: Store>(
     sweep(&state.store, now).await?;
     match state
         .store
-        .settle(id, &seller.name, &bank_reference, now)
+        .settle(id, &seller.name, &bank_reference, &user.0.username, now)
         .await?
     {
         SettleOutcome::Settled(p) => Ok(Json(PurchaseResponse { purchase: *p })),
@@ -778,7 +794,7 @@ pub async fn cancel_purchase<S: Store>(
     let now = state.clock.now();
     if !state
         .store
-        .release(id, PurchaseStatus::Cancelled, now)
+        .release(id, PurchaseStatus::Cancelled, &buyer.username, now)
         .await?
     {
         sweep(&state.store, now).await?;
@@ -881,6 +897,7 @@ pub async fn record_use<S: Store>(
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty()),
         recorded_by: user.0.id,
+        actor: user.0.username.clone(),
         now: state.clock.now(),
     };
     match state.store.record_use(&draft).await? {
@@ -1063,6 +1080,7 @@ pub async fn allocate<S: Store>(
         amount: req.amount_yuan,
         note: req.note.trim().to_string(),
         created_by: finance.id,
+        actor: finance.username.clone(),
         now,
         from,
         to,
@@ -1151,6 +1169,7 @@ pub async fn disburse<S: Store>(
         voucher_no: req.voucher_no.trim().to_string(),
         bank_reference: req.bank_reference.trim().to_string(),
         created_by: finance.id,
+        actor: finance.username.clone(),
         now: state.clock.now(),
     };
     match state.store.disburse(&draft).await? {
@@ -1454,4 +1473,74 @@ mod tests {
         assert_eq!(shanghai_day(datetime!(2025-12-31 16:30 UTC)).year(), 2026);
         assert!(shanghai_year(1999).is_err());
     }
+}
+
+// ---- audit ---------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    object: String,
+}
+
+fn parse_json_text(text: Option<String>) -> Option<serde_json::Value> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
+    params(("object" = String, Query, description = "对象，如 listing:5、purchase:7、county:450422 / the object, e.g. listing:5")),
+    responses((status = 200, body = AuditResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+pub async fn audit_of<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditResponse>, ApiError> {
+    user.require(&[Role::Admin, Role::Finance])?;
+    let records = state.store.audit_of(q.object.trim()).await?;
+    Ok(Json(AuditResponse {
+        audit: records
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                stream: r.stream,
+                object: r.object,
+                actor: r.actor,
+                action: r.action,
+                before: parse_json_text(r.before_json),
+                after: parse_json_text(r.after_json),
+                at: r.at,
+                hash: r.hash,
+            })
+            .collect(),
+    }))
+}
+
+/// Checks the whole audit log (the `audit verify` command and the admin console).
+pub async fn verify_audit<S: Store>(store: &S) -> Result<AuditVerification, ApiError> {
+    let (records, heads) = store.audit_all().await?;
+    let total = records.len() as u64;
+    Ok(match crate::audit::verify(records, &heads) {
+        Ok(n) => AuditVerification {
+            intact: true,
+            records: n,
+            broken: None,
+        },
+        Err(b) => AuditVerification {
+            intact: false,
+            records: total,
+            broken: Some(b.to_string()),
+        },
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    responses((status = 200, body = AuditVerificationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+pub async fn audit_verify<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<AuditVerificationResponse>, ApiError> {
+    user.require(&[Role::Admin, Role::Finance])?;
+    Ok(Json(AuditVerificationResponse {
+        verification: verify_audit(&state.store).await?,
+    }))
 }

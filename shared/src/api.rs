@@ -679,6 +679,23 @@ pub struct AuditResponse {
     pub audit: Vec<AuditEntry>,
 }
 
+/// The result of checking the whole audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditVerification {
+    pub intact: bool,
+    /// Records checked (all of them when intact).
+    pub records: u64,
+    /// The first broken record, in words, when not intact.
+    pub broken: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditVerificationResponse {
+    pub verification: AuditVerification,
+}
+
 /// The error envelope: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

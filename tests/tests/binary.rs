@@ -222,3 +222,175 @@ mod reqwest {
         })
     }
 }
+
+#[test]
+fn audit_verify_passes_on_the_demo_and_names_a_tampered_record() {
+    let (_dir, url) = temp_sqlite();
+    let (code, _, stderr) = run(&["demo"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("审计链完整"), "{stdout}");
+    block(async {
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .expect("open the file");
+        sqlx::query(
+            "UPDATE audit_log SET actor = 'someone else' WHERE action = 'purchase_settled'",
+        )
+        .execute(&pool)
+        .await
+        .expect("tamper");
+        pool.close().await;
+    });
+    let (code, _, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_ne!(code, Some(0), "a broken chain exits non-zero");
+    assert!(
+        stderr.contains("county:450422") && stderr.contains("was edited"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_backup_taken_during_purchases_restores_every_trade_made_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    let (dir, url) = temp_sqlite();
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &url)]).0, Some(0));
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let base = server.base_url.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    // (purchase id, when its 201 arrived)
+    let made: Arc<Mutex<Vec<(i64, Instant)>>> = Arc::new(Mutex::new(Vec::new()));
+    let writer = {
+        let (stop, made, base) = (stop.clone(), made.clone(), base.clone());
+        std::thread::spawn(move || {
+            block(async move {
+                let client = ::reqwest::Client::builder()
+                    .cookie_store(true)
+                    .build()
+                    .expect("client");
+                let login = serde_json::json!({"username": "developer", "password": "demo-2026"});
+                let r = client
+                    .post(format!("{base}/api/v1/session"))
+                    .json(&login)
+                    .send()
+                    .await
+                    .expect("login");
+                assert_eq!(r.status().as_u16(), 200);
+                let mut n = 0;
+                while !stop.load(Ordering::SeqCst) && n < 500 {
+                    n += 1;
+                    let body = serde_json::json!({"listing_id": 1, "area_mu": "0.01",
+                        "project": {"name": "备份测试", "use": "industrial", "county_code": "450481"}});
+                    let r = client
+                        .post(format!("{base}/api/v1/purchases"))
+                        .header("Idempotency-Key", format!("backup-{n}"))
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("purchase");
+                    if r.status().as_u16() == 201 {
+                        let v: serde_json::Value = r.json().await.expect("json");
+                        let id = v["purchase"]["id"].as_i64().expect("id");
+                        made.lock().expect("lock").push((id, Instant::now()));
+                    }
+                }
+            })
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let backup = dir.path().join("backup.db");
+    let started = Instant::now();
+    let (code, stdout, stderr) = run(
+        &["backup", "--to", &backup.display().to_string()],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.store(true, Ordering::SeqCst);
+    writer.join().expect("writer");
+    let before: Vec<i64> = made
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|(_, at)| *at < started)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        before.len() >= 3,
+        "purchases were being made while backing up: {}",
+        before.len()
+    );
+    // A second backup to the same file is refused rather than overwriting it.
+    let (code, _, stderr) = run(
+        &["backup", "--to", &backup.display().to_string()],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("已存在"), "{stderr}");
+
+    // Restore: serve the copy and find every trade made before the backup began.
+    let restored_url = format!("sqlite://{}", backup.display());
+    let (code, _, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &restored_url)]);
+    assert_eq!(code, Some(0), "the copy is consistent: {stderr}");
+    let restored = Server::start(&[
+        ("DATABASE_URL", &restored_url),
+        ("QX_STATIC_DIR", "/nonexistent"),
+    ]);
+    let ids: Vec<i64> = block(async {
+        let client = ::reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let login = serde_json::json!({"username": "finance", "password": "demo-2026"});
+        client
+            .post(format!("{}/api/v1/session", restored.base_url))
+            .json(&login)
+            .send()
+            .await
+            .expect("login");
+        let v: serde_json::Value = client
+            .get(format!("{}/api/v1/purchases", restored.base_url))
+            .send()
+            .await
+            .expect("purchases")
+            .json()
+            .await
+            .expect("json");
+        v["purchases"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p["id"].as_i64())
+            .collect()
+    });
+    for id in before {
+        assert!(
+            ids.contains(&id),
+            "purchase {id}, confirmed before the backup, is in the copy"
+        );
+    }
+}
+
+/// PostgreSQL has its own tool for backups; the command says so and fails.
+#[test]
+fn backup_on_postgres_points_to_pg_dump() {
+    let url = quota_tests::pg::cluster().fresh_database();
+    let (code, _, stderr) = run(
+        &["backup", "--to", "/tmp/never-written.db"],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}

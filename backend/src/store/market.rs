@@ -74,6 +74,8 @@ pub struct ListingDraft {
     pub ruleset_version: String,
     pub floor_effective_from: Option<Date>,
     pub created_by: i64,
+    /// Username of who lists it, for the audit log.
+    pub actor: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -160,6 +162,7 @@ pub struct UseDraft {
     pub area: Area,
     pub project_name: Option<String>,
     pub recorded_by: i64,
+    pub actor: String,
     pub now: OffsetDateTime,
 }
 
@@ -203,6 +206,7 @@ pub struct AllocationDraft {
     pub amount: Money,
     pub note: String,
     pub created_by: i64,
+    pub actor: String,
     pub now: OffsetDateTime,
     /// The Asia/Shanghai year as UTC instants: [from, to).
     pub from: OffsetDateTime,
@@ -226,6 +230,7 @@ pub struct DisbursementDraft {
     pub voucher_no: String,
     pub bank_reference: String,
     pub created_by: i64,
+    pub actor: String,
     pub now: OffsetDateTime,
 }
 
@@ -567,6 +572,60 @@ pub fn db_time(t: OffsetDateTime) -> OffsetDateTime {
         .unwrap_or(t)
 }
 
+/// Appends an audit [`crate::audit::Entry`] inside the transaction `$tx` of a change: takes
+/// the stream's head row (creating it on first use), links and hashes the record, stores both.
+/// Heads are always taken last in a transaction, so they never join a lock cycle.
+#[macro_export]
+macro_rules! audit_append {
+    ($tx:expr, $entry:expr) => {{
+        let entry: $crate::audit::Entry = $entry;
+        let at = $crate::store::market::db_time(entry.at);
+        sqlx::query("INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (stream) DO NOTHING")
+            .bind(&entry.stream)
+            .bind($crate::audit::GENESIS)
+            .execute(&mut *$tx)
+            .await?;
+        let (seq, prev): (i64, String) =
+            sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash")
+                .bind(&entry.stream)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let (before, after) = entry.json_texts();
+        let hash = $crate::audit::record_hash(
+            &prev,
+            &entry.stream,
+            seq,
+            &entry.object,
+            &entry.actor,
+            entry.action,
+            before.as_deref(),
+            after.as_deref(),
+            at,
+        );
+        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE stream = $2")
+            .bind(&hash)
+            .bind(&entry.stream)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&entry.stream)
+        .bind(seq)
+        .bind(&entry.object)
+        .bind(&entry.actor)
+        .bind(entry.action)
+        .bind(before)
+        .bind(after)
+        .bind(at)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 /// Generates the marketplace methods of [`super::Store`] for a store type with a `pool`.
 #[macro_export]
 macro_rules! impl_market_store {
@@ -585,23 +644,68 @@ macro_rules! impl_market_store {
             &self,
             price: quota_shared::UnitPrice,
             effective_from: time::Date,
+            actor: &str,
+            now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
             let done = sqlx::query(
                 "INSERT INTO floor_versions (price_fen_per_mu, effective_from) VALUES ($1, $2) \
                  ON CONFLICT (effective_from) DO NOTHING",
             )
             .bind(price.fen())
             .bind(effective_from)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-            Ok(done.rows_affected() == 1)
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("floor:{effective_from}"), actor, "floor_added", now)
+                    .after(serde_json::json!({"price_per_mu": price.to_string(), "effective_from": effective_from.to_string()}))
+            );
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn set_base_price(
+            &self,
+            code: &quota_shared::jurisdiction::CountyCode,
+            price: quota_shared::UnitPrice,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let updated: Option<(String,)> = sqlx::query_as(
+                "UPDATE jurisdictions SET base_price_fen_per_mu = $1, base_price_set_at = $2 WHERE code = $3 \
+                 RETURNING code",
+            )
+            .bind(price.fen())
+            .bind($crate::store::market::db_time(now))
+            .bind(code.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if updated.is_none() {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(code.as_str()), format!("county:{code}"), actor, "base_price_set", now)
+                    .after(serde_json::json!({"base_price_per_mu": price.to_string()}))
+            );
+            tx.commit().await?;
+            Ok(true)
         }
 
         async fn create_user(
             &self,
             user: &$crate::store::market::NewUser,
+            actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<Option<i64>, StoreError> {
+            let mut tx = self.pool.begin().await?;
             let row: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
@@ -612,9 +716,25 @@ macro_rules! impl_market_store {
             .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
             .bind(user.regional_bidder)
             .bind($crate::store::market::db_time(now))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-            Ok(row.map(|r| r.0))
+            let Some((id,)) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            // The password hash stays out of the log.
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{}", user.username), actor, "user_created", now)
+                    .after(serde_json::json!({
+                        "username": user.username,
+                        "role": $crate::store::market::role_wire(user.role),
+                        "county_code": user.county_code.as_ref().map(|c| c.to_string()),
+                        "regional_bidder": user.regional_bidder,
+                    }))
+            );
+            tx.commit().await?;
+            Ok(Some(id))
         }
 
         async fn user_by_username(
@@ -714,6 +834,7 @@ macro_rules! impl_market_store {
         }
 
         async fn insert_listing(&self, l: &$crate::store::market::ListingDraft) -> Result<i64, StoreError> {
+            let mut tx = self.pool.begin().await?;
             let row: (i64,) = sqlx::query_as(
                 "INSERT INTO listings (county_code, channel, status, area_e4_mu, remaining_e4_mu, \
                  farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
@@ -742,8 +863,20 @@ macro_rules! impl_market_store {
             .bind(&l.ruleset_version)
             .bind(l.floor_effective_from)
             .bind(l.created_by)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(l.county_code.as_str()), format!("listing:{}", row.0), &l.actor, "listing_created", l.listed_at)
+                    .after(serde_json::json!({
+                        "channel": l.channel.wire(), "status": l.status.wire(), "area_mu": l.area.to_string(),
+                        "farmland_mu": l.farmland.to_string(), "paddy_mu": l.paddy.to_string(),
+                        "grain_capacity_kg": l.grain_capacity_kg, "price_per_mu": l.price.to_string(),
+                        "start_total_yuan": l.start_total.map(|m| m.to_string()),
+                        "closes_at": l.closes_at.map(|t| t.to_string()), "ruleset_version": l.ruleset_version,
+                    }))
+            );
+            tx.commit().await?;
             Ok(row.0)
         }
 
@@ -788,26 +921,61 @@ macro_rules! impl_market_store {
             Ok(out)
         }
 
-        async fn withdraw_listing(&self, id: i64) -> Result<bool, StoreError> {
-            let done = sqlx::query(
+        async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let row: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE listings SET status = 'withdrawn' WHERE id = $1 \
-                 AND status IN ('open', 'scheduled', 'bidding')",
+                 AND status IN ('open', 'scheduled', 'bidding') RETURNING county_code, remaining_e4_mu",
             )
             .bind(id)
-            .execute(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-            Ok(done.rows_affected() == 1)
+            let Some((county, remaining)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), actor, "listing_withdrawn", now)
+                    .after(serde_json::json!({"status": "withdrawn", "released_e4_mu": remaining}))
+            );
+            tx.commit().await?;
+            Ok(true)
         }
 
         async fn expire_listings(&self, now: time::OffsetDateTime) -> Result<u64, StoreError> {
-            let done = sqlx::query(
-                "UPDATE listings SET status = 'expired' WHERE channel = 'county' AND status = 'open' \
+            let now = $crate::store::market::db_time(now);
+            let due: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM listings WHERE channel = 'county' AND status IN ('open', 'sold_out') \
                  AND closes_at IS NOT NULL AND closes_at <= $1",
             )
-            .bind($crate::store::market::db_time(now))
-            .execute(&self.pool)
+            .bind(now)
+            .fetch_all(&self.pool)
             .await?;
-            Ok(done.rows_affected())
+            let mut expired = 0;
+            for (id,) in due {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String,)> = sqlx::query_as(
+                    "UPDATE listings SET status = 'expired' WHERE id = $1 AND status IN ('open', 'sold_out') \
+                     AND closes_at <= $2 RETURNING county_code",
+                )
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((county,)) = row else {
+                    tx.rollback().await?;
+                    continue;
+                };
+                $crate::audit_append!(
+                    tx,
+                    $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), "system", "listing_expired", now)
+                        .after(serde_json::json!({"status": "expired"}))
+                );
+                tx.commit().await?;
+                expired += 1;
+            }
+            Ok(expired)
         }
 
         async fn stored_answer(
@@ -955,6 +1123,17 @@ macro_rules! impl_market_store {
                     None => Err(StoreError::Corrupt("idempotency key vanished".into())),
                 };
             }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), &d.buyer_username, "purchase_reserved", d.now)
+                    .after(serde_json::to_value(&purchase).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            );
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{}", d.listing_id), &d.buyer_username, "listing_taken", d.now)
+                    .before(serde_json::json!({"remaining_e4_mu": before}))
+                    .after(serde_json::json!({"remaining_e4_mu": after}))
+            );
             tx.commit().await?;
             Ok(PurchaseOutcome::Created(Box::new(purchase)))
         }
@@ -1002,6 +1181,7 @@ macro_rules! impl_market_store {
             id: i64,
             seller_name: &str,
             bank_reference: &str,
+            actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<$crate::store::market::SettleOutcome, StoreError> {
             use $crate::store::market::{SettleOutcome, db_time};
@@ -1036,6 +1216,12 @@ macro_rules! impl_market_store {
                 let status = self.purchase(id).await?.map(|(p, _)| p.status).unwrap_or(current.status);
                 return Ok(SettleOutcome::Conflict(status));
             }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(current.seller_county_code.as_str()), format!("purchase:{id}"), actor, "purchase_settled", now)
+                    .before(serde_json::json!({"status": "reserved"}))
+                    .after(serde_json::json!({"status": "settled", "confirmation_no": confirmation, "bank_reference": bank_reference, "amount_yuan": current.amount_yuan.to_string()}))
+            );
             tx.commit().await?;
             match self.purchase(id).await? {
                 Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
@@ -1047,6 +1233,7 @@ macro_rules! impl_market_store {
             &self,
             id: i64,
             to: quota_shared::api::PurchaseStatus,
+            actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
             use quota_shared::api::PurchaseStatus;
@@ -1058,15 +1245,15 @@ macro_rules! impl_market_store {
             let mut tx = self.pool.begin().await?;
             let sql = sqlx::AssertSqlSafe(format!(
                 "UPDATE purchases SET status = $1 WHERE id = $2 AND status = 'reserved' AND {condition} \
-                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, kind"
+                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, kind, seller_county_code"
             ));
-            let row: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(sql)
+            let row: Option<(i64, i64, i64, i64, i64, String, String)> = sqlx::query_as(sql)
                 .bind(to_status)
                 .bind(id)
                 .bind($crate::store::market::db_time(now))
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some((listing_id, area, farmland, paddy, capacity, kind)) = row else {
+            let Some((listing_id, area, farmland, paddy, capacity, kind, seller)) = row else {
                 tx.rollback().await?;
                 return Ok(false);
             };
@@ -1097,6 +1284,12 @@ macro_rules! impl_market_store {
                 .execute(&mut *tx)
                 .await?;
             }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), actor, if to_status == "expired" { "purchase_expired" } else { "purchase_cancelled" }, now)
+                    .before(serde_json::json!({"status": "reserved"}))
+                    .after(serde_json::json!({"status": to_status, "returned_e4_mu": area, "listing_id": listing_id, "kind": kind}))
+            );
             tx.commit().await?;
             Ok(true)
         }
@@ -1153,6 +1346,15 @@ macro_rules! impl_market_store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            let (county,): (String,) = sqlx::query_as("SELECT county_code FROM listings WHERE id = $1")
+                .bind(listing_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{listing_id}"), bidder, "bid_placed", now)
+                    .after(serde_json::json!({"bid_id": id, "amount_yuan": amount.to_string()}))
+            );
             tx.commit().await?;
             Ok(BidOutcome::Placed(quota_shared::api::Bid {
                 id,
@@ -1195,8 +1397,16 @@ macro_rules! impl_market_store {
                     .bind(now)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let Some((status, Some(high), Some(winner), seller, area, farmland, paddy, kg, ruleset)) = closed
-                else {
+                let Some((status, high, winner, seller, area, farmland, paddy, kg, ruleset)) = closed else {
+                    tx.rollback().await?;
+                    continue;
+                };
+                let (Some(high), Some(winner)) = (high, winner) else {
+                    $crate::audit_append!(
+                        tx,
+                        $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_unsold", now)
+                            .after(serde_json::json!({"status": status}))
+                    );
                     tx.commit().await?;
                     continue;
                 };
@@ -1226,6 +1436,11 @@ macro_rules! impl_market_store {
                 .bind(&ruleset)
                 .execute(&mut *tx)
                 .await?;
+                $crate::audit_append!(
+                    tx,
+                    $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_awarded", now)
+                        .after(serde_json::json!({"status": status, "winner_id": winner, "amount_yuan": total.to_string()}))
+                );
                 tx.commit().await?;
                 awarded += 1;
             }
@@ -1278,16 +1493,16 @@ macro_rules! impl_market_store {
         ) -> Result<$crate::store::market::UseOutcome, StoreError> {
             use $crate::store::market::{UseOutcome, db_time};
             let mut tx = self.pool.begin().await?;
-            let drawn: Option<(i64, i64)> = sqlx::query_as(
+            let drawn: Option<(i64, i64, String)> = sqlx::query_as(
                 "UPDATE purchases SET used_e4_mu = used_e4_mu + $1 \
                  WHERE id = $2 AND status = 'settled' AND used_e4_mu + $1 <= area_e4_mu \
-                 RETURNING used_e4_mu, area_e4_mu",
+                 RETURNING used_e4_mu, area_e4_mu, seller_county_code",
             )
             .bind(d.area.e4())
             .bind(d.purchase_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((used_after, holding)) = drawn else {
+            let Some((used_after, holding, seller)) = drawn else {
                 tx.rollback().await?;
                 let Some((p, _)) = self.purchase(d.purchase_id).await? else {
                     return Err(StoreError::Corrupt(format!("purchase {} vanished", d.purchase_id)));
@@ -1323,6 +1538,12 @@ macro_rules! impl_market_store {
                 tx.rollback().await?;
                 return Ok(UseOutcome::Duplicate);
             };
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{}", d.purchase_id), &d.actor, "use_recorded", d.now)
+                    .before(serde_json::json!({"used_e4_mu": used_before}))
+                    .after(serde_json::json!({"used_e4_mu": used_after, "use_id": id, "approval_no": d.approval_no, "project_name": d.project_name}))
+            );
             tx.commit().await?;
             $crate::store::market::UseRow {
                 id,
@@ -1477,6 +1698,11 @@ macro_rules! impl_market_store {
             .bind(db_time(d.now))
             .fetch_one(&mut *tx)
             .await?;
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(d.county_code.as_str()), format!("allocation:{}", row.id), &d.actor, "allocated", d.now)
+                    .after(serde_json::json!({"year": d.year, "use": d.use_name, "amount_yuan": d.amount.to_string(), "note": d.note}))
+            );
             tx.commit().await?;
             Ok(AllocateOutcome::Created(row.into_allocation()?))
         }
@@ -1503,15 +1729,15 @@ macro_rules! impl_market_store {
         ) -> Result<$crate::store::market::DisburseOutcome, StoreError> {
             use $crate::store::market::{DisburseOutcome, db_time};
             let mut tx = self.pool.begin().await?;
-            let done = sqlx::query(
+            let done: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE allocations SET disbursed_fen = disbursed_fen + $1 \
-                 WHERE id = $2 AND disbursed_fen + $1 <= amount_fen",
+                 WHERE id = $2 AND disbursed_fen + $1 <= amount_fen RETURNING county_code, disbursed_fen",
             )
             .bind(d.amount.fen())
             .bind(d.allocation_id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if done.rows_affected() == 0 {
+            let Some((county, disbursed_after)) = done else {
                 tx.rollback().await?;
                 let row: Option<(i64, i64)> =
                     sqlx::query_as("SELECT amount_fen, disbursed_fen FROM allocations WHERE id = $1")
@@ -1526,7 +1752,7 @@ macro_rules! impl_market_store {
                         disbursed: money(disbursed)?,
                     },
                 });
-            }
+            };
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO disbursements (allocation_id, amount_fen, voucher_no, bank_reference, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1539,6 +1765,11 @@ macro_rules! impl_market_store {
             .bind(db_time(d.now))
             .fetch_one(&mut *tx)
             .await?;
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("allocation:{}", d.allocation_id), &d.actor, "disbursed", d.now)
+                    .after(serde_json::json!({"disbursement_id": id, "amount_yuan": d.amount.to_string(), "disbursed_fen": disbursed_after, "voucher_no": d.voucher_no, "bank_reference": d.bank_reference}))
+            );
             tx.commit().await?;
             Ok(DisburseOutcome::Created(quota_shared::api::Disbursement {
                 id,
@@ -1548,6 +1779,32 @@ macro_rules! impl_market_store {
                 bank_reference: d.bank_reference.clone(),
                 created_at: db_time(d.now),
             }))
+        }
+
+        async fn audit_all(
+            &self,
+        ) -> Result<(Vec<$crate::audit::Stored>, $crate::audit::Heads), StoreError> {
+            let records: Vec<$crate::audit::Stored> = sqlx::query_as(
+                "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \
+                 FROM audit_log ORDER BY stream, seq",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let heads: Vec<(String, i64, String)> =
+                sqlx::query_as("SELECT stream, seq, hash FROM audit_heads ORDER BY stream")
+                    .fetch_all(&self.pool)
+                    .await?;
+            Ok((records, heads))
+        }
+
+        async fn audit_of(&self, object: &str) -> Result<Vec<$crate::audit::Stored>, StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \
+                 FROM audit_log WHERE object = $1 ORDER BY at, id",
+            )
+            .bind(object)
+            .fetch_all(&self.pool)
+            .await?)
         }
 
         async fn due_reservations(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {

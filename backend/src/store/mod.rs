@@ -52,6 +52,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         code: &CountyCode,
         price: UnitPrice,
+        actor: &str,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The units with everything the rules need (kind, 脱贫县 flag, project rule).
     fn jurisdictions(&self) -> impl Future<Output = Result<Vec<Jurisdiction>, StoreError>> + Send;
@@ -60,11 +62,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         price: UnitPrice,
         effective_from: time::Date,
+        actor: &str,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Creates an account; `None` if the username is taken.
     fn create_user(
         &self,
         user: &NewUser,
+        actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
     fn user_by_username(
@@ -118,7 +123,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<Listing>, StoreError>> + Send;
     /// Ends a live listing; `false` if it was not live.
-    fn withdraw_listing(&self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn withdraw_listing(
+        &self,
+        id: i64,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Ends county listings whose closing time has passed.
     fn expire_listings(
         &self,
@@ -150,6 +160,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: i64,
         seller_name: &str,
         bank_reference: &str,
+        actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<SettleOutcome, StoreError>> + Send;
     /// Ends a reservation as `expired` (due) or `cancelled` (not yet due) and returns its area
@@ -158,6 +169,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         id: i64,
         to: PurchaseStatus,
+        actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// A bid on a regional lot: the lot must be open for bids and the amount must beat the high
@@ -217,6 +229,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         draft: &DisbursementDraft,
     ) -> impl Future<Output = Result<DisburseOutcome, StoreError>> + Send;
+    /// Every audit record and every stream head, for `audit verify`.
+    fn audit_all(
+        &self,
+    ) -> impl Future<Output = Result<(Vec<crate::audit::Stored>, crate::audit::Heads), StoreError>> + Send;
+    /// The history of one object (`listing:5`, `purchase:7` …), oldest first.
+    fn audit_of(
+        &self,
+        object: &str,
+    ) -> impl Future<Output = Result<Vec<crate::audit::Stored>, StoreError>> + Send;
     /// Reservations past their expiry.
     fn due_reservations(
         &self,
@@ -274,6 +295,30 @@ impl Database {
                 .await
                 .map(Self::Postgres)
                 .map_err(wrap),
+        }
+    }
+
+    /// A consistent copy of a SQLite database to `file` while the server runs (`VACUUM INTO`
+    /// reads one snapshot; writers carry on). PostgreSQL has `pg_dump` for this.
+    pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), String> {
+        match self {
+            Database::Sqlite(s) => {
+                if file.exists() {
+                    return Err(format!(
+                        "{} 已存在，请换一个文件名 / already exists; choose a new file",
+                        file.display()
+                    ));
+                }
+                sqlx::query("VACUUM INTO ?")
+                    .bind(file.display().to_string())
+                    .execute(s.pool())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("备份失败 / backup failed: {e}"))
+            }
+            Database::Postgres(_) => Err(
+                "PostgreSQL 请用 pg_dump 备份 / on PostgreSQL use pg_dump, e.g. pg_dump -Fc \"$DATABASE_URL\" > quota-exchange.dump".into(),
+            ),
         }
     }
 

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use quota_shared::UnitPrice;
 use quota_shared::api::{County, FloorPrice};
-use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::jurisdiction::Jurisdiction;
 use quota_shared::rules::FloorVersion;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
@@ -120,21 +119,6 @@ impl Store for PgStore {
         rows.into_iter()
             .map(|(p, d)| floor_from_row(p, d))
             .collect()
-    }
-
-    async fn set_base_price(
-        &self,
-        code: &CountyCode,
-        price: UnitPrice,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE jurisdictions SET base_price_fen_per_mu = $1, base_price_set_at = now() WHERE code = $2",
-        )
-        .bind(price.fen())
-        .bind(code.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

@@ -4,9 +4,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use quota_shared::UnitPrice;
 use quota_shared::api::{County, FloorPrice};
-use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::jurisdiction::Jurisdiction;
 use quota_shared::rules::FloorVersion;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -131,22 +130,6 @@ impl Store for SqliteStore {
         rows.into_iter()
             .map(|(p, d)| floor_from_row(p, d))
             .collect()
-    }
-
-    async fn set_base_price(
-        &self,
-        code: &CountyCode,
-        price: UnitPrice,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE jurisdictions SET base_price_fen_per_mu = ?, \
-             base_price_set_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE code = ?",
-        )
-        .bind(price.fen())
-        .bind(code.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

@@ -389,10 +389,7 @@ async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestD
     let body = &rows[1..rows.len() - 1];
     let totals = rows.last().expect("totals row");
     assert_eq!(totals[0].to_string(), "合计");
-    let teng = body
-        .iter()
-        .find(|r| r[1] == "450422")
-        .expect("藤县 row");
+    let teng = body.iter().find(|r| r[1] == "450422").expect("藤县 row");
     assert_eq!(cell_2dp(&teng[3]), "3000000.00");
     // Received and allocated totals add the rows exactly.
     for column in [3, 4, 6] {

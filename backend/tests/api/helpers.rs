@@ -126,7 +126,7 @@ impl TestApp {
             regional_bidder,
         };
         let now = self.clock.now();
-        with_store!(&self.db, s => add_user(s, spec, now).await).expect("user created");
+        with_store!(&self.db, s => add_user(s, spec, "test", now).await).expect("user created");
     }
 
     /// Creates an account and returns a client logged in as it.

@@ -50,6 +50,8 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "DELETE /api/v1/session",
             "GET /api/v1/allocations",
             "GET /api/v1/announcements",
+            "GET /api/v1/audit",
+            "GET /api/v1/audit/verify",
             "GET /api/v1/counties",
             "GET /api/v1/floor-prices",
             "GET /api/v1/holdings",
