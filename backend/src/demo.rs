@@ -1,6 +1,7 @@
 //! The demo data set: enough that every page has something to show — users for every role,
 //! county base prices, county listings, the two real Guangxi notices as regional lots (dates
-//! relative to now), a settled trade and a pending one. Loaded once (marker in `meta`);
+//! relative to now), settled and pending trades, a lot already awarded and paid, an
+//! allocation with a disbursement and a recorded use. Loaded once (marker in `meta`);
 //! `scripts/run.sh` loads it when the database is new. Everything goes through the same rule
 //! checks a user's request does.
 
@@ -11,12 +12,15 @@ use quota_shared::rules::{
     Channel, ProjectUse, RULESET_VERSION, check_base_price, default_floors, floor_on,
     validate_listing,
 };
-use quota_shared::{Area, UnitPrice};
+use quota_shared::{Area, Money, UnitPrice};
 use time::{Duration, OffsetDateTime};
 
 use crate::accounts::{AccountSpec, add_user};
 use crate::routes::shanghai_day;
-use crate::store::market::{ListingDraft, PurchaseDraft, PurchaseOutcome, SettleOutcome};
+use crate::store::market::{
+    AllocateOutcome, AllocationDraft, DisbursementDraft, ListingDraft, PurchaseDraft,
+    PurchaseOutcome, PurchaseScope, SettleOutcome, UseDraft,
+};
 use crate::store::{Store, StoreError};
 
 const DEMO_MARKER: &str = "demo_v2";
@@ -300,6 +304,110 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
                 return Err(bad("demo settlement"));
             };
         }
+    }
+    // A lot that closed three days ago, won by the 长洲区 land reserve and paid for.
+    let lot_price = UnitPrice::from_yuan(250_000).map_err(bad)?;
+    let lot_area = area("40")?;
+    let start = params.start_total(lot_area, lot_price).map_err(bad)?;
+    let past_lot = ListingDraft {
+        county_code: code("450423")?,
+        channel: Channel::Regional,
+        status: ListingStatus::Bidding,
+        area: lot_area,
+        farmland: area("32")?,
+        paddy: area("10")?,
+        grain_capacity_kg: 18_000,
+        price: lot_price,
+        start_total: Some(start),
+        deposit: Some(params.deposit(start).map_err(bad)?),
+        source_project: "蒙山县文圩镇城乡建设用地增减挂钩项目".into(),
+        township: "文圩镇".into(),
+        advance: false,
+        listed_at: now - Duration::days(20),
+        opens_at: Some(now - Duration::days(20)),
+        closes_at: Some(now - Duration::days(3)),
+        ruleset_version: RULESET_VERSION.into(),
+        floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
+        created_by: ids["mengshan"],
+        actor: "mengshan".into(),
+    };
+    let lot_id = store.insert_listing(&past_lot).await?;
+    let winning = start
+        .checked_add(params.bid_step.checked_mul_int(2).map_err(bad)?)
+        .map_err(bad)?;
+    for (amount, when) in [(start, 10), (winning, 5)] {
+        store
+            .place_bid(
+                lot_id,
+                ids["changzhou"],
+                "changzhou",
+                amount,
+                params.bid_step,
+                now - Duration::days(when),
+            )
+            .await?;
+    }
+    store
+        .close_due_lots(now, Duration::days(i64::from(params.reservation_days)))
+        .await?;
+    let award = store
+        .purchases(&PurchaseScope::Buyer(ids["changzhou"]))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad("award"))?;
+    store
+        .settle(award.id, "蒙山县", "DEMO-BANK-0002", "mengshan", now)
+        .await?;
+
+    // 藤县 puts part of its proceeds to work, and the developer files its first approval.
+    let year = now.to_offset(time::macros::offset!(+8)).year();
+    let (from, to) = crate::routes::shanghai_year(year).map_err(|_| bad("year"))?;
+    let finance_id = ids["finance"];
+    let allocation = store
+        .allocate(&AllocationDraft {
+            county_code: code("450422")?,
+            year,
+            use_name: "乡村振兴项目建设".into(),
+            amount: Money::from_yuan(800_000).map_err(bad)?,
+            note: "太平镇道路硬化及产业配套".into(),
+            created_by: finance_id,
+            actor: "finance".into(),
+            now,
+            from,
+            to,
+        })
+        .await?;
+    if let AllocateOutcome::Created(a) = allocation {
+        store
+            .disburse(&DisbursementDraft {
+                allocation_id: a.id,
+                amount: Money::from_yuan(300_000).map_err(bad)?,
+                voucher_no: "藤财拨〔2026〕15号".into(),
+                bank_reference: "DEMO-BANK-0003".into(),
+                created_by: finance_id,
+                actor: "finance".into(),
+                now,
+            })
+            .await?;
+    }
+    if let Some(holding) = store
+        .purchases(&PurchaseScope::Buyer(ids["developer"]))
+        .await?
+        .into_iter()
+        .find(|p| p.confirmation_no.is_some())
+    {
+        store
+            .record_use(&UseDraft {
+                purchase_id: holding.id,
+                approval_no: "梧政土批〔2026〕8号".into(),
+                area: area("2")?,
+                project_name: Some("岑溪市城南商业综合体一期".into()),
+                recorded_by: ids["developer"],
+                actor: "developer".into(),
+                now,
+            })
+            .await?;
     }
     store.set_meta(DEMO_MARKER, "loaded").await?;
     Ok(DemoOutcome::Loaded)

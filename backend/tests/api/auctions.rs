@@ -182,6 +182,20 @@ async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
         settled["purchase"]["confirmation_no"],
         format!("忻城县〔{year}〕第0001号")
     );
+    // The district uses the won quota for a project, approval by approval.
+    let (status, used) = longxu
+        .post(
+            "/api/v1/holdings/uses",
+            &json!({"purchase_id": award_id, "approval_no": "梧政土批〔2026〕21号", "area_mu": "10", "project_name": "龙圩区商住地块A"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{used}");
+    assert_eq!(used["use"]["remaining_mu"], "7.5335");
+    let (_, holdings) = longxu.get("/api/v1/holdings").await;
+    assert_eq!(
+        holdings["holdings"][0]["uses"][0]["project_name"],
+        "龙圩区商住地块A"
+    );
 }
 
 async fn a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold(db: TestDb) {

@@ -94,7 +94,7 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
     );
     let (_, listings) = app.get("/api/v1/listings").await;
     let listings = listings["listings"].as_array().expect("listings").clone();
-    assert_eq!(listings.len(), 5);
+    assert_eq!(listings.len(), 6);
     let lot = listings
         .iter()
         .find(|l| l["county_code"] == "451321")
@@ -122,7 +122,26 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
         .iter()
         .filter_map(|p| p["status"].as_str())
         .collect();
-    assert_eq!(statuses, ["reserved", "settled"]);
+    assert_eq!(
+        statuses,
+        ["settled", "reserved", "settled"],
+        "an award, a reservation, a purchase"
+    );
+    let (_, proceeds) = finance.get("/api/v1/proceeds").await;
+    let row = |code: &str| {
+        proceeds["proceeds"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["county_code"] == code))
+            .cloned()
+            .expect("row")
+    };
+    assert_eq!(row("450422")["proceeds_yuan"], "1400000.00");
+    assert_eq!(row("450422")["allocated_yuan"], "800000.00");
+    assert_eq!(row("450422")["disbursed_yuan"], "300000.00");
+    // 40 亩 at a start of 10,000,000 plus two steps.
+    assert_eq!(row("450423")["proceeds_yuan"], "10100000.00");
+    let (_, v) = finance.get("/api/v1/audit/verify").await;
+    assert_eq!(v["verification"]["intact"], true, "{v}");
 }
 
 async fn migrating_again_changes_nothing(db: TestDb) {
