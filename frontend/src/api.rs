@@ -1,51 +1,180 @@
 //! All HTTP of the web app: same-origin JSON calls returning `quota_shared::api` types. An
-//! error answer of the server is decoded from its envelope so the page shows its message.
+//! error answer is decoded from its envelope so the page shows the server's own words; a 401
+//! sends the user to the login page and back.
 
-use gloo::net::http::Request;
-use quota_shared::api::{CountiesResponse, ErrorEnvelope, FloorPricesResponse};
+use gloo::net::http::{Request, RequestBuilder, Response};
+use quota_shared::api::{
+    AnnouncementsResponse, BidRequest, BidResponse, CountiesResponse, ErrorEnvelope,
+    FloorPricesResponse, HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest,
+    PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
+};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A failed call, with the words to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
+    pub status: u16,
     pub message_zh: String,
     pub message_en: String,
+    pub rule: Option<String>,
 }
 
 impl ApiFailure {
     fn network(detail: &str) -> Self {
         Self {
+            status: 0,
             message_zh: format!("无法连接服务器，请检查网络后重试（{detail}）"),
             message_en: format!("Cannot reach the server; check the network and retry ({detail})"),
+            rule: None,
+        }
+    }
+    pub fn message(&self, lang: quota_shared::api::Lang) -> &str {
+        match lang {
+            quota_shared::api::Lang::Zh => &self.message_zh,
+            quota_shared::api::Lang::En => &self.message_en,
         }
     }
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|e| ApiFailure::network(&e.to_string()))?;
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| ApiFailure::network(&e.to_string()))
-    } else {
-        match response.json::<ErrorEnvelope>().await {
-            Ok(envelope) => Err(ApiFailure {
-                message_zh: envelope.error.message_zh,
-                message_en: envelope.error.message_en,
-            }),
-            Err(_) => Err(ApiFailure::network(&format!("HTTP {}", response.status()))),
+/// Sends the browser to the login page, to come back to where it was.
+pub fn go_to_login() {
+    if let Some(window) = web_sys::window() {
+        let location = window.location();
+        let here = location.pathname().unwrap_or_default();
+        if here != "/login" {
+            let _ = location.set_href(&format!("/login?next={here}"));
         }
     }
+}
+
+async fn finish<T: DeserializeOwned>(
+    sent: Result<Response, gloo::net::Error>,
+    redirect_401: bool,
+) -> Result<T, ApiFailure> {
+    let response = sent.map_err(|e| ApiFailure::network(&e.to_string()))?;
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiFailure::network(&e.to_string()));
+    }
+    let status = response.status();
+    if status == 401 && redirect_401 {
+        go_to_login();
+    }
+    match response.json::<ErrorEnvelope>().await {
+        Ok(envelope) => Err(ApiFailure {
+            status,
+            message_zh: envelope.error.message_zh,
+            message_en: envelope.error.message_en,
+            rule: envelope.error.rule,
+        }),
+        Err(_) => Err(ApiFailure::network(&format!("HTTP {status}"))),
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    finish(Request::get(path).send().await, true).await
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &B,
+    redirect_401: bool,
+) -> Result<T, ApiFailure> {
+    let request = builder
+        .json(body)
+        .map_err(|e| ApiFailure::network(&e.to_string()))?;
+    finish(request.send().await, redirect_401).await
 }
 
 pub async fn counties() -> Result<CountiesResponse, ApiFailure> {
-    get_json("/api/v1/counties").await
+    get("/api/v1/counties").await
 }
 
 pub async fn floor_prices() -> Result<FloorPricesResponse, ApiFailure> {
-    get_json("/api/v1/floor-prices").await
+    get("/api/v1/floor-prices").await
+}
+
+pub async fn listings() -> Result<ListingsResponse, ApiFailure> {
+    get("/api/v1/listings").await
+}
+
+pub async fn listing(id: i64) -> Result<ListingResponse, ApiFailure> {
+    get(&format!("/api/v1/listings/{id}")).await
+}
+
+pub async fn announcements() -> Result<AnnouncementsResponse, ApiFailure> {
+    get("/api/v1/announcements").await
+}
+
+/// The current user, or `None` when not logged in (no redirect).
+pub async fn me() -> Option<UserResponse> {
+    finish::<UserResponse>(Request::get("/api/v1/me").send().await, false)
+        .await
+        .ok()
+}
+
+pub async fn login(username: String, password: String) -> Result<UserResponse, ApiFailure> {
+    send(
+        Request::post("/api/v1/session"),
+        &LoginRequest { username, password },
+        false,
+    )
+    .await
+}
+
+pub async fn logout() {
+    let _ = Request::delete("/api/v1/session").send().await;
+}
+
+pub async fn purchases() -> Result<PurchasesResponse, ApiFailure> {
+    get("/api/v1/purchases").await
+}
+
+pub async fn holdings() -> Result<HoldingsResponse, ApiFailure> {
+    get("/api/v1/holdings").await
+}
+
+/// Buys with the attempt's idempotency key: a retry or a double click reuses it, so the
+/// server records one purchase.
+pub async fn buy(request: &PurchaseRequest, key: &str) -> Result<PurchaseResponse, ApiFailure> {
+    send(
+        Request::post("/api/v1/purchases").header("Idempotency-Key", key),
+        request,
+        true,
+    )
+    .await
+}
+
+pub async fn cancel(id: i64) -> Result<PurchaseResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/purchases/{id}/cancel")),
+        &serde_json::json!({}),
+        true,
+    )
+    .await
+}
+
+pub async fn bid(listing_id: i64, request: &BidRequest) -> Result<BidResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/listings/{listing_id}/bids")),
+        request,
+        true,
+    )
+    .await
+}
+
+/// A fresh idempotency key for one purchase attempt.
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| {
+            format!(
+                "k-{}",
+                time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+            )
+        })
 }

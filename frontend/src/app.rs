@@ -1,13 +1,48 @@
-//! The shell: language (persisted in local storage), header, the page.
+//! The shell: routes, language (persisted), the logged-in user, header and navigation by role.
 
 use gloo::storage::{LocalStorage, Storage};
-use quota_shared::api::Lang;
+use quota_shared::api::{Lang, Role, User};
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use crate::api;
 use crate::i18n::{Key, t};
-use crate::pages::home::Home;
+use crate::pages;
 
 const LANG_KEY: &str = "qx.lang";
+
+/// Every page of the app.
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/calculator")]
+    Calculator,
+    #[at("/market")]
+    Market,
+    #[at("/market/:id")]
+    Buy { id: i64 },
+    #[at("/lots/:id")]
+    Lot { id: i64 },
+    #[at("/mine")]
+    Mine,
+    #[at("/confirmations/:id")]
+    Confirmation { id: i64 },
+    #[at("/login")]
+    Login,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// Who is logged in, shared with every page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub user: Option<User>,
+    /// Whether `GET /me` has answered yet.
+    pub known: bool,
+    pub set: Callback<Option<User>>,
+}
 
 fn stored_lang() -> Lang {
     match LocalStorage::get::<String>(LANG_KEY).ok().as_deref() {
@@ -16,9 +51,43 @@ fn stored_lang() -> Lang {
     }
 }
 
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::home::Home /> },
+        Route::Calculator => html! { <pages::calculator::Calculator /> },
+        Route::Market => html! { <pages::market::Market /> },
+        Route::Buy { id } => html! { <pages::buy::Buy id={id} /> },
+        Route::Lot { id } => html! { <pages::lot::Lot id={id} /> },
+        Route::Mine => html! { <pages::mine::Mine /> },
+        Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
+        Route::Login => html! { <pages::login::Login /> },
+        Route::NotFound => html! { <pages::home::Home /> },
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let lang = use_state(stored_lang);
+    let user = use_state(|| None::<User>);
+    let known = use_state(|| false);
+    {
+        let user = user.clone();
+        let known = known.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                user.set(api::me().await.map(|r| r.user));
+                known.set(true);
+            });
+        });
+    }
+    let session = Session {
+        user: (*user).clone(),
+        known: *known,
+        set: {
+            let user = user.clone();
+            Callback::from(move |u| user.set(u))
+        },
+    };
     let toggle = {
         let lang = lang.clone();
         Callback::from(move |_| {
@@ -34,17 +103,75 @@ pub fn App() -> Html {
     let l = *lang;
     html! {
         <ContextProvider<Lang> context={l}>
-            <header class="top">
-                <div>
-                    <h1>{ t(l, Key::AppTitle) }</h1>
-                    <p class="subtitle">{ t(l, Key::AppSubtitle) }</p>
-                </div>
-                <button class="lang" onclick={toggle} id="lang-switch">{ t(l, Key::SwitchLanguage) }</button>
-            </header>
-            <main>
-                <Home />
-            </main>
-            <footer>{ t(l, Key::Footer) }</footer>
+        <ContextProvider<Session> context={session.clone()}>
+            <BrowserRouter>
+                <header class="top no-print">
+                    <div>
+                        <h1>{ t(l, Key::AppTitle) }</h1>
+                        <p class="subtitle">{ t(l, Key::AppSubtitle) }</p>
+                    </div>
+                    <button class="lang" onclick={toggle} id="lang-switch">{ t(l, Key::SwitchLanguage) }</button>
+                </header>
+                <Nav />
+                <main>
+                    <Switch<Route> render={switch} />
+                </main>
+                <footer class="no-print">{ t(l, Key::Footer) }</footer>
+            </BrowserRouter>
+        </ContextProvider<Session>>
         </ContextProvider<Lang>>
+    }
+}
+
+#[component]
+fn Nav() -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let session = use_context::<Session>();
+    let route = use_route::<Route>().unwrap_or(Route::Home);
+    let user = session.as_ref().and_then(|s| s.user.clone());
+    let logout = {
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| {
+            let session = session.clone();
+            yew::platform::spawn_local(async move {
+                api::logout().await;
+                if let Some(s) = session {
+                    s.set.emit(None);
+                }
+            });
+        })
+    };
+    let link = |to: Route, key: Key| {
+        let active = route == to;
+        html! { <Link<Route> to={to} classes={classes!("nav-link", active.then_some("active"))}>{ t(lang, key) }</Link<Route>> }
+    };
+    let is_buyer = user.as_ref().is_some_and(|u| u.role == Role::Buyer);
+    html! {
+        <nav class="main-nav no-print">
+            { link(Route::Home, Key::NavHome) }
+            { link(Route::Calculator, Key::NavCalculator) }
+            { link(Route::Market, Key::NavMarket) }
+            { if is_buyer { link(Route::Mine, Key::NavMine) } else { html! {} } }
+            <span class="spacer"></span>
+            { match user {
+                Some(u) => html! {
+                    <>
+                        <span class="who" id="who">{ format!("{}：{}（{}）", t(lang, Key::LoggedInAs), u.username, role_label(lang, u.role)) }</span>
+                        <button class="link" onclick={logout} id="logout">{ t(lang, Key::NavLogout) }</button>
+                    </>
+                },
+                None => link(Route::Login, Key::NavLogin),
+            } }
+        </nav>
+    }
+}
+
+pub fn role_label(lang: Lang, role: Role) -> &'static str {
+    match (lang, role) {
+        (Lang::Zh, r) => r.label_zh(),
+        (Lang::En, Role::Admin) => "administrator",
+        (Lang::En, Role::CountyBureau) => "county bureau",
+        (Lang::En, Role::Buyer) => "buyer",
+        (Lang::En, Role::Finance) => "finance",
     }
 }

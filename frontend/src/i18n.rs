@@ -1,87 +1,162 @@
-//! Every text of the web app, in one table: Chinese (default) and English. Keys are an enum,
-//! so a missing text is a compile error.
+//! Every text of the web app, in one table: Chinese (default) and English. Keys are an enum
+//! generated from the table, so a missing text is a compile error.
 
 use quota_shared::api::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    AppTitle,
-    AppSubtitle,
-    SwitchLanguage,
-    Loading,
-    Retry,
-    FloorHeading,
-    FloorInForce,
-    FloorFrom,
-    FloorPrice,
-    CountiesHeading,
-    CountiesEmpty,
-    ColCode,
-    ColName,
-    ColKind,
-    ColCity,
-    ColPoverty,
-    ColBasePrice,
-    Yes,
-    No,
-    Unconfirmed,
-    NotSet,
-    Footer,
+macro_rules! texts {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A text of the web app.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        /// The text of `key` in `lang`.
+        pub fn t(lang: Lang, key: Key) -> &'static str {
+            match (lang, key) {
+                $((Lang::Zh, Key::$key) => $zh, (Lang::En, Key::$key) => $en,)*
+            }
+        }
+
+        #[cfg(test)]
+        pub const ALL: &[Key] = &[$(Key::$key),*];
+    };
 }
 
-/// The text of `key` in `lang`.
-pub fn t(lang: Lang, key: Key) -> &'static str {
-    use Key::*;
-    match (lang, key) {
-        (Lang::Zh, AppTitle) => "增减挂钩节余指标交易平台",
-        (Lang::En, AppTitle) => "Linkage Quota Exchange",
-        (Lang::Zh, AppSubtitle) => "梧州市 · 县级平台与自治区平台的节余指标挂牌、购买与收益管理",
-        (Lang::En, AppSubtitle) => {
-            "Wuzhou · listing, buying and proceeds of surplus construction-land quota"
+texts! {
+    AppTitle => "增减挂钩节余指标交易平台", "Linkage Quota Exchange";
+    AppSubtitle => "梧州市 · 县级平台与自治区平台的节余指标挂牌、购买与收益管理", "Wuzhou · listing, buying and proceeds of surplus construction-land quota";
+    SwitchLanguage => "English", "中文";
+    NavHome => "首页", "Home";
+    NavCalculator => "测算", "Calculator";
+    NavMarket => "挂牌指标", "Listings";
+    NavMine => "我的交易", "My trades";
+    NavLogin => "登录", "Log in";
+    NavLogout => "退出", "Log out";
+    Loading => "正在加载…", "Loading…";
+    Retry => "重试", "Retry";
+    FloorHeading => "自治区流转基准指导价（最低价）", "Regional floor price";
+    FloorInForce => "现行", "in force";
+    FloorFrom => "起始日期", "Effective from";
+    FloorPrice => "单价（元/亩）", "Price (yuan/mu)";
+    CountiesHeading => "各县（市、区）基准指导价", "County base prices";
+    CountiesEmpty => "尚无县（市、区）数据，请管理员运行 migrate 载入参考数据。", "No counties yet; the administrator should run migrate to load the reference data.";
+    ColCode => "区划代码", "Code";
+    ColName => "县（市、区）", "County";
+    ColKind => "类型", "Kind";
+    ColPoverty => "脱贫县", "Former poverty county";
+    ColBasePrice => "基准指导价（元/亩）", "Base price (yuan/mu)";
+    Yes => "是", "yes";
+    No => "否", "no";
+    Unconfirmed => "未核实", "unconfirmed";
+    NotSet => "未设定", "not set";
+    Footer => "依据：梧州市《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施办法》三(三)5", "Source: Wuzhou 2021 implementing measures, clause 3(3)5";
+    OpenListingsHeading => "县级平台挂牌中", "Open county listings";
+    LotsHeading => "自治区平台竞价标的", "Regional lots";
+    ResultsHeading => "成交公示", "Recent results";
+    NoListings => "暂无挂牌中的指标", "No open listings";
+    NoLots => "暂无竞价中的标的", "No lots in bidding";
+    NoResults => "暂无成交", "No results yet";
+    ColSeller => "出让方", "Seller";
+    ColArea => "面积（亩）", "Area (mu)";
+    ColRemaining => "剩余（亩）", "Remaining (mu)";
+    ColPrice => "单价（元/亩）", "Price (yuan/mu)";
+    ColStart => "起始价（元）", "Start (yuan)";
+    ColHigh => "当前最高价（元）", "High bid (yuan)";
+    ColMinNext => "最低可出价（元）", "Next bid from (yuan)";
+    ColDeposit => "保证金（元）", "Deposit (yuan)";
+    ColCloses => "距截止", "Closes in";
+    ColProject => "来源项目", "Source project";
+    ColStatus => "状态", "Status";
+    ColAmount => "金额（元）", "Amount (yuan)";
+    ColAction => "操作", "Action";
+    Closed => "已截止", "closed";
+    Buy => "购买", "Buy";
+    Bid => "竞价", "Bid";
+    // calculator
+    CalcHeading => "指标测算", "Quota calculator";
+    CalcIntro => "按项目用途、所在县（市、区）和用地面积，测算需购买的节余指标、可选来源和费用。断网时也能计算。", "From a project's use, county and area: the quota it needs, where it may buy, and the cost. Works offline too.";
+    ModeBuyer => "购买方测算", "Buyer";
+    ModeCounty => "县级收益预测", "County forecast";
+    FieldUse => "项目用途", "Project use";
+    FieldCounty => "项目所在县（市、区）", "Project county";
+    FieldArea => "新增建设用地面积", "New construction land area";
+    FieldUnit => "单位", "Unit";
+    RequiredMu => "需用指标", "Quota needed";
+    MustBuy => "必须购买节余指标", "Must buy surplus quota";
+    MayBuy => "可自愿购买", "Buying is voluntary";
+    RulesApplied => "适用规则", "Rules applied";
+    EligibleChannels => "可选平台", "Eligible platforms";
+    EligibleSellers => "可购买的出让县", "Eligible seller counties";
+    CheapestFill => "最低成本组合（县级平台）", "Cheapest fill (county platform)";
+    RegionalOptions => "可参与竞价的自治区标的", "Regional lots to bid on";
+    CoversNeed => "可满足需求", "covers the need";
+    Shortfall => "现有挂牌不足，尚缺", "Listings fall short by";
+    TotalYuan => "总价（元）", "Total (yuan)";
+    TotalWan => "万元", "10k yuan";
+    TotalCapital => "大写", "In capitals";
+    TotalBasisRegional => "按各标的最低可出价计", "at the lots' minimum bids";
+    Offline => "离线计算（使用最近一次加载的挂牌数据）", "Computed offline (from the listings loaded last)";
+    ForecastArea => "计划挂牌面积（亩）", "Planned area (mu)";
+    ForecastPrice => "挂牌单价（元/亩）", "Price (yuan/mu)";
+    ForecastSplit => "收益用途比例（%）", "Use of proceeds (%)";
+    ForecastTotal => "预计收益", "Expected proceeds";
+    // market
+    MarketHeading => "挂牌指标", "Listings";
+    FilterCounty => "出让县", "Seller";
+    FilterChannel => "平台", "Platform";
+    FilterAll => "全部", "All";
+    SortBy => "排序", "Sort";
+    SortPrice => "单价从低到高", "Price, low to high";
+    SortRemaining => "剩余从多到少", "Remaining, most first";
+    SortNewest => "最新挂牌", "Newest";
+    ChannelCounty => "县级平台", "County platform";
+    ChannelRegional => "自治区平台", "Regional platform";
+    // buying
+    BuyHeading => "购买节余指标", "Buy surplus quota";
+    ProjectName => "项目名称", "Project name";
+    BuyArea => "购买面积（亩）", "Area to buy (mu)";
+    AmountDue => "应付金额", "Amount due";
+    RuleCheckOk => "规则检查通过", "Rule check passed";
+    Submit => "提交购买", "Submit purchase";
+    Submitting => "正在提交…", "Submitting…";
+    Bought => "已预留，请在15天内付款；结算后可打印成交确认书。", "Reserved: pay within 15 days; the confirmation can be printed once settled.";
+    LoginToBuy => "请先登录购买方账号", "Log in with a buyer account first";
+    // bidding
+    LotHeading => "自治区平台竞价", "Regional lot";
+    BidAmount => "出价（元）", "Bid (yuan)";
+    SubmitBid => "提交出价", "Submit bid";
+    BidPlaced => "出价成功", "Bid placed";
+    Step => "增价幅度 50,000 元", "Step 50,000 yuan";
+    // mine
+    MineHeading => "我的交易", "My trades";
+    HoldingsHeading => "持有指标与落地使用", "Holdings and uses";
+    NoPurchases => "暂无交易", "No trades yet";
+    NoHoldings => "暂无已结算的指标", "No settled quota yet";
+    Used => "已用（亩）", "Used (mu)";
+    Cancel => "取消", "Cancel";
+    Print => "成交确认书", "Confirmation";
+    ConfirmationNo => "成交确认书编号", "Confirmation number";
+    Approval => "用地批文号", "Approval";
+    // confirmation
+    PrintButton => "打印", "Print";
+    NotSettledYet => "该交易尚未结算，结算后才能打印成交确认书。", "This trade is not settled yet; the confirmation prints once it is.";
+    // login
+    LoginHeading => "登录", "Log in";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    LoginButton => "登录", "Log in";
+    LoggedInAs => "当前用户", "Logged in as";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages_and_differs_where_it_should() {
+        for key in ALL {
+            assert!(!t(Lang::Zh, *key).is_empty(), "{key:?} zh");
+            assert!(!t(Lang::En, *key).is_empty(), "{key:?} en");
         }
-        (Lang::Zh, SwitchLanguage) => "English",
-        (Lang::En, SwitchLanguage) => "中文",
-        (Lang::Zh, Loading) => "正在加载…",
-        (Lang::En, Loading) => "Loading…",
-        (Lang::Zh, Retry) => "重试",
-        (Lang::En, Retry) => "Retry",
-        (Lang::Zh, FloorHeading) => "自治区流转基准指导价（最低价）",
-        (Lang::En, FloorHeading) => "Regional floor price",
-        (Lang::Zh, FloorInForce) => "现行",
-        (Lang::En, FloorInForce) => "in force",
-        (Lang::Zh, FloorFrom) => "起始日期",
-        (Lang::En, FloorFrom) => "Effective from",
-        (Lang::Zh, FloorPrice) => "单价（元/亩）",
-        (Lang::En, FloorPrice) => "Price (yuan/mu)",
-        (Lang::Zh, CountiesHeading) => "各县（市、区）基准指导价",
-        (Lang::En, CountiesHeading) => "County base prices",
-        (Lang::Zh, CountiesEmpty) => "尚无县（市、区）数据，请管理员运行 migrate 载入参考数据。",
-        (Lang::En, CountiesEmpty) => {
-            "No counties yet; the administrator should run migrate to load the reference data."
-        }
-        (Lang::Zh, ColCode) => "区划代码",
-        (Lang::En, ColCode) => "Code",
-        (Lang::Zh, ColName) => "县（市、区）",
-        (Lang::En, ColName) => "County",
-        (Lang::Zh, ColKind) => "类型",
-        (Lang::En, ColKind) => "Kind",
-        (Lang::Zh, ColCity) => "所属市",
-        (Lang::En, ColCity) => "City",
-        (Lang::Zh, ColPoverty) => "脱贫县",
-        (Lang::En, ColPoverty) => "Former poverty county",
-        (Lang::Zh, ColBasePrice) => "基准指导价（元/亩）",
-        (Lang::En, ColBasePrice) => "Base price (yuan/mu)",
-        (Lang::Zh, Yes) => "是",
-        (Lang::En, Yes) => "yes",
-        (Lang::Zh, No) => "否",
-        (Lang::En, No) => "no",
-        (Lang::Zh, Unconfirmed) => "未核实",
-        (Lang::En, Unconfirmed) => "unconfirmed",
-        (Lang::Zh, NotSet) => "未设定",
-        (Lang::En, NotSet) => "not set",
-        (Lang::Zh, Footer) => {
-            "依据：梧州市《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施办法》三(三)5"
-        }
-        (Lang::En, Footer) => "Source: Wuzhou 2021 implementing measures, clause 3(3)5",
+        assert_ne!(t(Lang::Zh, Key::AppTitle), t(Lang::En, Key::AppTitle));
     }
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod app;
+mod calc;
 mod i18n;
 mod pages;
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::error::{DomainError, FieldError};
-use crate::jurisdiction::{CountyCode, UnitKind};
+use crate::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule, UnitKind};
 use crate::quantity::{Area, AreaUnit, Money, UnitPrice};
 use crate::rules::{Channel, FloorVersion, ProjectUse, RuleApplied, RuleViolation};
 
@@ -18,10 +18,31 @@ pub struct County {
     pub name: String,
     pub name_en: String,
     pub kind: UnitKind,
+    pub city_code: String,
     pub city_name: String,
     pub poverty_alleviated: bool,
     pub poverty_status_confirmed: bool,
+    /// Which Wuzhou clause applies to projects located here (R6/R7), so the browser can run
+    /// the same rules offline.
+    pub project_rule: ProjectQuotaRule,
     pub base_price_per_mu: Option<UnitPrice>,
+}
+
+impl County {
+    /// The unit as the rules see it.
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        Jurisdiction {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            name_en: self.name_en.clone(),
+            kind: self.kind,
+            city_code: self.city_code.clone(),
+            city_name: self.city_name.clone(),
+            poverty_alleviated: self.poverty_alleviated,
+            poverty_status_confirmed: self.poverty_status_confirmed,
+            project_rule: self.project_rule,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

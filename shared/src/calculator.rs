@@ -186,7 +186,8 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
     let (total_basis, total, shortfall) = if eligible_channels.contains(&Channel::County) {
         (TotalBasis::CountyFill, fill_total, still_needed)
     } else {
-        // Lots are sold whole: take the cheapest per 亩 until the need is covered.
+        // Lots are sold whole. Two candidates: the cheapest lots per 亩 taken until the need
+        // is covered, and the cheapest single lot that covers it alone; the lower total wins.
         let mut by_price: Vec<&RegionalLotOption> = regional_lots.iter().collect();
         by_price.sort_by(|a, b| per_mu_cmp(a, b).then(a.listing_id.cmp(&b.listing_id)));
         let mut total = Money::ZERO;
@@ -199,6 +200,19 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
             needed = needed
                 .checked_sub(lot.area_mu.min(needed))
                 .map_err(overflow)?;
+        }
+        if let Some(single) = regional_lots
+            .iter()
+            .filter(|l| l.covers_need)
+            .min_by(|a, b| {
+                a.min_bid_yuan
+                    .cmp(&b.min_bid_yuan)
+                    .then(a.listing_id.cmp(&b.listing_id))
+            })
+            && (!needed.is_zero() || single.min_bid_yuan < total)
+        {
+            total = single.min_bid_yuan;
+            needed = Area::ZERO;
         }
         (TotalBasis::RegionalMinimumBids, total, needed)
     };
@@ -395,8 +409,26 @@ mod tests {
             ]
         );
         assert_eq!(q.total_basis, TotalBasis::RegionalMinimumBids);
-        // Both lots cost 250,000/亩; the smaller one first, then the large one covers the rest.
-        assert_eq!(q.total_yuan.to_string(), "23198475.00");
+        // Taking both lots (cheapest per 亩 first) would cost 23,198,475.00; the 靖西市 lot
+        // alone covers the 30 亩 for less.
+        assert_eq!(q.total_yuan.to_string(), "18815100.00");
+    }
+
+    #[test]
+    fn two_cheap_lots_beat_one_dear_lot_that_covers_the_need_alone() {
+        let listings = vec![
+            listing(1, "450422", Channel::Regional, "15", "250000", 0),
+            listing(2, "450423", Channel::Regional, "10", "250000", 1),
+            listing(3, "451081", Channel::Regional, "25", "400000", 2),
+        ];
+        let q = quote_in(
+            &listings,
+            &project(ProjectUse::Commercial, "450405", "20", AreaUnit::Mu),
+        )
+        .expect("quote");
+        // 15 × 250,000 + 10 × 250,000 = 6,250,000 < 25 × 400,000 = 10,000,000.
+        assert_eq!(q.total_yuan.to_string(), "6250000.00");
+        assert!(q.shortfall_mu.is_zero());
     }
 
     #[test]

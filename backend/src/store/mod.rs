@@ -342,33 +342,39 @@ pub(crate) type CountyRow = (
     String,
     String,
     String,
+    String,
     bool,
     bool,
+    String,
     Option<i64>,
 );
 
-/// Builds the wire county from stored columns.
+/// Builds the wire county from stored columns (see the stores' `counties`).
 pub(crate) fn county_from_row(row: CountyRow) -> Result<County, StoreError> {
     let (
         code,
         name,
         name_en,
         kind,
+        city_code,
         city_name,
         poverty_alleviated,
         poverty_status_confirmed,
+        project_rule,
         base_price_fen,
     ) = row;
     let corrupt = |what: &str| StoreError::Corrupt(format!("{what} of county {code}"));
     Ok(County {
         code: code.parse().map_err(|_| corrupt("code"))?,
         kind: kind.parse().map_err(|_| corrupt("kind"))?,
+        project_rule: market::parse_project_rule(&project_rule)?,
         base_price_per_mu: base_price_fen
             .map(UnitPrice::from_fen)
             .transpose()
             .map_err(|_| corrupt("base price"))?,
         name,
         name_en,
+        city_code,
         city_name,
         poverty_alleviated,
         poverty_status_confirmed,

@@ -113,8 +113,8 @@ impl Store for SqliteStore {
 
     async fn counties(&self) -> Result<Vec<County>, StoreError> {
         let rows: Vec<CountyRow> = sqlx::query_as(
-            "SELECT code, name, name_en, kind, city_name, poverty_alleviated, \
-             poverty_status_confirmed, base_price_fen_per_mu FROM jurisdictions ORDER BY city_code, code",
+            "SELECT code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
+             poverty_status_confirmed, project_rule, base_price_fen_per_mu FROM jurisdictions ORDER BY city_code, code",
         )
         .fetch_all(&self.pool)
         .await?;

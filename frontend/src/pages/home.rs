@@ -1,92 +1,192 @@
-//! 首页: the regional floor and every county's base price (more sections come with listings).
+//! 首页: open county listings, regional lots with a countdown, recent results, the floor and
+//! every county's base price.
 
-use quota_shared::api::{CountiesResponse, County, FloorPrice, FloorPricesResponse, Lang};
-use quota_shared::rules::{FloorVersion, floor_on};
+use quota_shared::api::{
+    AnnouncementKind, AnnouncementsResponse, CountiesResponse, County, FloorPrice,
+    FloorPricesResponse, Lang, Listing, ListingStatus, ListingsResponse,
+};
+use quota_shared::rules::{Channel, FloorVersion, floor_on};
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use super::{Load, countdown, county_name, failed, loading, today_shanghai, use_ticker};
+use crate::api;
+use crate::app::Route;
 use crate::i18n::{Key, t};
-
-/// The state of one fetch.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(ApiFailure),
-}
 
 #[component]
 pub fn Home() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let counties = use_state(|| Load::<CountiesResponse>::Loading);
     let floors = use_state(|| Load::<FloorPricesResponse>::Loading);
+    let listings = use_state(|| Load::<ListingsResponse>::Loading);
+    let news = use_state(|| Load::<AnnouncementsResponse>::Loading);
     let reload = use_state(|| 0u32);
     {
-        let counties = counties.clone();
-        let floors = floors.clone();
+        let (counties, floors, listings, news) = (
+            counties.clone(),
+            floors.clone(),
+            listings.clone(),
+            news.clone(),
+        );
         use_effect_with(*reload, move |_| {
-            counties.set(Load::Loading);
-            floors.set(Load::Loading);
             yew::platform::spawn_local(async move {
-                counties.set(match api::counties().await {
-                    Ok(c) => Load::Ready(c),
-                    Err(e) => Load::Failed(e),
-                });
-                floors.set(match api::floor_prices().await {
-                    Ok(f) => Load::Ready(f),
-                    Err(e) => Load::Failed(e),
-                });
+                counties.set(api::counties().await.into());
+                floors.set(api::floor_prices().await.into());
+                listings.set(api::listings().await.into());
+                news.set(api::announcements().await.into());
             });
         });
     }
+    use_ticker();
     let retry = {
         let reload = reload.clone();
         Callback::from(move |_| reload.set(*reload + 1))
     };
+    let known: Vec<County> = match &*counties {
+        Load::Ready(c) => c.counties.clone(),
+        _ => Vec::new(),
+    };
     html! {
         <>
             <section class="card">
-                <h2>{ t(lang, Key::FloorHeading) }</h2>
-                { match &*floors {
+                <h2>{ t(lang, Key::OpenListingsHeading) }</h2>
+                { match &*listings {
                     Load::Loading => loading(lang),
-                    Load::Failed(e) => failed(lang, e, retry.clone()),
-                    Load::Ready(f) => floor_table(lang, &f.floor_prices),
+                    Load::Failed(e) => failed(lang, e, Some(retry.clone())),
+                    Load::Ready(l) => open_listings(lang, &known, &l.listings),
                 } }
             </section>
             <section class="card">
-                <h2>{ t(lang, Key::CountiesHeading) }</h2>
-                { match &*counties {
+                <h2>{ t(lang, Key::LotsHeading) }</h2>
+                { match &*listings {
                     Load::Loading => loading(lang),
-                    Load::Failed(e) => failed(lang, e, retry),
-                    Load::Ready(c) if c.counties.is_empty() => html! { <p class="empty">{ t(lang, Key::CountiesEmpty) }</p> },
-                    Load::Ready(c) => county_table(lang, &c.counties),
+                    Load::Failed(e) => failed(lang, e, Some(retry.clone())),
+                    Load::Ready(l) => lots(lang, &known, &l.listings),
                 } }
             </section>
+            <section class="card">
+                <h2>{ t(lang, Key::ResultsHeading) }</h2>
+                { match &*news {
+                    Load::Loading => loading(lang),
+                    Load::Failed(e) => failed(lang, e, Some(retry.clone())),
+                    Load::Ready(n) => results(lang, n),
+                } }
+            </section>
+            <div class="two-col">
+                <section class="card">
+                    <h2>{ t(lang, Key::FloorHeading) }</h2>
+                    { match &*floors {
+                        Load::Loading => loading(lang),
+                        Load::Failed(e) => failed(lang, e, Some(retry.clone())),
+                        Load::Ready(f) => floor_table(lang, &f.floor_prices),
+                    } }
+                </section>
+                <section class="card">
+                    <h2>{ t(lang, Key::CountiesHeading) }</h2>
+                    { match &*counties {
+                        Load::Loading => loading(lang),
+                        Load::Failed(e) => failed(lang, e, Some(retry)),
+                        Load::Ready(c) if c.counties.is_empty() => html! { <p class="empty">{ t(lang, Key::CountiesEmpty) }</p> },
+                        Load::Ready(c) => county_table(lang, &c.counties),
+                    } }
+                </section>
+            </div>
         </>
     }
 }
 
-fn loading(lang: Lang) -> Html {
-    html! { <p class="loading" aria-busy="true">{ t(lang, Key::Loading) }</p> }
-}
-
-fn failed(lang: Lang, e: &ApiFailure, retry: Callback<MouseEvent>) -> Html {
-    let message = match lang {
-        Lang::Zh => &e.message_zh,
-        Lang::En => &e.message_en,
-    };
+fn open_listings(lang: Lang, counties: &[County], listings: &[Listing]) -> Html {
+    let open: Vec<&Listing> = listings
+        .iter()
+        .filter(|l| l.channel == Channel::County && l.status == ListingStatus::Open)
+        .collect();
+    if open.is_empty() {
+        return html! { <p class="empty">{ t(lang, Key::NoListings) }</p> };
+    }
     html! {
-        <div class="error" role="alert">
-            <span>{ message.clone() }</span>
-            <button onclick={retry}>{ t(lang, Key::Retry) }</button>
-        </div>
+        <div class="table-wrap"><table class="data" id="open-listings">
+            <thead><tr>
+                <th>{ t(lang, Key::ColSeller) }</th>
+                <th class="wide-only">{ t(lang, Key::ColProject) }</th>
+                <th class="num">{ t(lang, Key::ColRemaining) }</th>
+                <th class="num">{ t(lang, Key::ColPrice) }</th>
+                <th></th>
+            </tr></thead>
+            <tbody>
+            { for open.iter().map(|l| html! {
+                <tr data-listing={l.id.to_string()}>
+                    <td>{ county_name(lang, counties, &l.county_code) }</td>
+                    <td class="wide-only">{ l.source_project.clone() }</td>
+                    <td class="num">{ l.remaining_mu.grouped() }</td>
+                    <td class="num">{ l.price_per_mu.grouped() }</td>
+                    <td><Link<Route> to={Route::Buy { id: l.id }} classes="button">{ t(lang, Key::Buy) }</Link<Route>></td>
+                </tr>
+            }) }
+            </tbody>
+        </table></div>
     }
 }
 
-fn today_shanghai() -> time::Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date()
+fn lots(lang: Lang, counties: &[County], listings: &[Listing]) -> Html {
+    let live: Vec<&Listing> = listings
+        .iter()
+        .filter(|l| {
+            l.channel == Channel::Regional
+                && matches!(l.status, ListingStatus::Bidding | ListingStatus::Scheduled)
+        })
+        .collect();
+    if live.is_empty() {
+        return html! { <p class="empty">{ t(lang, Key::NoLots) }</p> };
+    }
+    html! {
+        <div class="table-wrap"><table class="data" id="lots">
+            <thead><tr>
+                <th>{ t(lang, Key::ColSeller) }</th>
+                <th class="num">{ t(lang, Key::ColArea) }</th>
+                <th class="num wide-only">{ t(lang, Key::ColStart) }</th>
+                <th class="num">{ t(lang, Key::ColMinNext) }</th>
+                <th class="num wide-only">{ t(lang, Key::ColDeposit) }</th>
+                <th class="num">{ t(lang, Key::ColCloses) }</th>
+                <th></th>
+            </tr></thead>
+            <tbody>
+            { for live.iter().map(|l| html! {
+                <tr data-listing={l.id.to_string()}>
+                    <td>{ county_name(lang, counties, &l.county_code) }</td>
+                    <td class="num">{ l.area_mu.grouped() }</td>
+                    <td class="num wide-only">{ l.start_total_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
+                    <td class="num">{ l.min_next_bid_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
+                    <td class="num wide-only">{ l.deposit_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
+                    <td class="num countdown">{ countdown(lang, l) }</td>
+                    <td><Link<Route> to={Route::Lot { id: l.id }} classes="button">{ t(lang, Key::Bid) }</Link<Route>></td>
+                </tr>
+            }) }
+            </tbody>
+        </table></div>
+    }
+}
+
+fn results(lang: Lang, news: &AnnouncementsResponse) -> Html {
+    let recent: Vec<_> = news
+        .announcements
+        .iter()
+        .filter(|a| a.kind == AnnouncementKind::Result)
+        .take(8)
+        .collect();
+    if recent.is_empty() {
+        return html! { <p class="empty">{ t(lang, Key::NoResults) }</p> };
+    }
+    html! {
+        <ul class="news" id="results">
+            { for recent.iter().map(|a| html! {
+                <li>
+                    <span class="date">{ super::today_of(a.published_at).to_string() }</span>
+                    <span>{ a.title.clone() }</span>
+                </li>
+            }) }
+        </ul>
+    }
 }
 
 fn floor_table(lang: Lang, floors: &[FloorPrice]) -> Html {
@@ -122,7 +222,6 @@ fn county_table(lang: Lang, counties: &[County]) -> Html {
                 <th>{ t(lang, Key::ColName) }</th>
                 <th class="wide-only">{ t(lang, Key::ColCode) }</th>
                 <th>{ t(lang, Key::ColKind) }</th>
-                <th class="wide-only">{ t(lang, Key::ColCity) }</th>
                 <th>{ t(lang, Key::ColPoverty) }</th>
                 <th class="num">{ t(lang, Key::ColBasePrice) }</th>
             </tr></thead>
@@ -131,8 +230,7 @@ fn county_table(lang: Lang, counties: &[County]) -> Html {
                 <tr data-code={c.code.to_string()}>
                     <td>{ match lang { Lang::Zh => c.name.clone(), Lang::En => c.name_en.clone() } }</td>
                     <td class="mono wide-only">{ c.code.to_string() }</td>
-                    <td>{ match lang { Lang::Zh => c.kind.label_zh(), Lang::En => c.kind.label_en() } }</td>
-                    <td class="wide-only">{ c.city_name.clone() }</td>
+                    <td class="nowrap">{ match lang { Lang::Zh => c.kind.label_zh(), Lang::En => c.kind.label_en() } }</td>
                     <td>
                         { t(lang, if c.poverty_alleviated { Key::Yes } else { Key::No }) }
                         { if c.poverty_status_confirmed { html! {} } else {

@@ -1,0 +1,73 @@
+//! 成交确认书: a printable confirmation of a settled trade, with the amount in 大写 (R10).
+
+use quota_shared::api::{County, Lang, Purchase, PurchaseStatus};
+use yew::prelude::*;
+
+use super::{Load, county_name, failed, loading, today_of};
+use crate::api;
+use crate::i18n::{Key, t};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub id: i64,
+}
+
+#[component]
+pub fn Confirmation(props: &Props) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let purchase = use_state(|| Load::<Option<Purchase>>::Loading);
+    let counties = use_state(Vec::<County>::new);
+    {
+        let (purchase, counties, id) = (purchase.clone(), counties.clone(), props.id);
+        use_effect_with(id, move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(c) = api::counties().await {
+                    counties.set(c.counties);
+                }
+                purchase.set(
+                    api::purchases()
+                        .await
+                        .map(|r| r.purchases.into_iter().find(|p| p.id == id))
+                        .into(),
+                );
+            });
+        });
+    }
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    match &*purchase {
+        Load::Loading => html! { <section class="card">{ loading(lang) }</section> },
+        Load::Failed(e) => html! { <section class="card">{ failed(lang, e, None) }</section> },
+        Load::Ready(None) => {
+            html! { <section class="card"><p class="empty">{ t(lang, Key::NoPurchases) }</p></section> }
+        }
+        Load::Ready(Some(p)) if p.status != PurchaseStatus::Settled => html! {
+            <section class="card"><p class="notice">{ t(lang, Key::NotSettledYet) }</p></section>
+        },
+        Load::Ready(Some(p)) => html! {
+            <article class="certificate" id="certificate">
+                <h2>{ "增减挂钩节余指标成交确认书" }</h2>
+                <p class="cert-no" id="cert-no">{ p.confirmation_no.clone().unwrap_or_default() }</p>
+                <table class="cert">
+                    <tr><th>{ "出让方" }</th><td>{ format!("{}人民政府（自然资源局）", county_name(Lang::Zh, &counties, &p.seller_county_code)) }</td></tr>
+                    <tr><th>{ "受让方" }</th><td>{ p.buyer.clone() }</td></tr>
+                    <tr><th>{ "项目" }</th><td>{ p.project.as_ref().map(|x| x.name.clone()).unwrap_or_else(|| "自治区平台竞得指标（项目待定）".into()) }</td></tr>
+                    <tr><th>{ "成交面积" }</th><td>{ format!("{} 亩（{} 公顷）", p.area_mu, p.area_mu.hectares_display()) }</td></tr>
+                    <tr><th>{ "其中耕地 / 水田" }</th><td>{ format!("{} 亩 / {} 亩", p.farmland_mu, p.paddy_mu) }</td></tr>
+                    <tr><th>{ "成交单价" }</th><td>{ format!("{} 元/亩", p.price_per_mu.grouped()) }</td></tr>
+                    <tr><th>{ "成交金额" }</th><td id="cert-amount">{ format!("{} 元（{} 万元）", p.amount_yuan.grouped(), p.amount_yuan.wan_display()) }</td></tr>
+                    <tr><th>{ "成交金额（大写）" }</th><td id="cert-capital">{ format!("人民币{}", p.amount_yuan.capital()) }</td></tr>
+                    <tr><th>{ "银行流水号" }</th><td>{ p.bank_reference.clone().unwrap_or_default() }</td></tr>
+                    <tr><th>{ "结算日期" }</th><td>{ p.settled_at.map(|d| today_of(d).to_string()).unwrap_or_default() }</td></tr>
+                    <tr><th>{ "规则版本" }</th><td>{ p.ruleset_version.clone() }</td></tr>
+                </table>
+                <p class="cert-note">{ "本确认书由增减挂钩节余指标交易平台生成，成交收益归出让县所有，用于巩固拓展脱贫攻坚成果和乡村振兴。" }</p>
+                <div class="signatures"><span>{ "出让方（盖章）" }</span><span>{ "受让方（盖章）" }</span></div>
+                <button class="primary no-print" onclick={print} id="print">{ t(lang, Key::PrintButton) }</button>
+            </article>
+        },
+    }
+}

@@ -1,0 +1,157 @@
+//! 挂牌指标: every live listing on both platforms, filtered and sorted by the buyer.
+
+use quota_shared::api::{County, Lang, Listing, ListingStatus};
+use quota_shared::rules::Channel;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{Load, countdown, county_name, failed, loading, use_ticker};
+use crate::api;
+use crate::app::Route;
+use crate::i18n::{Key, t};
+
+/// How the table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Price,
+    Remaining,
+    Newest,
+}
+
+/// The filters and sort the buyer chose; a plain function decides what is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub county: Option<String>,
+    pub channel: Option<Channel>,
+    pub sort: Sort,
+}
+
+/// The live listings matching `view`, in its order (ties: earliest listed first).
+pub fn visible<'a>(listings: &'a [Listing], view: &View) -> Vec<&'a Listing> {
+    let mut out: Vec<&Listing> = listings
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.status,
+                ListingStatus::Open | ListingStatus::Bidding | ListingStatus::Scheduled
+            )
+        })
+        .filter(|l| {
+            view.county
+                .as_deref()
+                .is_none_or(|c| l.county_code.as_str() == c)
+        })
+        .filter(|l| view.channel.is_none_or(|c| l.channel == c))
+        .collect();
+    out.sort_by(|a, b| {
+        let by = match view.sort {
+            Sort::Price => a.price_per_mu.cmp(&b.price_per_mu),
+            Sort::Remaining => b.remaining_mu.cmp(&a.remaining_mu),
+            Sort::Newest => b.listed_at.cmp(&a.listed_at),
+        };
+        by.then(a.listed_at.cmp(&b.listed_at)).then(a.id.cmp(&b.id))
+    });
+    out
+}
+
+#[component]
+pub fn Market() -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let listings = use_state(|| Load::<Vec<Listing>>::Loading);
+    let counties = use_state(Vec::<County>::new);
+    let view = use_state(|| View {
+        county: None,
+        channel: None,
+        sort: Sort::Price,
+    });
+    {
+        let (listings, counties) = (listings.clone(), counties.clone());
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(c) = api::counties().await {
+                    counties.set(c.counties);
+                }
+                listings.set(api::listings().await.map(|l| l.listings).into());
+            });
+        });
+    }
+    use_ticker();
+    let on_select = |apply: fn(&mut View, String)| {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlSelectElement>() {
+                let mut next = (*view).clone();
+                apply(&mut next, el.value());
+                view.set(next);
+            }
+        })
+    };
+    html! {
+        <section class="card">
+            <h2>{ t(lang, Key::MarketHeading) }</h2>
+            <div class="form filters">
+                <label>{ t(lang, Key::FilterCounty) }
+                    <select id="filter-county" onchange={on_select(|v, s| v.county = (!s.is_empty()).then_some(s))}>
+                        <option value="">{ t(lang, Key::FilterAll) }</option>
+                        { for counties.iter().map(|c| html! { <option value={c.code.to_string()}>{ county_name(lang, &counties, &c.code) }</option> }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Key::FilterChannel) }
+                    <select id="filter-channel" onchange={on_select(|v, s| v.channel = s.parse().ok())}>
+                        <option value="">{ t(lang, Key::FilterAll) }</option>
+                        <option value="county">{ t(lang, Key::ChannelCounty) }</option>
+                        <option value="regional">{ t(lang, Key::ChannelRegional) }</option>
+                    </select>
+                </label>
+                <label>{ t(lang, Key::SortBy) }
+                    <select id="sort" onchange={on_select(|v, s| v.sort = match s.as_str() { "remaining" => Sort::Remaining, "newest" => Sort::Newest, _ => Sort::Price })}>
+                        <option value="price">{ t(lang, Key::SortPrice) }</option>
+                        <option value="remaining">{ t(lang, Key::SortRemaining) }</option>
+                        <option value="newest">{ t(lang, Key::SortNewest) }</option>
+                    </select>
+                </label>
+            </div>
+            { match &*listings {
+                Load::Loading => loading(lang),
+                Load::Failed(e) => failed(lang, e, None),
+                Load::Ready(all) => {
+                    let shown = visible(all, &view);
+                    if shown.is_empty() {
+                        html! { <p class="empty">{ t(lang, Key::NoListings) }</p> }
+                    } else {
+                        html! {
+                            <div class="table-wrap"><table class="data" id="market">
+                                <thead><tr>
+                                    <th>{ t(lang, Key::ColSeller) }</th>
+                                    <th>{ t(lang, Key::FilterChannel) }</th>
+                                    <th class="wide-only">{ t(lang, Key::ColProject) }</th>
+                                    <th class="num">{ t(lang, Key::ColRemaining) }</th>
+                                    <th class="num">{ t(lang, Key::ColPrice) }</th>
+                                    <th class="num">{ t(lang, Key::ColCloses) }</th>
+                                    <th></th>
+                                </tr></thead>
+                                <tbody>
+                                { for shown.iter().map(|l| html! {
+                                    <tr data-listing={l.id.to_string()}>
+                                        <td>{ county_name(lang, &counties, &l.county_code) }</td>
+                                        <td class="nowrap">{ match (lang, l.channel) { (Lang::Zh, c) => c.label_zh(), (Lang::En, c) => c.label_en() } }</td>
+                                        <td class="wide-only">{ l.source_project.clone() }</td>
+                                        <td class="num">{ l.remaining_mu.grouped() }</td>
+                                        <td class="num">{ l.price_per_mu.grouped() }</td>
+                                        <td class="num countdown">{ countdown(lang, l) }</td>
+                                        <td>{ match l.channel {
+                                            Channel::County => html! { <Link<Route> to={Route::Buy { id: l.id }} classes="button">{ t(lang, Key::Buy) }</Link<Route>> },
+                                            Channel::Regional => html! { <Link<Route> to={Route::Lot { id: l.id }} classes="button">{ t(lang, Key::Bid) }</Link<Route>> },
+                                        } }</td>
+                                    </tr>
+                                }) }
+                                </tbody>
+                            </table></div>
+                        }
+                    }
+                }
+            } }
+        </section>
+    }
+}

@@ -1,0 +1,127 @@
+//! 我的交易: the buyer's purchases (cancel while reserved, print once settled) and holdings
+//! with their use history.
+
+use quota_shared::api::{County, HoldingsResponse, Lang, Purchase, PurchaseStatus};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{Load, county_name, failed, loading, today_of};
+use crate::api;
+use crate::app::Route;
+use crate::i18n::{Key, t};
+
+#[component]
+pub fn Mine() -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let purchases = use_state(|| Load::<Vec<Purchase>>::Loading);
+    let holdings = use_state(|| Load::<HoldingsResponse>::Loading);
+    let counties = use_state(Vec::<County>::new);
+    let reload = use_state(|| 0u32);
+    {
+        let (purchases, holdings, counties) =
+            (purchases.clone(), holdings.clone(), counties.clone());
+        use_effect_with(*reload, move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(c) = api::counties().await {
+                    counties.set(c.counties);
+                }
+                purchases.set(api::purchases().await.map(|p| p.purchases).into());
+                holdings.set(api::holdings().await.into());
+            });
+        });
+    }
+    let cancel = |id: i64| {
+        let reload = reload.clone();
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            yew::platform::spawn_local(async move {
+                let _ = api::cancel(id).await;
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    html! {
+        <>
+        <section class="card">
+            <h2>{ t(lang, Key::MineHeading) }</h2>
+            { match &*purchases {
+                Load::Loading => loading(lang),
+                Load::Failed(e) => failed(lang, e, None),
+                Load::Ready(list) if list.is_empty() => html! { <p class="empty">{ t(lang, Key::NoPurchases) }</p> },
+                Load::Ready(list) => html! {
+                    <div class="table-wrap"><table class="data" id="my-purchases">
+                        <thead><tr>
+                            <th>{ "#" }</th>
+                            <th>{ t(lang, Key::ColSeller) }</th>
+                            <th class="num">{ t(lang, Key::ColArea) }</th>
+                            <th class="num">{ t(lang, Key::ColAmount) }</th>
+                            <th>{ t(lang, Key::ColStatus) }</th>
+                            <th class="wide-only">{ t(lang, Key::ConfirmationNo) }</th>
+                            <th>{ t(lang, Key::ColAction) }</th>
+                        </tr></thead>
+                        <tbody>
+                        { for list.iter().map(|p| html! {
+                            <tr data-purchase={p.id.to_string()}>
+                                <td class="mono">{ p.id }</td>
+                                <td>{ county_name(lang, &counties, &p.seller_county_code) }</td>
+                                <td class="num">{ p.area_mu.grouped() }</td>
+                                <td class="num">{ p.amount_yuan.grouped() }</td>
+                                <td class={classes!("status", format!("status-{:?}", p.status).to_lowercase())}>{ status_label(lang, p.status) }</td>
+                                <td class="wide-only">{ p.confirmation_no.clone().unwrap_or_default() }</td>
+                                <td>{ match p.status {
+                                    PurchaseStatus::Reserved => html! { <button class="link" onclick={cancel(p.id)}>{ t(lang, Key::Cancel) }</button> },
+                                    PurchaseStatus::Settled => html! { <Link<Route> to={Route::Confirmation { id: p.id }}>{ t(lang, Key::Print) }</Link<Route>> },
+                                    _ => html! {},
+                                } }</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table></div>
+                },
+            } }
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::HoldingsHeading) }</h2>
+            { match &*holdings {
+                Load::Loading => loading(lang),
+                Load::Failed(e) => failed(lang, e, None),
+                Load::Ready(h) if h.holdings.is_empty() => html! { <p class="empty">{ t(lang, Key::NoHoldings) }</p> },
+                Load::Ready(h) => html! {
+                    <div class="table-wrap"><table class="data" id="holdings">
+                        <thead><tr>
+                            <th>{ t(lang, Key::ConfirmationNo) }</th>
+                            <th class="num">{ t(lang, Key::ColArea) }</th>
+                            <th class="num">{ t(lang, Key::Used) }</th>
+                            <th class="num">{ t(lang, Key::ColRemaining) }</th>
+                            <th>{ t(lang, Key::Approval) }</th>
+                        </tr></thead>
+                        <tbody>
+                        { for h.holdings.iter().map(|x| html! {
+                            <tr>
+                                <td>{ x.confirmation_no.clone().unwrap_or_default() }</td>
+                                <td class="num">{ x.area_mu.grouped() }</td>
+                                <td class="num">{ x.used_mu.grouped() }</td>
+                                <td class="num">{ x.remaining_mu.grouped() }</td>
+                                <td>{ for x.uses.iter().map(|u| html! {
+                                    <div class="use">{ format!("{} · {} 亩 · {}", u.approval_no, u.area_mu, today_of(u.created_at)) }</div>
+                                }) }</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table></div>
+                },
+            } }
+        </section>
+        </>
+    }
+}
+
+pub fn status_label(lang: Lang, s: PurchaseStatus) -> &'static str {
+    match (lang, s) {
+        (Lang::Zh, s) => s.label_zh(),
+        (Lang::En, PurchaseStatus::Reserved) => "awaiting payment",
+        (Lang::En, PurchaseStatus::Settled) => "settled",
+        (Lang::En, PurchaseStatus::Expired) => "expired",
+        (Lang::En, PurchaseStatus::Cancelled) => "cancelled",
+    }
+}

@@ -1,0 +1,153 @@
+// The public and buyer pages in headless Chromium against the real server (fresh SQLite with
+// the demo data): calculator (also offline), buying, a double click, a rule refusal, bidding.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, screenshot } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function loggedIn(username) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", "demo-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.locator("#who").waitFor();
+  return { context, page };
+}
+
+/** The buyer's purchases, asked from inside the page (same cookie). */
+async function myPurchases(page) {
+  return page.evaluate(async () => (await (await fetch("/api/v1/purchases")).json()).purchases);
+}
+
+test("the calculator answers for a 长洲区 housing project given in 公顷, and keeps answering offline", async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/calculator`);
+  await page.locator("#calc-area").waitFor();
+  await page.selectOption("#calc-use", "residential");
+  await page.selectOption("#calc-county", "450405");
+  await page.selectOption("#calc-unit", "ha");
+  await page.fill("#calc-area", "2");
+  await page.locator("#required-mu", { hasText: "30.0000 亩" }).waitFor();
+  assert.match(await page.locator("#must-buy").textContent(), /必须购买/);
+  const rules = await page.locator("#rules-applied").textContent();
+  assert.match(rules, /R6/);
+  assert.match(rules, /R7.*自治区交易平台/);
+  assert.match(rules, /三\(三\)5/);
+  // Only regional 脱贫县 lots: the two real notices, with their minimum bids and deposits.
+  const lots = await page.locator("#regional-options").textContent();
+  assert.match(lots, /4,383,375\.00.*500,000\.00/);
+  assert.match(lots, /18,815,100\.00.*1,900,000\.00/);
+  assert.match(await page.locator("#total-capital").textContent(), /元整$/);
+  await screenshot(page, "calculator-zh");
+
+  await context.setOffline(true);
+  await page.fill("#calc-area", "3");
+  await page.locator("#required-mu", { hasText: "45.0000 亩" }).waitFor();
+  await page.fill("#calc-area", "3.123456");
+  assert.match(await page.locator("#calc-error").textContent(), /最多保留4位小数/);
+  await context.setOffline(false);
+  await context.close();
+});
+
+test("a buyer buys part of a listing, sees the remaining area drop and the purchase listed", async () => {
+  const { context, page } = await loggedIn("developer");
+  await page.goto(`${server.url}/market/1`);
+  const before = await page.locator("#remaining").textContent();
+  assert.equal(before, "15.0000");
+  await page.fill("#buy-area", "2.5");
+  await page.fill("#buy-project", "岑溪市城东工业园标准厂房");
+  await page.selectOption("#buy-use", "industrial");
+  await page.selectOption("#buy-county", "450481");
+  await page.locator("#precheck", { hasText: "规则检查通过" }).waitFor();
+  assert.match(await page.locator("#amount-due").textContent(), /700,000\.00 元/);
+  await screenshot(page, "buy-zh");
+  await page.click("#buy-submit");
+  await page.locator("#buy-ok").waitFor();
+  await page.locator("#remaining", { hasText: "12.5000" }).waitFor();
+  await page.goto(`${server.url}/mine`);
+  const row = page.locator("#my-purchases tbody tr").first();
+  assert.match(await row.textContent(), /藤县.*2\.5000.*700,000\.00.*待付款/);
+  await screenshot(page, "mine-zh");
+  await context.close();
+});
+
+test("a double click on submit buys once", async () => {
+  const { context, page } = await loggedIn("developer");
+  const before = (await myPurchases(page)).length;
+  await page.goto(`${server.url}/market/1`);
+  await page.fill("#buy-area", "1");
+  await page.fill("#buy-project", "双击测试项目");
+  await page.selectOption("#buy-use", "industrial");
+  await page.locator("#precheck", { hasText: "规则检查通过" }).waitFor();
+  await page.dblclick("#buy-submit");
+  await page.locator("#buy-ok").waitFor();
+  await page.waitForTimeout(500);
+  const after = (await myPurchases(page)).length;
+  assert.equal(after, before + 1, "one purchase for a double click");
+  await context.close();
+});
+
+test("a 长洲区 housing project is refused county quota with R7's message in Chinese", async () => {
+  const { context, page } = await loggedIn("developer");
+  const before = (await myPurchases(page)).length;
+  await page.goto(`${server.url}/market/1`);
+  await page.fill("#buy-area", "1");
+  await page.fill("#buy-project", "长洲区商品住宅项目");
+  await page.selectOption("#buy-use", "residential");
+  await page.selectOption("#buy-county", "450405");
+  const check = page.locator("#precheck");
+  await check.locator("li", { hasText: "R7" }).waitFor();
+  assert.match(await check.textContent(), /R7：长洲区的商品住宅项目只能通过自治区交易平台购买脱贫县节余指标/);
+  assert.equal(await page.locator("#buy-submit").isDisabled(), true, "submitting is blocked");
+  assert.equal((await myPurchases(page)).length, before, "nothing was bought");
+  await screenshot(page, "buy-r7-zh");
+  await context.close();
+});
+
+test("a regional bidder bids on a lot with the next valid amount pre-filled", async () => {
+  const { context, page } = await loggedIn("changzhou");
+  await page.goto(`${server.url}/lots/4`);
+  await page.locator("#bid-amount").waitFor();
+  assert.equal(await page.inputValue("#bid-amount"), "4383375.00");
+  assert.match(await page.locator("#countdown").textContent(), /\d+天 \d\d:\d\d:\d\d/);
+  await page.click("#bid-submit");
+  await page.locator("#bid-ok").waitFor();
+  await page.locator("#high-bid", { hasText: "4,383,375.00" }).waitFor();
+  assert.equal(await page.inputValue("#bid-amount"), "4433375.00", "the next valid bid is pre-filled");
+  await screenshot(page, "lot-zh");
+  await context.close();
+});
+
+test("a settled trade prints as a confirmation with the amount in capitals", async () => {
+  const { context, page } = await loggedIn("developer");
+  const settled = (await myPurchases(page)).find((p) => p.status === "settled");
+  await page.goto(`${server.url}/confirmations/${settled.id}`);
+  await page.locator("#certificate").waitFor();
+  assert.match(await page.locator("#cert-no").textContent(), /藤县〔\d{4}〕第0001号/);
+  assert.equal(await page.locator("#cert-capital").textContent(), "人民币壹佰肆拾万元整");
+  await screenshot(page, "confirmation-zh");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("nav").isVisible(), false, "the print stylesheet hides the navigation");
+  await context.close();
+});
+
+test("the home page lists open listings, lots with a countdown and recent results", async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(server.url);
+  await page.locator('#open-listings tr[data-listing="1"]').waitFor();
+  assert.match(await page.locator('#lots tr[data-listing="4"]').textContent(), /忻城县.*17\.5335.*\d+天/);
+  assert.match(await page.locator("#results").textContent(), /成交公示：藤县 5\.0000 亩/);
+  await page.close();
+});
