@@ -155,3 +155,94 @@ pub fn Market() -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quota_shared::Area;
+    use time::macros::datetime;
+
+    fn listing(
+        id: i64,
+        county: &str,
+        channel: Channel,
+        status: ListingStatus,
+        remaining: &str,
+        price: &str,
+        minute: i64,
+    ) -> Listing {
+        let area: Area = remaining.parse().expect("area");
+        serde_json::from_value(serde_json::json!({
+            "id": id, "county_code": county, "channel": channel, "status": status,
+            "area_mu": area, "remaining_mu": area, "farmland_mu": "0", "paddy_mu": "0", "grain_capacity_kg": 0,
+            "price_per_mu": price, "source_project": "", "township": "", "advance": false,
+            "listed_at": (datetime!(2026-11-01 08:00 UTC) + time::Duration::minutes(minute))
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("time"),
+            "ruleset_version": "wuzhou-2021.1"
+        }))
+        .expect("listing")
+    }
+
+    #[test]
+    fn filters_and_sorting_choose_what_the_buyer_sees() {
+        let all = vec![
+            listing(
+                1,
+                "450422",
+                Channel::County,
+                ListingStatus::Open,
+                "5",
+                "300000",
+                0,
+            ),
+            listing(
+                2,
+                "450423",
+                Channel::County,
+                ListingStatus::Open,
+                "9",
+                "270000",
+                1,
+            ),
+            listing(
+                3,
+                "450422",
+                Channel::County,
+                ListingStatus::SoldOut,
+                "0",
+                "250000",
+                2,
+            ),
+            listing(
+                4,
+                "451321",
+                Channel::Regional,
+                ListingStatus::Bidding,
+                "17.5335",
+                "250000",
+                3,
+            ),
+        ];
+        let ids = |v: &View| visible(&all, v).iter().map(|l| l.id).collect::<Vec<_>>();
+        let mut view = View {
+            county: None,
+            channel: None,
+            sort: Sort::Price,
+        };
+        assert_eq!(
+            ids(&view),
+            [4, 2, 1],
+            "sold-out listings are hidden; cheapest first"
+        );
+        view.sort = Sort::Remaining;
+        assert_eq!(ids(&view), [4, 2, 1]);
+        view.sort = Sort::Newest;
+        assert_eq!(ids(&view), [4, 2, 1]);
+        view.channel = Some(Channel::County);
+        view.sort = Sort::Price;
+        assert_eq!(ids(&view), [2, 1]);
+        view.county = Some("450422".into());
+        assert_eq!(ids(&view), [1]);
+    }
+}
