@@ -74,6 +74,15 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/announcements", get(routes::announcements::<S>))
         .route("/reports/{file}", get(routes::report::<S>))
         .route("/audit", get(routes::audit_of::<S>))
+        .route(
+            "/users",
+            get(routes::list_users::<S>).post(routes::create_user::<S>),
+        )
+        .route(
+            "/users/{username}/disabled",
+            put(routes::set_user_disabled::<S>),
+        )
+        .route("/rules", get(routes::rules_catalog))
         .route("/audit/verify", get(routes::audit_verify::<S>))
         .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)

@@ -42,6 +42,10 @@ use crate::{http, routes};
         routes::report,
         routes::audit_of,
         routes::audit_verify,
+        routes::list_users,
+        routes::create_user,
+        routes::set_user_disabled,
+        routes::rules_catalog,
     ),
     tags(
         (name = "session", description = "登录与会话 / login and sessions"),
@@ -52,6 +56,7 @@ use crate::{http, routes};
         (name = "holdings", description = "持有指标与落地使用 / holdings and uses"),
         (name = "finance", description = "收益、分配与拨付 / proceeds, allocations, disbursements"),
         (name = "audit", description = "审计日志 / audit log"),
+        (name = "admin", description = "账号与规则 / accounts and rules"),
         (name = "health", description = "运行状态 / health"),
     )
 )]

@@ -335,6 +335,57 @@ pub struct UserResponse {
     pub user: User,
 }
 
+/// An account as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub username: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountsResponse {
+    pub users: Vec<Account>,
+}
+
+/// `POST /api/v1/users` (administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub county_code: Option<CountyCode>,
+    #[serde(default)]
+    pub regional_bidder: bool,
+}
+
+/// A rule as published: id, what it says, where it comes from, when it applies (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleInfo {
+    pub id: crate::rules::RuleId,
+    pub title_zh: String,
+    pub title_en: String,
+    pub citation: String,
+    pub confirmed: bool,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RulesResponse {
+    pub ruleset_version: String,
+    pub rules: Vec<RuleInfo>,
+}
+
 /// `POST /api/v1/listings`. For the regional channel `price_per_mu` is the start price and
 /// `closes_at` is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

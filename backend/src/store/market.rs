@@ -751,6 +751,45 @@ macro_rules! impl_market_store {
             row.map($crate::store::market::user_from_row).transpose()
         }
 
+        async fn users(&self) -> Result<Vec<$crate::store::market::UserRecord>, StoreError> {
+            let rows: Vec<$crate::store::market::UserRow> = sqlx::query_as(
+                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled FROM users ORDER BY id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map($crate::store::market::user_from_row).collect()
+        }
+
+        async fn set_user_disabled(
+            &self,
+            username: &str,
+            disabled: bool,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled = $1 WHERE username = $2 RETURNING id")
+                .bind(disabled)
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((id,)) = done else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            // A disabled account loses its sessions at once.
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{username}"), actor, if disabled { "user_disabled" } else { "user_enabled" }, now)
+                    .after(serde_json::json!({"disabled": disabled}))
+            );
+            tx.commit().await?;
+            Ok(true)
+        }
+
         async fn user_by_session(
             &self,
             token_sha256: &str,

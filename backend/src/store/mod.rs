@@ -76,6 +76,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
     ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// Every account, oldest first.
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRecord>, StoreError>> + Send;
+    /// Disables or re-enables an account (disabling ends its sessions); `false` if unknown.
+    fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The enabled user of an unexpired session.
     fn user_by_session(
         &self,

@@ -22,6 +22,7 @@ on_both_databases!(
     cross_site_state_changes_are_refused,
     the_quote_uses_live_listings,
     a_county_listing_with_a_closing_time_expires,
+    an_administrator_creates_and_disables_accounts,
 );
 
 /// A 藤县 bureau with a base price of 280,000 and one listing of `area` at 300,000 元/亩.
@@ -889,5 +890,72 @@ async fn a_county_listing_with_a_closing_time_expires(db: TestDb) {
         status,
         StatusCode::CONFLICT,
         "an expired listing cannot be withdrawn"
+    );
+}
+
+async fn an_administrator_creates_and_disables_accounts(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as("root", Role::Admin, None).await;
+    let new = json!({"username": "wanxiu", "password": "long-enough-1", "role": "county_bureau", "county_code": "450403"});
+    let (status, body) = admin.post("/api/v1/users", &new).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = admin.post("/api/v1/users", &new).await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "account_refused")
+    );
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("已存在")),
+        "{body}"
+    );
+    let (status, body) = admin
+        .post(
+            "/api/v1/users",
+            &json!({"username": "x", "password": "long-enough-1", "role": "county_bureau"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, list) = admin.get("/api/v1/users").await;
+    let names: Vec<&str> = list["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert_eq!(names, ["root", "wanxiu"]);
+    assert!(list["users"][1].get("password_hash").is_none());
+
+    // A disabled account loses its session at once and cannot log in again.
+    let wanxiu = app.login_with("wanxiu", "long-enough-1").await;
+    let (status, body) = admin
+        .put("/api/v1/users/wanxiu/disabled", &json!({"disabled": true}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(wanxiu.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": "wanxiu", "password": "long-enough-1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        admin
+            .put("/api/v1/users/root/disabled", &json!({"disabled": true}))
+            .await
+            .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        wanxiu.get("/api/v1/users").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, rules) = app.anonymous().get("/api/v1/rules").await;
+    assert_eq!(
+        (status, rules["rules"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(14))
     );
 }

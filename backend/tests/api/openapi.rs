@@ -61,7 +61,9 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/proceeds",
             "GET /api/v1/purchases",
             "GET /api/v1/reports/{file}",
+            "GET /api/v1/rules",
             "GET /api/v1/use-categories",
+            "GET /api/v1/users",
             "GET /healthz",
             "POST /api/v1/allocations",
             "POST /api/v1/disbursements",
@@ -75,7 +77,9 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/purchases/{id}/settle",
             "POST /api/v1/quote",
             "POST /api/v1/session",
+            "POST /api/v1/users",
             "PUT /api/v1/counties/{code}/base-price",
+            "PUT /api/v1/users/{username}/disabled",
         ]
     );
     // Each documented route exists: it never falls through to "no such route".
@@ -85,7 +89,8 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             &path
                 .replace("{id}", "1")
                 .replace("{code}", "450422")
-                .replace("{file}", "proceeds.csv"),
+                .replace("{file}", "proceeds.csv")
+                .replace("{username}", "nobody"),
         );
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let r = anon
