@@ -178,3 +178,103 @@ pub fn new_idempotency_key() -> String {
             )
         })
 }
+
+// ---- staff ---------------------------------------------------------------------------------
+
+use quota_shared::api::{
+    AccountsResponse, AllocationRequest, AllocationResponse, AllocationsResponse, AuditResponse,
+    AuditVerificationResponse, BasePriceRequest, CountyResponse, DisbursementRequest,
+    DisbursementResponse, FloorPrice, NewAccount, NewListing, ProceedsResponse, RulesResponse,
+    SettleRequest, UseCategoriesResponse,
+};
+
+pub async fn set_base_price(
+    code: &str,
+    request: &BasePriceRequest,
+) -> Result<CountyResponse, ApiFailure> {
+    send(
+        Request::put(&format!("/api/v1/counties/{code}/base-price")),
+        request,
+        true,
+    )
+    .await
+}
+
+pub async fn create_listing(request: &NewListing) -> Result<ListingResponse, ApiFailure> {
+    send(Request::post("/api/v1/listings"), request, true).await
+}
+
+pub async fn listings_of(county: &str) -> Result<ListingsResponse, ApiFailure> {
+    get(&format!("/api/v1/listings?county={county}")).await
+}
+
+pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/listings/{id}/withdraw")),
+        &serde_json::json!({}),
+        true,
+    )
+    .await
+}
+
+pub async fn settle(id: i64, request: &SettleRequest) -> Result<PurchaseResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/purchases/{id}/settle")),
+        request,
+        true,
+    )
+    .await
+}
+
+pub async fn proceeds(year: i32) -> Result<ProceedsResponse, ApiFailure> {
+    get(&format!("/api/v1/proceeds?year={year}")).await
+}
+
+pub async fn allocations(year: i32) -> Result<AllocationsResponse, ApiFailure> {
+    get(&format!("/api/v1/allocations?year={year}")).await
+}
+
+pub async fn allocate(request: &AllocationRequest) -> Result<AllocationResponse, ApiFailure> {
+    send(Request::post("/api/v1/allocations"), request, true).await
+}
+
+pub async fn disburse(request: &DisbursementRequest) -> Result<DisbursementResponse, ApiFailure> {
+    send(Request::post("/api/v1/disbursements"), request, true).await
+}
+
+pub async fn use_categories() -> Result<UseCategoriesResponse, ApiFailure> {
+    get("/api/v1/use-categories").await
+}
+
+pub async fn add_floor(request: &FloorPrice) -> Result<serde_json::Value, ApiFailure> {
+    send(Request::post("/api/v1/floor-prices"), request, true).await
+}
+
+pub async fn users() -> Result<AccountsResponse, ApiFailure> {
+    get("/api/v1/users").await
+}
+
+pub async fn create_user(request: &NewAccount) -> Result<AccountsResponse, ApiFailure> {
+    send(Request::post("/api/v1/users"), request, true).await
+}
+
+pub async fn set_disabled(username: &str, disabled: bool) -> Result<AccountsResponse, ApiFailure> {
+    send(
+        Request::put(&format!("/api/v1/users/{username}/disabled")),
+        &serde_json::json!({"disabled": disabled}),
+        true,
+    )
+    .await
+}
+
+pub async fn rules() -> Result<RulesResponse, ApiFailure> {
+    get("/api/v1/rules").await
+}
+
+pub async fn audit_verify() -> Result<AuditVerificationResponse, ApiFailure> {
+    get("/api/v1/audit/verify").await
+}
+
+pub async fn audit_of(object: &str) -> Result<AuditResponse, ApiFailure> {
+    get(&format!("/api/v1/audit?object={object}")).await
+}

@@ -30,6 +30,12 @@ pub enum Route {
     Confirmation { id: i64 },
     #[at("/login")]
     Login,
+    #[at("/bureau")]
+    Bureau,
+    #[at("/finance")]
+    Finance,
+    #[at("/admin")]
+    Admin,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -61,6 +67,9 @@ fn switch(route: Route) -> Html {
         Route::Mine => html! { <pages::mine::Mine /> },
         Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
         Route::Login => html! { <pages::login::Login /> },
+        Route::Bureau => html! { <pages::bureau::Bureau /> },
+        Route::Finance => html! { <pages::finance::Finance /> },
+        Route::Admin => html! { <pages::admin::Admin /> },
         Route::NotFound => html! { <pages::home::Home /> },
     }
 }
@@ -145,13 +154,17 @@ fn Nav() -> Html {
         let active = route == to;
         html! { <Link<Route> to={to} classes={classes!("nav-link", active.then_some("active"))}>{ t(lang, key) }</Link<Route>> }
     };
-    let is_buyer = user.as_ref().is_some_and(|u| u.role == Role::Buyer);
+    let role = user.as_ref().map(|u| u.role);
+    let is_buyer = role == Some(Role::Buyer);
     html! {
         <nav class="main-nav no-print">
             { link(Route::Home, Key::NavHome) }
             { link(Route::Calculator, Key::NavCalculator) }
             { link(Route::Market, Key::NavMarket) }
             { if is_buyer { link(Route::Mine, Key::NavMine) } else { html! {} } }
+            { if role == Some(Role::CountyBureau) { link(Route::Bureau, Key::NavBureau) } else { html! {} } }
+            { if matches!(role, Some(Role::Finance | Role::Admin)) { link(Route::Finance, Key::NavFinance) } else { html! {} } }
+            { if role == Some(Role::Admin) { link(Route::Admin, Key::NavAdmin) } else { html! {} } }
             <span class="spacer"></span>
             { match user {
                 Some(u) => html! {

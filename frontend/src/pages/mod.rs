@@ -1,8 +1,11 @@
 //! One module per page, and the bits every page shares.
 
+pub mod admin;
+pub mod bureau;
 pub mod buy;
 pub mod calculator;
 pub mod confirmation;
+pub mod finance;
 pub mod home;
 pub mod login;
 pub mod lot;

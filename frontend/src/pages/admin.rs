@@ -1,0 +1,219 @@
+//! 管理 (administrator): floor versions, accounts and roles, the rule catalogue, and the
+//! audit chain's status with an object's history.
+
+use quota_shared::api::{Account, AuditEntry, FloorPrice, Lang, NewAccount, Role, RuleInfo};
+use yew::prelude::*;
+
+use super::bureau::{bind, bind_select};
+use super::failed;
+use crate::api::{self, ApiFailure};
+use crate::app::role_label;
+use crate::i18n::{Key, t};
+
+#[component]
+pub fn Admin() -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let floors = use_state(Vec::<FloorPrice>::new);
+    let users = use_state(Vec::<Account>::new);
+    let rules = use_state(Vec::<RuleInfo>::new);
+    let verification = use_state(|| None::<(bool, u64, Option<String>)>);
+    let history = use_state(Vec::<AuditEntry>::new);
+    let problem = use_state(|| None::<ApiFailure>);
+    let reload = use_state(|| 0u32);
+    let floor_price = use_state(String::new);
+    let floor_date = use_state(String::new);
+    let new_user = use_state(String::new);
+    let new_password = use_state(String::new);
+    let new_role = use_state(|| "buyer".to_string());
+    let new_county = use_state(String::new);
+    let object = use_state(String::new);
+    {
+        let (floors, users, rules, verification) = (
+            floors.clone(),
+            users.clone(),
+            rules.clone(),
+            verification.clone(),
+        );
+        use_effect_with(*reload, move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(f) = api::floor_prices().await {
+                    floors.set(f.floor_prices);
+                }
+                if let Ok(u) = api::users().await {
+                    users.set(u.users);
+                }
+                if let Ok(r) = api::rules().await {
+                    rules.set(r.rules);
+                }
+                if let Ok(v) = api::audit_verify().await {
+                    verification.set(Some((
+                        v.verification.intact,
+                        v.verification.records,
+                        v.verification.broken,
+                    )));
+                }
+            });
+        });
+    }
+    let add_floor = {
+        let (price, date, problem, reload) = (
+            floor_price.clone(),
+            floor_date.clone(),
+            problem.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let fmt = time::macros::format_description!("[year]-[month]-[day]");
+            let (Ok(p), Ok(d)) = (price.parse(), time::Date::parse(&date, &fmt)) else {
+                return;
+            };
+            let (problem, reload) = (problem.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                match api::add_floor(&FloorPrice {
+                    price_per_mu: p,
+                    effective_from: d,
+                })
+                .await
+                {
+                    Ok(_) => {
+                        problem.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
+    let create = {
+        let (u, p, r, c, problem, reload) = (
+            new_user.clone(),
+            new_password.clone(),
+            new_role.clone(),
+            new_county.clone(),
+            problem.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let role = match r.as_str() {
+                "admin" => Role::Admin,
+                "county_bureau" => Role::CountyBureau,
+                "finance" => Role::Finance,
+                _ => Role::Buyer,
+            };
+            let request = NewAccount {
+                username: (*u).clone(),
+                password: (*p).clone(),
+                role,
+                county_code: c.parse().ok(),
+                regional_bidder: false,
+            };
+            let (problem, reload) = (problem.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                match api::create_user(&request).await {
+                    Ok(_) => {
+                        problem.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
+    let toggle = |username: String, disabled: bool| {
+        let (problem, reload) = (problem.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (problem, reload, username) = (problem.clone(), reload.clone(), username.clone());
+            yew::platform::spawn_local(async move {
+                if let Err(e) = api::set_disabled(&username, disabled).await {
+                    problem.set(Some(e));
+                }
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    let lookup = {
+        let (object, history, problem) = (object.clone(), history.clone(), problem.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (o, history, problem) = ((*object).clone(), history.clone(), problem.clone());
+            yew::platform::spawn_local(async move {
+                match api::audit_of(&o).await {
+                    Ok(h) => history.set(h.audit),
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
+    html! {
+        <>
+        { match &*problem { Some(e) => html! { <div id="admin-error">{ failed(lang, e, None) }</div> }, None => html! {} } }
+        <div class="two-col">
+        <section class="card">
+            <h2>{ t(lang, Key::FloorsAdmin) }</h2>
+            <div class="table-wrap"><table class="data" id="admin-floors"><tbody>
+                { for floors.iter().map(|f| html! { <tr><td>{ f.effective_from.to_string() }</td><td class="num">{ f.price_per_mu.grouped() }</td></tr> }) }
+            </tbody></table></div>
+            <form class="form" onsubmit={add_floor} id="floor-form">
+                <label>{ t(lang, Key::FloorPrice) }<input id="floor-price" value={(*floor_price).clone()} oninput={bind(&floor_price)} /></label>
+                <label>{ t(lang, Key::FloorFrom) }<input id="floor-date" type="date" value={(*floor_date).clone()} oninput={bind(&floor_date)} /></label>
+                <button type="submit" class="primary" id="floor-submit">{ t(lang, Key::AddFloor) }</button>
+            </form>
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::AuditHeading) }</h2>
+            { match &*verification {
+                Some((true, n, _)) => html! { <p class="ok" id="audit-status">{ format!("{} · {n}", t(lang, Key::AuditIntact)) }</p> },
+                Some((false, _, broken)) => html! { <p class="error" id="audit-status">{ format!("{}：{}", t(lang, Key::AuditBroken), broken.clone().unwrap_or_default()) }</p> },
+                None => html! {},
+            } }
+            <form class="form" onsubmit={lookup} id="audit-form">
+                <label>{ t(lang, Key::AuditLookup) }<input id="audit-object" value={(*object).clone()} oninput={bind(&object)} /></label>
+                <button type="submit">{ t(lang, Key::Search) }</button>
+            </form>
+            <ul class="news" id="audit-history">{ for history.iter().map(|h| html! {
+                <li><span class="date">{ h.at.to_string() }</span><span>{ format!("{} · {} · {}", h.actor, h.action, h.after.as_ref().map(|v| v.to_string()).unwrap_or_default()) }</span></li>
+            }) }</ul>
+        </section>
+        </div>
+        <section class="card">
+            <h2>{ t(lang, Key::UsersHeading) }</h2>
+            <div class="table-wrap"><table class="data" id="users"><tbody>
+                { for users.iter().map(|u| html! {
+                    <tr data-user={u.username.clone()}>
+                        <td>{ u.username.clone() }</td><td>{ role_label(lang, u.role) }</td>
+                        <td>{ u.county_code.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
+                        <td>{ if u.disabled { t(lang, Key::Disabled) } else { "" } }</td>
+                        <td><button class="link" onclick={toggle(u.username.clone(), !u.disabled)}>{ t(lang, if u.disabled { Key::Enable } else { Key::Disable }) }</button></td>
+                    </tr>
+                }) }
+            </tbody></table></div>
+            <form class="form" onsubmit={create} id="user-form">
+                <label>{ t(lang, Key::Username) }<input id="new-username" value={(*new_user).clone()} oninput={bind(&new_user)} /></label>
+                <label>{ t(lang, Key::Password) }<input id="new-password" type="password" value={(*new_password).clone()} oninput={bind(&new_password)} /></label>
+                <label>{ t(lang, Key::FieldRole) }
+                    <select id="new-role" onchange={bind_select(&new_role)}>
+                        { for [Role::Buyer, Role::CountyBureau, Role::Finance, Role::Admin].iter().map(|r| {
+                            let v = match r { Role::Admin => "admin", Role::CountyBureau => "county_bureau", Role::Finance => "finance", Role::Buyer => "buyer" };
+                            html! { <option value={v}>{ role_label(lang, *r) }</option> }
+                        }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Key::ColCode) }<input id="new-county" value={(*new_county).clone()} oninput={bind(&new_county)} placeholder="450422" /></label>
+                <button type="submit" class="primary" id="user-submit">{ t(lang, Key::CreateUser) }</button>
+            </form>
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::RulesHeading) }</h2>
+            <div class="table-wrap"><table class="data" id="rules"><tbody>
+                { for rules.iter().map(|r| html! {
+                    <tr><td class="mono">{ r.id.to_string() }</td><td>{ match lang { Lang::Zh => r.title_zh.clone(), Lang::En => r.title_en.clone() } }</td>
+                        <td class="citation">{ r.citation.clone() }{ if r.confirmed { html! {} } else { html! { <span class="badge warn">{ t(lang, Key::Unconfirmed) }</span> } } }</td>
+                        <td class="nowrap">{ format!("{} —", r.effective_from) }</td></tr>
+                }) }
+            </tbody></table></div>
+        </section>
+        </>
+    }
+}

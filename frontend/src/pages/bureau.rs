@@ -1,0 +1,397 @@
+//! 挂牌管理 (county bureau): the base price with the floor and R1 checked live, new county
+//! listings and regional lots with live validation, withdrawal, and payments to confirm.
+
+use quota_shared::api::{
+    BasePriceRequest, County, FloorPrice, Lang, Listing, ListingStatus, NewListing, Purchase,
+    PurchaseStatus, SettleRequest,
+};
+use quota_shared::rules::{
+    Channel, FloorVersion, check_base_price, check_listing_quantities, floor_on, validate_listing,
+};
+use quota_shared::{Area, UnitPrice};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{failed, today_shanghai};
+use crate::api::{self, ApiFailure};
+use crate::app::Session;
+use crate::i18n::{Key, t};
+
+/// A text input bound to a string state.
+pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| {
+        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+            state.set(i.value());
+        }
+    })
+}
+
+/// A select bound to a string state.
+pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            state.set(s.value());
+        }
+    })
+}
+
+fn words(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+#[component]
+pub fn Bureau() -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let session = use_context::<Session>();
+    let county = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .and_then(|u| u.county_code.clone());
+    let counties = use_state(Vec::<County>::new);
+    let floors = use_state(Vec::<FloorPrice>::new);
+    let listings = use_state(Vec::<Listing>::new);
+    let purchases = use_state(Vec::<Purchase>::new);
+    let reload = use_state(|| 0u32);
+    let problem = use_state(|| None::<ApiFailure>);
+    let notice = use_state(|| None::<String>);
+    let base_input = use_state(String::new);
+    let channel = use_state(|| "county".to_string());
+    let area = use_state(String::new);
+    let farmland = use_state(|| "0".to_string());
+    let paddy = use_state(|| "0".to_string());
+    let capacity = use_state(|| "0".to_string());
+    let price = use_state(String::new);
+    let source = use_state(String::new);
+    let township = use_state(String::new);
+    let closes = use_state(String::new);
+    let bank_refs = use_state(std::collections::HashMap::<i64, String>::new);
+    {
+        let (counties, floors, listings, purchases, county) = (
+            counties.clone(),
+            floors.clone(),
+            listings.clone(),
+            purchases.clone(),
+            county.clone(),
+        );
+        use_effect_with((*reload, county.clone()), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(c) = api::counties().await {
+                    counties.set(c.counties);
+                }
+                if let Ok(f) = api::floor_prices().await {
+                    floors.set(f.floor_prices);
+                }
+                if let Some(code) = county {
+                    if let Ok(l) = api::listings_of(code.as_str()).await {
+                        listings.set(l.listings);
+                    }
+                    if let Ok(p) = api::purchases().await {
+                        purchases.set(p.purchases);
+                    }
+                }
+            });
+        });
+    }
+    let Some(code) = county else {
+        return html! { <section class="card"><p class="notice">{ t(lang, Key::LoginToBuy) }</p></section> };
+    };
+    let mine = counties.iter().find(|c| c.code == code).cloned();
+    let versions: Vec<FloorVersion> = floors.iter().cloned().map(Into::into).collect();
+    let floor = floor_on(&versions, today_shanghai()).map(|f| f.price_per_mu);
+    let base = mine.as_ref().and_then(|c| c.base_price_per_mu);
+
+    // ---- base price
+    let base_check: Result<UnitPrice, String> = base_input
+        .parse::<UnitPrice>()
+        .map_err(|e| words(lang, e.message_zh(), e.message_en()))
+        .and_then(|p| {
+            check_base_price(p, today_shanghai(), &versions)
+                .map(|_| p)
+                .map_err(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
+        });
+    let save_base = {
+        let (code, problem, notice, reload, check) = (
+            code.clone(),
+            problem.clone(),
+            notice.clone(),
+            reload.clone(),
+            base_check.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(price) = check.clone() else { return };
+            let (code, problem, notice, reload) = (
+                code.clone(),
+                problem.clone(),
+                notice.clone(),
+                reload.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                match api::set_base_price(
+                    code.as_str(),
+                    &BasePriceRequest {
+                        price_per_mu: price,
+                    },
+                )
+                .await
+                {
+                    Ok(_) => {
+                        notice.set(Some(format!(
+                            "{}：{} 元/亩",
+                            t(lang, Key::Saved),
+                            price.grouped()
+                        )));
+                        problem.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
+
+    // ---- new listing
+    let channel_value: Channel = channel.parse().unwrap_or(Channel::County);
+    let draft: Result<NewListing, String> = (|| {
+        let parse_area = |s: &str, field: &str| {
+            s.parse::<Area>().map_err(|e| {
+                words(
+                    lang,
+                    format!(
+                        "{}：{}",
+                        quota_shared::error::field_zh(field),
+                        e.message_zh()
+                    ),
+                    format!("{field}: {}", e.message_en()),
+                )
+            })
+        };
+        let a = parse_area(&area, "area_mu")?;
+        let f = parse_area(&farmland, "farmland_mu")?;
+        let p = parse_area(&paddy, "paddy_mu")?;
+        let kg: i64 = capacity.trim().parse().map_err(|_| {
+            words(
+                lang,
+                "粮食产能须为整数公斤".into(),
+                "Grain capacity must be whole kilograms".into(),
+            )
+        })?;
+        check_listing_quantities(a, f, p, kg)
+            .map_err(|e| words(lang, e.message_zh(), e.message_en()))?;
+        let pr: UnitPrice = price.parse().map_err(|e: quota_shared::DomainError| {
+            words(
+                lang,
+                format!("单价：{}", e.message_zh()),
+                format!("price: {}", e.message_en()),
+            )
+        })?;
+        validate_listing(channel_value, pr, base, today_shanghai(), &versions).map_err(|v| {
+            v.into_iter()
+                .map(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
+                .collect::<Vec<_>>()
+                .join("；")
+        })?;
+        if source.trim().is_empty() || township.trim().is_empty() {
+            return Err(words(
+                lang,
+                "请填写来源项目和所在乡镇".into(),
+                "Fill in the source project and the township".into(),
+            ));
+        }
+        let closes_at = if closes.is_empty() {
+            None
+        } else {
+            // datetime-local is Beijing time, minute precision.
+            let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+            Some(
+                time::PrimitiveDateTime::parse(&closes, &fmt)
+                    .map_err(|_| words(lang, "截止时间格式不对".into(), "Bad closing time".into()))?
+                    .assume_offset(time::macros::offset!(+8)),
+            )
+        };
+        if channel_value == Channel::Regional && closes_at.is_none() {
+            return Err(words(
+                lang,
+                "自治区平台标的须填写截止时间".into(),
+                "A regional lot needs a closing time".into(),
+            ));
+        }
+        Ok(NewListing {
+            channel: channel_value,
+            area_mu: a,
+            farmland_mu: f,
+            paddy_mu: p,
+            grain_capacity_kg: kg,
+            price_per_mu: pr,
+            source_project: source.trim().to_string(),
+            township: township.trim().to_string(),
+            advance: false,
+            opens_at: None,
+            closes_at,
+        })
+    })();
+    let publish = {
+        let (draft, problem, notice, reload) = (
+            draft.clone(),
+            problem.clone(),
+            notice.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(d) = draft.clone() else { return };
+            let (problem, notice, reload) = (problem.clone(), notice.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                match api::create_listing(&d).await {
+                    Ok(l) => {
+                        notice.set(Some(format!("{} #{}", t(lang, Key::Created), l.listing.id)));
+                        problem.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
+    let withdraw = |id: i64| {
+        let (problem, reload) = (problem.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (problem, reload) = (problem.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                if let Err(e) = api::withdraw(id).await {
+                    problem.set(Some(e));
+                }
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    let settle = |id: i64| {
+        let (problem, notice, reload, refs) = (
+            problem.clone(),
+            notice.clone(),
+            reload.clone(),
+            bank_refs.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let reference = refs.get(&id).cloned().unwrap_or_default();
+            let (problem, notice, reload) = (problem.clone(), notice.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                match api::settle(
+                    id,
+                    &SettleRequest {
+                        bank_reference: reference,
+                    },
+                )
+                .await
+                {
+                    Ok(p) => {
+                        notice.set(Some(format!(
+                            "{}：{}",
+                            t(lang, Key::Settle),
+                            p.purchase.confirmation_no.unwrap_or_default()
+                        )));
+                        problem.set(None);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+                reload.set(*reload + 1);
+            });
+        })
+    };
+    let set_ref = |id: i64| {
+        let refs = bank_refs.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                let mut next = (*refs).clone();
+                next.insert(id, i.value());
+                refs.set(next);
+            }
+        })
+    };
+    let pending: Vec<&Purchase> = purchases
+        .iter()
+        .filter(|p| p.status == PurchaseStatus::Reserved)
+        .collect();
+    html! {
+        <>
+        { match &*problem { Some(e) => html! { <div id="bureau-error">{ failed(lang, e, None) }</div> }, None => html! {} } }
+        { match &*notice { Some(n) => html! { <p class="ok" id="bureau-notice">{ n.clone() }</p> }, None => html! {} } }
+        <div class="two-col">
+        <section class="card">
+            <h2>{ t(lang, Key::BasePriceHeading) }</h2>
+            <dl class="facts">
+                <dt>{ t(lang, Key::ColName) }</dt><dd>{ mine.as_ref().map(|c| c.name.clone()).unwrap_or_default() }</dd>
+                <dt>{ t(lang, Key::CurrentBase) }</dt><dd id="current-base">{ base.map(|p| format!("{} 元/亩", p.grouped())).unwrap_or_else(|| t(lang, Key::NotSet).into()) }</dd>
+                <dt>{ t(lang, Key::FloorNow) }</dt><dd>{ floor.map(|p| format!("{} 元/亩", p.grouped())).unwrap_or_default() }</dd>
+            </dl>
+            <form class="form" onsubmit={save_base} id="base-form">
+                <label>{ t(lang, Key::ColBasePrice) }<input id="base-price" inputmode="decimal" value={(*base_input).clone()} oninput={bind(&base_input)} /></label>
+                <button type="submit" class="primary" id="base-submit" disabled={base_check.is_err()}>{ t(lang, Key::SaveBase) }</button>
+                { match (&base_check, base_input.is_empty()) { (Err(m), false) => html! { <p class="error" id="base-check">{ m.clone() }</p> }, _ => html! {} } }
+            </form>
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::NewListingHeading) }</h2>
+            <form class="form" onsubmit={publish} id="listing-form">
+                <label>{ t(lang, Key::FieldChannel) }
+                    <select id="new-channel" onchange={bind_select(&channel)}>
+                        <option value="county" selected={*channel == "county"}>{ t(lang, Key::ChannelCounty) }</option>
+                        <option value="regional" selected={*channel == "regional"}>{ t(lang, Key::ChannelRegional) }</option>
+                    </select>
+                </label>
+                <label>{ t(lang, Key::FieldArea2) }<input id="new-area" value={(*area).clone()} oninput={bind(&area)} /></label>
+                <label>{ t(lang, Key::FieldFarmland) }<input id="new-farmland" value={(*farmland).clone()} oninput={bind(&farmland)} /></label>
+                <label>{ t(lang, Key::FieldPaddy) }<input id="new-paddy" value={(*paddy).clone()} oninput={bind(&paddy)} /></label>
+                <label>{ t(lang, Key::FieldCapacity) }<input id="new-capacity" value={(*capacity).clone()} oninput={bind(&capacity)} /></label>
+                <label>{ t(lang, Key::FieldPrice) }<input id="new-price" value={(*price).clone()} oninput={bind(&price)} /></label>
+                <label>{ t(lang, Key::FieldSource) }<input id="new-source" value={(*source).clone()} oninput={bind(&source)} /></label>
+                <label>{ t(lang, Key::FieldTownship) }<input id="new-township" value={(*township).clone()} oninput={bind(&township)} /></label>
+                <label>{ t(lang, Key::FieldCloses) }<input id="new-closes" type="datetime-local" value={(*closes).clone()} oninput={bind(&closes)} /></label>
+                { match (&draft, area.is_empty()) { (Err(m), false) => html! { <p class="error" id="listing-check">{ m.clone() }</p> }, _ => html! {} } }
+                <button type="submit" class="primary" id="listing-submit" disabled={draft.is_err()}>{ t(lang, Key::CreateListing) }</button>
+            </form>
+        </section>
+        </div>
+        <section class="card">
+            <h2>{ t(lang, Key::IncomingHeading) }</h2>
+            { if pending.is_empty() { html! { <p class="empty">{ t(lang, Key::NoIncoming) }</p> } } else { html! {
+                <div class="table-wrap"><table class="data" id="incoming">
+                    <thead><tr><th>{ "#" }</th><th>{ t(lang, Key::Buyer) }</th><th class="num">{ t(lang, Key::ColArea) }</th><th class="num">{ t(lang, Key::ColAmount) }</th><th>{ t(lang, Key::FieldBankRef) }</th><th></th></tr></thead>
+                    <tbody>{ for pending.iter().map(|p| html! {
+                        <tr data-purchase={p.id.to_string()}>
+                            <td class="mono">{ p.id }</td><td>{ p.buyer.clone() }</td>
+                            <td class="num">{ p.area_mu.grouped() }</td><td class="num">{ p.amount_yuan.grouped() }</td>
+                            <td><input class="bank-ref" oninput={set_ref(p.id)} /></td>
+                            <td><button class="primary settle" onclick={settle(p.id)}>{ t(lang, Key::Settle) }</button></td>
+                        </tr>
+                    }) }</tbody>
+                </table></div>
+            } } }
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::OwnListingsHeading) }</h2>
+            <div class="table-wrap"><table class="data" id="own-listings">
+                <thead><tr><th>{ "#" }</th><th>{ t(lang, Key::FieldChannel) }</th><th class="wide-only">{ t(lang, Key::ColProject) }</th><th class="num">{ t(lang, Key::ColArea) }</th><th class="num">{ t(lang, Key::ColRemaining) }</th><th class="num">{ t(lang, Key::ColPrice) }</th><th>{ t(lang, Key::ColStatus) }</th><th></th></tr></thead>
+                <tbody>{ for listings.iter().map(|l| html! {
+                    <tr data-listing={l.id.to_string()}>
+                        <td class="mono">{ l.id }</td>
+                        <td class="nowrap">{ match (lang, l.channel) { (Lang::Zh, c) => c.label_zh(), (Lang::En, c) => c.label_en() } }</td>
+                        <td class="wide-only">{ l.source_project.clone() }</td>
+                        <td class="num">{ l.area_mu.grouped() }</td><td class="num">{ l.remaining_mu.grouped() }</td>
+                        <td class="num">{ l.price_per_mu.grouped() }</td>
+                        <td>{ match lang { Lang::Zh => l.status.label_zh(), Lang::En => l.status.label_en() } }</td>
+                        <td>{ if matches!(l.status, ListingStatus::Open | ListingStatus::Scheduled | ListingStatus::Bidding) {
+                            html! { <button class="link" onclick={withdraw(l.id)}>{ t(lang, Key::Withdraw) }</button> }
+                        } else { html! {} } }</td>
+                    </tr>
+                }) }</tbody>
+            </table></div>
+        </section>
+        </>
+    }
+}

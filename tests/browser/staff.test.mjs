@@ -1,0 +1,154 @@
+// The staff consoles in headless Chromium against the real server (fresh SQLite with demo
+// data): a county bureau, finance, and the administrator.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import XLSX from "xlsx";
+import { startServer, launchBrowser, screenshot } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function loggedIn(username) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", "demo-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.locator("#who").waitFor();
+  return { context, page };
+}
+
+test("a bureau sees R1 refuse a base price below the floor, sets a valid one, lists, and confirms a payment", async () => {
+  // A buyer reserves 3 亩 of 藤县 quota first.
+  const buyer = await loggedIn("developer");
+  const bought = await buyer.page.evaluate(async () => {
+    const r = await fetch("/api/v1/purchases", {
+      method: "POST",
+      headers: { "content-type": "application/json", "Idempotency-Key": "staff-test-1" },
+      body: JSON.stringify({ listing_id: 1, area_mu: "3", project: { name: "岑溪工业园", use: "industrial", county_code: "450481" } }),
+    });
+    return r.status;
+  });
+  assert.equal(bought, 201);
+  await buyer.context.close();
+
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  await page.locator("#base-price").waitFor();
+  await page.fill("#base-price", "249999.99");
+  assert.match(await page.locator("#base-check").textContent(), /R1：县级基准指导价 249,999.99 元\/亩 低于自治区最低价 250,000.00 元\/亩/);
+  assert.equal(await page.locator("#base-submit").isDisabled(), true);
+  await page.fill("#base-price", "300000");
+  await page.click("#base-submit");
+  await page.locator("#current-base", { hasText: "300,000.00 元/亩" }).waitFor();
+
+  // A county listing below the new base price is refused (R2) before submitting.
+  await page.fill("#new-area", "8");
+  await page.fill("#new-farmland", "6");
+  await page.fill("#new-paddy", "2");
+  await page.fill("#new-capacity", "3000");
+  await page.fill("#new-price", "299999");
+  await page.fill("#new-source", "藤县象棋镇拆旧复垦项目");
+  await page.fill("#new-township", "象棋镇");
+  assert.match(await page.locator("#listing-check").textContent(), /R2/);
+  await page.fill("#new-price", "300000");
+  await page.click("#listing-submit");
+  await page.locator("#bureau-notice", { hasText: "已发布" }).waitFor();
+  await page.locator("#own-listings tbody tr", { hasText: "藤县象棋镇拆旧复垦项目" }).waitFor();
+
+  // A regional lot closing tomorrow (Beijing time).
+  const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 16);
+  await page.selectOption("#new-channel", "regional");
+  await page.fill("#new-price", "250000");
+  await page.fill("#new-source", "藤县自治区平台标的");
+  await page.fill("#new-closes", tomorrow);
+  await page.click("#listing-submit");
+  await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).waitFor();
+  assert.match(await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).textContent(), /竞价中/);
+
+  // Confirm the buyer's payment: the confirmation number is the county's second this year.
+  const row = page.locator("#incoming tbody tr").first();
+  await row.locator("input.bank-ref").fill("ICBC-20261130-7");
+  await row.locator("button.settle").click();
+  await page.locator("#bureau-notice", { hasText: /藤县〔\d{4}〕第0002号/ }).waitFor();
+  await screenshot(page, "bureau-zh");
+  await context.close();
+});
+
+test("finance allocates and disburses within the limits, the chart and table change, and the XLSX reads back", async () => {
+  const { context, page } = await loggedIn("finance");
+  await page.goto(`${server.url}/finance`);
+  await page.locator('#proceeds tr[data-code="450422"]').waitFor();
+  assert.ok((await page.locator("#proceeds-chart rect").count()) > 0, "the chart is drawn");
+  const allocatedBefore = await page.locator("#total-allocated").textContent();
+  await page.selectOption("#alloc-county", "450422");
+  await page.selectOption("#alloc-use", "巩固拓展脱贫攻坚成果");
+  await page.fill("#alloc-amount", "99999999");
+  const unallocated = (await page.locator('#proceeds tr[data-code="450422"] td').nth(5).textContent()).trim();
+  assert.equal(await page.locator("#alloc-check").textContent(), `最多 ${unallocated} 元`);
+  assert.equal(await page.locator("#alloc-submit").isDisabled(), true);
+  await page.fill("#alloc-amount", "200000");
+  await page.click("#alloc-submit");
+  await page.waitForFunction((before) => document.querySelector("#total-allocated").textContent !== before, allocatedBefore);
+  const allocation = await page.locator("#allocations tbody tr").last().getAttribute("data-allocation");
+  await page.selectOption("#disb-allocation", allocation);
+  await page.fill("#disb-amount", "200000.01");
+  assert.match(await page.locator("#disb-check").textContent(), /最多 200,000.00 元/);
+  await page.fill("#disb-amount", "150000");
+  await page.fill("#disb-voucher", "藤财拨〔2026〕16号");
+  await page.fill("#disb-bank", "BOC-88");
+  const disbursedBefore = await page.locator("#total-disbursed").textContent();
+  await page.click("#disb-submit");
+  await page.waitForFunction((before) => document.querySelector("#total-disbursed").textContent !== before, disbursedBefore);
+  const teng = await page.locator('#proceeds tr[data-code="450422"]').textContent();
+  assert.match(teng, /1,000,000.00.*450,000.00/, "藤县 allocated 1,000,000.00 and disbursed 450,000.00");
+  await page.click('#proceeds tr[data-code="450422"]');
+  await page.locator("#drill", { hasText: /藤县〔\d{4}〕第0001号/ }).waitFor();
+  await screenshot(page, "finance-zh");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#dl-proceeds-xlsx")]);
+  const path = await download.path();
+  const book = XLSX.read(readFileSync(path));
+  const rows = XLSX.utils.sheet_to_json(book.Sheets[book.SheetNames[0]], { header: 1 });
+  assert.deepEqual(rows[0], ["县（市、区）", "区划代码", "成交面积（亩）", "收入（元）", "已分配（元）", "已拨付（元）", "未分配（元）"]);
+  const body = rows.slice(1, -1);
+  const totals = rows[rows.length - 1];
+  assert.equal(totals[0], "合计");
+  const tengRow = body.find((r) => r[1] === "450422");
+  assert.equal(typeof tengRow[3], "number", "numeric cells");
+  // Sum in 分 (integers) to compare exactly.
+  const fen = (v) => Math.round(v * 100);
+  for (const col of [3, 4, 5, 6]) {
+    assert.equal(fen(totals[col]), body.reduce((s, r) => s + fen(r[col]), 0), `column ${col}`);
+  }
+  assert.equal(fen(tengRow[4]), 100000000, "藤县 allocated 1,000,000.00 in the file");
+  await context.close();
+});
+
+test("an administrator adds a floor version and the home page shows it", async () => {
+  const { context, page } = await loggedIn("admin");
+  await page.goto(`${server.url}/admin`);
+  await page.locator("#audit-status", { hasText: "完整" }).waitFor();
+  await page.fill("#floor-price", "260000");
+  await page.fill("#floor-date", "2027-01-01");
+  await page.click("#floor-submit");
+  await page.locator("#admin-floors tr", { hasText: "2027-01-01" }).waitFor();
+  await page.fill("#audit-object", "floor:2027-01-01");
+  await page.click("#audit-form button");
+  await page.locator("#audit-history li", { hasText: "floor_added" }).waitFor();
+  assert.equal(await page.locator("#rules tr").count(), 14);
+  await screenshot(page, "admin-zh");
+  await page.goto(server.url);
+  await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).waitFor();
+  assert.match(await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).textContent(), /260,000.00/);
+  await context.close();
+});
