@@ -278,3 +278,9 @@ pub async fn audit_verify() -> Result<AuditVerificationResponse, ApiFailure> {
 pub async fn audit_of(object: &str) -> Result<AuditResponse, ApiFailure> {
     get(&format!("/api/v1/audit?object={object}")).await
 }
+
+pub async fn record_use(
+    request: &quota_shared::api::UseRequest,
+) -> Result<quota_shared::api::UseResponse, ApiFailure> {
+    send(Request::post("/api/v1/holdings/uses"), request, true).await
+}

@@ -205,6 +205,10 @@ texts! {
     AuditLookup => "查询对象历史（如 purchase:1）", "Object history (e.g. purchase:1)";
     Search => "查询", "Search";
     Buyer => "受让方", "Buyer";
+    UsesHeading => "落地使用登记（本县项目）", "Uses on projects in this county";
+    RecordUse => "登记使用", "Record use";
+    NoProjectHoldings => "本县暂无项目持有的已结算指标", "No settled quota held for projects in this county";
+    CountyNotices => "本县公告", "This county's notices";
 }
 
 #[cfg(test)]

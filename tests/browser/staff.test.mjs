@@ -152,3 +152,33 @@ test("an administrator adds a floor version and the home page shows it", async (
   assert.match(await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).textContent(), /260,000.00/);
   await context.close();
 });
+
+test("an administrator creates a bureau account, and that bureau records a use on a project in its county", async () => {
+  const admin = await loggedIn("admin");
+  await admin.page.goto(`${server.url}/admin`);
+  await admin.page.locator("#users tr").first().waitFor();
+  await admin.page.fill("#new-username", "cenxi");
+  await admin.page.fill("#new-password", "demo-2026");
+  await admin.page.selectOption("#new-role", "county_bureau");
+  await admin.page.fill("#new-county", "450481");
+  await admin.page.click("#user-submit");
+  await admin.page.locator('#users tr[data-user="cenxi"]').waitFor();
+  await admin.context.close();
+
+  const { context, page } = await loggedIn("cenxi");
+  await page.goto(`${server.url}/bureau`);
+  // The developer's settled 藤县 quota is for a 岑溪 project: 5 亩, 2 used in the demo.
+  const holding = page.locator("#county-holdings tbody tr").first();
+  await holding.waitFor();
+  assert.match(await holding.textContent(), /藤县〔\d{4}〕第0001号.*developer.*5\.0000.*2\.0000.*3\.0000/);
+  const purchase = await holding.getAttribute("data-purchase");
+  await page.selectOption("#use-purchase", purchase);
+  await page.fill("#use-approval", "岑政土批〔2026〕3号");
+  await page.fill("#use-area", "3.0001");
+  assert.equal(await page.locator("#use-check").textContent(), "最多 3.0000 亩");
+  await page.fill("#use-area", "1");
+  await page.click("#use-submit");
+  await page.locator("#bureau-notice", { hasText: "岑政土批〔2026〕3号" }).waitFor();
+  await page.locator("#county-holdings tbody tr", { hasText: /3\.0000\s*2\.0000$/ }).waitFor();
+  await context.close();
+});

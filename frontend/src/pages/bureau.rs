@@ -2,8 +2,8 @@
 //! listings and regional lots with live validation, withdrawal, and payments to confirm.
 
 use quota_shared::api::{
-    BasePriceRequest, County, FloorPrice, Lang, Listing, ListingStatus, NewListing, Purchase,
-    PurchaseStatus, SettleRequest,
+    Announcement, BasePriceRequest, County, FloorPrice, Holding, Lang, Listing, ListingStatus,
+    NewListing, Purchase, PurchaseStatus, SettleRequest, UseRequest,
 };
 use quota_shared::rules::{
     Channel, FloorVersion, check_base_price, check_listing_quantities, floor_on, validate_listing,
@@ -59,6 +59,11 @@ pub fn Bureau() -> Html {
     let reload = use_state(|| 0u32);
     let problem = use_state(|| None::<ApiFailure>);
     let notice = use_state(|| None::<String>);
+    let holdings = use_state(Vec::<Holding>::new);
+    let news = use_state(Vec::<Announcement>::new);
+    let use_purchase = use_state(String::new);
+    let use_approval = use_state(String::new);
+    let use_area = use_state(String::new);
     let base_input = use_state(String::new);
     let channel = use_state(|| "county".to_string());
     let area = use_state(String::new);
@@ -78,6 +83,7 @@ pub fn Bureau() -> Html {
             purchases.clone(),
             county.clone(),
         );
+        let (holdings, news) = (holdings.clone(), news.clone());
         use_effect_with((*reload, county.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 if let Ok(c) = api::counties().await {
@@ -92,6 +98,17 @@ pub fn Bureau() -> Html {
                     }
                     if let Ok(p) = api::purchases().await {
                         purchases.set(p.purchases);
+                    }
+                    if let Ok(h) = api::holdings().await {
+                        holdings.set(h.holdings);
+                    }
+                    if let Ok(a) = api::announcements().await {
+                        news.set(
+                            a.announcements
+                                .into_iter()
+                                .filter(|a| a.county_code == code)
+                                .collect(),
+                        );
                     }
                 }
             });
@@ -313,6 +330,64 @@ pub fn Bureau() -> Html {
             }
         })
     };
+    let use_check: Result<UseRequest, String> = (|| {
+        let purchase_id: i64 = use_purchase
+            .parse()
+            .map_err(|_| t(lang, Key::ConfirmationNo).to_string())?;
+        if use_approval.trim().is_empty() {
+            return Err(t(lang, Key::Approval).to_string());
+        }
+        let area: Area = use_area
+            .parse::<Area>()
+            .and_then(Area::positive)
+            .map_err(|e| words(lang, e.message_zh(), e.message_en()))?;
+        if let Some(h) = holdings.iter().find(|h| h.purchase_id == purchase_id)
+            && area > h.remaining_mu
+        {
+            return Err(format!("{} {} 亩", t(lang, Key::AtMost), h.remaining_mu));
+        }
+        Ok(UseRequest {
+            purchase_id,
+            approval_no: use_approval.trim().to_string(),
+            area_mu: area,
+            project_name: None,
+        })
+    })();
+    let submit_use = {
+        let (check, problem, notice, reload, use_area) = (
+            use_check.clone(),
+            problem.clone(),
+            notice.clone(),
+            reload.clone(),
+            use_area.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(req) = check.clone() else { return };
+            let (problem, notice, reload, use_area) = (
+                problem.clone(),
+                notice.clone(),
+                reload.clone(),
+                use_area.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                match api::record_use(&req).await {
+                    Ok(u) => {
+                        notice.set(Some(format!(
+                            "{}：{} · {} 亩",
+                            t(lang, Key::RecordUse),
+                            u.use_.approval_no,
+                            u.use_.area_mu
+                        )));
+                        problem.set(None);
+                        use_area.set(String::new());
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            });
+        })
+    };
     let pending: Vec<&Purchase> = purchases
         .iter()
         .filter(|p| p.status == PurchaseStatus::Reserved)
@@ -372,6 +447,39 @@ pub fn Bureau() -> Html {
                     }) }</tbody>
                 </table></div>
             } } }
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::UsesHeading) }</h2>
+            { if holdings.is_empty() { html! { <p class="empty">{ t(lang, Key::NoProjectHoldings) }</p> } } else { html! {
+                <>
+                <div class="table-wrap"><table class="data" id="county-holdings">
+                    <thead><tr><th>{ t(lang, Key::ConfirmationNo) }</th><th>{ t(lang, Key::Buyer) }</th><th>{ t(lang, Key::ColProject) }</th><th class="num">{ t(lang, Key::ColArea) }</th><th class="num">{ t(lang, Key::Used) }</th><th class="num">{ t(lang, Key::ColRemaining) }</th></tr></thead>
+                    <tbody>{ for holdings.iter().map(|h| html! {
+                        <tr data-purchase={h.purchase_id.to_string()}><td>{ h.confirmation_no.clone().unwrap_or_default() }</td><td>{ h.buyer.clone() }</td>
+                            <td>{ h.project.as_ref().map(|p| p.name.clone()).unwrap_or_default() }</td>
+                            <td class="num">{ h.area_mu.grouped() }</td><td class="num">{ h.used_mu.grouped() }</td><td class="num">{ h.remaining_mu.grouped() }</td></tr>
+                    }) }</tbody>
+                </table></div>
+                <form class="form" onsubmit={submit_use} id="use-form">
+                    <label>{ t(lang, Key::ConfirmationNo) }
+                        <select id="use-purchase" onchange={bind_select(&use_purchase)}>
+                            <option value="">{ "—" }</option>
+                            { for holdings.iter().filter(|h| !h.remaining_mu.is_zero()).map(|h| html! { <option value={h.purchase_id.to_string()}>{ h.confirmation_no.clone().unwrap_or_default() }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ t(lang, Key::Approval) }<input id="use-approval" value={(*use_approval).clone()} oninput={bind(&use_approval)} /></label>
+                    <label>{ t(lang, Key::ColArea) }<input id="use-area" value={(*use_area).clone()} oninput={bind(&use_area)} /></label>
+                    { match (&use_check, use_area.is_empty()) { (Err(m), false) => html! { <p class="error" id="use-check">{ m.clone() }</p> }, _ => html! {} } }
+                    <button type="submit" class="primary" id="use-submit" disabled={use_check.is_err()}>{ t(lang, Key::RecordUse) }</button>
+                </form>
+                </>
+            } } }
+        </section>
+        <section class="card">
+            <h2>{ t(lang, Key::CountyNotices) }</h2>
+            <ul class="news" id="county-notices">{ for news.iter().take(10).map(|a| html! {
+                <li><span class="date">{ super::today_of(a.published_at).to_string() }</span><span>{ a.title.clone() }</span></li>
+            }) }</ul>
         </section>
         <section class="card">
             <h2>{ t(lang, Key::OwnListingsHeading) }</h2>
