@@ -99,7 +99,10 @@ test("finance allocates and disburses within the limits, the chart and table cha
   await page.fill("#alloc-amount", "200000");
   await page.click("#alloc-submit");
   await page.waitForFunction((before) => document.querySelector("#total-allocated").textContent !== before, allocatedBefore);
-  const allocation = await page.locator("#allocations tbody tr").last().getAttribute("data-allocation");
+  // The new allocation's row (the list reloads after the totals).
+  const newRow = page.locator("#allocations tbody tr", { hasText: "巩固拓展脱贫攻坚成果" });
+  await newRow.waitFor();
+  const allocation = await newRow.getAttribute("data-allocation");
   await page.selectOption("#disb-allocation", allocation);
   await page.fill("#disb-amount", "200000.01");
   assert.match(await page.locator("#disb-check").textContent(), /最多 200,000.00 元/);

@@ -7,7 +7,7 @@ use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase};
+use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase, teng_listing};
 
 on_both_databases!(
     every_change_is_in_the_history_of_its_object,
@@ -18,22 +18,7 @@ on_both_databases!(
 
 /// A base price, a listing, a purchase and its settlement; returns the purchase id.
 async fn story(app: &TestApp) -> i64 {
-    let bureau = app
-        .login_as("teng", Role::CountyBureau, Some("450422"))
-        .await;
-    bureau
-        .put(
-            "/api/v1/counties/450422/base-price",
-            &json!({"price_per_mu": "280000"}),
-        )
-        .await;
-    let (_, l) = bureau
-        .post(
-            "/api/v1/listings",
-            &county_listing("10", "0", "0", "300000"),
-        )
-        .await;
-    let listing = l["listing"]["id"].as_i64().expect("listing");
+    let (bureau, listing) = teng_listing(app, "10").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
     let (_, p) = buyer
         .buy("k", &purchase(listing, "2", "industrial", "450481"))

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase,
+    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase, teng_listing,
 };
 
 on_both_databases!(
@@ -18,22 +18,7 @@ on_both_databases!(
 
 /// 藤县 lists 20 亩 at 300,000 元/亩; `dev` buys `area` for a 岑溪 project and 藤县 settles it.
 async fn settled_purchase(app: &TestApp, area: &str) -> (Client, Client, i64) {
-    let bureau = app
-        .login_as("teng", Role::CountyBureau, Some("450422"))
-        .await;
-    bureau
-        .put(
-            "/api/v1/counties/450422/base-price",
-            &json!({"price_per_mu": "280000"}),
-        )
-        .await;
-    let (_, l) = bureau
-        .post(
-            "/api/v1/listings",
-            &county_listing("20", "0", "0", "300000"),
-        )
-        .await;
-    let listing = l["listing"]["id"].as_i64().expect("listing");
+    let (bureau, listing) = teng_listing(app, "20").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
     let (status, p) = buyer
         .buy("k", &purchase(listing, area, "commercial", "450481"))

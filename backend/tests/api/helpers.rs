@@ -222,3 +222,25 @@ pub fn error_of(body: &Value) -> (String, Option<String>) {
         body["error"]["rule"].as_str().map(str::to_string),
     )
 }
+
+/// A 藤县 bureau with a base price of 280,000 and one listing of `area` at 300,000 元/亩.
+pub async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
+    let bureau = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    let (status, body) = bureau
+        .put(
+            "/api/v1/counties/450422/base-price",
+            &json!({"price_per_mu": "280000"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = bureau
+        .post(
+            "/api/v1/listings",
+            &county_listing(area, "0", "0", "300000.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (bureau, body["listing"]["id"].as_i64().expect("id"))
+}

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use time::Duration;
 
 use crate::helpers::{
-    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase,
+    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase, teng_listing,
 };
 
 on_both_databases!(
@@ -24,28 +24,6 @@ on_both_databases!(
     a_county_listing_with_a_closing_time_expires,
     an_administrator_creates_and_disables_accounts,
 );
-
-/// A 藤县 bureau with a base price of 280,000 and one listing of `area` at 300,000 元/亩.
-async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
-    let bureau = app
-        .login_as("teng", Role::CountyBureau, Some("450422"))
-        .await;
-    let (status, body) = bureau
-        .put(
-            "/api/v1/counties/450422/base-price",
-            &json!({"price_per_mu": "280000"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = bureau
-        .post(
-            "/api/v1/listings",
-            &county_listing(area, "0", "0", "300000.00"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (bureau, body["listing"]["id"].as_i64().expect("id"))
-}
 
 fn year_now(app: &TestApp) -> i32 {
     app.clock.now().to_offset(time::macros::offset!(+8)).year()
