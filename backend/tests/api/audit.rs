@@ -7,7 +7,7 @@ use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase, teng_listing};
+use crate::helpers::{TestApp, TestDb, on_both_databases, purchase, teng_listing};
 
 on_both_databases!(
     every_change_is_in_the_history_of_its_object,

@@ -4,7 +4,7 @@ use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase, teng_listing};
+use crate::helpers::{TestApp, TestDb, on_both_databases, purchase, teng_listing};
 
 on_both_databases!(the_openapi_document_matches_the_routes_and_the_answers);
 
