@@ -16,7 +16,6 @@ use quota_shared::auction::AuctionParams;
 
 use crate::auth::{Clock, refuse_cross_site};
 use crate::error::{ApiError, localize};
-use crate::json::MAX_BODY_BYTES;
 use crate::routes;
 use crate::store::Store;
 
@@ -86,7 +85,9 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route("/audit/verify", get(routes::audit_verify::<S>))
         .route("/openapi.json", get(openapi_json))
         .fallback(api_not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // The JSON extractor enforces the size limit itself, draining oversized bodies so the
+        // client receives the 413 envelope (see json::read_body).
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(refuse_cross_site));
     let app = Router::new()
         .route("/healthz", get(healthz::<S>))

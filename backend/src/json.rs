@@ -20,10 +20,46 @@ pub struct ApiJson<T> {
     pub raw: Bytes,
 }
 
+/// How much of an oversized body is read and thrown away before answering 413, so the client
+/// (which is usually still sending) receives the error envelope instead of a reset connection.
+const DRAIN_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a body of at most [`MAX_BODY_BYTES`]. A larger one is drained (up to
+/// [`DRAIN_LIMIT_BYTES`]) and refused with 413.
+async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let unreadable = || ApiError::Malformed {
+        zh: "无法读取请求体".into(),
+        en: "Cannot read the request body".into(),
+    };
+    let mut body = body;
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| unreadable())?;
+        let Ok(data) = frame.into_data() else { continue };
+        seen += data.len();
+        if seen <= MAX_BODY_BYTES {
+            buffer.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT_BYTES {
+            break;
+        }
+    }
+    if seen > MAX_BODY_BYTES {
+        return Err(ApiError::status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
+            format!("The body is too large; the limit is {} KB", MAX_BODY_BYTES / 1024),
+        ));
+    }
+    Ok(Bytes::from(buffer))
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -37,24 +73,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "The body must be JSON (Content-Type: application/json)",
             ));
         }
-        let raw = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::status(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
-                    format!(
-                        "The body is too large; the limit is {} KB",
-                        MAX_BODY_BYTES / 1024
-                    ),
-                )
-            } else {
-                ApiError::Malformed {
-                    zh: "无法读取请求体".into(),
-                    en: "Cannot read the request body".into(),
-                }
-            }
-        })?;
+        let raw = read_body(req.into_body()).await?;
         let value = parse(&raw)?;
         Ok(Self { value, raw })
     }
