@@ -37,7 +37,9 @@ async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| unreadable())?;
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         seen += data.len();
         if seen <= MAX_BODY_BYTES {
             buffer.extend_from_slice(&data);
@@ -50,7 +52,10 @@ async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
-            format!("The body is too large; the limit is {} KB", MAX_BODY_BYTES / 1024),
+            format!(
+                "The body is too large; the limit is {} KB",
+                MAX_BODY_BYTES / 1024
+            ),
         ));
     }
     Ok(Bytes::from(buffer))
