@@ -1,4 +1,5 @@
-//! [`Application`]: connect, migrate, bind (port 0 allowed), then serve until Ctrl-C/SIGTERM.
+//! [`Application`]: connect, migrate, start the scheduler, bind (port 0 allowed), then serve
+//! until Ctrl-C/SIGTERM.
 
 use std::net::SocketAddr;
 
@@ -6,6 +7,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::scheduler::Scheduler;
+use crate::state::AppState;
 use crate::store::{ConnectError, Database, StoreError};
 use crate::{http, with_store};
 
@@ -38,8 +41,10 @@ impl Application {
         let params = quota_shared::auction::AuctionParams::default();
         let clock = settings.clock.clone();
         let router = with_store!(database.clone(), s => {
-            spawn_sweeper(s.clone(), clock.clone());
-            http::router(http::AppState { store: s, clock: clock.clone(), params: params.clone() }, &settings.static_dir)
+            if settings.scheduler {
+                Scheduler::new(s.clone(), params.clone()).spawn(clock.clone());
+            }
+            http::router(AppState { store: s, clock: clock.clone(), params: params.clone() }, &settings.static_dir)
         });
         let listener =
             TcpListener::bind(settings.addr)
@@ -74,23 +79,6 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
-}
-
-/// How often lots are closed and due reservations and listings ended in the background: a lot
-/// closes within about a second of its time. Reads also sweep, so even a lagging task never
-/// shows a stale state.
-const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-
-fn spawn_sweeper<S: crate::store::Store>(store: S, clock: crate::auth::Clock) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tick.tick().await;
-            if let Err(e) = crate::routes::sweep(&store, clock.now()).await {
-                tracing::warn!(error = ?e, "background sweep failed");
-            }
-        }
-    });
 }
 
 async fn shutdown_signal() {

@@ -2,7 +2,7 @@
 //! session tokens kept only as SHA-256, the session cookie, the current-user extractor, the
 //! failed-login throttle and the refusal of cross-site state changes.
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -11,10 +11,10 @@ use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use quota_shared::api::Role;
 use quota_shared::jurisdiction::CountyCode;
 use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use crate::error::ApiError;
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::store::Store;
 use crate::store::market::UserRecord;
 
@@ -208,27 +208,6 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
     origin == "null" || origin_host != host
 }
-
-/// The clock of the application. Tests move it forward to cross expiry times.
-#[derive(Clone, Debug, Default)]
-pub struct Clock {
-    offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
-}
-
-impl Clock {
-    pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-            + Duration::seconds(self.offset.load(std::sync::atomic::Ordering::SeqCst))
-    }
-    /// Moves this clock (and every clone of it) forward.
-    pub fn advance(&self, by: Duration) {
-        self.offset
-            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-/// Used by [`State`] extraction in handlers.
-pub type AppStateOf<S> = State<AppState<S>>;
 
 #[cfg(test)]
 mod tests {

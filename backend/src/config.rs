@@ -81,7 +81,10 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub static_dir: PathBuf,
     /// The system clock; tests share a clone and move it forward.
-    pub clock: crate::auth::Clock,
+    pub clock: crate::clock::Clock,
+    /// Whether the background scheduler runs (always in the binary; tests that want to see the
+    /// state before and after it run its turns themselves).
+    pub scheduler: bool,
 }
 
 impl Settings {
@@ -101,7 +104,8 @@ impl Settings {
             database,
             addr,
             static_dir,
-            clock: crate::auth::Clock::default(),
+            clock: crate::clock::Clock::default(),
+            scheduler: true,
         })
     }
 }

@@ -16,7 +16,6 @@ use quota_shared::{Area, Money, UnitPrice};
 use time::{Duration, OffsetDateTime};
 
 use crate::accounts::{AccountSpec, add_user};
-use crate::routes::shanghai_day;
 use crate::store::market::{
     AllocateOutcome, AllocationDraft, DisbursementDraft, ListingDraft, PurchaseDraft,
     PurchaseOutcome, PurchaseScope, SettleOutcome, UseDraft,
@@ -124,7 +123,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     if store.meta(DEMO_MARKER).await?.is_some() {
         return Ok(DemoOutcome::AlreadyPresent);
     }
-    let day = shanghai_day(now);
+    let day = quota_shared::calendar::day_of(now);
     let floors = default_floors();
     for (c, yuan) in DEMO_BASE_PRICES {
         let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
@@ -348,10 +347,14 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .await?;
     }
     store
-        .close_due_lots(now, Duration::days(i64::from(params.reservation_days)))
+        .close_lot(
+            lot_id,
+            now,
+            Duration::days(i64::from(params.reservation_days)),
+        )
         .await?;
     let award = store
-        .purchases(&PurchaseScope::Buyer(ids["changzhou"]))
+        .purchases(&PurchaseScope::Buyer(ids["changzhou"]), now)
         .await?
         .into_iter()
         .next()
@@ -361,8 +364,8 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         .await?;
 
     // 藤县 puts part of its proceeds to work, and the developer files its first approval.
-    let year = now.to_offset(time::macros::offset!(+8)).year();
-    let (from, to) = crate::routes::shanghai_year(year).map_err(|_| bad("year"))?;
+    let year = quota_shared::calendar::year_of(now);
+    let (from, to) = quota_shared::calendar::year_bounds(year).ok_or_else(|| bad("year"))?;
     let finance_id = ids["finance"];
     let allocation = store
         .allocate(&AllocationDraft {
@@ -392,7 +395,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .await?;
     }
     if let Some(holding) = store
-        .purchases(&PurchaseScope::Buyer(ids["developer"]))
+        .purchases(&PurchaseScope::Buyer(ids["developer"]), now)
         .await?
         .into_iter()
         .find(|p| p.confirmation_no.is_some())

@@ -1,29 +1,42 @@
-//! Quota Exchange server: the HTTP API v1 (axum), the two stores (SQLite, PostgreSQL) and what
-//! the `quota-exchange` binary runs.
+//! Quota Exchange server: the HTTP API v1 (axum), the two stores (SQLite, PostgreSQL), the
+//! scheduler and what the `quota-exchange` binary runs. docs/ARCHITECTURE.md draws the house.
 //!
-//! Map:
+//! Map, from the bottom up (each module imports only from the ones above it in this list):
+//! - [`clock`]: the application's clock; tests move it forward.
 //! - [`config`]: typed [`config::Settings`] from the environment, the database URL.
+//! - [`audit`]: the tamper-evident log's records, hashes and chain check (pure).
+//! - [`reports`]: CSV/XLSX rendering of finance tables (pure).
 //! - [`store`]: the [`store::Store`] trait and its two implementations, each with its own
 //!   migrations under `migrations/{sqlite,postgres}`.
-//! - [`http`]: the router, handlers and static serving of the built web app.
 //! - [`error`]: [`error::ApiError`], the one error envelope of the API.
-//! - [`app`]: [`app::Application`] binds first, then serves (port 0 in tests).
+//! - [`json`]: the JSON body extractor (400/413/422 in the envelope).
+//! - [`state`]: [`state::AppState`], what every handler shares.
+//! - [`auth`]: passwords, sessions, the current-user extractor, the cross-site refusal.
+//! - [`accounts`]: creating accounts (CLI, demo, administrator).
+//! - [`scheduler`]: time-driven changes (listing expiry, lot close and award, reservation
+//!   expiry), in one background task, never on a request path.
+//! - [`routes`]: one module per resource, each with its router and OpenAPI paths.
+//! - [`http`]: the whole router: API, `/healthz`, the built web app, middleware.
+//! - [`app`]: [`app::Application`] connects, migrates, starts the scheduler, binds (port 0 in
+//!   tests) and serves.
 //! - [`demo`]: the demo data set.
 //!
-//! Request flow: axum route → handler (parses input into `quota_shared` types, which validate)
-//! → rule checks from `quota_shared::rules` → `Store` call (one transaction per action) →
-//! JSON built from `quota_shared::api` types.
+//! Request flow: axum route → handler in [`routes`] (parses input into `quota_shared` types,
+//! which validate) → rule checks from `quota_shared::rules` → `Store` call (one transaction per
+//! action) → JSON built from `quota_shared::api` types.
 
 pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod json;
-pub mod openapi;
 pub mod reports;
 pub mod routes;
+pub mod scheduler;
+pub mod state;
 pub mod store;

@@ -137,7 +137,7 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             }
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let v = with_store!(&db, s => quota_backend::routes::verify_audit(s).await)
+            let v = with_store!(&db, s => quota_backend::routes::audit::verify_audit(s).await)
                 .map_err(|e| format!("{:?}", e))?;
             match v.broken {
                 None => {

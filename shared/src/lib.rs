@@ -4,6 +4,7 @@
 //! - [`quantity`]: [`Area`] (亩, 4 dp), [`Money`] (元, 2 dp), [`UnitPrice`] (元/亩), [`Percent`];
 //!   exact parsing from 亩/公顷/m², display (万元, thousands), splits (R9).
 //! - [`capital`]: 大写金额 (R10).
+//! - [`calendar`]: the Asia/Shanghai calendar (the day rules apply on, the year of proceeds).
 //! - [`jurisdiction`]: county-level units, GB/T 2260 codes, the 脱贫县 flag (R14), the Wuzhou
 //!   default data set.
 //! - [`rules`]: R1–R14 as dated, cited data plus the check functions (R1–R3, R6–R8, R11).
@@ -17,6 +18,7 @@
 pub mod api;
 pub mod auction;
 pub mod calculator;
+pub mod calendar;
 pub mod capital;
 pub mod error;
 pub mod jurisdiction;

@@ -139,6 +139,17 @@ pub enum SettleOutcome {
     NotFound,
 }
 
+/// What closing a lot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LotClosing {
+    /// Awarded to the high bid: the winner's reserved purchase was created.
+    Awarded,
+    /// No bid: the lot is unsold.
+    Unsold,
+    /// Not due, or already closed (by another instance).
+    NotDue,
+}
+
 /// What became of a bid.
 #[derive(Debug, Clone)]
 pub enum BidOutcome {
@@ -331,11 +342,57 @@ pub(crate) struct ListingRow {
     pub ruleset_version: String,
     pub high_bid_fen: Option<i64>,
     pub bid_count: i64,
+    /// Area of this listing's reservations past their expiry that the scheduler has not yet
+    /// returned: what the listing reads as having back (see [`effective_listing`]).
+    pub due_e4_mu: i64,
 }
 
+/// The columns of a [`ListingRow`], the time of the read bound as `$1` (it decides which
+/// reservations are due).
 pub(crate) const LISTING_COLUMNS: &str = "id, county_code, channel, status, area_e4_mu, remaining_e4_mu, \
      farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
-     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, high_bid_fen, bid_count";
+     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, high_bid_fen, bid_count, \
+     CAST(COALESCE((SELECT SUM(d.area_e4_mu) FROM purchases d WHERE d.listing_id = listings.id \
+       AND d.status = 'reserved' AND d.expires_at <= $1), 0) AS BIGINT) AS due_e4_mu";
+
+/// What a listing is at `now`, whether or not the scheduler has caught up with it: a county
+/// listing past its closing time is expired and its due reservations have given their area
+/// back; a lot past its closing time is awarded (a high bid stands) or unsold, and an award
+/// left unpaid past its expiry leaves it unsold. Returns the status and the remaining area.
+/// The scheduler later writes exactly this (docs/ARCHITECTURE.md, "Time").
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn effective_listing(
+    channel: Channel,
+    stored: ListingStatus,
+    opens_at: Option<OffsetDateTime>,
+    closes_at: Option<OffsetDateTime>,
+    has_bid: bool,
+    area_e4: i64,
+    remaining_e4: i64,
+    due_e4: i64,
+    now: OffsetDateTime,
+) -> (ListingStatus, i64) {
+    use ListingStatus::*;
+    let closed = closes_at.is_some_and(|c| c <= now);
+    match channel {
+        Channel::County => {
+            let remaining = remaining_e4 + due_e4;
+            let status = match stored {
+                Open | SoldOut if closed => Expired,
+                SoldOut if remaining > 0 => Open,
+                other => other,
+            };
+            (status, remaining)
+        }
+        Channel::Regional => match stored {
+            Scheduled | Bidding if closed && has_bid => (Awarded, 0),
+            Scheduled | Bidding if closed => (Unsold, remaining_e4),
+            Scheduled if opens_at.is_some_and(|o| o <= now) => (Bidding, remaining_e4),
+            Awarded if due_e4 > 0 => (Unsold, area_e4),
+            other => (other, remaining_e4),
+        },
+    }
+}
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -356,12 +413,23 @@ impl ListingRow {
                 .transpose()
                 .map_err(|_| corrupt(format!("money of listing {}", self.id)))
         };
-        let mut status = parse_status(&self.status)?;
-        if status == ListingStatus::Scheduled && self.opens_at.is_some_and(|t| t <= now) {
-            status = ListingStatus::Bidding;
-        }
+        let channel: Channel = self
+            .channel
+            .parse()
+            .map_err(|_| corrupt("listing channel"))?;
         let start_total = money(self.start_total_fen)?;
         let high_bid = money(self.high_bid_fen)?;
+        let (status, remaining_e4) = effective_listing(
+            channel,
+            parse_status(&self.status)?,
+            self.opens_at,
+            self.closes_at,
+            high_bid.is_some(),
+            self.area_e4_mu,
+            self.remaining_e4_mu,
+            self.due_e4_mu,
+            now,
+        );
         let params = quota_shared::auction::AuctionParams::default();
         let min_next = match start_total {
             Some(s) if status.is_live() => params.min_next_bid(s, high_bid).ok(),
@@ -373,13 +441,10 @@ impl ListingRow {
                 .county_code
                 .parse()
                 .map_err(|_| corrupt("listing county"))?,
-            channel: self
-                .channel
-                .parse()
-                .map_err(|_| corrupt("listing channel"))?,
+            channel,
             status,
             area_mu: area(self.area_e4_mu)?,
-            remaining_mu: area(self.remaining_e4_mu)?,
+            remaining_mu: area(remaining_e4)?,
             farmland_mu: area(self.farmland_e4_mu)?,
             paddy_mu: area(self.paddy_e4_mu)?,
             grain_capacity_kg: self.grain_capacity_kg,
@@ -433,7 +498,9 @@ pub(crate) const PURCHASE_COLUMNS: &str = "p.id, p.listing_id, p.buyer_id, u.use
      p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version";
 
 impl PurchaseRow {
-    pub fn into_purchase(self) -> Result<Purchase, StoreError> {
+    /// The wire purchase at `now`: a reservation past its expiry reads as expired even before
+    /// the scheduler has ended it.
+    pub fn into_purchase(self, now: OffsetDateTime) -> Result<Purchase, StoreError> {
         let area =
             |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of purchase {}", self.id)));
         Ok(Purchase {
@@ -450,8 +517,12 @@ impl PurchaseRow {
             price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
                 .map_err(|_| corrupt("price"))?,
             amount_yuan: Money::from_fen(self.amount_fen).map_err(|_| corrupt("amount"))?,
-            status: serde_json::from_value(serde_json::Value::String(self.status.clone()))
-                .map_err(|_| corrupt(format!("purchase status {}", self.status)))?,
+            status: match serde_json::from_value(serde_json::Value::String(self.status.clone()))
+                .map_err(|_| corrupt(format!("purchase status {}", self.status)))?
+            {
+                PurchaseStatus::Reserved if self.expires_at <= now => PurchaseStatus::Expired,
+                status => status,
+            },
             kind: match self.kind.as_str() {
                 "purchase" => PurchaseKind::Purchase,
                 "award" => PurchaseKind::Award,
@@ -925,11 +996,14 @@ macro_rules! impl_market_store {
             now: time::OffsetDateTime,
         ) -> Result<Option<quota_shared::api::Listing>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM listings WHERE id = $1",
+                "SELECT {} FROM listings WHERE id = $2",
                 $crate::store::market::LISTING_COLUMNS
             ));
-            let row: Option<$crate::store::market::ListingRow> =
-                sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            let row: Option<$crate::store::market::ListingRow> = sqlx::query_as(sql)
+                .bind($crate::store::market::db_time(now))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
             row.map(|r| r.into_listing(now)).transpose()
         }
 
@@ -941,11 +1015,12 @@ macro_rules! impl_market_store {
             // Filters on status are applied after reading, because `scheduled` reads as
             // `bidding` once its opening time has passed.
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM listings WHERE ($1 IS NULL OR county_code = $1) \
-                 AND ($2 IS NULL OR channel = $2) ORDER BY listed_at DESC, id DESC",
+                "SELECT {} FROM listings WHERE ($2 IS NULL OR county_code = $2) \
+                 AND ($3 IS NULL OR channel = $3) ORDER BY listed_at DESC, id DESC",
                 $crate::store::market::LISTING_COLUMNS
             ));
             let rows: Vec<$crate::store::market::ListingRow> = sqlx::query_as(sql)
+                .bind($crate::store::market::db_time(now))
                 .bind(filter.county.as_ref().map(|c| c.as_str().to_string()))
                 .bind(filter.channel.map(|c| c.wire()))
                 .fetch_all(&self.pool)
@@ -962,11 +1037,15 @@ macro_rules! impl_market_store {
 
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
+            // Past its closing time a listing has ended (expired, awarded or unsold) even if
+            // the scheduler has not written so yet.
             let row: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE listings SET status = 'withdrawn' WHERE id = $1 \
-                 AND status IN ('open', 'scheduled', 'bidding') RETURNING county_code, remaining_e4_mu",
+                 AND status IN ('open', 'scheduled', 'bidding') AND (closes_at IS NULL OR closes_at > $2) \
+                 RETURNING county_code, remaining_e4_mu",
             )
             .bind(id)
+            .bind($crate::store::market::db_time(now))
             .fetch_optional(&mut *tx)
             .await?;
             let Some((county, remaining)) = row else {
@@ -982,39 +1061,39 @@ macro_rules! impl_market_store {
             Ok(true)
         }
 
-        async fn expire_listings(&self, now: time::OffsetDateTime) -> Result<u64, StoreError> {
-            let now = $crate::store::market::db_time(now);
-            let due: Vec<(i64,)> = sqlx::query_as(
+        async fn due_listings(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
+            let rows: Vec<(i64,)> = sqlx::query_as(
                 "SELECT id FROM listings WHERE channel = 'county' AND status IN ('open', 'sold_out') \
-                 AND closes_at IS NOT NULL AND closes_at <= $1",
+                 AND closes_at IS NOT NULL AND closes_at <= $1 ORDER BY id",
             )
-            .bind(now)
+            .bind($crate::store::market::db_time(now))
             .fetch_all(&self.pool)
             .await?;
-            let mut expired = 0;
-            for (id,) in due {
-                let mut tx = self.pool.begin().await?;
-                let row: Option<(String,)> = sqlx::query_as(
-                    "UPDATE listings SET status = 'expired' WHERE id = $1 AND status IN ('open', 'sold_out') \
-                     AND closes_at <= $2 RETURNING county_code",
-                )
-                .bind(id)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((county,)) = row else {
-                    tx.rollback().await?;
-                    continue;
-                };
-                $crate::audit_append!(
-                    tx,
-                    $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), "system", "listing_expired", now)
-                        .after(serde_json::json!({"status": "expired"}))
-                );
-                tx.commit().await?;
-                expired += 1;
-            }
-            Ok(expired)
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+
+        async fn expire_listing(&self, id: i64, now: time::OffsetDateTime) -> Result<bool, StoreError> {
+            let now = $crate::store::market::db_time(now);
+            let mut tx = self.pool.begin().await?;
+            let row: Option<(String,)> = sqlx::query_as(
+                "UPDATE listings SET status = 'expired' WHERE id = $1 AND channel = 'county' \
+                 AND status IN ('open', 'sold_out') AND closes_at <= $2 RETURNING county_code",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((county,)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), "system", "listing_expired", now)
+                    .after(serde_json::json!({"status": "expired"}))
+            );
+            tx.commit().await?;
+            Ok(true)
         }
 
         async fn stored_answer(
@@ -1044,35 +1123,31 @@ macro_rules! impl_market_store {
             use $crate::store::market::{PurchaseOutcome, db_time, pro_rata_i64};
             use quota_shared::api::{Purchase, PurchaseResponse, PurchaseStatus};
             let mut tx = self.pool.begin().await?;
-            // The first statement writes: the stock check and the decrement are one step.
+            // The first statement writes: the stock check and the decrement are one step. A
+            // listing past its closing time has expired even if the scheduler has not said so.
             let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
                 "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - $1 \
                  WHERE id = $2 AND channel = 'county' AND status = 'open' AND remaining_e4_mu >= $1 \
+                 AND (closes_at IS NULL OR closes_at > $3) \
                  RETURNING remaining_e4_mu, remaining_farmland_e4_mu, remaining_paddy_e4_mu, \
                  remaining_capacity_kg, price_fen_per_mu, county_code",
             )
             .bind(d.area.e4())
             .bind(d.listing_id)
+            .bind(db_time(d.now))
             .fetch_optional(&mut *tx)
             .await?;
             let Some((after, farmland_left, paddy_left, capacity_left, price_fen, seller)) = taken else {
                 tx.rollback().await?;
-                let row: Option<(String, i64)> =
-                    sqlx::query_as("SELECT status, remaining_e4_mu FROM listings WHERE id = $1")
-                        .bind(d.listing_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                return match row {
-                    Some((status, remaining)) if status == "open" => Ok(PurchaseOutcome::NotEnough {
-                        remaining: quota_shared::Area::from_e4(remaining)
-                            .map_err(|_| StoreError::Corrupt("remaining".into()))?,
-                    }),
-                    Some((status, _)) => Ok(PurchaseOutcome::NotOpen(
-                        serde_json::from_value(serde_json::Value::String(status))
-                            .map_err(|_| StoreError::Corrupt("status".into()))?,
-                    )),
-                    None => Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id))),
+                let Some(listing) = self.listing(d.listing_id, d.now).await? else {
+                    return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
                 };
+                return Ok(match listing.status {
+                    quota_shared::api::ListingStatus::Open => PurchaseOutcome::NotEnough {
+                        remaining: listing.remaining_mu,
+                    },
+                    status => PurchaseOutcome::NotOpen(status),
+                });
             };
             let take = d.area.e4();
             let before = after + take;
@@ -1177,7 +1252,11 @@ macro_rules! impl_market_store {
             Ok(PurchaseOutcome::Created(Box::new(purchase)))
         }
 
-        async fn purchase(&self, id: i64) -> Result<Option<(quota_shared::api::Purchase, i64)>, StoreError> {
+        async fn purchase(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<(quota_shared::api::Purchase, i64)>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id WHERE p.id = $1",
                 $crate::store::market::PURCHASE_COLUMNS
@@ -1186,7 +1265,7 @@ macro_rules! impl_market_store {
                 sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
             row.map(|r| {
                 let buyer_id = r.buyer_id;
-                r.into_purchase().map(|p| (p, buyer_id))
+                r.into_purchase(now).map(|p| (p, buyer_id))
             })
             .transpose()
         }
@@ -1194,6 +1273,7 @@ macro_rules! impl_market_store {
         async fn purchases(
             &self,
             scope: &$crate::store::market::PurchaseScope,
+            now: time::OffsetDateTime,
         ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
             use $crate::store::market::PurchaseScope;
             let (buyer, seller) = match scope {
@@ -1212,7 +1292,7 @@ macro_rules! impl_market_store {
                 .bind(seller)
                 .fetch_all(&self.pool)
                 .await?;
-            rows.into_iter().map(|r| r.into_purchase()).collect()
+            rows.into_iter().map(|r| r.into_purchase(now)).collect()
         }
 
         async fn settle(
@@ -1224,7 +1304,7 @@ macro_rules! impl_market_store {
             now: time::OffsetDateTime,
         ) -> Result<$crate::store::market::SettleOutcome, StoreError> {
             use $crate::store::market::{SettleOutcome, db_time};
-            let Some((current, _)) = self.purchase(id).await? else {
+            let Some((current, _)) = self.purchase(id, now).await? else {
                 return Ok(SettleOutcome::NotFound);
             };
             let now = db_time(now);
@@ -1252,7 +1332,7 @@ macro_rules! impl_market_store {
             .await?;
             if done.rows_affected() == 0 {
                 tx.rollback().await?;
-                let status = self.purchase(id).await?.map(|(p, _)| p.status).unwrap_or(current.status);
+                let status = self.purchase(id, now).await?.map(|(p, _)| p.status).unwrap_or(current.status);
                 return Ok(SettleOutcome::Conflict(status));
             }
             $crate::audit_append!(
@@ -1262,7 +1342,7 @@ macro_rules! impl_market_store {
                     .after(serde_json::json!({"status": "settled", "confirmation_no": confirmation, "bank_reference": bank_reference, "amount_yuan": current.amount_yuan.to_string()}))
             );
             tx.commit().await?;
-            match self.purchase(id).await? {
+            match self.purchase(id, now).await? {
                 Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
                 None => Ok(SettleOutcome::NotFound),
             }
@@ -1404,86 +1484,87 @@ macro_rules! impl_market_store {
             }))
         }
 
-        async fn close_due_lots(
-            &self,
-            now: time::OffsetDateTime,
-            reservation: time::Duration,
-        ) -> Result<u64, StoreError> {
-            use $crate::store::market::db_time;
-            let now = db_time(now);
-            let due: Vec<(i64,)> = sqlx::query_as(
+        async fn due_lots(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
+            let rows: Vec<(i64,)> = sqlx::query_as(
                 "SELECT id FROM listings WHERE channel = 'regional' AND status IN ('scheduled', 'bidding') \
                  AND closes_at <= $1 ORDER BY id",
             )
-            .bind(now)
+            .bind($crate::store::market::db_time(now))
             .fetch_all(&self.pool)
             .await?;
-            let mut awarded = 0;
-            for (id,) in due {
-                let mut tx = self.pool.begin().await?;
-                // Exactly once, whichever instance gets here first: the status condition
-                // makes every later attempt a no-op.
-                let closed: Option<(String, Option<i64>, Option<i64>, String, i64, i64, i64, i64, String)> =
-                    sqlx::query_as(
-                        "UPDATE listings SET \
-                         status = CASE WHEN high_bid_fen IS NULL THEN 'unsold' ELSE 'awarded' END, \
-                         remaining_e4_mu = CASE WHEN high_bid_fen IS NULL THEN remaining_e4_mu ELSE 0 END \
-                         WHERE id = $1 AND status IN ('scheduled', 'bidding') AND closes_at <= $2 \
-                         RETURNING status, high_bid_fen, high_bidder_id, county_code, area_e4_mu, \
-                         farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, ruleset_version",
-                    )
-                    .bind(id)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((status, high, winner, seller, area, farmland, paddy, kg, ruleset)) = closed else {
-                    tx.rollback().await?;
-                    continue;
-                };
-                let (Some(high), Some(winner)) = (high, winner) else {
-                    $crate::audit_append!(
-                        tx,
-                        $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_unsold", now)
-                            .after(serde_json::json!({"status": status}))
-                    );
-                    tx.commit().await?;
-                    continue;
-                };
-                debug_assert_eq!(status, "awarded");
-                let area_mu = quota_shared::Area::from_e4(area).map_err(|_| StoreError::Corrupt("lot area".into()))?;
-                let total = quota_shared::Money::from_fen(high).map_err(|_| StoreError::Corrupt("high bid".into()))?;
-                // The lot's total is the authority; its 元/亩 is kept rounded, for display.
-                let price = quota_shared::UnitPrice::display_from_total(total, area_mu)
-                    .ok_or_else(|| StoreError::Corrupt("lot price".into()))?;
-                sqlx::query(
-                    "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, kind, area_e4_mu, \
-                     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, \
-                     created_at, expires_at, ruleset_version) \
-                     VALUES ($1, $2, $3, 'award', $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12)",
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+
+        async fn close_lot(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+            reservation: time::Duration,
+        ) -> Result<$crate::store::market::LotClosing, StoreError> {
+            use $crate::store::market::{LotClosing, db_time};
+            let now = db_time(now);
+            let mut tx = self.pool.begin().await?;
+            // Exactly once, whichever instance gets here first: the status condition
+            // makes every later attempt a no-op.
+            let closed: Option<(String, Option<i64>, Option<i64>, String, i64, i64, i64, i64, String)> =
+                sqlx::query_as(
+                    "UPDATE listings SET \
+                     status = CASE WHEN high_bid_fen IS NULL THEN 'unsold' ELSE 'awarded' END, \
+                     remaining_e4_mu = CASE WHEN high_bid_fen IS NULL THEN remaining_e4_mu ELSE 0 END \
+                     WHERE id = $1 AND status IN ('scheduled', 'bidding') AND closes_at <= $2 \
+                     RETURNING status, high_bid_fen, high_bidder_id, county_code, area_e4_mu, \
+                     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, ruleset_version",
                 )
                 .bind(id)
-                .bind(winner)
-                .bind(&seller)
-                .bind(area)
-                .bind(farmland)
-                .bind(paddy)
-                .bind(kg)
-                .bind(price.fen())
-                .bind(high)
                 .bind(now)
-                .bind(now + reservation)
-                .bind(&ruleset)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+            let Some((status, high, winner, seller, area, farmland, paddy, kg, ruleset)) = closed else {
+                tx.rollback().await?;
+                return Ok(LotClosing::NotDue);
+            };
+            let (Some(high), Some(winner)) = (high, winner) else {
                 $crate::audit_append!(
                     tx,
-                    $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_awarded", now)
-                        .after(serde_json::json!({"status": status, "winner_id": winner, "amount_yuan": total.to_string()}))
+                    $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_unsold", now)
+                        .after(serde_json::json!({"status": status}))
                 );
                 tx.commit().await?;
-                awarded += 1;
-            }
-            Ok(awarded)
+                return Ok(LotClosing::Unsold);
+            };
+            debug_assert_eq!(status, "awarded");
+            let area_mu = quota_shared::Area::from_e4(area).map_err(|_| StoreError::Corrupt("lot area".into()))?;
+            let total = quota_shared::Money::from_fen(high).map_err(|_| StoreError::Corrupt("high bid".into()))?;
+            // The lot's total is the authority; its 元/亩 is kept rounded, for display.
+            let price = quota_shared::UnitPrice::display_from_total(total, area_mu)
+                .ok_or_else(|| StoreError::Corrupt(format!("price per mu of lot {id} out of range")))?;
+            sqlx::query(
+                "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, kind, area_e4_mu, \
+                 farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, \
+                 created_at, expires_at, ruleset_version) \
+                 VALUES ($1, $2, $3, 'award', $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12)",
+            )
+            .bind(id)
+            .bind(winner)
+            .bind(&seller)
+            .bind(area)
+            .bind(farmland)
+            .bind(paddy)
+            .bind(kg)
+            .bind(price.fen())
+            .bind(high)
+            .bind(now)
+            .bind(now + reservation)
+            .bind(&ruleset)
+            .execute(&mut *tx)
+            .await?;
+            $crate::audit_append!(
+                tx,
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_awarded", now)
+                    .after(serde_json::json!({"status": status, "winner_id": winner, "amount_yuan": total.to_string()}))
+            );
+            tx.commit().await?;
+            Ok(LotClosing::Awarded)
         }
 
         async fn seed_use_categories(
@@ -1543,7 +1624,7 @@ macro_rules! impl_market_store {
             .await?;
             let Some((used_after, holding, seller)) = drawn else {
                 tx.rollback().await?;
-                let Some((p, _)) = self.purchase(d.purchase_id).await? else {
+                let Some((p, _)) = self.purchase(d.purchase_id, d.now).await? else {
                     return Err(StoreError::Corrupt(format!("purchase {} vanished", d.purchase_id)));
                 };
                 if p.status != quota_shared::api::PurchaseStatus::Settled {
@@ -1618,7 +1699,8 @@ macro_rules! impl_market_store {
                 sqlx::query_as(sql).bind(buyer).bind(county).fetch_all(&self.pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                let p = row.into_purchase()?;
+                // Only settled purchases are holdings: no expiry applies to them.
+                let p = row.into_purchase(time::OffsetDateTime::UNIX_EPOCH)?;
                 let uses: Vec<$crate::store::market::UseRow> = sqlx::query_as(
                     "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.used_before_e4_mu, \
                      h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at \
@@ -1846,11 +1928,17 @@ macro_rules! impl_market_store {
             .await?)
         }
 
-        async fn due_reservations(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
+        async fn due_reservations(
+            &self,
+            listing: Option<i64>,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<i64>, StoreError> {
             let rows: Vec<(i64,)> = sqlx::query_as(
-                "SELECT id FROM purchases WHERE status = 'reserved' AND expires_at <= $1 ORDER BY id",
+                "SELECT id FROM purchases WHERE status = 'reserved' AND expires_at <= $1 \
+                 AND ($2 IS NULL OR listing_id = $2) ORDER BY id",
             )
             .bind($crate::store::market::db_time(now))
+            .bind(listing)
             .fetch_all(&self.pool)
             .await?;
             Ok(rows.into_iter().map(|r| r.0).collect())

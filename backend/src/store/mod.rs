@@ -11,8 +11,9 @@ use std::future::Future;
 
 use market::{
     AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
-    DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, NewUser, PurchaseDraft,
-    PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft, UseOutcome, UserRecord,
+    DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
+    PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft,
+    UseOutcome, UserRecord,
 };
 use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
@@ -139,11 +140,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// Ends county listings whose closing time has passed.
-    fn expire_listings(
+    /// County listings whose closing time has passed but that are not yet marked expired.
+    fn due_listings(
         &self,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// Marks one due county listing expired; `false` if it was not due (or already done).
+    fn expire_listing(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn stored_answer(
         &self,
         user_id: i64,
@@ -155,14 +162,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         draft: &PurchaseDraft,
     ) -> impl Future<Output = Result<PurchaseOutcome, StoreError>> + Send;
-    /// A purchase and its buyer's user id.
+    /// A purchase as it is at `now` (a due reservation reads as expired) and its buyer's id.
     fn purchase(
         &self,
         id: i64,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<(Purchase, i64)>, StoreError>> + Send;
+    /// Purchases as they are at `now`, newest first.
     fn purchases(
         &self,
         scope: &PurchaseScope,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
     /// Settles a live reservation and gives it the next confirmation number of its seller.
     fn settle(
@@ -193,13 +203,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         step: Money,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<BidOutcome, StoreError>> + Send;
-    /// Closes regional lots whose time is up: awarded to the high bidder (creating its
-    /// reserved purchase at the winning total) or unsold. Exactly once across instances.
-    fn close_due_lots(
+    /// Regional lots whose closing time has passed but that are not yet closed.
+    fn due_lots(
         &self,
         now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// Closes one due lot: awarded to the high bidder (creating its reserved purchase at the
+    /// winning total) or unsold. Exactly once across instances (a conditional write).
+    fn close_lot(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
         reservation: time::Duration,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    ) -> impl Future<Output = Result<LotClosing, StoreError>> + Send;
     /// Loads the default use categories once (R12); the administrator owns them afterwards.
     fn seed_use_categories(
         &self,
@@ -248,17 +264,41 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         object: &str,
     ) -> impl Future<Output = Result<Vec<crate::audit::Stored>, StoreError>> + Send;
-    /// Reservations past their expiry.
+    /// Reservations past their expiry that are not yet marked expired (of one listing, or all).
     fn due_reservations(
         &self,
+        listing: Option<i64>,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// The scheduler's turn: on PostgreSQL an advisory lock held until the turn ends, so that
+    /// of several instances one runs the due work at a time; `None` when another holds it.
+    fn scheduler_turn(
+        &self,
+    ) -> impl Future<Output = Result<Option<SchedulerTurn>, StoreError>> + Send;
     fn meta(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
     fn set_meta(
         &self,
         key: &str,
         value: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// A scheduler's turn (see [`Store::scheduler_turn`]). Ending it releases the lock; dropping
+/// it unended rolls its transaction back, which releases the lock too.
+pub enum SchedulerTurn {
+    /// SQLite: one process owns the file; the conditional writes are enough.
+    Unshared,
+    /// PostgreSQL: a transaction holding `pg_try_advisory_xact_lock`.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl SchedulerTurn {
+    pub async fn end(self) -> Result<(), StoreError> {
+        match self {
+            Self::Unshared => Ok(()),
+            Self::Postgres(tx) => Ok(tx.rollback().await?),
+        }
+    }
 }
 
 /// The database chosen at start-up.

@@ -11,6 +11,10 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{CountyRow, Store, StoreError, county_from_row, floor_from_row, project_rule_wire};
 
+/// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
+/// of several instances on one database one runs the due work at a time.
+const SCHEDULER_LOCK: i64 = 0x0051_5853_4348_4544;
+
 /// See the SQLite store: the reference data is loaded once, then owned by the administrator.
 const REFERENCE_MARKER: &str = "reference_data_v1";
 
@@ -138,6 +142,20 @@ impl Store for PgStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn scheduler_turn(&self) -> Result<Option<super::SchedulerTurn>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (held,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(SCHEDULER_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        if held {
+            Ok(Some(super::SchedulerTurn::Postgres(tx)))
+        } else {
+            tx.rollback().await?;
+            Ok(None)
+        }
     }
 
     crate::impl_market_store!();

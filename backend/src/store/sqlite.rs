@@ -149,5 +149,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn scheduler_turn(&self) -> Result<Option<super::SchedulerTurn>, StoreError> {
+        Ok(Some(super::SchedulerTurn::Unshared))
+    }
+
     crate::impl_market_store!();
 }

@@ -1,7 +1,7 @@
 //! The audit log: every change is recorded with who and what, an object's history is shown,
 //! and a row edited, inserted or deleted directly in the database is caught and named.
 
-use quota_backend::routes::verify_audit;
+use quota_backend::routes::audit::verify_audit;
 use quota_backend::with_store;
 use quota_shared::api::Role;
 use reqwest::StatusCode;

@@ -3,8 +3,9 @@
 
 use quota_backend::accounts::{AccountSpec, add_user};
 use quota_backend::app::Application;
-use quota_backend::auth::Clock;
+use quota_backend::clock::Clock;
 use quota_backend::config::{DatabaseUrl, Settings};
+use quota_backend::scheduler::{Report, Scheduler};
 use quota_backend::store::Database;
 use quota_backend::with_store;
 use quota_shared::api::Role;
@@ -67,12 +68,24 @@ impl TestApp {
         Self::spawn_with_clock(db, Clock::default()).await
     }
 
+    /// The application without its background scheduler: the test runs the scheduler's
+    /// turns itself ([`TestApp::tick`]), so it sees the state both before and after.
     pub async fn spawn_with_clock(db: TestDb, clock: Clock) -> Self {
+        Self::start(db, clock, false).await
+    }
+
+    /// The application as the binary runs it, background scheduler included.
+    pub async fn spawn_with_scheduler(db: TestDb) -> Self {
+        Self::start(db, Clock::default(), true).await
+    }
+
+    async fn start(db: TestDb, clock: Clock, scheduler: bool) -> Self {
         let settings = Settings {
             database: db.url.clone(),
             addr: "127.0.0.1:0".parse().expect("addr"),
             static_dir: "/nonexistent".into(),
             clock: clock.clone(),
+            scheduler,
         };
         let app = Application::build(&settings)
             .await
@@ -87,6 +100,14 @@ impl TestApp {
             db_handle: db,
             server,
         }
+    }
+
+    /// One turn of the scheduler at the application's current time.
+    pub async fn tick(&self) -> Report {
+        let now = self.clock.now();
+        let params = quota_shared::auction::AuctionParams::default();
+        with_store!(&self.db, s => Scheduler::new(s.clone(), params).turn(now).await)
+            .expect("scheduler turn")
     }
 
     /// Stops the server and returns its database, as a restart would.

@@ -7,3 +7,4 @@ mod helpers;
 mod market;
 mod openapi;
 mod reference;
+mod scheduler;

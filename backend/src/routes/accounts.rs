@@ -1,0 +1,135 @@
+//! Accounts, for the administrator: list, create and disable (which ends the account's
+//! sessions at once).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use quota_shared::api::{Account, AccountsResponse, ErrorEnvelope, NewAccount, Role};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::market::UserRecord;
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/users", get(list_users::<S>).post(create_user::<S>))
+        .route("/users/{username}/disabled", put(set_user_disabled::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(list_users, create_user, set_user_disabled),
+    components(schemas(DisableRequest))
+)]
+pub(super) struct Doc;
+
+fn account_of(u: &UserRecord) -> Account {
+    Account {
+        username: u.username.clone(),
+        role: u.role,
+        county_code: u.county_code.clone(),
+        regional_bidder: u.regional_bidder,
+        disabled: u.disabled,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
+    responses((status = 200, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+async fn list_users<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<AccountsResponse>, ApiError> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(AccountsResponse {
+        users: state.store.users().await?.iter().map(account_of).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewAccount,
+    responses((status = 201, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, description = "用户名已存在或输入错误 / username taken or invalid input", body = ErrorEnvelope)))]
+async fn create_user<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<NewAccount>,
+) -> Result<(StatusCode, Json<AccountsResponse>), ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    let new = body.value;
+    let county = new.county_code.as_ref().map(|c| c.to_string());
+    let spec = crate::accounts::AccountSpec {
+        username: &new.username,
+        password: &new.password,
+        role: new.role,
+        county: county.as_deref(),
+        regional_bidder: new.regional_bidder,
+    };
+    crate::accounts::add_user(&state.store, spec, &admin.username, state.clock.now())
+        .await
+        .map_err(|message| {
+            let (zh, en) = message
+                .split_once(" / ")
+                .unwrap_or((message.as_str(), message.as_str()));
+            ApiError::invalid(
+                "username",
+                "account_refused",
+                zh.to_string(),
+                en.to_string(),
+            )
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AccountsResponse {
+            users: state.store.users().await?.iter().map(account_of).collect(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisableRequest {
+    pub disabled: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{username}/disabled", tag = "admin",
+    params(("username" = String, Path)), request_body = DisableRequest,
+    responses((status = 200, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 422, description = "不能停用自己 / cannot disable oneself", body = ErrorEnvelope)))]
+async fn set_user_disabled<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    body: ApiJson<DisableRequest>,
+) -> Result<Json<AccountsResponse>, ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    if admin.username == username && body.value.disabled {
+        return Err(ApiError::invalid(
+            "username",
+            "self_disable",
+            "不能停用当前登录的管理员账号",
+            "You cannot disable the account you are logged in with",
+        ));
+    }
+    if !state
+        .store
+        .set_user_disabled(
+            &username,
+            body.value.disabled,
+            &admin.username,
+            state.clock.now(),
+        )
+        .await?
+    {
+        return Err(ApiError::not_found(
+            &format!("账号 {username}"),
+            &format!("Account {username}"),
+        ));
+    }
+    Ok(Json(AccountsResponse {
+        users: state.store.users().await?.iter().map(account_of).collect(),
+    }))
+}

@@ -1,0 +1,87 @@
+//! 挂牌公告 and 成交公示 (`GET /api/v1/announcements`): what the public sees without logging in.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use quota_shared::api::{Announcement, AnnouncementKind, AnnouncementsResponse, PurchaseStatus};
+use quota_shared::jurisdiction::{self, CountyCode};
+use quota_shared::rules::Channel;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::market::{ListingFilter, PurchaseScope};
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new().route("/announcements", get(announcements::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(announcements))]
+pub(super) struct Doc;
+
+#[utoipa::path(get, path = "/api/v1/announcements", tag = "listings",
+    responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse)))]
+async fn announcements<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<AnnouncementsResponse>, ApiError> {
+    let now = state.clock.now();
+    let units = state.store.jurisdictions().await?;
+    let name = |code: &CountyCode| {
+        jurisdiction::find(&units, code)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut out = Vec::new();
+    for l in state.store.listings(&ListingFilter::default(), now).await? {
+        let title = match l.channel {
+            Channel::County => format!(
+                "{}县级平台挂牌公告：{} 亩，{} 元/亩（{}）",
+                name(&l.county_code),
+                l.area_mu,
+                l.price_per_mu.grouped(),
+                l.source_project
+            ),
+            Channel::Regional => format!(
+                "{}自治区平台挂牌出让公告：{} 亩，起始价 {} 万元，保证金 {} 万元",
+                name(&l.county_code),
+                l.area_mu,
+                l.start_total_yuan
+                    .map(|m| m.wan_display())
+                    .unwrap_or_default(),
+                l.deposit_yuan.map(|m| m.wan_display()).unwrap_or_default()
+            ),
+        };
+        out.push(Announcement {
+            kind: AnnouncementKind::Listing,
+            title,
+            county_code: l.county_code.clone(),
+            listing_id: l.id,
+            area_mu: l.area_mu,
+            amount_yuan: l.start_total_yuan,
+            published_at: l.listed_at,
+        });
+    }
+    for p in state.store.purchases(&PurchaseScope::All, now).await? {
+        let Some(settled_at) = p.settled_at.filter(|_| p.status == PurchaseStatus::Settled) else {
+            continue;
+        };
+        out.push(Announcement {
+            kind: AnnouncementKind::Result,
+            title: format!(
+                "成交公示：{} {} 亩，成交金额 {} 元（{}）",
+                name(&p.seller_county_code),
+                p.area_mu,
+                p.amount_yuan.grouped(),
+                p.confirmation_no.clone().unwrap_or_default()
+            ),
+            county_code: p.seller_county_code,
+            listing_id: p.listing_id,
+            area_mu: p.area_mu,
+            amount_yuan: Some(p.amount_yuan),
+            published_at: settled_at,
+        });
+    }
+    out.sort_by_key(|a| std::cmp::Reverse(a.published_at));
+    Ok(Json(AnnouncementsResponse { announcements: out }))
+}

@@ -1,0 +1,92 @@
+//! Bids on regional lots (R4, R11). A bid is one conditional write on the lot, so concurrent
+//! bids serialise there; lots close in the scheduler.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use quota_shared::api::{BidRequest, BidResponse, ErrorEnvelope, ListingStatus, Role};
+use quota_shared::rules::{self, Channel};
+
+use super::lookup::load_listing;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::market::BidOutcome;
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new().route("/listings/{id}/bids", post(place_bid::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(place_bid))]
+pub(super) struct Doc;
+
+#[utoipa::path(post, path = "/api/v1/listings/{id}/bids", tag = "listings",
+    params(("id" = i64, Path)), request_body = BidRequest,
+    responses((status = 201, body = BidResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, description = "非购买方账号 / not a buyer account", body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "竞价未开始或已结束 / bidding not open", body = ErrorEnvelope),
+        (status = 422, description = "R4/R11、wrong_channel 或输入错误 / R4, R11, wrong channel or invalid input", body = ErrorEnvelope)))]
+async fn place_bid<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: ApiJson<BidRequest>,
+) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
+    let bidder = user.require(&[Role::Buyer])?.clone();
+    let amount = body.value.amount_yuan;
+    let now = state.clock.now();
+    let lot = load_listing(&state, id).await?;
+    if lot.channel == Channel::County {
+        return Err(ApiError::WrongChannel {
+            zh: "县级平台的挂牌按挂牌价直接购买，不竞价".into(),
+            en: "A county listing is bought at its price, not bid on".into(),
+        });
+    }
+    let start = lot.start_total_yuan.ok_or(ApiError::Internal)?;
+    let params = &state.params;
+    rules::validate_bid(
+        params,
+        bidder.regional_bidder,
+        start,
+        lot.high_bid_yuan,
+        amount,
+    )
+    .map_err(ApiError::Rules)?;
+    match state
+        .store
+        .place_bid(
+            id,
+            bidder.id,
+            &bidder.username,
+            amount,
+            params.bid_step,
+            now,
+        )
+        .await?
+    {
+        BidOutcome::Placed(bid) => Ok((StatusCode::CREATED, Json(BidResponse { bid }))),
+        BidOutcome::Outbid { min_next } => Err(ApiError::Rules(vec![rules::bid_violation(
+            amount,
+            min_next,
+            params.bid_step,
+            false,
+        )])),
+        BidOutcome::NotOpen { status, opens_at } => Err(match (status, opens_at) {
+            (ListingStatus::Scheduled, Some(opens)) => ApiError::conflict(
+                "bidding_not_open",
+                format!("竞价尚未开始，开始时间 {opens}"),
+                format!("Bidding has not opened; it opens at {opens}"),
+            ),
+            (status, _) => ApiError::conflict(
+                "bidding_closed",
+                format!("竞价已结束（{}）", status.label_zh()),
+                format!("Bidding has ended ({})", status.label_en()),
+            ),
+        }),
+    }
+}

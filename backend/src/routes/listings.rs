@@ -1,0 +1,243 @@
+//! Listings on both channels: a county bureau lists (R2/R3 checked) and withdraws; anyone
+//! reads them, each in its effective state at the time of the read.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use quota_shared::api::{
+    ErrorEnvelope, ListingResponse, ListingStatus, ListingsResponse, NewListing, Role,
+};
+use quota_shared::calendar;
+use quota_shared::rules::{
+    Channel, RULESET_VERSION, check_listing_quantities, floor_on, validate_listing,
+};
+use quota_shared::{DomainError, FieldError};
+use serde::Deserialize;
+
+use super::lookup::load_listing;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::market::{ListingDraft, ListingFilter};
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route(
+            "/listings",
+            get(list_listings::<S>).post(create_listing::<S>),
+        )
+        .route("/listings/{id}", get(get_listing::<S>))
+        .route("/listings/{id}/withdraw", post(withdraw_listing::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_listing, list_listings, get_listing, withdraw_listing))]
+pub(super) struct Doc;
+
+#[utoipa::path(post, path = "/api/v1/listings", tag = "listings",
+    request_body = NewListing,
+    responses((status = 201, body = ListingResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 422, description = "R2/R3 或输入错误 / R2, R3 or invalid input", body = ErrorEnvelope)))]
+async fn create_listing<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<NewListing>,
+) -> Result<(StatusCode, Json<ListingResponse>), ApiError> {
+    let user = user.require(&[Role::CountyBureau])?;
+    let county = user.county_code.clone().ok_or(ApiError::Internal)?;
+    let l = body.value;
+    check_listing_quantities(l.area_mu, l.farmland_mu, l.paddy_mu, l.grain_capacity_kg)?;
+    for (field, text) in [
+        ("source_project", &l.source_project),
+        ("township", &l.township),
+    ] {
+        if text.trim().is_empty() {
+            return Err(FieldError::new(field, DomainError::Required { what: field }).into());
+        }
+    }
+    let now = state.clock.now();
+    let day = calendar::day_of(now);
+    let floors: Vec<_> = state
+        .store
+        .floor_prices()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let base = state
+        .store
+        .counties()
+        .await?
+        .into_iter()
+        .find(|c| c.code == county)
+        .and_then(|c| c.base_price_per_mu);
+    validate_listing(l.channel, l.price_per_mu, base, day, &floors).map_err(ApiError::Rules)?;
+    if let Some(closes) = l.closes_at
+        && closes <= now
+    {
+        return Err(ApiError::invalid(
+            "closes_at",
+            "in_the_past",
+            "截止时间须晚于现在",
+            "The closing time must be in the future",
+        ));
+    }
+    let params = &state.params;
+    let (status, start_total, deposit) = match l.channel {
+        Channel::County => (ListingStatus::Open, None, None),
+        Channel::Regional => {
+            let Some(closes) = l.closes_at else {
+                return Err(FieldError::new(
+                    "closes_at",
+                    DomainError::Required { what: "closes_at" },
+                )
+                .into());
+            };
+            if l.opens_at.is_some_and(|o| o >= closes) {
+                return Err(ApiError::invalid(
+                    "opens_at",
+                    "opens_after_close",
+                    "开始竞价时间须早于截止时间",
+                    "Bidding must open before it closes",
+                ));
+            }
+            let start = params
+                .start_total(l.area_mu, l.price_per_mu)
+                .map_err(|e| FieldError::new("price_per_mu", e))?;
+            let deposit = params
+                .deposit(start)
+                .map_err(|e| FieldError::new("price_per_mu", e))?;
+            let status = if l.opens_at.is_some_and(|o| o > now) {
+                ListingStatus::Scheduled
+            } else {
+                ListingStatus::Bidding
+            };
+            (status, Some(start), Some(deposit))
+        }
+    };
+    let draft = ListingDraft {
+        county_code: county,
+        channel: l.channel,
+        status,
+        area: l.area_mu,
+        farmland: l.farmland_mu,
+        paddy: l.paddy_mu,
+        grain_capacity_kg: l.grain_capacity_kg,
+        price: l.price_per_mu,
+        start_total,
+        deposit,
+        source_project: l.source_project.trim().to_string(),
+        township: l.township.trim().to_string(),
+        advance: l.advance,
+        listed_at: now,
+        opens_at: l.opens_at,
+        closes_at: l.closes_at,
+        ruleset_version: RULESET_VERSION.to_string(),
+        floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
+        created_by: user.id,
+        actor: user.username.clone(),
+    };
+    let id = state.store.insert_listing(&draft).await?;
+    let listing = state
+        .store
+        .listing(id, now)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    Ok((StatusCode::CREATED, Json(ListingResponse { listing })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingQuery {
+    county: Option<String>,
+    channel: Option<String>,
+    status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/listings", tag = "listings",
+    params(("county" = Option<String>, Query, description = "区划代码 / county code"),
+        ("channel" = Option<Channel>, Query), ("status" = Option<ListingStatus>, Query)),
+    responses((status = 200, body = ListingsResponse), (status = 422, body = ErrorEnvelope)))]
+async fn list_listings<S: Store>(
+    State(state): State<AppState<S>>,
+    Query(q): Query<ListingQuery>,
+) -> Result<Json<ListingsResponse>, ApiError> {
+    let bad = |field: &str, value: &str| {
+        ApiError::invalid(
+            field,
+            "invalid_filter",
+            format!("筛选条件 {field}={value} 无效"),
+            format!("Invalid filter {field}={value}"),
+        )
+    };
+    let filter = ListingFilter {
+        county: q
+            .county
+            .as_deref()
+            .map(|c| c.parse().map_err(|_| bad("county", c)))
+            .transpose()?,
+        channel: q
+            .channel
+            .as_deref()
+            .map(|c| c.parse().map_err(|_| bad("channel", c)))
+            .transpose()?,
+        status: q
+            .status
+            .as_deref()
+            .map(|s| {
+                serde_json::from_value(serde_json::Value::String(s.to_string()))
+                    .map_err(|_| bad("status", s))
+            })
+            .transpose()?,
+    };
+    let now = state.clock.now();
+    Ok(Json(ListingsResponse {
+        listings: state.store.listings(&filter, now).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/listings/{id}", tag = "listings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ListingResponse), (status = 404, body = ErrorEnvelope)))]
+async fn get_listing<S: Store>(
+    State(state): State<AppState<S>>,
+    Path(id): Path<i64>,
+) -> Result<Json<ListingResponse>, ApiError> {
+    Ok(Json(ListingResponse {
+        listing: load_listing(&state, id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/listings/{id}/withdraw", tag = "listings",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ListingResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "挂牌已结束 / the listing has ended", body = ErrorEnvelope)))]
+async fn withdraw_listing<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ListingResponse>, ApiError> {
+    let listing = load_listing(&state, id).await?;
+    user.require_bureau_of(&listing.county_code)?;
+    if !state
+        .store
+        .withdraw_listing(id, &user.0.username, state.clock.now())
+        .await?
+    {
+        return Err(ApiError::conflict(
+            "listing_closed",
+            format!("挂牌 #{id} 已{}，不能撤回", listing.status.label_zh()),
+            format!(
+                "Listing #{id} is {}; it cannot be withdrawn",
+                listing.status.label_en()
+            ),
+        ));
+    }
+    Ok(Json(ListingResponse {
+        listing: load_listing(&state, id).await?,
+    }))
+}

@@ -1,0 +1,305 @@
+//! Purchases on the county channel: reserve (R7/R8, idempotent), list by role, settle with
+//! a bank reference (the 成交确认书 number), cancel while reserved.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use quota_shared::api::{
+    ErrorEnvelope, PurchaseRequest, PurchaseResponse, PurchaseStatus, PurchasesResponse, Role,
+    SettleRequest,
+};
+use quota_shared::calendar;
+use quota_shared::jurisdiction;
+use quota_shared::rules::{Channel, RULESET_VERSION, validate_purchase};
+use quota_shared::{DomainError, FieldError};
+use time::Duration;
+
+use super::lookup::{county_of, purchase_not_found};
+use crate::auth::{CurrentUser, sha256_hex};
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::scheduler;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::market::{PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome};
+
+/// Longest `Idempotency-Key` accepted (a UUID is 36).
+const MAX_IDEMPOTENCY_KEY: usize = 200;
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route(
+            "/purchases",
+            axum::routing::get(list_purchases::<S>).post(create_purchase::<S>),
+        )
+        .route("/purchases/{id}/settle", post(settle_purchase::<S>))
+        .route("/purchases/{id}/cancel", post(cancel_purchase::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create_purchase, list_purchases, settle_purchase, cancel_purchase))]
+pub(super) struct Doc;
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn key_reused() -> ApiError {
+    ApiError::invalid(
+        "Idempotency-Key",
+        "idempotency_key_reused",
+        "该 Idempotency-Key 已用于另一笔不同的请求，请为新的购买使用新的键",
+        "This Idempotency-Key was used for a different request; use a new key for a new purchase",
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases",
+    params(("Idempotency-Key" = String, Header, description = "每次购买一个新的随机值；重复发送同一请求返回第一次的结果 / a new random value per purchase; a repeat replays the first answer")),
+    request_body = PurchaseRequest,
+    responses((status = 201, body = PurchaseResponse),
+        (status = 400, description = "缺少 Idempotency-Key 或 JSON 无效 / missing key or malformed JSON", body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "剩余不足或挂牌已结束 / not enough remaining or the listing ended", body = ErrorEnvelope),
+        (status = 413, body = ErrorEnvelope),
+        (status = 422, description = "R7/R8、wrong_channel、键被另一请求使用或输入错误 / a rule, wrong channel, reused key or invalid input", body = ErrorEnvelope)))]
+async fn create_purchase<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: ApiJson<PurchaseRequest>,
+) -> Result<Response, ApiError> {
+    let buyer = user.require(&[Role::Buyer])?.clone();
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
+        .ok_or_else(|| {
+            ApiError::status(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_required",
+                "购买请求须带 Idempotency-Key 请求头（每次购买一个新的随机值，最长200字符）",
+                "A purchase needs an Idempotency-Key header (a new random value per purchase, at most 200 characters)",
+            )
+        })?
+        .to_string();
+    let fingerprint = sha256_hex(&body.raw);
+    if let Some(answer) = state.store.stored_answer(buyer.id, &key).await? {
+        return if answer.request_sha256 == fingerprint {
+            Ok(json_response(
+                StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+                answer.body,
+            ))
+        } else {
+            Err(key_reused())
+        };
+    }
+    let req = body.value;
+    req.area_mu
+        .positive()
+        .map_err(|e| FieldError::new("area_mu", e))?;
+    let now = state.clock.now();
+    let listing = state
+        .store
+        .listing(req.listing_id, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                &format!("挂牌 #{}", req.listing_id),
+                &format!("Listing #{}", req.listing_id),
+            )
+        })?;
+    if listing.channel == Channel::Regional {
+        return Err(ApiError::WrongChannel {
+            zh: "自治区平台的标的须竞价取得，不能直接购买".into(),
+            en: "A regional lot is won by bidding, not bought directly".into(),
+        });
+    }
+    let units = state.store.jurisdictions().await?;
+    let seller = county_of(&units, &listing.county_code)?;
+    let project_unit = jurisdiction::find(&units, &req.project.county_code).ok_or_else(|| {
+        FieldError::new(
+            "project.county_code",
+            DomainError::UnknownCounty {
+                input: req.project.county_code.to_string(),
+            },
+        )
+    })?;
+    if req.project.name.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "project.name",
+            "required",
+            "请填写项目名称",
+            "The project name is required",
+        ));
+    }
+    validate_purchase(
+        seller,
+        Channel::County,
+        project_unit,
+        req.project.use_,
+        calendar::day_of(now),
+    )
+    .map_err(ApiError::Rules)?;
+    // Due reservations of this listing give their area back before the stock check.
+    scheduler::release_due_reservations_of(&state.store, req.listing_id, now).await;
+    let draft = PurchaseDraft {
+        listing_id: req.listing_id,
+        buyer_id: buyer.id,
+        buyer_username: buyer.username.clone(),
+        area: req.area_mu,
+        project: req.project,
+        now,
+        expires_at: now + Duration::days(i64::from(state.params.reservation_days)),
+        ruleset_version: RULESET_VERSION.to_string(),
+        idem_key: key,
+        request_sha256: fingerprint.clone(),
+    };
+    match state.store.reserve(&draft).await? {
+        PurchaseOutcome::Created(purchase) => {
+            let body = serde_json::to_string(&PurchaseResponse {
+                purchase: *purchase,
+            })
+            .map_err(|_| ApiError::Internal)?;
+            Ok(json_response(StatusCode::CREATED, body))
+        }
+        PurchaseOutcome::Replay(answer) if answer.request_sha256 == fingerprint => {
+            Ok(json_response(
+                StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
+                answer.body,
+            ))
+        }
+        PurchaseOutcome::Replay(_) => Err(key_reused()),
+        PurchaseOutcome::NotOpen(status) => Err(ApiError::conflict(
+            "listing_closed",
+            format!("挂牌 #{} {}，不能购买", listing.id, status.label_zh()),
+            format!(
+                "Listing #{} is {}; it cannot be bought",
+                listing.id,
+                status.label_en()
+            ),
+        )),
+        PurchaseOutcome::NotEnough { remaining } => Err(ApiError::conflict(
+            "insufficient_remaining",
+            format!(
+                "剩余指标不足：挂牌 #{} 仅剩 {} 亩，请减少购买面积",
+                listing.id, remaining
+            ),
+            format!(
+                "Not enough left: listing #{} has {} mu remaining; buy less",
+                listing.id, remaining
+            ),
+        )),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/purchases", tag = "purchases",
+    responses((status = 200, description = "购买方：本人的；县局：本县售出的；财政、管理员：全部 / buyer: own; bureau: its sales; finance, admin: all", body = PurchasesResponse),
+        (status = 401, body = ErrorEnvelope)))]
+async fn list_purchases<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<PurchasesResponse>, ApiError> {
+    let u = &user.0;
+    let scope = match u.role {
+        Role::Buyer => PurchaseScope::Buyer(u.id),
+        Role::CountyBureau => {
+            PurchaseScope::Seller(u.county_code.clone().ok_or(ApiError::Internal)?)
+        }
+        Role::Finance | Role::Admin => PurchaseScope::All,
+    };
+    Ok(Json(PurchasesResponse {
+        purchases: state.store.purchases(&scope, state.clock.now()).await?,
+    }))
+}
+
+fn not_reserved(id: i64, status: PurchaseStatus) -> ApiError {
+    ApiError::conflict(
+        "purchase_not_reserved",
+        format!("交易 #{id} {}，不能再办理", status.label_zh()),
+        format!("Purchase #{id} is {status:?}; nothing more can be done with it"),
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/purchases/{id}/settle", tag = "purchases",
+    params(("id" = i64, Path)), request_body = SettleRequest,
+    responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "不是待付款状态 / not reserved", body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn settle_purchase<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    body: ApiJson<SettleRequest>,
+) -> Result<Json<PurchaseResponse>, ApiError> {
+    let bank_reference = body.value.bank_reference.trim().to_string();
+    let now = state.clock.now();
+    let (purchase, _) = state
+        .store
+        .purchase(id, now)
+        .await?
+        .ok_or_else(|| purchase_not_found(id))?;
+    if user.0.role != Role::Finance {
+        user.require_bureau_of(&purchase.seller_county_code)?;
+    }
+    if bank_reference.is_empty() {
+        return Err(ApiError::invalid(
+            "bank_reference",
+            "required",
+            "请填写银行流水号",
+            "The bank reference is required",
+        ));
+    }
+    let units = state.store.jurisdictions().await?;
+    let seller = county_of(&units, &purchase.seller_county_code)?;
+    match state
+        .store
+        .settle(id, &seller.name, &bank_reference, &user.0.username, now)
+        .await?
+    {
+        SettleOutcome::Settled(p) => Ok(Json(PurchaseResponse { purchase: *p })),
+        SettleOutcome::Conflict(status) => Err(not_reserved(id, status)),
+        SettleOutcome::NotFound => Err(purchase_not_found(id)),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/purchases/{id}/cancel", tag = "purchases",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+async fn cancel_purchase<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<PurchaseResponse>, ApiError> {
+    let buyer = user.require(&[Role::Buyer])?;
+    // Another buyer's purchase does not exist for this buyer.
+    let now = state.clock.now();
+    let (purchase, _) = state
+        .store
+        .purchase(id, now)
+        .await?
+        .filter(|(_, owner)| *owner == buyer.id)
+        .ok_or_else(|| purchase_not_found(id))?;
+    if !state
+        .store
+        .release(id, PurchaseStatus::Cancelled, &buyer.username, now)
+        .await?
+    {
+        let status = state
+            .store
+            .purchase(id, now)
+            .await?
+            .map(|(p, _)| p.status)
+            .unwrap_or(purchase.status);
+        return Err(not_reserved(id, status));
+    }
+    let (purchase, _) = state
+        .store
+        .purchase(id, now)
+        .await?
+        .ok_or_else(|| purchase_not_found(id))?;
+    Ok(Json(PurchaseResponse { purchase }))
+}

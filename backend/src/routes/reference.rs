@@ -1,0 +1,201 @@
+//! Reference data: the county-level units with their base prices, the regional floor versions,
+//! the use categories of proceeds (R12), the rule catalogue, and `/healthz`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use quota_shared::api::{
+    BasePriceRequest, CountiesResponse, CountyResponse, ErrorEnvelope, FloorPrice,
+    FloorPricesResponse, Health, Role, RuleInfo, RulesResponse, UseCategoriesResponse,
+};
+use quota_shared::calendar;
+use quota_shared::jurisdiction::CountyCode;
+use quota_shared::rules::{self, RULESET_VERSION, check_base_price};
+use serde::{Deserialize, Serialize};
+
+use super::lookup::county_of;
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/counties", get(counties::<S>))
+        .route("/counties/{code}/base-price", put(set_base_price::<S>))
+        .route(
+            "/floor-prices",
+            get(floor_prices::<S>).post(add_floor_price::<S>),
+        )
+        .route("/use-categories", get(use_categories::<S>))
+        .route("/rules", get(rules_catalog))
+}
+
+/// `/healthz`, outside `/api/v1`.
+pub(super) fn health_router<S: Store>() -> Router<AppState<S>> {
+    Router::new().route("/healthz", get(healthz::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        healthz,
+        counties,
+        floor_prices,
+        set_base_price,
+        add_floor_price,
+        use_categories,
+        rules_catalog
+    ),
+    components(schemas(FloorPriceResponse))
+)]
+pub(super) struct Doc;
+
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
+#[tracing::instrument(skip_all)]
+async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Health>, ApiError> {
+    state.store.ping().await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: state.store.kind().into(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/counties", tag = "counties", responses((status = 200, body = CountiesResponse)))]
+#[tracing::instrument(skip_all)]
+async fn counties<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<CountiesResponse>, ApiError> {
+    Ok(Json(CountiesResponse {
+        counties: state.store.counties().await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/floor-prices", tag = "counties", responses((status = 200, body = FloorPricesResponse)))]
+#[tracing::instrument(skip_all)]
+async fn floor_prices<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<FloorPricesResponse>, ApiError> {
+    Ok(Json(FloorPricesResponse {
+        floor_prices: state.store.floor_prices().await?,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/counties/{code}/base-price", tag = "counties",
+    params(("code" = String, Path, description = "区划代码 / county code")),
+    request_body = BasePriceRequest,
+    responses((status = 200, body = CountyResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, description = "非本县自然资源局 / not this county's bureau", body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 422, description = "R1 或输入错误 / R1 or invalid input", body = ErrorEnvelope)))]
+async fn set_base_price<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    body: ApiJson<BasePriceRequest>,
+) -> Result<Json<CountyResponse>, ApiError> {
+    let code: CountyCode = code.parse().map_err(|_| {
+        ApiError::not_found(&format!("县（市、区）{code}"), &format!("County {code}"))
+    })?;
+    let units = state.store.jurisdictions().await?;
+    county_of(&units, &code)?;
+    user.require_bureau_of(&code)?;
+    let price = body.value.price_per_mu;
+    let floors: Vec<_> = state
+        .store
+        .floor_prices()
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    check_base_price(price, calendar::day_of(state.clock.now()), &floors)
+        .map_err(|v| ApiError::Rules(vec![v]))?;
+    state
+        .store
+        .set_base_price(&code, price, &user.0.username, state.clock.now())
+        .await?;
+    let county = state
+        .store
+        .counties()
+        .await?
+        .into_iter()
+        .find(|c| c.code == code)
+        .ok_or(ApiError::Internal)?;
+    Ok(Json(CountyResponse { county }))
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FloorPriceResponse {
+    pub floor_price: FloorPrice,
+}
+
+#[utoipa::path(post, path = "/api/v1/floor-prices", tag = "counties",
+    request_body = FloorPrice,
+    responses((status = 201, body = FloorPriceResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 409, description = "该日期已有版本 / a version starts that day", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+async fn add_floor_price<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<FloorPrice>,
+) -> Result<(StatusCode, Json<FloorPriceResponse>), ApiError> {
+    user.require(&[Role::Admin])?;
+    let floor = body.value;
+    if !state
+        .store
+        .add_floor_version(
+            floor.price_per_mu,
+            floor.effective_from,
+            &user.0.username,
+            state.clock.now(),
+        )
+        .await?
+    {
+        return Err(ApiError::conflict(
+            "floor_exists",
+            format!(
+                "{} 起已有一个最低价版本，请换一个起始日期",
+                floor.effective_from
+            ),
+            format!(
+                "A floor version already starts on {}; pick another date",
+                floor.effective_from
+            ),
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(FloorPriceResponse { floor_price: floor }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/use-categories", tag = "finance",
+    responses((status = 200, body = UseCategoriesResponse)))]
+async fn use_categories<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<UseCategoriesResponse>, ApiError> {
+    Ok(Json(UseCategoriesResponse {
+        use_categories: state.store.use_categories().await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/rules", tag = "admin",
+    responses((status = 200, description = "R1–R14 及出处、生效日期 / R1–R14 with sources and effective dates", body = RulesResponse)))]
+async fn rules_catalog() -> Json<RulesResponse> {
+    Json(RulesResponse {
+        ruleset_version: RULESET_VERSION.to_string(),
+        rules: rules::catalog()
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id,
+                title_zh: r.title_zh.to_string(),
+                title_en: r.title_en.to_string(),
+                citation: r.citation.to_string(),
+                confirmed: r.confirmed,
+                effective_from: r.effective_from,
+                effective_to: r.effective_to,
+            })
+            .collect(),
+    })
+}

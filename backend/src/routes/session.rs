@@ -1,0 +1,113 @@
+//! Logging in and out: `POST`/`DELETE /api/v1/session` and `GET /api/v1/me`. Only failed
+//! logins are throttled, per username (docs/API-DESIGN.md, "Sessions and safety").
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use quota_shared::api::{ErrorEnvelope, LoginRequest, UserResponse};
+
+use crate::auth::{
+    self, CurrentUser, MAX_FAILED_LOGINS, SESSION_LIFETIME, THROTTLE_WINDOW, sha256_hex,
+};
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/session", post(login::<S>).delete(logout::<S>))
+        .route("/me", get(me))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, logout, me))]
+pub(super) struct Doc;
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "session",
+    request_body = LoginRequest,
+    responses((status = 200, description = "登录成功，设置会话 Cookie / logged in, session cookie set", body = UserResponse),
+        (status = 401, description = "用户名或密码错误 / wrong credentials", body = ErrorEnvelope),
+        (status = 429, description = "失败次数过多 / too many failures", body = ErrorEnvelope)))]
+async fn login<S: Store>(
+    State(state): State<AppState<S>>,
+    headers: HeaderMap,
+    body: ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let LoginRequest { username, password } = body.value;
+    let now = state.clock.now();
+    if let Some((failures, since)) = state.store.login_failures(&username).await?
+        && failures >= MAX_FAILED_LOGINS
+        && since > now - THROTTLE_WINDOW
+    {
+        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59) / 60;
+        return Err(ApiError::status(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failures",
+            format!("登录失败次数过多，请 {minutes} 分钟后再试"),
+            format!("Too many failed logins; try again in {minutes} minutes"),
+        ));
+    }
+    let user = state.store.user_by_username(&username).await?;
+    let verified = match &user {
+        Some(u) if !u.disabled => {
+            auth::verify_password_blocking(password, u.password_hash.clone()).await
+        }
+        _ => false,
+    };
+    let Some(user) = user.filter(|_| verified) else {
+        state
+            .store
+            .record_login_failure(&username, now, now - THROTTLE_WINDOW)
+            .await?;
+        return Err(ApiError::status(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "用户名或密码错误",
+            "Wrong username or password",
+        ));
+    };
+    state.store.clear_login_failures(&username).await?;
+    let (token, digest) = auth::new_session_token();
+    state
+        .store
+        .create_session(&digest, user.id, now, now + SESSION_LIFETIME)
+        .await?;
+    let mut response = Json(UserResponse {
+        user: user.to_wire(),
+    })
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, auth::session_cookie(&token, &headers));
+    Ok(response)
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "已退出，清除 Cookie / logged out, cookie cleared")))]
+async fn logout<S: Store>(
+    State(state): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = auth::session_token(&headers) {
+        state
+            .store
+            .delete_session(&sha256_hex(token.as_bytes()))
+            .await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, auth::clear_cookie());
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = UserResponse), (status = 401, description = "未登录 / not logged in", body = ErrorEnvelope)))]
+async fn me(user: CurrentUser) -> Json<UserResponse> {
+    Json(UserResponse {
+        user: user.0.to_wire(),
+    })
+}
