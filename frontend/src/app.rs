@@ -1,4 +1,5 @@
-//! The shell: routes, language (persisted), the logged-in user, header and navigation by role.
+//! The shell: language (persisted), the logged-in user, header, navigation by role, and the
+//! page for each [`Route`].
 
 use gloo::storage::{LocalStorage, Storage};
 use quota_shared::api::{Lang, Role, User};
@@ -6,49 +7,12 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, role_label, t};
 use crate::pages;
+use crate::route::Route;
+use crate::session::Session;
 
 const LANG_KEY: &str = "qx.lang";
-
-/// Every page of the app.
-#[derive(Debug, Clone, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    #[at("/calculator")]
-    Calculator,
-    #[at("/market")]
-    Market,
-    #[at("/market/:id")]
-    Buy { id: i64 },
-    #[at("/lots/:id")]
-    Lot { id: i64 },
-    #[at("/mine")]
-    Mine,
-    #[at("/confirmations/:id")]
-    Confirmation { id: i64 },
-    #[at("/login")]
-    Login,
-    #[at("/bureau")]
-    Bureau,
-    #[at("/finance")]
-    Finance,
-    #[at("/admin")]
-    Admin,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
-
-/// Who is logged in, shared with every page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Session {
-    pub user: Option<User>,
-    /// Whether `GET /me` has answered yet.
-    pub known: bool,
-    pub set: Callback<Option<User>>,
-}
 
 fn stored_lang() -> Lang {
     match LocalStorage::get::<String>(LANG_KEY).ok().as_deref() {
@@ -176,15 +140,5 @@ fn Nav() -> Html {
                 None => link(Route::Login, Key::NavLogin),
             } }
         </nav>
-    }
-}
-
-pub fn role_label(lang: Lang, role: Role) -> &'static str {
-    match (lang, role) {
-        (Lang::Zh, r) => r.label_zh(),
-        (Lang::En, Role::Admin) => "administrator",
-        (Lang::En, Role::CountyBureau) => "county bureau",
-        (Lang::En, Role::Buyer) => "buyer",
-        (Lang::En, Role::Finance) => "finance",
     }
 }

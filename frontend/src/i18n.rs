@@ -1,7 +1,7 @@
 //! Every text of the web app, in one table: Chinese (default) and English. Keys are an enum
 //! generated from the table, so a missing text is a compile error.
 
-use quota_shared::api::Lang;
+use quota_shared::api::{Lang, Role};
 
 macro_rules! texts {
     ($($key:ident => $zh:literal, $en:literal;)*) => {
@@ -16,7 +16,18 @@ macro_rules! texts {
             }
         }
 
-        #[cfg(test)]
+        /// The name of a role in the interface language.
+pub fn role_label(lang: Lang, role: Role) -> &'static str {
+    match (lang, role) {
+        (Lang::Zh, r) => r.label_zh(),
+        (Lang::En, Role::Admin) => "administrator",
+        (Lang::En, Role::CountyBureau) => "county bureau",
+        (Lang::En, Role::Buyer) => "buyer",
+        (Lang::En, Role::Finance) => "finance",
+    }
+}
+
+#[cfg(test)]
         pub const ALL: &[Key] = &[$(Key::$key),*];
     };
 }

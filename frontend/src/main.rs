@@ -1,14 +1,22 @@
 //! The Quota Exchange web app (Yew, client-side rendered, compiled to WASM and served by the
 //! backend from the same origin).
 //!
-//! Map: [`app`] the shell (language, header, page); [`pages`] one module per page; [`api`] all
-//! HTTP, returning the shared crate's types; [`i18n`] every text, Chinese first.
+//! Map, from the bottom up (each module imports only from those above it):
+//! - [`i18n`]: every text, Chinese first; [`api`]: all HTTP, returning the shared crate's types.
+//! - [`route`]: the pages' paths; [`session`]: who is logged in.
+//! - [`calc`]: the calculator's form and reducer (tested natively).
+//! - [`hooks`]: fetch state and timers; [`components`]: fetch states, form fields, formats.
+//! - [`pages`]: one module per page; [`app`]: the shell that switches between them.
 
 mod api;
 mod app;
 mod calc;
+mod components;
+mod hooks;
 mod i18n;
 mod pages;
+mod route;
+mod session;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

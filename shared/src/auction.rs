@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::quantity::{Area, Money, Percent, UnitPrice};
-use crate::rules::{RuleViolation, bid_violation};
+use crate::rules::{RuleViolation, bid_violation, check_regional_bidder};
 
 /// Parameters of the regional platform. Defaults: step 50,000 元 (notices, confirmed), deposit
 /// 10 % of the start total rounded up to 100,000 元 (fits both notices; unconfirmed), unpaid
@@ -87,6 +87,25 @@ impl AuctionParams {
     }
 }
 
+/// A bid on a regional lot: R11 (who may bid) and R4 (the ladder and the high bid), every
+/// violation found.
+pub fn validate_bid(
+    params: &AuctionParams,
+    regional_bidder: bool,
+    start_total: Money,
+    high_bid: Option<Money>,
+    amount: Money,
+) -> Result<(), Vec<RuleViolation>> {
+    let mut found = Vec::new();
+    if let Err(v) = check_regional_bidder(regional_bidder) {
+        found.push(v);
+    }
+    if let Err(v) = params.check_bid(start_total, high_bid, amount) {
+        found.push(v);
+    }
+    if found.is_empty() { Ok(()) } else { Err(found) }
+}
+
 /// A bid as the winner selection sees it; `seq` orders bids in time (earlier is smaller).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BidEntry {
@@ -107,6 +126,19 @@ pub fn select_winner(bids: &[BidEntry]) -> Option<BidEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bid_by_a_non_bidder_off_the_ladder_reports_both_rules() {
+        let params = AuctionParams::default();
+        let start: Money = "4383375.00".parse().expect("start");
+        let found = validate_bid(&params, false, start, None, "4400000".parse().expect("bid"))
+            .expect_err("two");
+        assert_eq!(
+            found.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            [crate::rules::RuleId::R11, crate::rules::RuleId::R4]
+        );
+        assert_eq!(validate_bid(&params, true, start, None, start), Ok(()));
+    }
 
     fn money(s: &str) -> Money {
         s.parse().expect("money")

@@ -229,7 +229,7 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
         total_basis,
         total_yuan: total,
         total_wan: total.wan_display(),
-        total_capital: total.capital(),
+        total_capital: crate::capital::to_capital(total),
         regional_lots,
     })
 }

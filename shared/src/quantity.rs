@@ -464,10 +464,6 @@ impl Money {
     pub fn grouped(self) -> String {
         group_thousands(&self.to_string())
     }
-    /// 大写金额 (R10), e.g. 壹仟捌佰捌拾壹万伍仟壹佰元整.
-    pub fn capital(self) -> String {
-        crate::capital::to_capital(self)
-    }
     /// Splits the amount by percentages that add up to 100. Cumulative half-up rounding:
     /// part *i* = round(total × (p₁+…+pᵢ)/100) − round(total × (p₁+…+pᵢ₋₁)/100), so no part
     /// is negative, each is within one 分 of its exact share, the parts add up to the whole

@@ -650,25 +650,6 @@ pub fn validate_purchase(
     if found.is_empty() { Ok(()) } else { Err(found) }
 }
 
-/// A bid on a regional lot: R11 (who may bid) and R4 (the ladder and the high bid), every
-/// violation found.
-pub fn validate_bid(
-    params: &crate::auction::AuctionParams,
-    regional_bidder: bool,
-    start_total: Money,
-    high_bid: Option<Money>,
-    amount: Money,
-) -> Result<(), Vec<RuleViolation>> {
-    let mut found = Vec::new();
-    if let Err(v) = check_regional_bidder(regional_bidder) {
-        found.push(v);
-    }
-    if let Err(v) = params.check_bid(start_total, high_bid, amount) {
-        found.push(v);
-    }
-    if found.is_empty() { Ok(()) } else { Err(found) }
-}
-
 /// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -953,19 +934,6 @@ mod tests {
         assert_eq!(e.field, "paddy_mu");
         let e = check_listing_quantities(a("10"), a("5"), a("5"), -1).expect_err("capacity");
         assert_eq!(e.field, "grain_capacity_kg");
-    }
-
-    #[test]
-    fn a_bid_by_a_non_bidder_off_the_ladder_reports_both_rules() {
-        let params = crate::auction::AuctionParams::default();
-        let start: Money = "4383375.00".parse().expect("start");
-        let found = validate_bid(&params, false, start, None, "4400000".parse().expect("bid"))
-            .expect_err("two");
-        assert_eq!(
-            found.iter().map(|v| v.rule).collect::<Vec<_>>(),
-            [RuleId::R11, RuleId::R4]
-        );
-        assert_eq!(validate_bid(&params, true, start, None, start), Ok(()));
     }
 
     #[test]

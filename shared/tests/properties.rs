@@ -85,7 +85,7 @@ proptest! {
 
     #[test]
     fn capital_amounts_never_panic(fen in 0..=MAX_MONEY_FEN) {
-        let text = Money::from_fen(fen).expect("money").capital();
+        let text = quota_shared::capital::to_capital(Money::from_fen(fen).expect("money"));
         prop_assert!(text.ends_with('整') || text.ends_with('角') || text.ends_with('分'));
     }
 }

@@ -7,6 +7,7 @@
 //! - [`binary`]: the real `quota-exchange` binary started on a free port with its own database.
 
 pub mod binary;
+pub mod imports;
 pub mod pg;
 
 /// The workspace root (this crate lives in `tests/`).

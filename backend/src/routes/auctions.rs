@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{BidRequest, BidResponse, ErrorEnvelope, ListingStatus, Role};
+use quota_shared::auction;
 use quota_shared::rules::{self, Channel};
 
 use super::lookup::load_listing;
@@ -49,7 +50,7 @@ async fn place_bid<S: Store>(
     }
     let start = lot.start_total_yuan.ok_or(ApiError::Internal)?;
     let params = &state.params;
-    rules::validate_bid(
+    auction::validate_bid(
         params,
         bidder.regional_bidder,
         start,

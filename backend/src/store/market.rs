@@ -18,7 +18,7 @@ use quota_shared::rules::{Channel, ProjectUse};
 use quota_shared::{Area, Money, UnitPrice};
 use time::{Date, OffsetDateTime};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// An account as the server sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -697,7 +697,7 @@ macro_rules! audit_append {
     }};
 }
 
-/// Generates the marketplace methods of [`super::Store`] for a store type with a `pool`.
+/// Generates the marketplace methods of [`super::contract::Store`] for a store type with a `pool`.
 #[macro_export]
 macro_rules! impl_market_store {
     () => {

@@ -9,7 +9,9 @@ use quota_shared::jurisdiction::Jurisdiction;
 use quota_shared::rules::FloorVersion;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use super::{CountyRow, Store, StoreError, county_from_row, floor_from_row, project_rule_wire};
+use super::contract::{SchedulerTurn, Store};
+use super::error::StoreError;
+use super::rows::{CountyRow, county_from_row, floor_from_row, project_rule_wire};
 
 /// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
 /// of several instances on one database one runs the due work at a time.
@@ -144,14 +146,14 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn scheduler_turn(&self) -> Result<Option<super::SchedulerTurn>, StoreError> {
+    async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let (held,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
             .bind(SCHEDULER_LOCK)
             .fetch_one(&mut *tx)
             .await?;
         if held {
-            Ok(Some(super::SchedulerTurn::Postgres(tx)))
+            Ok(Some(SchedulerTurn::Postgres(tx)))
         } else {
             tx.rollback().await?;
             Ok(None)

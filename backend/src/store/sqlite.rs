@@ -11,7 +11,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{CountyRow, Store, StoreError, county_from_row, floor_from_row, project_rule_wire};
+use super::contract::{SchedulerTurn, Store};
+use super::error::StoreError;
+use super::rows::{CountyRow, county_from_row, floor_from_row, project_rule_wire};
 
 /// Marker in `meta` that the reference data of product.md §3 was loaded once; after that the
 /// administrator owns it and `migrate` does not put back what was edited away.
@@ -149,8 +151,8 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn scheduler_turn(&self) -> Result<Option<super::SchedulerTurn>, StoreError> {
-        Ok(Some(super::SchedulerTurn::Unshared))
+    async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
+        Ok(Some(SchedulerTurn::Unshared))
     }
 
     crate::impl_market_store!();

@@ -4,11 +4,10 @@
 use quota_shared::api::{Account, AuditEntry, FloorPrice, Lang, NewAccount, Role, RuleInfo};
 use yew::prelude::*;
 
-use super::bureau::{bind, bind_select};
-use super::failed;
 use crate::api::{self, ApiFailure};
-use crate::app::role_label;
-use crate::i18n::{Key, t};
+use crate::components::form::{bind, bind_select};
+use crate::components::status::failed;
+use crate::i18n::{Key, role_label, t};
 
 #[component]
 pub fn Admin() -> Html {

@@ -9,33 +9,17 @@ use quota_shared::rules::{
     Channel, FloorVersion, check_base_price, check_listing_quantities, floor_on, validate_listing,
 };
 use quota_shared::{Area, UnitPrice};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+
 use yew::prelude::*;
 
-use super::{failed, today_shanghai};
 use crate::api::{self, ApiFailure};
-use crate::app::Session;
+use crate::components::form::{bind, bind_select};
+use crate::components::format::today;
+use crate::components::status::failed;
 use crate::i18n::{Key, t};
-
-/// A text input bound to a string state.
-pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
-    let state = state.clone();
-    Callback::from(move |e: InputEvent| {
-        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-            state.set(i.value());
-        }
-    })
-}
-
-/// A select bound to a string state.
-pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
-    let state = state.clone();
-    Callback::from(move |e: Event| {
-        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-            state.set(s.value());
-        }
-    })
-}
+use crate::session::Session;
+use quota_shared::calendar::day_of;
+use web_sys::HtmlInputElement;
 
 fn words(lang: Lang, zh: String, en: String) -> String {
     match lang {
@@ -119,7 +103,7 @@ pub fn Bureau() -> Html {
     };
     let mine = counties.iter().find(|c| c.code == code).cloned();
     let versions: Vec<FloorVersion> = floors.iter().cloned().map(Into::into).collect();
-    let floor = floor_on(&versions, today_shanghai()).map(|f| f.price_per_mu);
+    let floor = floor_on(&versions, today()).map(|f| f.price_per_mu);
     let base = mine.as_ref().and_then(|c| c.base_price_per_mu);
 
     // ---- base price
@@ -127,7 +111,7 @@ pub fn Bureau() -> Html {
         .parse::<UnitPrice>()
         .map_err(|e| words(lang, e.message_zh(), e.message_en()))
         .and_then(|p| {
-            check_base_price(p, today_shanghai(), &versions)
+            check_base_price(p, today(), &versions)
                 .map(|_| p)
                 .map_err(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
         });
@@ -207,7 +191,7 @@ pub fn Bureau() -> Html {
                 format!("price: {}", e.message_en()),
             )
         })?;
-        validate_listing(channel_value, pr, base, today_shanghai(), &versions).map_err(|v| {
+        validate_listing(channel_value, pr, base, today(), &versions).map_err(|v| {
             v.into_iter()
                 .map(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
                 .collect::<Vec<_>>()
@@ -478,7 +462,7 @@ pub fn Bureau() -> Html {
         <section class="card">
             <h2>{ t(lang, Key::CountyNotices) }</h2>
             <ul class="news" id="county-notices">{ for news.iter().take(10).map(|a| html! {
-                <li><span class="date">{ super::today_of(a.published_at).to_string() }</span><span>{ a.title.clone() }</span></li>
+                <li><span class="date">{ day_of(a.published_at).to_string() }</span><span>{ a.title.clone() }</span></li>
             }) }</ul>
         </section>
         <section class="card">

@@ -2,16 +2,20 @@
 //! and one idempotency key per attempt, so a double click or a retry buys once.
 
 use quota_shared::api::{County, Lang, Listing, PurchaseProject, PurchaseRequest, Role};
+use quota_shared::capital::to_capital;
 use quota_shared::rules::{Channel, ProjectUse, validate_purchase};
 use quota_shared::{Area, FieldError};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Load, county_name, failed, loading, today_shanghai};
 use crate::api::{self, ApiFailure};
-use crate::app::{Route, Session};
+use crate::components::format::{county_name, today};
+use crate::components::status::{failed, loading};
+use crate::hooks::Load;
 use crate::i18n::{Key, t};
+use crate::route::Route;
+use crate::session::Session;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -61,13 +65,8 @@ pub fn precheck(
         .find(|c| c.code.as_str() == form.county)
         .map(County::jurisdiction);
     if let (Some(seller), Some(project)) = (seller, project)
-        && let Err(violations) = validate_purchase(
-            &seller,
-            Channel::County,
-            &project,
-            form.use_,
-            today_shanghai(),
-        )
+        && let Err(violations) =
+            validate_purchase(&seller, Channel::County, &project, form.use_, today())
     {
         problems.extend(
             violations
@@ -227,7 +226,7 @@ pub fn Buy(props: &Props) -> Html {
                             Err(problems) if form.area.is_empty() => { let _ = problems; html! {} },
                             Err(problems) => html! { <ul class="problems">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul> },
                         } }
-                        { match amount { Some(a) => html! { <p><strong>{ t(lang, Key::AmountDue) }{ "：" }</strong><span class="num amount" id="amount-due">{ format!("{} 元", a.grouped()) }</span>{ format!("（{}）", a.capital()) }</p> }, None => html! {} } }
+                        { match amount { Some(a) => html! { <p><strong>{ t(lang, Key::AmountDue) }{ "：" }</strong><span class="num amount" id="amount-due">{ format!("{} 元", a.grouped()) }</span>{ format!("（{}）", to_capital(a)) }</p> }, None => html! {} } }
                     </div>
                     <button type="submit" class="primary" id="buy-submit" disabled={*busy || check.is_err()}>{ t(lang, if *busy { Key::Submitting } else { Key::Submit }) }</button>
                     { match &*outcome {

@@ -4,13 +4,15 @@
 
 use quota_shared::AreaUnit;
 use quota_shared::api::{County, Lang, Listing, Quote, TotalBasis};
+use quota_shared::capital::to_capital;
 use quota_shared::rules::{Channel, ProjectUse, default_use_categories};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{county_name, failed, loading, today_shanghai};
 use crate::api::{self, ApiFailure};
 use crate::calc::{CalcAction, CalcForm, ForecastForm, forecast_for, quote_for};
+use crate::components::format::{county_name, today};
+use crate::components::status::{failed, loading};
 use crate::i18n::{Key, t};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +71,7 @@ pub fn Calculator() -> Html {
         (None, Some(e)) => failed(lang, e, None),
         (Some(d), _) if *mode_county => county_mode(lang, &forecast),
         (Some(d), _) => {
-            let answer = quote_for(&form, &d.counties, &d.listings, today_shanghai());
+            let answer = quote_for(&form, &d.counties, &d.listings, today());
             html! {
                 <>
                 <div class="form calc-form">
@@ -227,7 +229,7 @@ fn county_mode(lang: Lang, forecast: &UseStateHandle<ForecastForm>) -> Html {
             </table></div>
             { match &result {
                 Ok(f) => html! { <div class="total"><div><span class="label">{ t(lang, Key::ForecastTotal) }</span><span class="num amount" id="forecast-total">{ f.total.grouped() }</span></div>
-                    <div><span class="label">{ t(lang, Key::TotalCapital) }</span><span>{ f.total.capital() }</span></div></div> },
+                    <div><span class="label">{ t(lang, Key::TotalCapital) }</span><span>{ to_capital(f.total) }</span></div></div> },
                 Err(e) => html! { <p class="error" role="alert">{ match lang { Lang::Zh => e.message_zh(), Lang::En => e.message_en() } }</p> },
             } }
         </div>

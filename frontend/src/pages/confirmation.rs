@@ -1,11 +1,15 @@
 //! 成交确认书: a printable confirmation of a settled trade, with the amount in 大写 (R10).
 
 use quota_shared::api::{County, Lang, Purchase, PurchaseStatus};
+use quota_shared::capital::to_capital;
 use yew::prelude::*;
 
-use super::{Load, county_name, failed, loading, today_of};
 use crate::api;
+use crate::components::format::county_name;
+use crate::components::status::{failed, loading};
+use crate::hooks::Load;
 use crate::i18n::{Key, t};
+use quota_shared::calendar::day_of;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -59,9 +63,9 @@ pub fn Confirmation(props: &Props) -> Html {
                     <tr><th>{ "其中耕地 / 水田" }</th><td>{ format!("{} 亩 / {} 亩", p.farmland_mu, p.paddy_mu) }</td></tr>
                     <tr><th>{ "成交单价" }</th><td>{ format!("{} 元/亩", p.price_per_mu.grouped()) }</td></tr>
                     <tr><th>{ "成交金额" }</th><td id="cert-amount">{ format!("{} 元（{} 万元）", p.amount_yuan.grouped(), p.amount_yuan.wan_display()) }</td></tr>
-                    <tr><th>{ "成交金额（大写）" }</th><td id="cert-capital">{ format!("人民币{}", p.amount_yuan.capital()) }</td></tr>
+                    <tr><th>{ "成交金额（大写）" }</th><td id="cert-capital">{ format!("人民币{}", to_capital(p.amount_yuan)) }</td></tr>
                     <tr><th>{ "银行流水号" }</th><td>{ p.bank_reference.clone().unwrap_or_default() }</td></tr>
-                    <tr><th>{ "结算日期" }</th><td>{ p.settled_at.map(|d| today_of(d).to_string()).unwrap_or_default() }</td></tr>
+                    <tr><th>{ "结算日期" }</th><td>{ p.settled_at.map(|d| day_of(d).to_string()).unwrap_or_default() }</td></tr>
                     <tr><th>{ "规则版本" }</th><td>{ p.ruleset_version.clone() }</td></tr>
                 </table>
                 <p class="cert-note">{ "本确认书由增减挂钩节余指标交易平台生成，成交收益归出让县所有，用于巩固拓展脱贫攻坚成果和乡村振兴。" }</p>

@@ -9,10 +9,11 @@ use quota_shared::api::{
 use quota_shared::rules::UseCategory;
 use yew::prelude::*;
 
-use super::bureau::{bind, bind_select};
-use super::{failed, today_of};
 use crate::api::{self, ApiFailure};
+use crate::components::form::{bind, bind_select};
+use crate::components::status::failed;
 use crate::i18n::{Key, t};
+use quota_shared::calendar::day_of;
 
 /// Bar heights of the chart, in pixels, proportional to the largest amount (display only).
 pub fn bar_height(amount: Money, max: Money, height: i64) -> i64 {
@@ -65,7 +66,7 @@ fn chart(rows: &[ProceedsRow]) -> Html {
 #[component]
 pub fn Finance() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let this_year = today_of(time::OffsetDateTime::now_utc()).year();
+    let this_year = day_of(time::OffsetDateTime::now_utc()).year();
     let year = use_state(|| this_year);
     let rows = use_state(Vec::<ProceedsRow>::new);
     let allocations = use_state(Vec::<Allocation>::new);
@@ -271,7 +272,7 @@ pub fn Finance() -> Html {
                 </tbody>
             </table></div>
             { match &*drill { None => html! {}, Some(code) => {
-                let list: Vec<&Purchase> = trades.iter().filter(|p| p.seller_county_code.as_str() == code && p.status == PurchaseStatus::Settled && p.settled_at.is_some_and(|s| today_of(s).year() == y)).collect();
+                let list: Vec<&Purchase> = trades.iter().filter(|p| p.seller_county_code.as_str() == code && p.status == PurchaseStatus::Settled && p.settled_at.is_some_and(|s| day_of(s).year() == y)).collect();
                 let name = rows.iter().find(|r| r.county_code.as_str() == code).map(|r| r.county_name.clone()).unwrap_or_default();
                 html! { <div id="drill"><h3>{ format!("{}：{name}（{y}）", t(lang, Key::TradesOf)) }</h3>
                     <div class="table-wrap"><table class="data"><tbody>{ for list.iter().map(|p| html! {

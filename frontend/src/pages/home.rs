@@ -9,10 +9,13 @@ use quota_shared::rules::{Channel, FloorVersion, floor_on};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Load, countdown, county_name, failed, loading, today_shanghai, use_ticker};
 use crate::api;
-use crate::app::Route;
+use crate::components::format::{countdown, county_name, today};
+use crate::components::status::{failed, loading};
+use crate::hooks::{Load, use_ticker};
 use crate::i18n::{Key, t};
+use crate::route::Route;
+use quota_shared::calendar::day_of;
 
 #[component]
 pub fn Home() -> Html {
@@ -181,7 +184,7 @@ fn results(lang: Lang, news: &AnnouncementsResponse) -> Html {
         <ul class="news" id="results">
             { for recent.iter().map(|a| html! {
                 <li>
-                    <span class="date">{ super::today_of(a.published_at).to_string() }</span>
+                    <span class="date">{ day_of(a.published_at).to_string() }</span>
                     <span>{ a.title.clone() }</span>
                 </li>
             }) }
@@ -191,7 +194,7 @@ fn results(lang: Lang, news: &AnnouncementsResponse) -> Html {
 
 fn floor_table(lang: Lang, floors: &[FloorPrice]) -> Html {
     let versions: Vec<FloorVersion> = floors.iter().cloned().map(Into::into).collect();
-    let in_force = floor_on(&versions, today_shanghai()).map(|f| f.effective_from);
+    let in_force = floor_on(&versions, today()).map(|f| f.effective_from);
     html! {
         <div class="table-wrap"><table class="data" id="floor-prices">
             <thead><tr>

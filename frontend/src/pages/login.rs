@@ -6,10 +6,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::failed;
 use crate::api::{self, ApiFailure};
-use crate::app::{Route, Session};
+use crate::components::status::failed;
 use crate::i18n::{Key, t};
+use crate::route::Route;
+use crate::session::Session;
 
 #[derive(Debug, Deserialize)]
 struct Next {

@@ -2,14 +2,18 @@
 
 use quota_shared::Money;
 use quota_shared::api::{BidRequest, County, Lang, Listing, ListingStatus, Role};
+use quota_shared::capital::to_capital;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Load, countdown, county_name, failed, loading, use_ticker};
 use crate::api::{self, ApiFailure};
-use crate::app::{Route, Session};
+use crate::components::format::{countdown, county_name};
+use crate::components::status::{failed, loading};
+use crate::hooks::{Load, use_ticker};
 use crate::i18n::{Key, t};
+use crate::route::Route;
+use crate::session::Session;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -113,7 +117,7 @@ pub fn Lot(props: &Props) -> Html {
             } } else if can_bid { html! {
                 <form class="form" onsubmit={submit} id="bid-form">
                     <label>{ t(lang, Key::BidAmount) }<input id="bid-amount" inputmode="decimal" value={(*amount).clone()} oninput={on_input} /></label>
-                    <p class="muted">{ t(lang, Key::Step) }{ match &parsed { Ok(m) => format!("　{}", m.capital()), Err(_) => String::new() } }</p>
+                    <p class="muted">{ t(lang, Key::Step) }{ match &parsed { Ok(m) => format!("　{}", to_capital(*m)), Err(_) => String::new() } }</p>
                     <button type="submit" class="primary" id="bid-submit" disabled={*busy || parsed.is_err()}>{ t(lang, Key::SubmitBid) }</button>
                 </form>
             } } else { html! {} } }

@@ -6,10 +6,12 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Load, countdown, county_name, failed, loading, use_ticker};
 use crate::api;
-use crate::app::Route;
+use crate::components::format::{countdown, county_name};
+use crate::components::status::{failed, loading};
+use crate::hooks::{Load, use_ticker};
 use crate::i18n::{Key, t};
+use crate::route::Route;
 
 /// How the table is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,10 +5,13 @@ use quota_shared::api::{County, HoldingsResponse, Lang, Purchase, PurchaseStatus
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Load, county_name, failed, loading, today_of};
 use crate::api;
-use crate::app::Route;
+use crate::components::format::county_name;
+use crate::components::status::{failed, loading};
+use crate::hooks::Load;
 use crate::i18n::{Key, t};
+use crate::route::Route;
+use quota_shared::calendar::day_of;
 
 #[component]
 pub fn Mine() -> Html {
@@ -103,7 +106,7 @@ pub fn Mine() -> Html {
                                 <td class="num">{ x.used_mu.grouped() }</td>
                                 <td class="num">{ x.remaining_mu.grouped() }</td>
                                 <td>{ for x.uses.iter().map(|u| html! {
-                                    <div class="use">{ format!("{} · {} 亩 · {}", u.approval_no, u.area_mu, today_of(u.created_at)) }</div>
+                                    <div class="use">{ format!("{} · {} 亩 · {}", u.approval_no, u.area_mu, day_of(u.created_at)) }</div>
                                 }) }</td>
                             </tr>
                         }) }

@@ -1,0 +1,287 @@
+//! The [`Store`] trait: everything the server keeps, behind one interface with a real
+//! implementation per database (`sqlite::SqliteStore`, `postgres::PgStore`). Amounts are
+//! integer minor units at rest; the conversions to `quota_shared` types happen in the stores.
+
+use std::future::Future;
+
+use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::rules::FloorVersion;
+use quota_shared::{Money, UnitPrice};
+use time::OffsetDateTime;
+
+use super::error::StoreError;
+use super::market::{
+    AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
+    DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
+    PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft,
+    UseOutcome, UserRecord,
+};
+
+/// Everything the server reads and writes. One implementation per database.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn kind(&self) -> &'static str;
+    /// Applies the schema migrations, then loads the reference data of product.md §3 (units,
+    /// floor versions) where missing. Safe to run again.
+    fn migrate(
+        &self,
+        units: &[Jurisdiction],
+        floors: &[FloorVersion],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A cheap round trip, for `/healthz`.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn counties(&self) -> impl Future<Output = Result<Vec<County>, StoreError>> + Send;
+    fn floor_prices(&self) -> impl Future<Output = Result<Vec<FloorPrice>, StoreError>> + Send;
+    /// Sets a county's base price (R1 is checked by the caller). `false` if no such county.
+    fn set_base_price(
+        &self,
+        code: &CountyCode,
+        price: UnitPrice,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The units with everything the rules need (kind, 脱贫县 flag, project rule).
+    fn jurisdictions(&self) -> impl Future<Output = Result<Vec<Jurisdiction>, StoreError>> + Send;
+    /// Adds a floor version; `false` if one already starts on that date.
+    fn add_floor_version(
+        &self,
+        price: UnitPrice,
+        effective_from: time::Date,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Creates an account; `None` if the username is taken.
+    fn create_user(
+        &self,
+        user: &NewUser,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    fn user_by_username(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// Every account, oldest first.
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRecord>, StoreError>> + Send;
+    /// Disables or re-enables an account (disabling ends its sessions); `false` if unknown.
+    fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The enabled user of an unexpired session.
+    fn user_by_session(
+        &self,
+        token_sha256: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    fn create_session(
+        &self,
+        token_sha256: &str,
+        user_id: i64,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_session(
+        &self,
+        token_sha256: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Failed logins of a username: count and when the current window began.
+    fn login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<(i32, OffsetDateTime)>, StoreError>> + Send;
+    fn record_login_failure(
+        &self,
+        username: &str,
+        now: OffsetDateTime,
+        window_start: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn clear_login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn insert_listing(
+        &self,
+        listing: &ListingDraft,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn listing(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Listing>, StoreError>> + Send;
+    fn listings(
+        &self,
+        filter: &ListingFilter,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<Listing>, StoreError>> + Send;
+    /// Ends a live listing; `false` if it was not live.
+    fn withdraw_listing(
+        &self,
+        id: i64,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// County listings whose closing time has passed but that are not yet marked expired.
+    fn due_listings(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// Marks one due county listing expired; `false` if it was not due (or already done).
+    fn expire_listing(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn stored_answer(
+        &self,
+        user_id: i64,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<StoredAnswer>, StoreError>> + Send;
+    /// One transaction: take the area from the listing, record the purchase and its
+    /// idempotency key.
+    fn reserve(
+        &self,
+        draft: &PurchaseDraft,
+    ) -> impl Future<Output = Result<PurchaseOutcome, StoreError>> + Send;
+    /// A purchase as it is at `now` (a due reservation reads as expired) and its buyer's id.
+    fn purchase(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<(Purchase, i64)>, StoreError>> + Send;
+    /// Purchases as they are at `now`, newest first.
+    fn purchases(
+        &self,
+        scope: &PurchaseScope,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
+    /// Settles a live reservation and gives it the next confirmation number of its seller.
+    fn settle(
+        &self,
+        id: i64,
+        seller_name: &str,
+        bank_reference: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<SettleOutcome, StoreError>> + Send;
+    /// Ends a reservation as `expired` (due) or `cancelled` (not yet due) and returns its area
+    /// to the listing; `false` if it was not in that state.
+    fn release(
+        &self,
+        id: i64,
+        to: PurchaseStatus,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// A bid on a regional lot: the lot must be open for bids and the amount must beat the high
+    /// bid by `step` (or reach the start total); decided by one conditional write.
+    fn place_bid(
+        &self,
+        listing_id: i64,
+        bidder_id: i64,
+        bidder: &str,
+        amount: Money,
+        step: Money,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<BidOutcome, StoreError>> + Send;
+    /// Regional lots whose closing time has passed but that are not yet closed.
+    fn due_lots(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// Closes one due lot: awarded to the high bidder (creating its reserved purchase at the
+    /// winning total) or unsold. Exactly once across instances (a conditional write).
+    fn close_lot(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+        reservation: time::Duration,
+    ) -> impl Future<Output = Result<LotClosing, StoreError>> + Send;
+    /// Loads the default use categories once (R12); the administrator owns them afterwards.
+    fn seed_use_categories(
+        &self,
+        categories: &[quota_shared::rules::UseCategory],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn use_categories(
+        &self,
+    ) -> impl Future<Output = Result<Vec<quota_shared::rules::UseCategory>, StoreError>> + Send;
+    /// Draws a settled holding down by an approval filing, never below zero.
+    fn record_use(
+        &self,
+        draft: &UseDraft,
+    ) -> impl Future<Output = Result<UseOutcome, StoreError>> + Send;
+    fn holdings(
+        &self,
+        scope: &HoldingScope,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Holding>, StoreError>> + Send;
+    /// Every county's settled sales in [from, to) and its allocations of `year`.
+    fn proceeds(
+        &self,
+        year: i32,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<CountyProceeds>, StoreError>> + Send;
+    /// Allocates proceeds to a use; refused when allocated would exceed received.
+    fn allocate(
+        &self,
+        draft: &AllocationDraft,
+    ) -> impl Future<Output = Result<AllocateOutcome, StoreError>> + Send;
+    fn allocations(
+        &self,
+        year: i32,
+        county: Option<&CountyCode>,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Allocation>, StoreError>> + Send;
+    /// Records a payment out of an allocation; refused when disbursed would exceed allocated.
+    fn disburse(
+        &self,
+        draft: &DisbursementDraft,
+    ) -> impl Future<Output = Result<DisburseOutcome, StoreError>> + Send;
+    /// Every audit record and every stream head, for `audit verify`.
+    fn audit_all(
+        &self,
+    ) -> impl Future<Output = Result<(Vec<crate::audit::Stored>, crate::audit::Heads), StoreError>> + Send;
+    /// The history of one object (`listing:5`, `purchase:7` …), oldest first.
+    fn audit_of(
+        &self,
+        object: &str,
+    ) -> impl Future<Output = Result<Vec<crate::audit::Stored>, StoreError>> + Send;
+    /// Reservations past their expiry that are not yet marked expired (of one listing, or all).
+    fn due_reservations(
+        &self,
+        listing: Option<i64>,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// The scheduler's turn: on PostgreSQL an advisory lock held until the turn ends, so that
+    /// of several instances one runs the due work at a time; `None` when another holds it.
+    fn scheduler_turn(
+        &self,
+    ) -> impl Future<Output = Result<Option<SchedulerTurn>, StoreError>> + Send;
+    fn meta(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    fn set_meta(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// A scheduler's turn (see [`Store::scheduler_turn`]). Ending it releases the lock; dropping
+/// it unended rolls its transaction back, which releases the lock too.
+pub enum SchedulerTurn {
+    /// SQLite: one process owns the file; the conditional writes are enough.
+    Unshared,
+    /// PostgreSQL: a transaction holding `pg_try_advisory_xact_lock`.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl SchedulerTurn {
+    pub async fn end(self) -> Result<(), StoreError> {
+        match self {
+            Self::Unshared => Ok(()),
+            Self::Postgres(tx) => Ok(tx.rollback().await?),
+        }
+    }
+}

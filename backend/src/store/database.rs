@@ -1,0 +1,91 @@
+//! [`Database`]: the store chosen once at start-up from `DATABASE_URL`, and what an operator
+//! does with it as a whole (connect, migrate, back up).
+
+use quota_shared::jurisdiction;
+use quota_shared::rules;
+
+use super::contract::Store;
+use super::error::StoreError;
+use super::postgres::PgStore;
+use super::sqlite::SqliteStore;
+use crate::config::DatabaseUrl;
+
+/// The database chosen at start-up.
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Runs `$body` with `$store` bound to the concrete store inside a [`Database`].
+#[macro_export]
+macro_rules! with_store {
+    ($db:expr, $store:ident => $body:expr) => {
+        match $db {
+            $crate::store::database::Database::Sqlite($store) => $body,
+            $crate::store::database::Database::Postgres($store) => $body,
+        }
+    };
+}
+
+/// A failure to open the database, worded for the operator and naming `DATABASE_URL`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "无法打开 DATABASE_URL 指定的数据库 / cannot open the database of DATABASE_URL ({url}): {source}"
+)]
+pub struct ConnectError {
+    url: String,
+    source: StoreError,
+}
+
+impl Database {
+    /// Connects (creating a SQLite file and its folder if needed). Does not migrate.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, ConnectError> {
+        let wrap = |source| ConnectError {
+            url: url.redacted(),
+            source,
+        };
+        match url {
+            DatabaseUrl::Sqlite(u) => SqliteStore::connect(u)
+                .await
+                .map(Self::Sqlite)
+                .map_err(wrap),
+            DatabaseUrl::Postgres(u) => PgStore::connect(u).await.map(Self::Postgres).map_err(wrap),
+        }
+    }
+
+    /// A consistent copy of a SQLite database to `file` while the server runs (`VACUUM INTO`
+    /// reads one snapshot; writers carry on). PostgreSQL has `pg_dump` for this.
+    pub async fn backup_to(&self, file: &std::path::Path) -> Result<(), String> {
+        match self {
+            Database::Sqlite(s) => {
+                if file.exists() {
+                    return Err(format!(
+                        "{} 已存在，请换一个文件名 / already exists; choose a new file",
+                        file.display()
+                    ));
+                }
+                sqlx::query("VACUUM INTO ?")
+                    .bind(file.display().to_string())
+                    .execute(s.pool())
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("备份失败 / backup failed: {e}"))
+            }
+            Database::Postgres(_) => Err(
+                "PostgreSQL 请用 pg_dump 备份 / on PostgreSQL use pg_dump, e.g. pg_dump -Fc \"$DATABASE_URL\" > quota-exchange.dump".into(),
+            ),
+        }
+    }
+
+    /// Migrates and loads the reference data of the shared crate.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let units = jurisdiction::wuzhou_default();
+        let floors = rules::default_floors();
+        let categories = rules::default_use_categories();
+        with_store!(self, s => {
+            s.migrate(&units, &floors).await?;
+            s.seed_use_categories(&categories).await
+        })
+    }
+}

@@ -1,0 +1,12 @@
+//! [`StoreError`]: why a store call failed. Never the user's fault: the handlers turn it into a
+//! 500 and log it.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value out of range: {0}")]
+    Corrupt(String),
+}

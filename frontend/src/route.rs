@@ -1,0 +1,34 @@
+//! [`Route`]: every page of the app, one variant each, with its path. Pages link with it and
+//! the shell (`app.rs`) switches on it; it sits below both.
+
+use yew_router::prelude::*;
+
+/// Every page of the app.
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/calculator")]
+    Calculator,
+    #[at("/market")]
+    Market,
+    #[at("/market/:id")]
+    Buy { id: i64 },
+    #[at("/lots/:id")]
+    Lot { id: i64 },
+    #[at("/mine")]
+    Mine,
+    #[at("/confirmations/:id")]
+    Confirmation { id: i64 },
+    #[at("/login")]
+    Login,
+    #[at("/bureau")]
+    Bureau,
+    #[at("/finance")]
+    Finance,
+    #[at("/admin")]
+    Admin,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
