@@ -11,17 +11,11 @@ use crate::store::market::NewUser;
 /// Shortest password accepted: long enough that the throttle makes guessing hopeless.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
-/// A role from its wire name.
+/// A role from its wire name, or a message listing the roles.
 pub fn parse_role(s: &str) -> Result<Role, String> {
-    match s {
-        "admin" => Ok(Role::Admin),
-        "county_bureau" => Ok(Role::CountyBureau),
-        "buyer" => Ok(Role::Buyer),
-        "finance" => Ok(Role::Finance),
-        other => Err(format!(
-            "未知角色 / unknown role {other:?}: admin, county_bureau, buyer, finance"
-        )),
-    }
+    s.parse().map_err(|e: quota_shared::wire::UnknownName| {
+        format!("未知角色 / unknown role {s:?}: {}", e.allowed)
+    })
 }
 
 /// What to create.

@@ -14,6 +14,7 @@
 //! every later hash and the head as well is not detected without an outside anchor (printing
 //! the heads periodically, or a keyed hash); see docs/ARCHITECTURE.md.
 
+use quota_shared::api::AuditAction;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -28,7 +29,7 @@ pub struct Entry {
     pub stream: String,
     pub object: String,
     pub actor: String,
-    pub action: &'static str,
+    pub action: AuditAction,
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub at: OffsetDateTime,
@@ -39,7 +40,7 @@ impl Entry {
         stream: impl Into<String>,
         object: impl Into<String>,
         actor: &str,
-        action: &'static str,
+        action: AuditAction,
         at: OffsetDateTime,
     ) -> Self {
         Self {

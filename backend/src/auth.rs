@@ -3,12 +3,13 @@
 //! failed-login throttle and the refusal of cross-site state changes.
 
 use axum::extract::{FromRequestParts, Request};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, Method, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::Response;
 use password_hash::rand_core::{OsRng, RngCore};
 use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use quota_shared::api::Role;
+use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::CountyCode;
 use sha2::{Digest, Sha256};
 use time::Duration;
@@ -184,9 +185,8 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Result<Response,
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     if changes_state && is_cross_site(request.headers()) {
-        return Err(ApiError::status(
-            StatusCode::FORBIDDEN,
-            "cross_site",
+        return Err(ApiError::coded(
+            ErrorCode::CrossSite,
             "拒绝来自其他网站的请求，请在本平台页面内操作",
             "Requests from another site are refused; use the platform's own pages",
         ));

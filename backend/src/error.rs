@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use quota_shared::FieldError;
 use quota_shared::api::{ErrorBody, ErrorEnvelope, Lang};
+use quota_shared::codes::ErrorCode;
 use quota_shared::rules::RuleViolation;
 
 use crate::store::StoreError;
@@ -25,10 +26,10 @@ pub enum ApiError {
     Rules(Vec<RuleViolation>),
     /// 422: a bid on a county listing or a purchase of a regional lot (`rule: wrong_channel`).
     WrongChannel { zh: String, en: String },
-    /// Any other refusal with its status, code and words (401, 403, 409, 413, 429 …).
-    Status {
-        status: StatusCode,
-        code: &'static str,
+    /// Any other refusal: its code (which decides the status) and words, and the field at
+    /// fault if there is one.
+    Coded {
+        code: ErrorCode,
         zh: String,
         en: String,
         field: Option<String>,
@@ -38,23 +39,29 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn status_code(&self) -> StatusCode {
+    /// The code of the answer; its row in `quota_shared::codes` decides the status.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed { .. } => StatusCode::BAD_REQUEST,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Field(_) | Self::Rules(_) | Self::WrongChannel { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            Self::Status { status, .. } => *status,
-            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Malformed { .. } => ErrorCode::Malformed,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Field(e) => e.error.code(),
+            Self::Rules(_) => ErrorCode::RuleViolation,
+            Self::WrongChannel { .. } => ErrorCode::WrongChannel,
+            Self::Coded { code, .. } => *code,
+            Self::Internal => ErrorCode::Internal,
         }
     }
 
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     pub fn body(&self, lang: Lang) -> ErrorBody {
+        let code = self.code();
         match self {
-            Self::Malformed { zh, en } => ErrorBody::new("malformed", zh.clone(), en.clone(), lang),
+            Self::Malformed { zh, en } => ErrorBody::new(code, zh.clone(), en.clone(), lang),
             Self::NotFound { what_zh, what_en } => ErrorBody::new(
-                "not_found",
+                code,
                 format!("未找到{what_zh}"),
                 format!("{what_en} not found"),
                 lang,
@@ -62,13 +69,11 @@ impl ApiError {
             Self::Field(e) => ErrorBody::from_field(e, lang),
             Self::Rules(v) => ErrorBody::from_violations(v.clone(), lang),
             Self::WrongChannel { zh, en } => {
-                let mut body = ErrorBody::new("wrong_channel", zh.clone(), en.clone(), lang);
-                body.rule = Some("wrong_channel".into());
+                let mut body = ErrorBody::new(code, zh.clone(), en.clone(), lang);
+                body.rule = Some(code.wire().into());
                 body
             }
-            Self::Status {
-                code, zh, en, field, ..
-            } => {
+            Self::Coded { zh, en, field, .. } => {
                 let body = ErrorBody::new(code, zh.clone(), en.clone(), lang);
                 match field {
                     Some(f) => body.with_field(f),
@@ -76,7 +81,7 @@ impl ApiError {
                 }
             }
             Self::Internal => ErrorBody::new(
-                "internal",
+                code,
                 "服务器内部错误，请稍后重试；如持续出现请联系管理员".into(),
                 "Internal server error; please retry later and tell the administrator if it persists".into(),
                 lang,
@@ -96,14 +101,9 @@ impl ApiError {
         response
     }
 
-    pub fn status(
-        status: StatusCode,
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        Self::Status {
-            status,
+    /// A refusal with its code and words.
+    pub fn coded(code: ErrorCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Coded {
             code,
             zh: zh.into(),
             en: en.into(),
@@ -113,33 +113,22 @@ impl ApiError {
 
     /// 401: the caller must log in.
     pub fn unauthorized() -> Self {
-        Self::status(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "请先登录",
-            "Please log in first",
-        )
+        Self::coded(ErrorCode::Unauthorized, "请先登录", "Please log in first")
     }
 
     /// 403 with the reason.
     pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::status(StatusCode::FORBIDDEN, "forbidden", zh, en)
+        Self::coded(ErrorCode::Forbidden, zh, en)
     }
 
-    /// 409: the state of the object does not allow this now.
-    pub fn conflict(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::status(StatusCode::CONFLICT, code, zh, en)
-    }
-
-    /// 422 tied to a field, with our own words.
+    /// A refusal tied to a field, with our own words.
     pub fn invalid(
         field: &str,
-        code: &'static str,
+        code: ErrorCode,
         zh: impl Into<String>,
         en: impl Into<String>,
     ) -> Self {
-        Self::Status {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
+        Self::Coded {
             code,
             zh: zh.into(),
             en: en.into(),

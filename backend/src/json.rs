@@ -4,9 +4,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use quota_shared::FieldError;
 use quota_shared::api::explain_field_value;
+use quota_shared::codes::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -48,9 +49,8 @@ async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
         }
     }
     if seen > MAX_BODY_BYTES {
-        return Err(ApiError::status(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+        return Err(ApiError::coded(
+            ErrorCode::BodyTooLarge,
             format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
             format!(
                 "The body is too large; the limit is {} KB",
@@ -71,9 +71,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json"));
         if !is_json {
-            return Err(ApiError::status(
-                StatusCode::BAD_REQUEST,
-                "malformed",
+            return Err(ApiError::coded(
+                ErrorCode::Malformed,
                 "请求体须为 JSON（Content-Type: application/json）",
                 "The body must be JSON (Content-Type: application/json)",
             ));
@@ -147,7 +146,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
         };
         return ApiError::invalid(
             &field,
-            "unknown_field",
+            ErrorCode::UnknownField,
             format!("不认识的字段“{field}”，请删除该字段"),
             format!("Unknown field \"{field}\"; remove it"),
         );
@@ -156,7 +155,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
         let field = field_path(&quoted);
         return ApiError::invalid(
             &field,
-            "missing_field",
+            ErrorCode::MissingField,
             format!("缺少字段“{field}”"),
             format!("Field \"{field}\" is missing"),
         );
@@ -170,7 +169,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
         };
         return ApiError::invalid(
             path,
-            "wrong_type",
+            ErrorCode::WrongType,
             format!("字段“{path}”的类型不对{hint_zh}"),
             format!("Field \"{path}\" has the wrong type: {message}"),
         );
@@ -178,7 +177,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
     if message.starts_with("unknown variant") {
         return ApiError::invalid(
             path,
-            "unknown_value",
+            ErrorCode::UnknownValue,
             format!("字段“{path}”的取值无效：{message}"),
             format!("Field \"{path}\" has an invalid value: {message}"),
         );
@@ -196,7 +195,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
     }
     ApiError::invalid(
         path,
-        "invalid_value",
+        ErrorCode::InvalidValue,
         format!("字段“{path}”的值无效：{message}"),
         format!("Field \"{path}\" is invalid: {message}"),
     )
@@ -205,6 +204,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
     use quota_shared::api::{ErrorBody, Lang, PurchaseRequest};
 
     fn refusal(body: &str) -> (StatusCode, ErrorBody) {
@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn each_kind_of_bad_body_gets_its_status_and_field() {
         let (s, b) = refusal("{not json");
-        assert_eq!((s, b.code.as_str()), (StatusCode::BAD_REQUEST, "malformed"));
+        assert_eq!((s, b.code.wire()), (StatusCode::BAD_REQUEST, "malformed"));
         let (s, b) = refusal(
             r#"{"listing_id": 1, "area_mu": "1.00001", "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
         );
@@ -232,28 +232,28 @@ mod tests {
             r#"{"listing_id": 1, "area_mu": 1.5, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
         );
         assert_eq!(
-            (b.code.as_str(), b.field.as_deref()),
+            (b.code.wire(), b.field.as_deref()),
             ("wrong_type", Some("area_mu"))
         );
         let (_, b) = refusal(
             r#"{"listing_id": 1, "area_mu": "1", "x": 1, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
         );
         assert_eq!(
-            (b.code.as_str(), b.field.as_deref()),
+            (b.code.wire(), b.field.as_deref()),
             ("unknown_field", Some("x"))
         );
         let (_, b) = refusal(
             r#"{"listing_id": 1, "area_mu": "1", "project": {"name": "x", "use": "villa", "county_code": "450481"}}"#,
         );
         assert_eq!(
-            (b.code.as_str(), b.field.as_deref()),
+            (b.code.wire(), b.field.as_deref()),
             ("unknown_value", Some("project.use"))
         );
         let (_, b) = refusal(
             r#"{"listing_id": 1, "project": {"name": "x", "use": "commercial", "county_code": "450481"}}"#,
         );
         assert_eq!(
-            (b.code.as_str(), b.field.as_deref()),
+            (b.code.wire(), b.field.as_deref()),
             ("missing_field", Some("area_mu"))
         );
         let (_, b) = refusal(

@@ -8,13 +8,16 @@ use quota_shared::api::{
     FloorPricesResponse, HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest,
     PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
 };
+use quota_shared::codes::ErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// A failed call, with the words to show.
+/// A failed call, with the words to show. Pages decide by `code`, never by the words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
     pub status: u16,
+    /// The server's `error.code`; `None` when the server could not be reached.
+    pub code: Option<ErrorCode>,
     pub message_zh: String,
     pub message_en: String,
     pub rule: Option<String>,
@@ -24,6 +27,7 @@ impl ApiFailure {
     fn network(detail: &str) -> Self {
         Self {
             status: 0,
+            code: None,
             message_zh: format!("无法连接服务器，请检查网络后重试（{detail}）"),
             message_en: format!("Cannot reach the server; check the network and retry ({detail})"),
             rule: None,
@@ -66,6 +70,7 @@ async fn finish<T: DeserializeOwned>(
     match response.json::<ErrorEnvelope>().await {
         Ok(envelope) => Err(ApiFailure {
             status,
+            code: Some(envelope.error.code),
             message_zh: envelope.error.message_zh,
             message_en: envelope.error.message_en,
             rule: envelope.error.rule,

@@ -4,6 +4,8 @@
 
 use thiserror::Error;
 
+use crate::codes::ErrorCode;
+
 /// Everything that can be wrong with a quantity typed by a user, or with arithmetic on them.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DomainError {
@@ -57,25 +59,38 @@ pub enum DomainError {
     /// An input that the form requires but that has no value.
     #[error("{what} is required")]
     Required { what: &'static str },
+    /// A name outside a closed set (a role, a status, a use …).
+    #[error("unknown value {input:?}; allowed: {allowed}")]
+    UnknownValue { input: String, allowed: String },
+}
+
+impl From<crate::wire::UnknownName> for DomainError {
+    fn from(e: crate::wire::UnknownName) -> Self {
+        Self::UnknownValue {
+            input: e.input,
+            allowed: e.allowed,
+        }
+    }
 }
 
 impl DomainError {
     /// Stable machine code for the wire (`error.code`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty => "empty",
-            Self::NotANumber { .. } => "not_a_number",
-            Self::Negative => "negative",
-            Self::Zero => "zero",
-            Self::ScaleExceeded { .. } => "too_many_decimals",
-            Self::TooLarge { .. } => "too_large",
-            Self::BadGrouping { .. } => "bad_grouping",
-            Self::UnknownUnit { .. } => "unknown_unit",
-            Self::Overflow => "overflow",
-            Self::PercentagesNot100 { .. } => "percentages_not_100",
-            Self::UnknownCounty { .. } => "unknown_county",
-            Self::PartExceedsWhole { .. } => "part_exceeds_whole",
-            Self::Required { .. } => "required",
+            Self::Empty => ErrorCode::Empty,
+            Self::NotANumber { .. } => ErrorCode::NotANumber,
+            Self::Negative => ErrorCode::Negative,
+            Self::Zero => ErrorCode::Zero,
+            Self::ScaleExceeded { .. } => ErrorCode::TooManyDecimals,
+            Self::TooLarge { .. } => ErrorCode::TooLarge,
+            Self::BadGrouping { .. } => ErrorCode::BadGrouping,
+            Self::UnknownUnit { .. } => ErrorCode::UnknownUnit,
+            Self::Overflow => ErrorCode::Overflow,
+            Self::PercentagesNot100 { .. } => ErrorCode::PercentagesNot100,
+            Self::UnknownCounty { .. } => ErrorCode::UnknownCounty,
+            Self::PartExceedsWhole { .. } => ErrorCode::PartExceedsWhole,
+            Self::Required { .. } => ErrorCode::Required,
+            Self::UnknownValue { .. } => ErrorCode::UnknownValue,
         }
     }
 
@@ -122,6 +137,9 @@ impl DomainError {
                 field_zh(whole)
             ),
             Self::Required { what } => format!("请填写{}", field_zh(what)),
+            Self::UnknownValue { input, allowed } => {
+                format!("“{input}”不是有效的取值，可选：{allowed}")
+            }
         }
     }
 
@@ -169,6 +187,9 @@ impl DomainError {
                 whole_value,
             } => format!("{part} ({part_value}) must not exceed {whole} ({whole_value})"),
             Self::Required { what } => format!("{what} is required"),
+            Self::UnknownValue { input, allowed } => {
+                format!("\"{input}\" is not a valid value; use one of: {allowed}")
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
+use crate::wire::wire_enum;
 
 /// A six-digit GB/T 2260 administrative division code, e.g. `450422` (藤县).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,27 +64,19 @@ pub const GUANGXI_PREFIX: &str = "45";
 /// The region of every default unit: code and name.
 pub const GUANGXI: (&str, &str) = ("450000", "广西壮族自治区");
 
-/// What kind of county-level unit this is; R7 treats 市辖区 differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// 市辖区
-    District,
-    /// 县
-    County,
-    /// 县级市
-    CountyCity,
+wire_enum! {
+    /// What kind of county-level unit this is; R7 treats 市辖区 differently.
+    pub enum UnitKind {
+        /// 市辖区
+        District = "district",
+        /// 县
+        County = "county",
+        /// 县级市
+        CountyCity = "county_city",
+    }
 }
 
 impl UnitKind {
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::District => "district",
-            Self::County => "county",
-            Self::CountyCity => "county_city",
-        }
-    }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::District => "市辖区",
@@ -100,32 +93,17 @@ impl UnitKind {
     }
 }
 
-impl FromStr for UnitKind {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "district" => Ok(Self::District),
-            "county" => Ok(Self::County),
-            "county_city" => Ok(Self::CountyCity),
-            other => Err(DomainError::NotANumber {
-                input: other.to_string(),
-            }),
-        }
+wire_enum! {
+    /// How the Wuzhou land clause (seed 三(三)5) treats commercial and housing projects located in
+    /// a unit: R6 "must buy" and R7 "only 脱贫县 quota on the regional platform".
+    pub enum ProjectQuotaRule {
+        /// No plan-quota restriction: buying is voluntary.
+        None = "none",
+        /// R6: 商服/商品住宅 projects get no plan quota and must buy (岑溪市).
+        MustBuy = "must_buy",
+        /// R6 + R7: must buy, and only 脱贫县 quota through the regional platform (市辖区).
+        MustBuyRegionalPoverty = "must_buy_regional_poverty",
     }
-}
-
-/// How the Wuzhou land clause (seed 三(三)5) treats commercial and housing projects located in
-/// a unit: R6 "must buy" and R7 "only 脱贫县 quota on the regional platform".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectQuotaRule {
-    /// No plan-quota restriction: buying is voluntary.
-    None,
-    /// R6: 商服/商品住宅 projects get no plan quota and must buy (岑溪市).
-    MustBuy,
-    /// R6 + R7: must buy, and only 脱贫县 quota through the regional platform (市辖区).
-    MustBuyRegionalPoverty,
 }
 
 /// A county-level unit (县级单位) that can sell quota or host a project.

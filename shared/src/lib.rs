@@ -11,7 +11,9 @@
 //! - [`auction`]: regional-lot arithmetic (R4, R5): ladder, minimum next bid, deposit, winner.
 //! - [`calculator`]: the buyer's quote and the county's proceeds forecast.
 //! - [`api`]: the HTTP API v1 request/response types shared by backend and frontend.
-//! - [`error`]: [`DomainError`] with Chinese and English messages.
+//! - [`error`]: [`DomainError`] with Chinese and English messages; [`codes`]: every
+//!   `error.code` of the API with its status and meaning, in one table.
+//! - [`wire`]: `wire_enum!`, the one spelling of every closed set of names (roles, statuses …).
 //!
 //! No I/O and no async runtime: the crate builds for `wasm32-unknown-unknown`.
 
@@ -20,12 +22,14 @@ pub mod auction;
 pub mod calculator;
 pub mod calendar;
 pub mod capital;
+pub mod codes;
 pub mod error;
 pub mod jurisdiction;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod quantity;
 pub mod rules;
+pub mod wire;
 
 pub use error::{DomainError, FieldError};
 pub use quantity::{Area, AreaUnit, Money, Percent, UnitPrice};

@@ -9,92 +9,39 @@
 //! transition period (一(二), 2021–2025); whether the land clause continues after 2025-12-31 is
 //! not confirmed, so the rules carry no end date and the administrator can set one (R13).
 
-use core::fmt;
-use core::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use time::{Date, macros::date};
 
 use crate::error::{DomainError, FieldError};
 use crate::jurisdiction::{Jurisdiction, ProjectQuotaRule};
 use crate::quantity::{Area, Money, UnitPrice};
+use crate::wire::wire_enum;
 
-/// The identifier of a policy rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum RuleId {
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
-    R6,
-    R7,
-    R8,
-    R9,
-    R10,
-    R11,
-    R12,
-    R13,
-    R14,
+wire_enum! {
+    /// The identifier of a policy rule.
+    #[derive(PartialOrd, Ord)]
+    pub enum RuleId {
+        R1 = "R1",
+        R2 = "R2",
+        R3 = "R3",
+        R4 = "R4",
+        R5 = "R5",
+        R6 = "R6",
+        R7 = "R7",
+        R8 = "R8",
+        R9 = "R9",
+        R10 = "R10",
+        R11 = "R11",
+        R12 = "R12",
+        R13 = "R13",
+        R14 = "R14",
+    }
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 14] = [
-        RuleId::R1,
-        RuleId::R2,
-        RuleId::R3,
-        RuleId::R4,
-        RuleId::R5,
-        RuleId::R6,
-        RuleId::R7,
-        RuleId::R8,
-        RuleId::R9,
-        RuleId::R10,
-        RuleId::R11,
-        RuleId::R12,
-        RuleId::R13,
-        RuleId::R14,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::R1 => "R1",
-            Self::R2 => "R2",
-            Self::R3 => "R3",
-            Self::R4 => "R4",
-            Self::R5 => "R5",
-            Self::R6 => "R6",
-            Self::R7 => "R7",
-            Self::R8 => "R8",
-            Self::R9 => "R9",
-            Self::R10 => "R10",
-            Self::R11 => "R11",
-            Self::R12 => "R12",
-            Self::R13 => "R13",
-            Self::R14 => "R14",
-        }
-    }
     /// This rule's definition in the built-in catalog.
     pub fn def(self) -> &'static RuleDef {
         &CATALOG[self as usize]
-    }
-}
-
-impl fmt::Display for RuleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for RuleId {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RuleId::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| DomainError::NotANumber {
-                input: s.to_string(),
-            })
     }
 }
 
@@ -318,33 +265,18 @@ pub fn floor_on(floors: &[FloorVersion], day: Date) -> Option<&FloorVersion> {
         .max_by_key(|f| f.effective_from)
 }
 
-/// How a project will use the land; R6/R7 concern `commercial` (商服) and `residential`
-/// (商品住宅; affordable housing is `public`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectUse {
-    Commercial,
-    Residential,
-    Industrial,
-    Public,
+wire_enum! {
+    /// How a project will use the land; R6/R7 concern `commercial` (商服) and `residential`
+    /// (商品住宅; affordable housing is `public`).
+    pub enum ProjectUse {
+        Commercial = "commercial",
+        Residential = "residential",
+        Industrial = "industrial",
+        Public = "public",
+    }
 }
 
 impl ProjectUse {
-    pub const ALL: [ProjectUse; 4] = [
-        ProjectUse::Commercial,
-        ProjectUse::Residential,
-        ProjectUse::Industrial,
-        ProjectUse::Public,
-    ];
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::Commercial => "commercial",
-            Self::Residential => "residential",
-            Self::Industrial => "industrial",
-            Self::Public => "public",
-        }
-    }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Commercial => "商服",
@@ -367,36 +299,17 @@ impl ProjectUse {
     }
 }
 
-impl FromStr for ProjectUse {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProjectUse::ALL
-            .into_iter()
-            .find(|u| u.wire() == s)
-            .ok_or_else(|| DomainError::NotANumber {
-                input: s.to_string(),
-            })
+wire_enum! {
+    /// The trading channel of a listing.
+    pub enum Channel {
+        /// 县级交易平台: fixed price, partial purchases.
+        County = "county",
+        /// 自治区交易平台: open bidding, sold whole.
+        Regional = "regional",
     }
-}
-
-/// The trading channel of a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// 县级交易平台: fixed price, partial purchases.
-    County,
-    /// 自治区交易平台: open bidding, sold whole.
-    Regional,
 }
 
 impl Channel {
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::County => "county",
-            Self::Regional => "regional",
-        }
-    }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::County => "县级平台",
@@ -407,19 +320,6 @@ impl Channel {
         match self {
             Self::County => "county platform",
             Self::Regional => "regional platform",
-        }
-    }
-}
-
-impl FromStr for Channel {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "county" => Ok(Self::County),
-            "regional" => Ok(Self::Regional),
-            other => Err(DomainError::NotANumber {
-                input: other.to_string(),
-            }),
         }
     }
 }
@@ -761,10 +661,10 @@ mod tests {
 
     #[test]
     fn the_catalog_is_indexed_by_rule_id_and_cited() {
-        for id in RuleId::ALL {
+        for &id in RuleId::ALL {
             assert_eq!(id.def().id, id);
             assert!(!id.def().citation.is_empty());
-            assert_eq!(id.as_str().parse::<RuleId>(), Ok(id));
+            assert_eq!(id.wire().parse::<RuleId>(), Ok(id));
         }
     }
 

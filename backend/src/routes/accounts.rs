@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use quota_shared::api::{Account, AccountsResponse, ErrorEnvelope, NewAccount, Role};
+use quota_shared::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
@@ -76,7 +77,7 @@ async fn create_user<S: Store>(
                 .unwrap_or((message.as_str(), message.as_str()));
             ApiError::invalid(
                 "username",
-                "account_refused",
+                ErrorCode::AccountRefused,
                 zh.to_string(),
                 en.to_string(),
             )
@@ -109,7 +110,7 @@ async fn set_user_disabled<S: Store>(
     if admin.username == username && body.value.disabled {
         return Err(ApiError::invalid(
             "username",
-            "self_disable",
+            ErrorCode::SelfDisable,
             "不能停用当前登录的管理员账号",
             "You cannot disable the account you are logged in with",
         ));

@@ -7,6 +7,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{BidRequest, BidResponse, ErrorEnvelope, ListingStatus, Role};
 use quota_shared::auction;
+use quota_shared::codes::ErrorCode;
 use quota_shared::rules::{self, Channel};
 
 use super::lookup::load_listing;
@@ -78,13 +79,13 @@ async fn place_bid<S: Store>(
             false,
         )])),
         BidOutcome::NotOpen { status, opens_at } => Err(match (status, opens_at) {
-            (ListingStatus::Scheduled, Some(opens)) => ApiError::conflict(
-                "bidding_not_open",
+            (ListingStatus::Scheduled, Some(opens)) => ApiError::coded(
+                ErrorCode::BiddingNotOpen,
                 format!("竞价尚未开始，开始时间 {opens}"),
                 format!("Bidding has not opened; it opens at {opens}"),
             ),
-            (status, _) => ApiError::conflict(
-                "bidding_closed",
+            (status, _) => ApiError::coded(
+                ErrorCode::BiddingClosed,
                 format!("竞价已结束（{}）", status.label_zh()),
                 format!("Bidding has ended ({})", status.label_en()),
             ),

@@ -11,6 +11,7 @@ use quota_shared::api::{
     DisbursementResponse, ErrorEnvelope, ProceedsResponse, ProceedsRow, Role,
 };
 use quota_shared::calendar;
+use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::{self, CountyCode};
 use quota_shared::rules;
 use quota_shared::{DomainError, FieldError};
@@ -43,7 +44,7 @@ pub(super) fn year_bounds(year: i32) -> Result<(OffsetDateTime, OffsetDateTime),
     calendar::year_bounds(year).ok_or_else(|| {
         ApiError::invalid(
             "year",
-            "invalid_year",
+            ErrorCode::InvalidYear,
             format!(
                 "年份 {year} 无效，请填写 {}–{} 之间的年份",
                 calendar::YEARS.start(),
@@ -165,7 +166,7 @@ async fn allocate<S: Store>(
             let left = received.checked_sub(allocated).unwrap_or_default();
             Err(ApiError::invalid(
                 "amount_yuan",
-                "exceeds_received",
+                ErrorCode::ExceedsReceived,
                 format!(
                     "超过可分配金额：{year}年已收 {} 元，已分配 {} 元，最多还可分配 {} 元",
                     received.grouped(),
@@ -226,7 +227,7 @@ async fn disburse<S: Store>(
         if value.trim().is_empty() {
             return Err(ApiError::invalid(
                 field,
-                "required",
+                ErrorCode::Required,
                 zh,
                 format!("{field} is required"),
             ));
@@ -257,7 +258,7 @@ async fn disburse<S: Store>(
             let left = allocated.checked_sub(disbursed).unwrap_or_default();
             Err(ApiError::invalid(
                 "amount_yuan",
-                "exceeds_allocated",
+                ErrorCode::ExceedsAllocated,
                 format!(
                     "超过已分配金额：分配 {} 元，已拨付 {} 元，最多还可拨付 {} 元",
                     allocated.grouped(),

@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use quota_shared::api::{
     ErrorEnvelope, HoldingTotals, HoldingsResponse, Role, UseRequest, UseResponse,
 };
+use quota_shared::codes::ErrorCode;
 use quota_shared::{Area, FieldError};
 
 use super::lookup::purchase_not_found;
@@ -66,7 +67,7 @@ async fn record_use<S: Store>(
     if approval_no.is_empty() {
         return Err(ApiError::invalid(
             "approval_no",
-            "required",
+            ErrorCode::Required,
             "请填写用地批文号",
             "The approval number is required",
         ));
@@ -88,8 +89,8 @@ async fn record_use<S: Store>(
     };
     match state.store.record_use(&draft).await? {
         UseOutcome::Recorded(use_) => Ok((StatusCode::CREATED, Json(UseResponse { use_ }))),
-        UseOutcome::NotSettled(status) => Err(ApiError::conflict(
-            "not_a_holding",
+        UseOutcome::NotSettled(status) => Err(ApiError::coded(
+            ErrorCode::NotAHolding,
             format!(
                 "交易 #{} {}：结算后才能登记使用",
                 req.purchase_id,
@@ -102,12 +103,12 @@ async fn record_use<S: Store>(
         )),
         UseOutcome::Exceeds { remaining } => Err(ApiError::invalid(
             "area_mu",
-            "exceeds_holding",
+            ErrorCode::ExceedsHolding,
             format!("超出剩余指标：本笔仅剩 {remaining} 亩可用"),
             format!("More than what is left: {remaining} mu remain on this holding"),
         )),
-        UseOutcome::Duplicate => Err(ApiError::conflict(
-            "approval_recorded",
+        UseOutcome::Duplicate => Err(ApiError::coded(
+            ErrorCode::ApprovalRecorded,
             format!("批文号 {approval_no} 已在本笔指标上登记过"),
             format!("Approval {approval_no} is already recorded on this holding"),
         )),

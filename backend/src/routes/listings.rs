@@ -9,6 +9,7 @@ use quota_shared::api::{
     ErrorEnvelope, ListingResponse, ListingStatus, ListingsResponse, NewListing, Role,
 };
 use quota_shared::calendar;
+use quota_shared::codes::ErrorCode;
 use quota_shared::rules::{
     Channel, RULESET_VERSION, check_listing_quantities, floor_on, validate_listing,
 };
@@ -80,7 +81,7 @@ async fn create_listing<S: Store>(
     {
         return Err(ApiError::invalid(
             "closes_at",
-            "in_the_past",
+            ErrorCode::InThePast,
             "截止时间须晚于现在",
             "The closing time must be in the future",
         ));
@@ -99,7 +100,7 @@ async fn create_listing<S: Store>(
             if l.opens_at.is_some_and(|o| o >= closes) {
                 return Err(ApiError::invalid(
                     "opens_at",
-                    "opens_after_close",
+                    ErrorCode::OpensAfterClose,
                     "开始竞价时间须早于截止时间",
                     "Bidding must open before it closes",
                 ));
@@ -168,7 +169,7 @@ async fn list_listings<S: Store>(
     let bad = |field: &str, value: &str| {
         ApiError::invalid(
             field,
-            "invalid_filter",
+            ErrorCode::InvalidFilter,
             format!("筛选条件 {field}={value} 无效"),
             format!("Invalid filter {field}={value}"),
         )
@@ -187,10 +188,7 @@ async fn list_listings<S: Store>(
         status: q
             .status
             .as_deref()
-            .map(|s| {
-                serde_json::from_value(serde_json::Value::String(s.to_string()))
-                    .map_err(|_| bad("status", s))
-            })
+            .map(|s| s.parse::<ListingStatus>().map_err(|_| bad("status", s)))
             .transpose()?,
     };
     let now = state.clock.now();
@@ -228,8 +226,8 @@ async fn withdraw_listing<S: Store>(
         .withdraw_listing(id, &user.0.username, state.clock.now())
         .await?
     {
-        return Err(ApiError::conflict(
-            "listing_closed",
+        return Err(ApiError::coded(
+            ErrorCode::ListingClosed,
             format!("挂牌 #{id} 已{}，不能撤回", listing.status.label_zh()),
             format!(
                 "Listing #{id} is {}; it cannot be withdrawn",

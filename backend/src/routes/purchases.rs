@@ -11,6 +11,7 @@ use quota_shared::api::{
     SettleRequest,
 };
 use quota_shared::calendar;
+use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction;
 use quota_shared::rules::{Channel, RULESET_VERSION, validate_purchase};
 use quota_shared::{DomainError, FieldError};
@@ -49,7 +50,7 @@ fn json_response(status: StatusCode, body: String) -> Response {
 fn key_reused() -> ApiError {
     ApiError::invalid(
         "Idempotency-Key",
-        "idempotency_key_reused",
+        ErrorCode::IdempotencyKeyReused,
         "该 Idempotency-Key 已用于另一笔不同的请求，请为新的购买使用新的键",
         "This Idempotency-Key was used for a different request; use a new key for a new purchase",
     )
@@ -77,9 +78,8 @@ async fn create_purchase<S: Store>(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
         .ok_or_else(|| {
-            ApiError::status(
-                StatusCode::BAD_REQUEST,
-                "idempotency_key_required",
+            ApiError::coded(
+            ErrorCode::IdempotencyKeyRequired,
                 "购买请求须带 Idempotency-Key 请求头（每次购买一个新的随机值，最长200字符）",
                 "A purchase needs an Idempotency-Key header (a new random value per purchase, at most 200 characters)",
             )
@@ -130,7 +130,7 @@ async fn create_purchase<S: Store>(
     if req.project.name.trim().is_empty() {
         return Err(ApiError::invalid(
             "project.name",
-            "required",
+            ErrorCode::Required,
             "请填写项目名称",
             "The project name is required",
         ));
@@ -172,8 +172,8 @@ async fn create_purchase<S: Store>(
             ))
         }
         PurchaseOutcome::Replay(_) => Err(key_reused()),
-        PurchaseOutcome::NotOpen(status) => Err(ApiError::conflict(
-            "listing_closed",
+        PurchaseOutcome::NotOpen(status) => Err(ApiError::coded(
+            ErrorCode::ListingClosed,
             format!("挂牌 #{} {}，不能购买", listing.id, status.label_zh()),
             format!(
                 "Listing #{} is {}; it cannot be bought",
@@ -181,8 +181,8 @@ async fn create_purchase<S: Store>(
                 status.label_en()
             ),
         )),
-        PurchaseOutcome::NotEnough { remaining } => Err(ApiError::conflict(
-            "insufficient_remaining",
+        PurchaseOutcome::NotEnough { remaining } => Err(ApiError::coded(
+            ErrorCode::InsufficientRemaining,
             format!(
                 "剩余指标不足：挂牌 #{} 仅剩 {} 亩，请减少购买面积",
                 listing.id, remaining
@@ -216,8 +216,8 @@ async fn list_purchases<S: Store>(
 }
 
 fn not_reserved(id: i64, status: PurchaseStatus) -> ApiError {
-    ApiError::conflict(
-        "purchase_not_reserved",
+    ApiError::coded(
+        ErrorCode::PurchaseNotReserved,
         format!("交易 #{id} {}，不能再办理", status.label_zh()),
         format!("Purchase #{id} is {status:?}; nothing more can be done with it"),
     )
@@ -247,7 +247,7 @@ async fn settle_purchase<S: Store>(
     if bank_reference.is_empty() {
         return Err(ApiError::invalid(
             "bank_reference",
-            "required",
+            ErrorCode::Required,
             "请填写银行流水号",
             "The bank reference is required",
         ));

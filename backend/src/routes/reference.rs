@@ -10,6 +10,7 @@ use quota_shared::api::{
     FloorPricesResponse, Health, Role, RuleInfo, RulesResponse, UseCategoriesResponse,
 };
 use quota_shared::calendar;
+use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::CountyCode;
 use quota_shared::rules::{self, RULESET_VERSION, check_base_price};
 use serde::{Deserialize, Serialize};
@@ -152,8 +153,8 @@ async fn add_floor_price<S: Store>(
         )
         .await?
     {
-        return Err(ApiError::conflict(
-            "floor_exists",
+        return Err(ApiError::coded(
+            ErrorCode::FloorExists,
             format!(
                 "{} 起已有一个最低价版本，请换一个起始日期",
                 floor.effective_from

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use quota_shared::api::{ErrorEnvelope, LoginRequest, UserResponse};
+use quota_shared::codes::ErrorCode;
 
 use crate::auth::{
     self, CurrentUser, MAX_FAILED_LOGINS, SESSION_LIFETIME, THROTTLE_WINDOW, sha256_hex,
@@ -43,9 +44,8 @@ async fn login<S: Store>(
         && since > now - THROTTLE_WINDOW
     {
         let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59) / 60;
-        return Err(ApiError::status(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_failures",
+        return Err(ApiError::coded(
+            ErrorCode::TooManyFailures,
             format!("登录失败次数过多，请 {minutes} 分钟后再试"),
             format!("Too many failed logins; try again in {minutes} minutes"),
         ));
@@ -62,9 +62,8 @@ async fn login<S: Store>(
             .store
             .record_login_failure(&username, now, now - THROTTLE_WINDOW)
             .await?;
-        return Err(ApiError::status(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
+        return Err(ApiError::coded(
+            ErrorCode::BadCredentials,
             "用户名或密码错误",
             "Wrong username or password",
         ));

@@ -10,10 +10,9 @@
 //! either database; the `CHECK`s in the schema are the second line.
 
 use quota_shared::api::{
-    Bid, Listing, ListingStatus, Purchase, PurchaseKind, PurchaseProject, PurchaseStatus, Role,
-    User,
+    Bid, Listing, ListingStatus, Purchase, PurchaseProject, PurchaseStatus, Role, User,
 };
-use quota_shared::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
 use quota_shared::rules::{Channel, ProjectUse};
 use quota_shared::{Area, Money, UnitPrice};
 use time::{Date, OffsetDateTime};
@@ -398,9 +397,9 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
-fn parse_status(s: &str) -> Result<ListingStatus, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|_| corrupt(format!("listing status {s}")))
+/// A stored name of a closed set (status, role, kind …), or [`StoreError::Corrupt`].
+pub(crate) fn parse_stored<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, StoreError> {
+    s.parse().map_err(|_| corrupt(format!("{what} {s:?}")))
 }
 
 impl ListingRow {
@@ -421,7 +420,7 @@ impl ListingRow {
         let high_bid = money(self.high_bid_fen)?;
         let (status, remaining_e4) = effective_listing(
             channel,
-            parse_status(&self.status)?,
+            parse_stored("listing status", &self.status)?,
             self.opens_at,
             self.closes_at,
             high_bid.is_some(),
@@ -517,17 +516,11 @@ impl PurchaseRow {
             price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
                 .map_err(|_| corrupt("price"))?,
             amount_yuan: Money::from_fen(self.amount_fen).map_err(|_| corrupt("amount"))?,
-            status: match serde_json::from_value(serde_json::Value::String(self.status.clone()))
-                .map_err(|_| corrupt(format!("purchase status {}", self.status)))?
-            {
+            status: match parse_stored("purchase status", &self.status)? {
                 PurchaseStatus::Reserved if self.expires_at <= now => PurchaseStatus::Expired,
                 status => status,
             },
-            kind: match self.kind.as_str() {
-                "purchase" => PurchaseKind::Purchase,
-                "award" => PurchaseKind::Award,
-                other => return Err(corrupt(format!("purchase kind {other}"))),
-            },
+            kind: parse_stored("purchase kind", &self.kind)?,
             project: match (
                 self.project_name,
                 self.project_use,
@@ -550,34 +543,6 @@ impl PurchaseRow {
     }
 }
 
-pub(crate) fn role_wire(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::CountyBureau => "county_bureau",
-        Role::Buyer => "buyer",
-        Role::Finance => "finance",
-    }
-}
-
-pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
-    match s {
-        "admin" => Ok(Role::Admin),
-        "county_bureau" => Ok(Role::CountyBureau),
-        "buyer" => Ok(Role::Buyer),
-        "finance" => Ok(Role::Finance),
-        other => Err(corrupt(format!("role {other}"))),
-    }
-}
-
-pub(crate) fn parse_project_rule(s: &str) -> Result<ProjectQuotaRule, StoreError> {
-    match s {
-        "none" => Ok(ProjectQuotaRule::None),
-        "must_buy" => Ok(ProjectQuotaRule::MustBuy),
-        "must_buy_regional_poverty" => Ok(ProjectQuotaRule::MustBuyRegionalPoverty),
-        other => Err(corrupt(format!("project rule {other}"))),
-    }
-}
-
 /// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder, disabled.
 pub(crate) type UserRow = (i64, String, String, String, Option<String>, bool, bool);
 
@@ -587,7 +552,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
         id,
         username,
         password_hash,
-        role: parse_role(&role)?,
+        role: parse_stored("role", &role)?,
         county_code: county
             .map(|c| c.parse())
             .transpose()
@@ -621,7 +586,7 @@ pub(crate) fn jurisdiction_from_row(row: JurisdictionRow) -> Result<Jurisdiction
         city_name,
         poverty_alleviated: poverty,
         poverty_status_confirmed: confirmed,
-        project_rule: parse_project_rule(&rule)?,
+        project_rule: parse_stored("project rule", &rule)?,
     })
 }
 
@@ -668,7 +633,7 @@ macro_rules! audit_append {
             seq,
             &entry.object,
             &entry.actor,
-            entry.action,
+            entry.action.wire(),
             before.as_deref(),
             after.as_deref(),
             at,
@@ -686,7 +651,7 @@ macro_rules! audit_append {
         .bind(seq)
         .bind(&entry.object)
         .bind(&entry.actor)
-        .bind(entry.action)
+        .bind(entry.action.wire())
         .bind(before)
         .bind(after)
         .bind(at)
@@ -733,7 +698,7 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("floor:{effective_from}"), actor, "floor_added", now)
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("floor:{effective_from}"), actor, quota_shared::api::AuditAction::FloorAdded, now)
                     .after(serde_json::json!({"price_per_mu": price.to_string(), "effective_from": effective_from.to_string()}))
             );
             tx.commit().await?;
@@ -763,7 +728,7 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(code.as_str()), format!("county:{code}"), actor, "base_price_set", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(code.as_str()), format!("county:{code}"), actor, quota_shared::api::AuditAction::BasePriceSet, now)
                     .after(serde_json::json!({"base_price_per_mu": price.to_string()}))
             );
             tx.commit().await?;
@@ -783,7 +748,7 @@ macro_rules! impl_market_store {
             )
             .bind(&user.username)
             .bind(&user.password_hash)
-            .bind($crate::store::market::role_wire(user.role))
+            .bind(user.role.wire())
             .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
             .bind(user.regional_bidder)
             .bind($crate::store::market::db_time(now))
@@ -796,10 +761,10 @@ macro_rules! impl_market_store {
             // The password hash stays out of the log.
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{}", user.username), actor, "user_created", now)
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{}", user.username), actor, quota_shared::api::AuditAction::UserCreated, now)
                     .after(serde_json::json!({
                         "username": user.username,
-                        "role": $crate::store::market::role_wire(user.role),
+                        "role": user.role.wire(),
                         "county_code": user.county_code.as_ref().map(|c| c.to_string()),
                         "regional_bidder": user.regional_bidder,
                     }))
@@ -854,7 +819,7 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{username}"), actor, if disabled { "user_disabled" } else { "user_enabled" }, now)
+                $crate::audit::Entry::new($crate::audit::REGION_STREAM, format!("user:{username}"), actor, if disabled { quota_shared::api::AuditAction::UserDisabled } else { quota_shared::api::AuditAction::UserEnabled }, now)
                     .after(serde_json::json!({"disabled": disabled}))
             );
             tx.commit().await?;
@@ -977,7 +942,7 @@ macro_rules! impl_market_store {
             .await?;
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(l.county_code.as_str()), format!("listing:{}", row.0), &l.actor, "listing_created", l.listed_at)
+                $crate::audit::Entry::new($crate::audit::county_stream(l.county_code.as_str()), format!("listing:{}", row.0), &l.actor, quota_shared::api::AuditAction::ListingCreated, l.listed_at)
                     .after(serde_json::json!({
                         "channel": l.channel.wire(), "status": l.status.wire(), "area_mu": l.area.to_string(),
                         "farmland_mu": l.farmland.to_string(), "paddy_mu": l.paddy.to_string(),
@@ -1054,7 +1019,7 @@ macro_rules! impl_market_store {
             };
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), actor, "listing_withdrawn", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), actor, quota_shared::api::AuditAction::ListingWithdrawn, now)
                     .after(serde_json::json!({"status": "withdrawn", "released_e4_mu": remaining}))
             );
             tx.commit().await?;
@@ -1089,7 +1054,7 @@ macro_rules! impl_market_store {
             };
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), "system", "listing_expired", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{id}"), "system", quota_shared::api::AuditAction::ListingExpired, now)
                     .after(serde_json::json!({"status": "expired"}))
             );
             tx.commit().await?;
@@ -1239,12 +1204,12 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), &d.buyer_username, "purchase_reserved", d.now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), &d.buyer_username, quota_shared::api::AuditAction::PurchaseReserved, d.now)
                     .after(serde_json::to_value(&purchase).map_err(|e| StoreError::Corrupt(e.to_string()))?)
             );
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{}", d.listing_id), &d.buyer_username, "listing_taken", d.now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{}", d.listing_id), &d.buyer_username, quota_shared::api::AuditAction::ListingTaken, d.now)
                     .before(serde_json::json!({"remaining_e4_mu": before}))
                     .after(serde_json::json!({"remaining_e4_mu": after}))
             );
@@ -1337,7 +1302,7 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(current.seller_county_code.as_str()), format!("purchase:{id}"), actor, "purchase_settled", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(current.seller_county_code.as_str()), format!("purchase:{id}"), actor, quota_shared::api::AuditAction::PurchaseSettled, now)
                     .before(serde_json::json!({"status": "reserved"}))
                     .after(serde_json::json!({"status": "settled", "confirmation_no": confirmation, "bank_reference": bank_reference, "amount_yuan": current.amount_yuan.to_string()}))
             );
@@ -1405,7 +1370,7 @@ macro_rules! impl_market_store {
             }
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), actor, if to_status == "expired" { "purchase_expired" } else { "purchase_cancelled" }, now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{id}"), actor, if to_status == "expired" { quota_shared::api::AuditAction::PurchaseExpired } else { quota_shared::api::AuditAction::PurchaseCancelled }, now)
                     .before(serde_json::json!({"status": "reserved"}))
                     .after(serde_json::json!({"status": to_status, "returned_e4_mu": area, "listing_id": listing_id, "kind": kind}))
             );
@@ -1471,7 +1436,7 @@ macro_rules! impl_market_store {
                 .await?;
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{listing_id}"), bidder, "bid_placed", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("listing:{listing_id}"), bidder, quota_shared::api::AuditAction::BidPlaced, now)
                     .after(serde_json::json!({"bid_id": id, "amount_yuan": amount.to_string()}))
             );
             tx.commit().await?;
@@ -1526,7 +1491,7 @@ macro_rules! impl_market_store {
             let (Some(high), Some(winner)) = (high, winner) else {
                 $crate::audit_append!(
                     tx,
-                    $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_unsold", now)
+                    $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", quota_shared::api::AuditAction::LotUnsold, now)
                         .after(serde_json::json!({"status": status}))
                 );
                 tx.commit().await?;
@@ -1560,7 +1525,7 @@ macro_rules! impl_market_store {
             .await?;
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", "lot_awarded", now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("listing:{id}"), "system", quota_shared::api::AuditAction::LotAwarded, now)
                     .after(serde_json::json!({"status": status, "winner_id": winner, "amount_yuan": total.to_string()}))
             );
             tx.commit().await?;
@@ -1660,7 +1625,7 @@ macro_rules! impl_market_store {
             };
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{}", d.purchase_id), &d.actor, "use_recorded", d.now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&seller), format!("purchase:{}", d.purchase_id), &d.actor, quota_shared::api::AuditAction::UseRecorded, d.now)
                     .before(serde_json::json!({"used_e4_mu": used_before}))
                     .after(serde_json::json!({"used_e4_mu": used_after, "use_id": id, "approval_no": d.approval_no, "project_name": d.project_name}))
             );
@@ -1821,7 +1786,7 @@ macro_rules! impl_market_store {
             .await?;
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(d.county_code.as_str()), format!("allocation:{}", row.id), &d.actor, "allocated", d.now)
+                $crate::audit::Entry::new($crate::audit::county_stream(d.county_code.as_str()), format!("allocation:{}", row.id), &d.actor, quota_shared::api::AuditAction::Allocated, d.now)
                     .after(serde_json::json!({"year": d.year, "use": d.use_name, "amount_yuan": d.amount.to_string(), "note": d.note}))
             );
             tx.commit().await?;
@@ -1888,7 +1853,7 @@ macro_rules! impl_market_store {
             .await?;
             $crate::audit_append!(
                 tx,
-                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("allocation:{}", d.allocation_id), &d.actor, "disbursed", d.now)
+                $crate::audit::Entry::new($crate::audit::county_stream(&county), format!("allocation:{}", d.allocation_id), &d.actor, quota_shared::api::AuditAction::Disbursed, d.now)
                     .after(serde_json::json!({"disbursement_id": id, "amount_yuan": d.amount.to_string(), "disbursed_fen": disbursed_after, "voucher_no": d.voucher_no, "bank_reference": d.bank_reference}))
             );
             tx.commit().await?;

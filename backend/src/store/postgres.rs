@@ -11,7 +11,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
-use super::rows::{CountyRow, county_from_row, floor_from_row, project_rule_wire};
+use super::rows::{CountyRow, county_from_row, floor_from_row};
 
 /// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
 /// of several instances on one database one runs the due work at a time.
@@ -82,7 +82,7 @@ impl Store for PgStore {
                 .bind(&u.city_name)
                 .bind(u.poverty_alleviated)
                 .bind(u.poverty_status_confirmed)
-                .bind(project_rule_wire(u.project_rule))
+                .bind(u.project_rule.wire())
                 .execute(&mut *tx)
                 .await?;
             }

@@ -39,7 +39,7 @@ pub(crate) fn county_from_row(row: CountyRow) -> Result<County, StoreError> {
     Ok(County {
         code: code.parse().map_err(|_| corrupt("code"))?,
         kind: kind.parse().map_err(|_| corrupt("kind"))?,
-        project_rule: market::parse_project_rule(&project_rule)?,
+        project_rule: market::parse_stored("project rule", &project_rule)?,
         base_price_per_mu: base_price_fen
             .map(UnitPrice::from_fen)
             .transpose()
@@ -62,15 +62,4 @@ pub(crate) fn floor_from_row(
             .map_err(|_| StoreError::Corrupt(format!("floor price {fen}")))?,
         effective_from,
     })
-}
-
-pub(crate) fn project_rule_wire(
-    rule: quota_shared::jurisdiction::ProjectQuotaRule,
-) -> &'static str {
-    use quota_shared::jurisdiction::ProjectQuotaRule::*;
-    match rule {
-        None => "none",
-        MustBuy => "must_buy",
-        MustBuyRegionalPoverty => "must_buy_regional_poverty",
-    }
 }

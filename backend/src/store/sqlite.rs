@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
-use super::rows::{CountyRow, county_from_row, floor_from_row, project_rule_wire};
+use super::rows::{CountyRow, county_from_row, floor_from_row};
 
 /// Marker in `meta` that the reference data of product.md §3 was loaded once; after that the
 /// administrator owns it and `migrate` does not put back what was edited away.
@@ -85,7 +85,7 @@ impl Store for SqliteStore {
                 .bind(&u.city_name)
                 .bind(u.poverty_alleviated)
                 .bind(u.poverty_status_confirmed)
-                .bind(project_rule_wire(u.project_rule))
+                .bind(u.project_rule.wire())
                 .execute(&mut *tx)
                 .await?;
             }

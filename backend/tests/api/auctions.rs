@@ -4,7 +4,7 @@
 use quota_backend::scheduler::Scheduler;
 use quota_backend::store::Store;
 use quota_backend::with_store;
-use quota_shared::api::Role;
+use quota_shared::api::{AuditAction, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
@@ -217,7 +217,10 @@ async fn a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold(d
     let closed_by_scheduler = |records: &[quota_backend::audit::Stored]| {
         records
             .iter()
-            .filter(|r| r.action == "lot_unsold" || r.action == "lot_awarded")
+            .filter(|r| {
+                r.action == AuditAction::LotUnsold.wire()
+                    || r.action == AuditAction::LotAwarded.wire()
+            })
             .count()
     };
     let mut closed = 0;

@@ -673,7 +673,7 @@ async fn bad_bodies_get_4xx_envelopes_and_write_nothing(db: TestDb) {
     let (status, envelope) = send_raw(vec![b' '; 5 * 1024 * 1024], "big").await;
     assert_eq!(
         (status, error_of(&envelope).0.as_str()),
-        (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
     );
     // A listing whose parts exceed the whole is refused with the field named.
     let (status, body) = bureau

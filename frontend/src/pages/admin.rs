@@ -1,7 +1,9 @@
 //! 管理 (administrator): floor versions, accounts and roles, the rule catalogue, and the
 //! audit chain's status with an object's history.
 
-use quota_shared::api::{Account, AuditEntry, FloorPrice, Lang, NewAccount, Role, RuleInfo};
+use quota_shared::api::{
+    Account, AuditAction, AuditEntry, FloorPrice, Lang, NewAccount, Role, RuleInfo,
+};
 use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
@@ -23,7 +25,7 @@ pub fn Admin() -> Html {
     let floor_date = use_state(String::new);
     let new_user = use_state(String::new);
     let new_password = use_state(String::new);
-    let new_role = use_state(|| "buyer".to_string());
+    let new_role = use_state(|| Role::Buyer.wire().to_string());
     let new_county = use_state(String::new);
     let object = use_state(String::new);
     {
@@ -95,12 +97,7 @@ pub fn Admin() -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let role = match r.as_str() {
-                "admin" => Role::Admin,
-                "county_bureau" => Role::CountyBureau,
-                "finance" => Role::Finance,
-                _ => Role::Buyer,
-            };
+            let role = r.parse().unwrap_or(Role::Buyer);
             let request = NewAccount {
                 username: (*u).clone(),
                 password: (*p).clone(),
@@ -172,7 +169,7 @@ pub fn Admin() -> Html {
                 <button type="submit">{ t(lang, Key::Search) }</button>
             </form>
             <ul class="news" id="audit-history">{ for history.iter().map(|h| html! {
-                <li><span class="date">{ h.at.to_string() }</span><span>{ format!("{} · {} · {}", h.actor, h.action, h.after.as_ref().map(|v| v.to_string()).unwrap_or_default()) }</span></li>
+                <li><span class="date">{ h.at.to_string() }</span><span>{ format!("{} · {} · {}", h.actor, action_label(lang, &h.action), h.after.as_ref().map(|v| v.to_string()).unwrap_or_default()) }</span></li>
             }) }</ul>
         </section>
         </div>
@@ -194,8 +191,7 @@ pub fn Admin() -> Html {
                 <label>{ t(lang, Key::FieldRole) }
                     <select id="new-role" onchange={bind_select(&new_role)}>
                         { for [Role::Buyer, Role::CountyBureau, Role::Finance, Role::Admin].iter().map(|r| {
-                            let v = match r { Role::Admin => "admin", Role::CountyBureau => "county_bureau", Role::Finance => "finance", Role::Buyer => "buyer" };
-                            html! { <option value={v}>{ role_label(lang, *r) }</option> }
+                            html! { <option value={r.wire()}>{ role_label(lang, *r) }</option> }
                         }) }
                     </select>
                 </label>
@@ -214,5 +210,13 @@ pub fn Admin() -> Html {
             </tbody></table></div>
         </section>
         </>
+    }
+}
+
+/// An audit action in the interface language; a name this build does not know is shown as is.
+fn action_label(lang: Lang, action: &str) -> String {
+    match (lang, action.parse::<AuditAction>()) {
+        (Lang::Zh, Ok(a)) => a.label_zh().to_string(),
+        _ => action.to_string(),
     }
 }

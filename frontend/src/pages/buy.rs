@@ -3,6 +3,7 @@
 
 use quota_shared::api::{County, Lang, Listing, PurchaseProject, PurchaseRequest, Role};
 use quota_shared::capital::to_capital;
+use quota_shared::codes::ErrorCode;
 use quota_shared::rules::{Channel, ProjectUse, validate_purchase};
 use quota_shared::{Area, FieldError};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -180,8 +181,18 @@ pub fn Buy(props: &Props) -> Html {
                 (key.clone(), busy.clone(), outcome.clone(), reload.clone());
             yew::platform::spawn_local(async move {
                 let result = api::buy(&request, &key).await;
+                // Bought, or the listing changed under the buyer (someone bought first, it
+                // ended): show the listing as it is now.
+                let stale = result.as_ref().err().and_then(|e| e.code).is_some_and(|c| {
+                    matches!(
+                        c,
+                        ErrorCode::InsufficientRemaining | ErrorCode::ListingClosed
+                    )
+                });
                 if result.is_ok() {
                     key.set(api::new_idempotency_key());
+                }
+                if result.is_ok() || stale {
                     reload.set(*reload + 1);
                 }
                 outcome.set(Some(result.map(|r| {

@@ -1,0 +1,83 @@
+//! Roles, sessions and accounts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::jurisdiction::CountyCode;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// An account's role (product.md §1).
+    pub enum Role {
+        Admin = "admin",
+        CountyBureau = "county_bureau",
+        Buyer = "buyer",
+        Finance = "finance",
+    }
+}
+
+impl Role {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Admin => "自治区管理员",
+            Self::CountyBureau => "县级自然资源局",
+            Self::Buyer => "购买方",
+            Self::Finance => "财政",
+        }
+    }
+}
+
+/// `POST /api/v1/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub username: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    /// R11: a government or an entity it authorises, allowed to bid on regional lots.
+    pub regional_bidder: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserResponse {
+    pub user: User,
+}
+
+/// An account as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub username: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountsResponse {
+    pub users: Vec<Account>,
+}
+
+/// `POST /api/v1/users` (administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub county_code: Option<CountyCode>,
+    #[serde(default)]
+    pub regional_bidder: bool,
+}

@@ -1,0 +1,75 @@
+//! Holdings (settled purchases) and their uses (落地).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::purchases::PurchaseProject;
+use crate::jurisdiction::CountyCode;
+use crate::quantity::Area;
+
+/// `POST /api/v1/holdings/uses`: one land-use approval filing drawing a holding down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UseRequest {
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub area_mu: Area,
+    /// The project this filing is for (names the project of an award).
+    #[serde(default)]
+    pub project_name: Option<String>,
+}
+
+/// A use (落地) as recorded: used before, this filing, remaining after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HoldingUse {
+    pub id: i64,
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub project_name: Option<String>,
+    pub used_before_mu: Area,
+    pub area_mu: Area,
+    pub remaining_mu: Area,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UseResponse {
+    #[serde(rename = "use")]
+    pub use_: HoldingUse,
+}
+
+/// A settled purchase seen as a balance drawn down by approvals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Holding {
+    pub purchase_id: i64,
+    pub buyer: String,
+    pub seller_county_code: CountyCode,
+    pub project: Option<PurchaseProject>,
+    pub confirmation_no: Option<String>,
+    pub area_mu: Area,
+    pub used_mu: Area,
+    pub remaining_mu: Area,
+    pub uses: Vec<HoldingUse>,
+}
+
+/// Totals per buyer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HoldingTotals {
+    pub buyer: String,
+    pub area_mu: Area,
+    pub used_mu: Area,
+    pub remaining_mu: Area,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HoldingsResponse {
+    pub holdings: Vec<Holding>,
+    pub totals: Vec<HoldingTotals>,
+}

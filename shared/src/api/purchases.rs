@@ -1,0 +1,110 @@
+//! Purchases on the county channel and awards of regional lots, and their settlement.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::jurisdiction::CountyCode;
+use crate::quantity::{Area, Money, UnitPrice};
+use crate::rules::ProjectUse;
+use crate::wire::wire_enum;
+
+/// The project a purchase is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseProject {
+    pub name: String,
+    #[serde(rename = "use")]
+    pub use_: ProjectUse,
+    pub county_code: CountyCode,
+}
+
+/// `POST /api/v1/purchases` (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseRequest {
+    pub listing_id: i64,
+    pub area_mu: Area,
+    pub project: PurchaseProject,
+}
+
+wire_enum! {
+    /// Lifecycle of a purchase (product.md §5).
+    pub enum PurchaseStatus {
+        Reserved = "reserved",
+        Settled = "settled",
+        Expired = "expired",
+        Cancelled = "cancelled",
+    }
+}
+
+impl PurchaseStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Reserved => "待付款",
+            Self::Settled => "已成交",
+            Self::Expired => "已过期",
+            Self::Cancelled => "已取消",
+        }
+    }
+}
+
+wire_enum! {
+    /// How a purchase came about.
+    pub enum PurchaseKind {
+        /// Bought on the county channel.
+        Purchase = "purchase",
+        /// Won on the regional channel: the lot's award to the highest bidder.
+        Award = "award",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Purchase {
+    pub id: i64,
+    pub listing_id: i64,
+    pub seller_county_code: CountyCode,
+    pub buyer: String,
+    pub area_mu: Area,
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub price_per_mu: UnitPrice,
+    pub amount_yuan: Money,
+    pub status: PurchaseStatus,
+    pub kind: PurchaseKind,
+    /// The project the quota is for; `None` for an award of a regional lot, whose projects
+    /// are named when its uses (落地) are recorded.
+    pub project: Option<PurchaseProject>,
+    pub confirmation_no: Option<String>,
+    pub bank_reference: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub settled_at: Option<OffsetDateTime>,
+    /// The rule set the purchase was checked against (R13).
+    pub ruleset_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurchaseResponse {
+    pub purchase: Purchase,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurchasesResponse {
+    pub purchases: Vec<Purchase>,
+}
+
+/// `POST /api/v1/purchases/{id}/settle`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettleRequest {
+    pub bank_reference: String,
+}
