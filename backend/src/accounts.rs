@@ -6,7 +6,7 @@ use quota_shared::jurisdiction::{self, CountyCode};
 
 use crate::auth;
 use crate::store::Store;
-use crate::store::market::NewUser;
+use crate::store::types::NewUser;
 
 /// Shortest password accepted: long enough that the throttle makes guessing hopeless.
 pub const MIN_PASSWORD_CHARS: usize = 8;

@@ -17,7 +17,7 @@ use time::Duration;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::UserRecord;
+use crate::store::types::UserRecord;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "qx_session";

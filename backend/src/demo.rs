@@ -16,7 +16,7 @@ use quota_shared::{Area, Money, UnitPrice};
 use time::{Duration, OffsetDateTime};
 
 use crate::accounts::{AccountSpec, add_user};
-use crate::store::market::{
+use crate::store::types::{
     AllocateOutcome, AllocationDraft, DisbursementDraft, ListingDraft, PurchaseDraft,
     PurchaseOutcome, PurchaseScope, SettleOutcome, UseDraft,
 };
@@ -292,7 +292,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             idem_key: format!("demo-{n}"),
             request_sha256: format!("demo-{n}"),
         };
-        let PurchaseOutcome::Created(p) = store.reserve(&draft).await? else {
+        let PurchaseOutcome::Created { purchase: p, .. } = store.reserve(&draft).await? else {
             return Err(bad("demo purchase was not created"));
         };
         if settle {

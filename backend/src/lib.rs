@@ -13,6 +13,7 @@
 //! - [`state`]: [`state::AppState`], what every handler shares.
 //! - [`auth`]: passwords, sessions, the current-user extractor, the cross-site refusal.
 //! - [`accounts`]: creating accounts (CLI, demo, administrator).
+//! - [`idempotency`]: the `Idempotency-Key` extractor and the replay of a stored answer.
 //! - [`scheduler`]: time-driven changes (listing expiry, lot close and award, reservation
 //!   expiry), in one background task, never on a request path.
 //! - [`routes`]: one module per resource, each with its router and OpenAPI paths.
@@ -34,6 +35,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod json;
 pub mod reports;
 pub mod routes;

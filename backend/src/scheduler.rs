@@ -3,7 +3,7 @@
 //! leaving them unsold) and expires reservations past their expiry, returning their area.
 //!
 //! - **Never on a request path.** Reads compute the effective state instead
-//!   (`store::market::effective_listing`, `PurchaseRow::into_purchase`), so a GET never writes
+//!   (`store::types::effective_listing`, `PurchaseRow::into_purchase`), so a GET never writes
 //!   and never fails because a write fails. A write that depends on due work for its own object
 //!   catches up with that object first ([`release_due_reservations_of`]).
 //! - **Exactly once.** Every transition is a conditional write (`… WHERE status = 'bidding'`),
@@ -21,7 +21,7 @@ use quota_shared::auction::AuctionParams;
 use time::{Duration, OffsetDateTime};
 
 use crate::clock::Clock;
-use crate::store::market::LotClosing;
+use crate::store::types::LotClosing;
 use crate::store::{Store, StoreError};
 
 /// How often the scheduler looks for due work: a lot closes within about a second of its time.

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::UserRecord;
+use crate::store::types::UserRecord;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()

@@ -10,7 +10,7 @@ use quota_shared::rules::Channel;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::{ListingFilter, PurchaseScope};
+use crate::store::types::{ListingFilter, PurchaseScope};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/announcements", get(announcements::<S>))

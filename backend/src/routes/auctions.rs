@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::BidOutcome;
+use crate::store::types::BidOutcome;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/listings/{id}/bids", post(place_bid::<S>))

@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::{AllocateOutcome, AllocationDraft, DisburseOutcome, DisbursementDraft};
+use crate::store::types::{AllocateOutcome, AllocationDraft, DisburseOutcome, DisbursementDraft};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()

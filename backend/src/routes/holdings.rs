@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::{HoldingScope, UseDraft, UseOutcome};
+use crate::store::types::{HoldingScope, UseDraft, UseOutcome};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()

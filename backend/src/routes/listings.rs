@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::{ListingDraft, ListingFilter};
+use crate::store::types::{ListingDraft, ListingFilter};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()

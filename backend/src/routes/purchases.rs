@@ -2,8 +2,7 @@
 //! a bank reference (the 成交确认书 number), cancel while reserved.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{
@@ -18,16 +17,14 @@ use quota_shared::{DomainError, FieldError};
 use time::Duration;
 
 use super::lookup::{county_of, purchase_not_found};
-use crate::auth::{CurrentUser, sha256_hex};
+use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::idempotency::{self, IdempotencyKey};
 use crate::json::ApiJson;
 use crate::scheduler;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::{PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome};
-
-/// Longest `Idempotency-Key` accepted (a UUID is 36).
-const MAX_IDEMPOTENCY_KEY: usize = 200;
+use crate::store::types::{PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
@@ -43,19 +40,6 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
 #[openapi(paths(create_purchase, list_purchases, settle_purchase, cancel_purchase))]
 pub(super) struct Doc;
 
-fn json_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-fn key_reused() -> ApiError {
-    ApiError::invalid(
-        "Idempotency-Key",
-        ErrorCode::IdempotencyKeyReused,
-        "该 Idempotency-Key 已用于另一笔不同的请求，请为新的购买使用新的键",
-        "This Idempotency-Key was used for a different request; use a new key for a new purchase",
-    )
-}
-
 #[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases",
     params(("Idempotency-Key" = String, Header, description = "每次购买一个新的随机值；重复发送同一请求返回第一次的结果 / a new random value per purchase; a repeat replays the first answer")),
     request_body = PurchaseRequest,
@@ -68,33 +52,13 @@ fn key_reused() -> ApiError {
 async fn create_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     body: ApiJson<PurchaseRequest>,
 ) -> Result<Response, ApiError> {
     let buyer = user.require(&[Role::Buyer])?.clone();
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY)
-        .ok_or_else(|| {
-            ApiError::coded(
-            ErrorCode::IdempotencyKeyRequired,
-                "购买请求须带 Idempotency-Key 请求头（每次购买一个新的随机值，最长200字符）",
-                "A purchase needs an Idempotency-Key header (a new random value per purchase, at most 200 characters)",
-            )
-        })?
-        .to_string();
-    let fingerprint = sha256_hex(&body.raw);
+    let fingerprint = idempotency::fingerprint(&body.raw);
     if let Some(answer) = state.store.stored_answer(buyer.id, &key).await? {
-        return if answer.request_sha256 == fingerprint {
-            Ok(json_response(
-                StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
-                answer.body,
-            ))
-        } else {
-            Err(key_reused())
-        };
+        return idempotency::replay(answer, &fingerprint);
     }
     let req = body.value;
     req.area_mu
@@ -158,20 +122,10 @@ async fn create_purchase<S: Store>(
         request_sha256: fingerprint.clone(),
     };
     match state.store.reserve(&draft).await? {
-        PurchaseOutcome::Created(purchase) => {
-            let body = serde_json::to_string(&PurchaseResponse {
-                purchase: *purchase,
-            })
-            .map_err(|_| ApiError::Internal)?;
-            Ok(json_response(StatusCode::CREATED, body))
+        // The first answer and a concurrent twin's answer go out the same way as any replay.
+        PurchaseOutcome::Created { answer, .. } | PurchaseOutcome::Replay(answer) => {
+            idempotency::replay(answer, &fingerprint)
         }
-        PurchaseOutcome::Replay(answer) if answer.request_sha256 == fingerprint => {
-            Ok(json_response(
-                StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK),
-                answer.body,
-            ))
-        }
-        PurchaseOutcome::Replay(_) => Err(key_reused()),
         PurchaseOutcome::NotOpen(status) => Err(ApiError::coded(
             ErrorCode::ListingClosed,
             format!("挂牌 #{} {}，不能购买", listing.id, status.label_zh()),

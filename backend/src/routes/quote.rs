@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::ListingFilter;
+use crate::store::types::ListingFilter;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/quote", post(quote::<S>))

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::reports::{Cell, Report};
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::market::PurchaseScope;
+use crate::store::types::PurchaseScope;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/reports/{file}", get(report::<S>))

@@ -11,7 +11,7 @@ use quota_shared::{Money, UnitPrice};
 use time::OffsetDateTime;
 
 use super::error::StoreError;
-use super::market::{
+use super::types::{
     AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
     DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
     PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft,
@@ -25,6 +25,13 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Applies the schema migrations, then loads the reference data of product.md §3 (units,
     /// floor versions) where missing. Safe to run again.
     fn migrate(
+        &self,
+        units: &[Jurisdiction],
+        floors: &[FloorVersion],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Loads the reference data of docs/DOMAIN.md ("Default data") once, under a marker in
+    /// `meta`; part of [`Store::migrate`]. Safe to run again and from several instances.
+    fn seed_reference(
         &self,
         units: &[Jurisdiction],
         floors: &[FloorVersion],

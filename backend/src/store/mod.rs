@@ -1,18 +1,31 @@
 //! Everything the server keeps. The [`Store`] trait ([`contract`]) has one implementation per
 //! database — [`sqlite::SqliteStore`], [`postgres::PgStore`] — each with its own migrations
-//! under `migrations/{sqlite,postgres}`; the marketplace SQL both share is written once
-//! ([`market`]). [`Database`] is the choice made once at start-up from `DATABASE_URL`.
+//! under `migrations/{sqlite,postgres}`; everything else both share is written once.
+//! [`Database`] is the choice made once at start-up from `DATABASE_URL`.
 //!
-//! The modules import each other only downwards: `error` ← `market` ← `contract` ← `rows` ←
-//! `sqlite`/`postgres` ← `database`; this file only declares and re-exports.
+//! | module | what |
+//! |---|---|
+//! | [`error`] | `StoreError` |
+//! | [`types`] | what the trait speaks: drafts, filters, scopes, outcomes |
+//! | [`rows`] | stored rows into `quota_shared` values, effective states, the take split |
+//! | `payloads` | what each change writes to the audit log |
+//! | [`contract`] | the `Store` trait |
+//! | `sql` | the SQL by area (reference, accounts, listings, purchases, auctions, holdings, finance, audit) |
+//! | [`sqlite`], [`postgres`] | connecting, migrations, the scheduler's lock; the SQL expanded |
+//! | [`database`] | the store chosen from `DATABASE_URL`, backups |
+//!
+//! The modules import each other only downwards in this table; this file only declares and
+//! re-exports.
 
 pub mod contract;
 pub mod database;
 pub mod error;
-pub mod market;
+pub(crate) mod payloads;
 pub mod postgres;
 pub mod rows;
+pub(crate) mod sql;
 pub mod sqlite;
+pub mod types;
 
 pub use contract::{SchedulerTurn, Store};
 pub use database::{ConnectError, Database};

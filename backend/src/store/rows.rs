@@ -1,10 +1,376 @@
-//! Decoding reference-data rows (counties, floors) into wire types, shared by both stores.
+//! Rows as stored, and how they become `quota_shared` values: integer minor units into
+//! `Area`/`Money`, stored names into their enums, and a listing or purchase into what it is at
+//! the time of the read (its effective state; docs/ARCHITECTURE.md, "Time"). Also the plain
+//! arithmetic the store's transactions need (the pro-rata split of a partial take) and the
+//! one way times are bound.
 
-use quota_shared::UnitPrice;
-use quota_shared::api::{County, FloorPrice};
+use quota_shared::api::{
+    County, FloorPrice, Listing, ListingStatus, Purchase, PurchaseProject, PurchaseStatus,
+};
+use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
+use quota_shared::rules::{Channel, ProjectUse};
+use quota_shared::{Area, Money, UnitPrice};
+use time::OffsetDateTime;
 
 use super::error::StoreError;
-use super::market;
+
+/// Marker in `meta` that the reference data was loaded once; after that the administrator owns
+/// it and `migrate` does not put back what was edited away.
+pub(crate) const REFERENCE_MARKER: &str = "reference_data_v1";
+use super::types::{PurchaseDraft, UserRecord};
+
+/// An allocation row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AllocationRow {
+    pub id: i64,
+    pub county_code: String,
+    pub year: i32,
+    pub use_name: String,
+    pub amount_fen: i64,
+    pub disbursed_fen: i64,
+    pub note: String,
+    pub created_at: OffsetDateTime,
+}
+
+impl AllocationRow {
+    pub fn into_allocation(self) -> Result<quota_shared::api::Allocation, StoreError> {
+        Ok(quota_shared::api::Allocation {
+            id: self.id,
+            county_code: self
+                .county_code
+                .parse()
+                .map_err(|_| corrupt("allocation county"))?,
+            year: self.year,
+            use_: self.use_name,
+            amount_yuan: Money::from_fen(self.amount_fen)
+                .map_err(|_| corrupt("allocation amount"))?,
+            disbursed_yuan: Money::from_fen(self.disbursed_fen)
+                .map_err(|_| corrupt("disbursed"))?,
+            note: self.note,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A holding use row.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UseRow {
+    pub id: i64,
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub project_name: Option<String>,
+    pub used_before_e4_mu: i64,
+    pub area_e4_mu: i64,
+    pub holding_e4_mu: i64,
+    pub created_at: OffsetDateTime,
+}
+
+impl UseRow {
+    pub fn into_use(self) -> Result<quota_shared::api::HoldingUse, StoreError> {
+        let area = |e4| Area::from_e4(e4).map_err(|_| corrupt("use area"));
+        Ok(quota_shared::api::HoldingUse {
+            id: self.id,
+            purchase_id: self.purchase_id,
+            approval_no: self.approval_no,
+            project_name: self.project_name,
+            used_before_mu: area(self.used_before_e4_mu)?,
+            area_mu: area(self.area_e4_mu)?,
+            remaining_mu: area(self.holding_e4_mu - self.used_before_e4_mu - self.area_e4_mu)?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A listing row; decodes on both databases.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ListingRow {
+    pub id: i64,
+    pub county_code: String,
+    pub channel: String,
+    pub status: String,
+    pub area_e4_mu: i64,
+    pub remaining_e4_mu: i64,
+    pub farmland_e4_mu: i64,
+    pub paddy_e4_mu: i64,
+    pub grain_capacity_kg: i64,
+    pub price_fen_per_mu: i64,
+    pub start_total_fen: Option<i64>,
+    pub deposit_fen: Option<i64>,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    pub listed_at: OffsetDateTime,
+    pub opens_at: Option<OffsetDateTime>,
+    pub closes_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+    pub high_bid_fen: Option<i64>,
+    pub bid_count: i64,
+    /// Area of this listing's reservations past their expiry that the scheduler has not yet
+    /// returned: what the listing reads as having back (see [`effective_listing`]).
+    pub due_e4_mu: i64,
+}
+
+/// The columns of a [`ListingRow`], the time of the read bound as `$1` (it decides which
+/// reservations are due).
+pub(crate) const LISTING_COLUMNS: &str = "id, county_code, channel, status, area_e4_mu, remaining_e4_mu, \
+     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
+     source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, high_bid_fen, bid_count, \
+     CAST(COALESCE((SELECT SUM(d.area_e4_mu) FROM purchases d WHERE d.listing_id = listings.id \
+       AND d.status = 'reserved' AND d.expires_at <= $1), 0) AS BIGINT) AS due_e4_mu";
+
+/// What a listing is at `now`, whether or not the scheduler has caught up with it: a county
+/// listing past its closing time is expired and its due reservations have given their area
+/// back; a lot past its closing time is awarded (a high bid stands) or unsold, and an award
+/// left unpaid past its expiry leaves it unsold. Returns the status and the remaining area.
+/// The scheduler later writes exactly this (docs/ARCHITECTURE.md, "Time").
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn effective_listing(
+    channel: Channel,
+    stored: ListingStatus,
+    opens_at: Option<OffsetDateTime>,
+    closes_at: Option<OffsetDateTime>,
+    has_bid: bool,
+    area_e4: i64,
+    remaining_e4: i64,
+    due_e4: i64,
+    now: OffsetDateTime,
+) -> (ListingStatus, i64) {
+    use ListingStatus::*;
+    let closed = closes_at.is_some_and(|c| c <= now);
+    match channel {
+        Channel::County => {
+            let remaining = remaining_e4 + due_e4;
+            let status = match stored {
+                Open | SoldOut if closed => Expired,
+                SoldOut if remaining > 0 => Open,
+                other => other,
+            };
+            (status, remaining)
+        }
+        Channel::Regional => match stored {
+            Scheduled | Bidding if closed && has_bid => (Awarded, 0),
+            Scheduled | Bidding if closed => (Unsold, remaining_e4),
+            Scheduled if opens_at.is_some_and(|o| o <= now) => (Bidding, remaining_e4),
+            Awarded if due_e4 > 0 => (Unsold, area_e4),
+            other => (other, remaining_e4),
+        },
+    }
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// A stored name of a closed set (status, role, kind …), or [`StoreError::Corrupt`].
+pub(crate) fn parse_stored<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, StoreError> {
+    s.parse().map_err(|_| corrupt(format!("{what} {s:?}")))
+}
+
+impl ListingRow {
+    /// The wire listing. A scheduled lot whose opening time has passed reads as `bidding`.
+    pub fn into_listing(self, now: OffsetDateTime) -> Result<Listing, StoreError> {
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of listing {}", self.id)));
+        let money = |fen: Option<i64>| {
+            fen.map(Money::from_fen)
+                .transpose()
+                .map_err(|_| corrupt(format!("money of listing {}", self.id)))
+        };
+        let channel: Channel = self
+            .channel
+            .parse()
+            .map_err(|_| corrupt("listing channel"))?;
+        let start_total = money(self.start_total_fen)?;
+        let high_bid = money(self.high_bid_fen)?;
+        let (status, remaining_e4) = effective_listing(
+            channel,
+            parse_stored("listing status", &self.status)?,
+            self.opens_at,
+            self.closes_at,
+            high_bid.is_some(),
+            self.area_e4_mu,
+            self.remaining_e4_mu,
+            self.due_e4_mu,
+            now,
+        );
+        let params = quota_shared::auction::AuctionParams::default();
+        let min_next = match start_total {
+            Some(s) if status.is_live() => params.min_next_bid(s, high_bid).ok(),
+            _ => None,
+        };
+        Ok(Listing {
+            id: self.id,
+            county_code: self
+                .county_code
+                .parse()
+                .map_err(|_| corrupt("listing county"))?,
+            channel,
+            status,
+            area_mu: area(self.area_e4_mu)?,
+            remaining_mu: area(remaining_e4)?,
+            farmland_mu: area(self.farmland_e4_mu)?,
+            paddy_mu: area(self.paddy_e4_mu)?,
+            grain_capacity_kg: self.grain_capacity_kg,
+            price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
+                .map_err(|_| corrupt("listing price"))?,
+            source_project: self.source_project,
+            township: self.township,
+            advance: self.advance,
+            listed_at: self.listed_at,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            start_total_yuan: start_total,
+            deposit_yuan: money(self.deposit_fen)?,
+            high_bid_yuan: high_bid,
+            min_next_bid_yuan: min_next,
+            bid_count: self.bid_count,
+            ruleset_version: self.ruleset_version,
+        })
+    }
+}
+
+/// A purchase row joined with the buyer's name.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PurchaseRow {
+    pub id: i64,
+    pub listing_id: i64,
+    pub buyer_id: i64,
+    pub buyer: String,
+    pub seller_county_code: String,
+    pub area_e4_mu: i64,
+    pub farmland_e4_mu: i64,
+    pub paddy_e4_mu: i64,
+    pub price_fen_per_mu: i64,
+    pub amount_fen: i64,
+    pub status: String,
+    pub kind: String,
+    pub project_name: Option<String>,
+    pub project_use: Option<String>,
+    pub project_county_code: Option<String>,
+    pub confirmation_no: Option<String>,
+    pub bank_reference: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub settled_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+}
+
+pub(crate) const PURCHASE_COLUMNS: &str = "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
+     p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
+     p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
+     p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version";
+
+impl PurchaseRow {
+    /// The wire purchase at `now`: a reservation past its expiry reads as expired even before
+    /// the scheduler has ended it.
+    pub fn into_purchase(self, now: OffsetDateTime) -> Result<Purchase, StoreError> {
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of purchase {}", self.id)));
+        Ok(Purchase {
+            id: self.id,
+            listing_id: self.listing_id,
+            seller_county_code: self
+                .seller_county_code
+                .parse()
+                .map_err(|_| corrupt("seller"))?,
+            buyer: self.buyer,
+            area_mu: area(self.area_e4_mu)?,
+            farmland_mu: area(self.farmland_e4_mu)?,
+            paddy_mu: area(self.paddy_e4_mu)?,
+            price_per_mu: UnitPrice::from_fen(self.price_fen_per_mu)
+                .map_err(|_| corrupt("price"))?,
+            amount_yuan: Money::from_fen(self.amount_fen).map_err(|_| corrupt("amount"))?,
+            status: match parse_stored("purchase status", &self.status)? {
+                PurchaseStatus::Reserved if self.expires_at <= now => PurchaseStatus::Expired,
+                status => status,
+            },
+            kind: parse_stored("purchase kind", &self.kind)?,
+            project: match (
+                self.project_name,
+                self.project_use,
+                self.project_county_code,
+            ) {
+                (Some(name), Some(use_), Some(county)) => Some(PurchaseProject {
+                    name,
+                    use_: use_.parse::<ProjectUse>().map_err(|_| corrupt("use"))?,
+                    county_code: county.parse().map_err(|_| corrupt("project county"))?,
+                }),
+                _ => None,
+            },
+            confirmation_no: self.confirmation_no,
+            bank_reference: self.bank_reference,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            settled_at: self.settled_at,
+            ruleset_version: self.ruleset_version,
+        })
+    }
+}
+
+/// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder, disabled.
+pub(crate) type UserRow = (i64, String, String, String, Option<String>, bool, bool);
+
+pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
+    let (id, username, password_hash, role, county, regional_bidder, disabled) = row;
+    Ok(UserRecord {
+        id,
+        username,
+        password_hash,
+        role: parse_stored("role", &role)?,
+        county_code: county
+            .map(|c| c.parse())
+            .transpose()
+            .map_err(|_| corrupt("user county"))?,
+        regional_bidder,
+        disabled,
+    })
+}
+
+/// Jurisdiction row: code, name, name_en, kind, city_code, city_name, poverty, confirmed, rule.
+pub(crate) type JurisdictionRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    String,
+);
+
+pub(crate) fn jurisdiction_from_row(row: JurisdictionRow) -> Result<Jurisdiction, StoreError> {
+    let (code, name, name_en, kind, city_code, city_name, poverty, confirmed, rule) = row;
+    Ok(Jurisdiction {
+        code: code.parse().map_err(|_| corrupt("code"))?,
+        name,
+        name_en,
+        kind: kind.parse().map_err(|_| corrupt("kind"))?,
+        city_code,
+        city_name,
+        poverty_alleviated: poverty,
+        poverty_status_confirmed: confirmed,
+        project_rule: parse_stored("project rule", &rule)?,
+    })
+}
+
+/// `value × part / whole`, half-up, exactly `value` when `part == whole` (grain capacity of a
+/// partial take; the integer twin of `Area::pro_rata`).
+pub(crate) fn pro_rata_i64(value: i64, part: i64, whole: i64) -> i64 {
+    if part >= whole || whole == 0 {
+        return value;
+    }
+    let v =
+        (i128::from(value) * i128::from(part) * 2 + i128::from(whole)) / (2 * i128::from(whole));
+    v as i64
+}
+
+/// Truncates to whole seconds in UTC: how every time is bound (see the module docs).
+pub fn db_time(t: OffsetDateTime) -> OffsetDateTime {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+}
 
 /// The stored columns of a county, in the order the stores select them: code, name, name_en,
 /// kind, city_name, poverty_alleviated, poverty_status_confirmed, base_price_fen_per_mu.
@@ -39,7 +405,7 @@ pub(crate) fn county_from_row(row: CountyRow) -> Result<County, StoreError> {
     Ok(County {
         code: code.parse().map_err(|_| corrupt("code"))?,
         kind: kind.parse().map_err(|_| corrupt("kind"))?,
-        project_rule: market::parse_stored("project rule", &project_rule)?,
+        project_rule: parse_stored("project rule", &project_rule)?,
         base_price_per_mu: base_price_fen
             .map(UnitPrice::from_fen)
             .transpose()
@@ -62,4 +428,158 @@ pub(crate) fn floor_from_row(
             .map_err(|_| StoreError::Corrupt(format!("floor price {fen}")))?,
         effective_from,
     })
+}
+
+/// What a partial take of a county listing carries with it: farmland, paddy and grain
+/// capacity in proportion to the area taken, half-up; the take that empties the listing gets
+/// exactly what is left, so the parts always add up to the listing's totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TakeSplit {
+    pub farmland: Area,
+    pub paddy: Area,
+    pub capacity_kg: i64,
+}
+
+/// The split of taking `take` from a listing that had `before_e4` left, with the farmland,
+/// paddy and capacity still left on it.
+pub(crate) fn split_take(
+    take: Area,
+    before_e4: i64,
+    farmland_left_e4: i64,
+    paddy_left_e4: i64,
+    capacity_left_kg: i64,
+) -> Result<TakeSplit, StoreError> {
+    let area = |e4| Area::from_e4(e4).map_err(|_| corrupt("listing area"));
+    let before = area(before_e4)?;
+    Ok(TakeSplit {
+        farmland: area(farmland_left_e4)?.pro_rata(take, before),
+        paddy: area(paddy_left_e4)?.pro_rata(take, before),
+        capacity_kg: pro_rata_i64(capacity_left_kg, take.e4(), before_e4),
+    })
+}
+
+/// "藤县〔2026〕第0001号": the 成交确认书 number, per seller county and year.
+pub(crate) fn confirmation_no(seller_name: &str, year: i32, no: i32) -> String {
+    format!("{seller_name}〔{year}〕第{no:04}号")
+}
+
+/// The purchase a reservation creates, as answered and as audited.
+pub(crate) fn reserved_purchase(
+    draft: &PurchaseDraft,
+    id: i64,
+    seller: CountyCode,
+    split: TakeSplit,
+    price: UnitPrice,
+    amount: Money,
+) -> Purchase {
+    Purchase {
+        id,
+        listing_id: draft.listing_id,
+        seller_county_code: seller,
+        buyer: draft.buyer_username.clone(),
+        area_mu: draft.area,
+        farmland_mu: split.farmland,
+        paddy_mu: split.paddy,
+        price_per_mu: price,
+        amount_yuan: amount,
+        status: PurchaseStatus::Reserved,
+        kind: quota_shared::api::PurchaseKind::Purchase,
+        project: Some(draft.project.clone()),
+        confirmation_no: None,
+        bank_reference: None,
+        created_at: db_time(draft.now),
+        expires_at: db_time(draft.expires_at),
+        settled_at: None,
+        ruleset_version: draft.ruleset_version.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Area {
+        s.parse().expect("area")
+    }
+
+    #[test]
+    fn takes_split_farmland_paddy_and_capacity_pro_rata_and_the_last_takes_the_rest() {
+        // 10 亩 with 8 farmland, 3 paddy, 1,000 kg: take 3 亩.
+        let s = split_take(a("3"), 100_000, 80_000, 30_000, 1_000).expect("split");
+        assert_eq!(
+            (s.farmland, s.paddy, s.capacity_kg),
+            (a("2.4"), a("0.9"), 300)
+        );
+        // What is left after it, taken whole, is exactly the rest.
+        let rest = split_take(a("7"), 70_000, 56_000, 21_000, 700).expect("split");
+        assert_eq!(
+            (rest.farmland, rest.paddy, rest.capacity_kg),
+            (a("5.6"), a("2.1"), 700)
+        );
+        // A third of 1 亩 of 1 kg rounds half-up per part; the parts still add up.
+        let third = split_take(a("0.3333"), 10_000, 10_000, 0, 1).expect("split");
+        assert_eq!((third.farmland, third.capacity_kg), (a("0.3333"), 0));
+    }
+
+    #[test]
+    fn a_county_listing_past_its_close_reads_expired_with_due_area_back() {
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(30);
+        let past = Some(now - time::Duration::days(1));
+        let (s, r) = effective_listing(
+            Channel::County,
+            ListingStatus::SoldOut,
+            None,
+            None,
+            false,
+            100,
+            0,
+            40,
+            now,
+        );
+        assert_eq!(
+            (s, r),
+            (ListingStatus::Open, 40),
+            "a due reservation reopens it"
+        );
+        let (s, _) = effective_listing(
+            Channel::County,
+            ListingStatus::Open,
+            None,
+            past,
+            false,
+            100,
+            60,
+            0,
+            now,
+        );
+        assert_eq!(s, ListingStatus::Expired);
+        let (s, r) = effective_listing(
+            Channel::Regional,
+            ListingStatus::Bidding,
+            None,
+            past,
+            true,
+            100,
+            100,
+            0,
+            now,
+        );
+        assert_eq!((s, r), (ListingStatus::Awarded, 0));
+        let (s, r) = effective_listing(
+            Channel::Regional,
+            ListingStatus::Awarded,
+            None,
+            past,
+            true,
+            100,
+            0,
+            100,
+            now,
+        );
+        assert_eq!(
+            (s, r),
+            (ListingStatus::Unsold, 100),
+            "an unpaid award leaves it unsold"
+        );
+    }
 }

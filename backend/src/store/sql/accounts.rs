@@ -1,0 +1,170 @@
+//! Accounts, sessions (only a SHA-256 of the token is kept) and failed-login counts.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_accounts!`.
+
+/// The accounts methods of the `Store` trait, for a store type with a `pool`.
+macro_rules! impl_accounts {
+    () => {
+        async fn create_user(
+            &self,
+            user: &$crate::store::types::NewUser,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<i64>, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let row: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
+            )
+            .bind(&user.username)
+            .bind(&user.password_hash)
+            .bind(user.role.wire())
+            .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(user.regional_bidder)
+            .bind($crate::store::rows::db_time(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+$crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_created(user, actor, now));
+            tx.commit().await?;
+            Ok(Some(id))
+        }
+
+        async fn user_by_username(
+            &self,
+            username: &str,
+        ) -> Result<Option<$crate::store::types::UserRecord>, StoreError> {
+            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(
+                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled \
+                 FROM users WHERE username = $1",
+            )
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map($crate::store::rows::user_from_row).transpose()
+        }
+
+        async fn users(&self) -> Result<Vec<$crate::store::types::UserRecord>, StoreError> {
+            let rows: Vec<$crate::store::rows::UserRow> = sqlx::query_as(
+                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled FROM users ORDER BY id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map($crate::store::rows::user_from_row).collect()
+        }
+
+        async fn set_user_disabled(
+            &self,
+            username: &str,
+            disabled: bool,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled = $1 WHERE username = $2 RETURNING id")
+                .bind(disabled)
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((id,)) = done else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            // A disabled account loses its sessions at once.
+            if disabled {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_disabled(username, disabled, actor, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn user_by_session(
+            &self,
+            token_sha256: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<$crate::store::types::UserRecord>, StoreError> {
+            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(
+                "SELECT u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, \
+                 u.disabled FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
+            )
+            .bind(token_sha256)
+            .bind($crate::store::rows::db_time(now))
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map($crate::store::rows::user_from_row).transpose()
+        }
+
+        async fn create_session(
+            &self,
+            token_sha256: &str,
+            user_id: i64,
+            now: time::OffsetDateTime,
+            expires_at: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            sqlx::query("INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_sha256)
+                .bind(user_id)
+                .bind($crate::store::rows::db_time(now))
+                .bind($crate::store::rows::db_time(expires_at))
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
+        async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                .bind(token_sha256)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+
+        async fn login_failures(
+            &self,
+            username: &str,
+        ) -> Result<Option<(i32, time::OffsetDateTime)>, StoreError> {
+            Ok(sqlx::query_as("SELECT failures, first_failure_at FROM login_failures WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?)
+        }
+
+        async fn record_login_failure(
+            &self,
+            username: &str,
+            now: time::OffsetDateTime,
+            window_start: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            // A failure older than the window starts a new count.
+            sqlx::query(
+                "INSERT INTO login_failures (username, failures, first_failure_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (username) DO UPDATE SET \
+                 failures = CASE WHEN login_failures.first_failure_at < $3 THEN 1 ELSE login_failures.failures + 1 END, \
+                 first_failure_at = CASE WHEN login_failures.first_failure_at < $3 THEN excluded.first_failure_at \
+                                    ELSE login_failures.first_failure_at END",
+            )
+            .bind(username)
+            .bind($crate::store::rows::db_time(now))
+            .bind($crate::store::rows::db_time(window_start))
+            .execute(&self.pool)
+            .await?;
+            Ok(())
+        }
+
+        async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                .bind(username)
+                .execute(&self.pool)
+                .await?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use impl_accounts;

@@ -1,0 +1,93 @@
+//! The audit log in the store: `audit_append!` links and hashes a record inside the
+//! transaction of the change; reads for `audit verify` and an object's history.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_audit!`.
+
+/// Appends an audit [`crate::audit::Entry`] inside the transaction `$tx` of a change: takes
+/// the stream's head row (creating it on first use), links and hashes the record, stores both.
+/// Heads are always taken last in a transaction, so they never join a lock cycle.
+macro_rules! audit_append {
+    ($tx:expr, $entry:expr) => {{
+        let entry: $crate::audit::Entry = $entry;
+        let at = $crate::store::rows::db_time(entry.at);
+        sqlx::query("INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (stream) DO NOTHING")
+            .bind(&entry.stream)
+            .bind($crate::audit::GENESIS)
+            .execute(&mut *$tx)
+            .await?;
+        let (seq, prev): (i64, String) =
+            sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash")
+                .bind(&entry.stream)
+                .fetch_one(&mut *$tx)
+                .await?;
+        let (before, after) = entry.json_texts();
+        let hash = $crate::audit::record_hash(
+            &prev,
+            &entry.stream,
+            seq,
+            &entry.object,
+            &entry.actor,
+            entry.action.wire(),
+            before.as_deref(),
+            after.as_deref(),
+            at,
+        );
+        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE stream = $2")
+            .bind(&hash)
+            .bind(&entry.stream)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&entry.stream)
+        .bind(seq)
+        .bind(&entry.object)
+        .bind(&entry.actor)
+        .bind(entry.action.wire())
+        .bind(before)
+        .bind(after)
+        .bind(at)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+pub(crate) use audit_append;
+
+/// The audit methods of the `Store` trait, for a store type with a `pool`.
+macro_rules! impl_audit {
+    () => {
+        async fn audit_all(
+            &self,
+        ) -> Result<(Vec<$crate::audit::Stored>, $crate::audit::Heads), StoreError> {
+            let records: Vec<$crate::audit::Stored> = sqlx::query_as(
+                "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \
+                 FROM audit_log ORDER BY stream, seq",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let heads: Vec<(String, i64, String)> =
+                sqlx::query_as("SELECT stream, seq, hash FROM audit_heads ORDER BY stream")
+                    .fetch_all(&self.pool)
+                    .await?;
+            Ok((records, heads))
+        }
+
+        async fn audit_of(&self, object: &str) -> Result<Vec<$crate::audit::Stored>, StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \
+                 FROM audit_log WHERE object = $1 ORDER BY at, id",
+            )
+            .bind(object)
+            .fetch_all(&self.pool)
+            .await?)
+        }
+    };
+}
+
+pub(crate) use impl_audit;

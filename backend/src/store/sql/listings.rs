@@ -1,0 +1,147 @@
+//! Listings on both channels: insert, read in their effective state, withdraw, and the
+//! scheduler's expiry of due county listings.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_listings!`.
+
+/// The listings methods of the `Store` trait, for a store type with a `pool`.
+macro_rules! impl_listings {
+    () => {
+        async fn insert_listing(&self, l: &$crate::store::types::ListingDraft) -> Result<i64, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let row: (i64,) = sqlx::query_as(
+                "INSERT INTO listings (county_code, channel, status, area_e4_mu, remaining_e4_mu, \
+                 farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
+                 grain_capacity_kg, remaining_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
+                 source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, \
+                 floor_effective_from, created_by) \
+                 VALUES ($1, $2, $3, $4, $4, $5, $5, $6, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                 $16, $17, $18, $19) RETURNING id",
+            )
+            .bind(l.county_code.as_str())
+            .bind(l.channel.wire())
+            .bind(l.status.wire())
+            .bind(l.area.e4())
+            .bind(l.farmland.e4())
+            .bind(l.paddy.e4())
+            .bind(l.grain_capacity_kg)
+            .bind(l.price.fen())
+            .bind(l.start_total.map(|m| m.fen()))
+            .bind(l.deposit.map(|m| m.fen()))
+            .bind(&l.source_project)
+            .bind(&l.township)
+            .bind(l.advance)
+            .bind($crate::store::rows::db_time(l.listed_at))
+            .bind(l.opens_at.map($crate::store::rows::db_time))
+            .bind(l.closes_at.map($crate::store::rows::db_time))
+            .bind(&l.ruleset_version)
+            .bind(l.floor_effective_from)
+            .bind(l.created_by)
+            .fetch_one(&mut *tx)
+            .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_created(row.0, l));
+            tx.commit().await?;
+            Ok(row.0)
+        }
+
+        async fn listing(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<quota_shared::api::Listing>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM listings WHERE id = $2",
+                $crate::store::rows::LISTING_COLUMNS
+            ));
+            let row: Option<$crate::store::rows::ListingRow> = sqlx::query_as(sql)
+                .bind($crate::store::rows::db_time(now))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|r| r.into_listing(now)).transpose()
+        }
+
+        async fn listings(
+            &self,
+            filter: &$crate::store::types::ListingFilter,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
+            // Filters on status are applied after reading, because `scheduled` reads as
+            // `bidding` once its opening time has passed.
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM listings WHERE ($2 IS NULL OR county_code = $2) \
+                 AND ($3 IS NULL OR channel = $3) ORDER BY listed_at DESC, id DESC",
+                $crate::store::rows::LISTING_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::ListingRow> = sqlx::query_as(sql)
+                .bind($crate::store::rows::db_time(now))
+                .bind(filter.county.as_ref().map(|c| c.as_str().to_string()))
+                .bind(filter.channel.map(|c| c.wire()))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let listing = row.into_listing(now)?;
+                if filter.status.is_none_or(|s| s == listing.status) {
+                    out.push(listing);
+                }
+            }
+            Ok(out)
+        }
+
+        async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            // Past its closing time a listing has ended (expired, awarded or unsold) even if
+            // the scheduler has not written so yet.
+            let row: Option<(String, i64)> = sqlx::query_as(
+                "UPDATE listings SET status = 'withdrawn' WHERE id = $1 \
+                 AND status IN ('open', 'scheduled', 'bidding') AND (closes_at IS NULL OR closes_at > $2) \
+                 RETURNING county_code, remaining_e4_mu",
+            )
+            .bind(id)
+            .bind($crate::store::rows::db_time(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((county, remaining)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_withdrawn(&county, id, remaining, actor, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn due_listings(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
+            let rows: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM listings WHERE channel = 'county' AND status IN ('open', 'sold_out') \
+                 AND closes_at IS NOT NULL AND closes_at <= $1 ORDER BY id",
+            )
+            .bind($crate::store::rows::db_time(now))
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+
+        async fn expire_listing(&self, id: i64, now: time::OffsetDateTime) -> Result<bool, StoreError> {
+            let now = $crate::store::rows::db_time(now);
+            let mut tx = self.pool.begin().await?;
+            let row: Option<(String,)> = sqlx::query_as(
+                "UPDATE listings SET status = 'expired' WHERE id = $1 AND channel = 'county' \
+                 AND status IN ('open', 'sold_out') AND closes_at <= $2 RETURNING county_code",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((county,)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_expired(&county, id, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+    };
+}
+
+pub(crate) use impl_listings;

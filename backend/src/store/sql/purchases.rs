@@ -1,0 +1,309 @@
+//! Purchases: the idempotent reservation (the conditional `UPDATE … WHERE remaining_e4_mu >=
+//! take` that makes overselling impossible), reads, settlement with its confirmation number,
+//! and the release of a reservation (expired or cancelled) that returns its area.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_purchases!`.
+
+/// The purchases methods of the `Store` trait, for a store type with a `pool`.
+macro_rules! impl_purchases {
+    () => {
+        async fn stored_answer(
+            &self,
+            user_id: i64,
+            key: &str,
+        ) -> Result<Option<$crate::store::types::StoredAnswer>, StoreError> {
+            let row: Option<(String, i32, String)> = sqlx::query_as(
+                "SELECT request_sha256, response_status, response_body FROM idempotency_keys \
+                 WHERE user_id = $1 AND idem_key = $2",
+            )
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(|(request_sha256, status, body)| $crate::store::types::StoredAnswer {
+                request_sha256,
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            }))
+        }
+
+        async fn reserve(
+            &self,
+            d: &$crate::store::types::PurchaseDraft,
+        ) -> Result<$crate::store::types::PurchaseOutcome, StoreError> {
+            use $crate::store::rows::{db_time, reserved_purchase, split_take};
+            use $crate::store::types::{PurchaseOutcome, StoredAnswer};
+            let mut tx = self.pool.begin().await?;
+            // The first statement writes: the stock check and the decrement are one step. A
+            // listing past its closing time has expired even if the scheduler has not said so.
+            let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
+                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - $1 \
+                 WHERE id = $2 AND channel = 'county' AND status = 'open' AND remaining_e4_mu >= $1 \
+                 AND (closes_at IS NULL OR closes_at > $3) \
+                 RETURNING remaining_e4_mu, remaining_farmland_e4_mu, remaining_paddy_e4_mu, \
+                 remaining_capacity_kg, price_fen_per_mu, county_code",
+            )
+            .bind(d.area.e4())
+            .bind(d.listing_id)
+            .bind(db_time(d.now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((after, farmland_left, paddy_left, capacity_left, price_fen, seller)) = taken else {
+                tx.rollback().await?;
+                let Some(listing) = self.listing(d.listing_id, d.now).await? else {
+                    return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
+                };
+                return Ok(match listing.status {
+                    quota_shared::api::ListingStatus::Open => PurchaseOutcome::NotEnough {
+                        remaining: listing.remaining_mu,
+                    },
+                    status => PurchaseOutcome::NotOpen(status),
+                });
+            };
+            let before = after + d.area.e4();
+            let split = split_take(d.area, before, farmland_left, paddy_left, capacity_left)?;
+            sqlx::query(
+                "UPDATE listings SET remaining_farmland_e4_mu = remaining_farmland_e4_mu - $1, \
+                 remaining_paddy_e4_mu = remaining_paddy_e4_mu - $2, \
+                 remaining_capacity_kg = remaining_capacity_kg - $3, \
+                 status = CASE WHEN remaining_e4_mu = 0 THEN 'sold_out' ELSE status END WHERE id = $4",
+            )
+            .bind(split.farmland.e4())
+            .bind(split.paddy.e4())
+            .bind(split.capacity_kg)
+            .bind(d.listing_id)
+            .execute(&mut *tx)
+            .await?;
+            let price = quota_shared::UnitPrice::from_fen(price_fen)
+                .map_err(|_| StoreError::Corrupt("price".into()))?;
+            let amount = price
+                .amount_for(d.area)
+                .map_err(|_| StoreError::Corrupt("amount overflow".into()))?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, area_e4_mu, farmland_e4_mu, \
+                 paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, project_name, project_use, \
+                 project_county_code, created_at, expires_at, ruleset_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12, $13, $14, $15) RETURNING id",
+            )
+            .bind(d.listing_id)
+            .bind(d.buyer_id)
+            .bind(&seller)
+            .bind(d.area.e4())
+            .bind(split.farmland.e4())
+            .bind(split.paddy.e4())
+            .bind(split.capacity_kg)
+            .bind(price_fen)
+            .bind(amount.fen())
+            .bind(&d.project.name)
+            .bind(d.project.use_.wire())
+            .bind(d.project.county_code.as_str())
+            .bind(db_time(d.now))
+            .bind(db_time(d.expires_at))
+            .bind(&d.ruleset_version)
+            .fetch_one(&mut *tx)
+            .await?;
+            let seller_code = seller.parse().map_err(|_| StoreError::Corrupt("seller".into()))?;
+            let purchase = reserved_purchase(d, id, seller_code, split, price, amount);
+            // The answer is serialised once, here: stored for replays and sent as it is.
+            let answer = StoredAnswer::created(&purchase, &d.request_sha256)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let stored = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, idem_key, request_sha256, response_status, \
+                 response_body, created_at) VALUES ($1, $2, $3, 201, $4, $5) \
+                 ON CONFLICT (user_id, idem_key) DO NOTHING",
+            )
+            .bind(d.buyer_id)
+            .bind(&d.idem_key)
+            .bind(&answer.request_sha256)
+            .bind(&answer.body)
+            .bind(db_time(d.now))
+            .execute(&mut *tx)
+            .await?;
+            if stored.rows_affected() == 0 {
+                // A twin with the same key committed first: undo ours, answer with its answer.
+                tx.rollback().await?;
+                return match self.stored_answer(d.buyer_id, &d.idem_key).await? {
+                    Some(answer) => Ok(PurchaseOutcome::Replay(answer)),
+                    None => Err(StoreError::Corrupt("idempotency key vanished".into())),
+                };
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_reserved(&purchase, &d.buyer_username, d.now)?);
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_taken(&seller, d.listing_id, before, after, &d.buyer_username, d.now));
+            tx.commit().await?;
+            Ok(PurchaseOutcome::Created {
+                purchase: Box::new(purchase),
+                answer,
+            })
+        }
+
+        async fn purchase(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<(quota_shared::api::Purchase, i64)>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id WHERE p.id = $1",
+                $crate::store::rows::PURCHASE_COLUMNS
+            ));
+            let row: Option<$crate::store::rows::PurchaseRow> =
+                sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            row.map(|r| {
+                let buyer_id = r.buyer_id;
+                r.into_purchase(now).map(|p| (p, buyer_id))
+            })
+            .transpose()
+        }
+
+        async fn purchases(
+            &self,
+            scope: &$crate::store::types::PurchaseScope,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
+            use $crate::store::types::PurchaseScope;
+            let (buyer, seller) = match scope {
+                PurchaseScope::Buyer(id) => (Some(*id), None),
+                PurchaseScope::Seller(code) => (None, Some(code.as_str().to_string())),
+                PurchaseScope::All => (None, None),
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
+                 WHERE ($1 IS NULL OR p.buyer_id = $1) AND ($2 IS NULL OR p.seller_county_code = $2) \
+                 ORDER BY p.id DESC",
+                $crate::store::rows::PURCHASE_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::PurchaseRow> = sqlx::query_as(sql)
+                .bind(buyer)
+                .bind(seller)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.into_iter().map(|r| r.into_purchase(now)).collect()
+        }
+
+        async fn settle(
+            &self,
+            id: i64,
+            seller_name: &str,
+            bank_reference: &str,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::types::SettleOutcome, StoreError> {
+            use $crate::store::types::{SettleOutcome}; use $crate::store::rows::{db_time};
+            let Some((current, _)) = self.purchase(id, now).await? else {
+                return Ok(SettleOutcome::NotFound);
+            };
+            let now = db_time(now);
+            let year = quota_shared::calendar::year_of(now);
+            let mut tx = self.pool.begin().await?;
+            let (no,): (i32,) = sqlx::query_as(
+                "INSERT INTO confirmation_counters (county_code, year, last_no) VALUES ($1, $2, 1) \
+                 ON CONFLICT (county_code, year) DO UPDATE SET last_no = confirmation_counters.last_no + 1 \
+                 RETURNING last_no",
+            )
+            .bind(current.seller_county_code.as_str())
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?;
+            let confirmation = $crate::store::rows::confirmation_no(seller_name, year, no);
+            let done = sqlx::query(
+                "UPDATE purchases SET status = 'settled', confirmation_no = $1, bank_reference = $2, \
+                 settled_at = $3 WHERE id = $4 AND status = 'reserved' AND expires_at > $3",
+            )
+            .bind(&confirmation)
+            .bind(bank_reference)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                let status = self.purchase(id, now).await?.map(|(p, _)| p.status).unwrap_or(current.status);
+                return Ok(SettleOutcome::Conflict(status));
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, &confirmation, bank_reference, current.amount_yuan, actor, now));
+            tx.commit().await?;
+            match self.purchase(id, now).await? {
+                Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
+                None => Ok(SettleOutcome::NotFound),
+            }
+        }
+
+        async fn release(
+            &self,
+            id: i64,
+            to: quota_shared::api::PurchaseStatus,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            use quota_shared::api::PurchaseStatus;
+            let (to_status, condition) = match to {
+                PurchaseStatus::Expired => ("expired", "expires_at <= $3"),
+                PurchaseStatus::Cancelled => ("cancelled", "expires_at > $3"),
+                other => return Err(StoreError::Corrupt(format!("cannot release to {other:?}"))),
+            };
+            let mut tx = self.pool.begin().await?;
+            let sql = sqlx::AssertSqlSafe(format!(
+                "UPDATE purchases SET status = $1 WHERE id = $2 AND status = 'reserved' AND {condition} \
+                 RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, kind, seller_county_code"
+            ));
+            let row: Option<(i64, i64, i64, i64, i64, String, String)> = sqlx::query_as(sql)
+                .bind(to_status)
+                .bind(id)
+                .bind($crate::store::rows::db_time(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((listing_id, area, farmland, paddy, capacity, kind, seller)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            if kind == "award" {
+                // An unpaid or cancelled award leaves the lot unsold (it is not reopened).
+                sqlx::query(
+                    "UPDATE listings SET status = 'unsold', remaining_e4_mu = area_e4_mu \
+                     WHERE id = $1 AND status = 'awarded'",
+                )
+                .bind(listing_id)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                // The area goes back; a sold-out listing opens again. A withdrawn or expired
+                // listing keeps its status: the county may list the area again.
+                sqlx::query(
+                    "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
+                     remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
+                     remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
+                     remaining_capacity_kg = remaining_capacity_kg + $4, \
+                     status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
+                )
+                .bind(area)
+                .bind(farmland)
+                .bind(paddy)
+                .bind(capacity)
+                .bind(listing_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_released(&seller, id, to, area, listing_id, &kind, actor, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        async fn due_reservations(
+            &self,
+            listing: Option<i64>,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<i64>, StoreError> {
+            let rows: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM purchases WHERE status = 'reserved' AND expires_at <= $1 \
+                 AND ($2 IS NULL OR listing_id = $2) ORDER BY id",
+            )
+            .bind($crate::store::rows::db_time(now))
+            .bind(listing)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+    };
+}
+
+pub(crate) use impl_purchases;

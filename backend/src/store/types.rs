@@ -1,0 +1,261 @@
+//! The types the [`Store`](super::contract::Store) speaks: what a caller hands in (drafts,
+//! filters, scopes) and what an action came to (outcomes), in `quota_shared` units.
+
+use quota_shared::api::{
+    Bid, ListingStatus, Purchase, PurchaseProject, PurchaseStatus, Role, User,
+};
+use quota_shared::jurisdiction::CountyCode;
+use quota_shared::rules::Channel;
+use quota_shared::{Area, Money, UnitPrice};
+use time::{Date, OffsetDateTime};
+
+/// An account as the server sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+    pub disabled: bool,
+}
+
+impl UserRecord {
+    pub fn to_wire(&self) -> User {
+        User {
+            username: self.username.clone(),
+            role: self.role,
+            county_code: self.county_code.clone(),
+            regional_bidder: self.regional_bidder,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub county_code: Option<CountyCode>,
+    pub regional_bidder: bool,
+}
+
+/// A checked listing ready to insert.
+#[derive(Debug, Clone)]
+pub struct ListingDraft {
+    pub county_code: CountyCode,
+    pub channel: Channel,
+    pub status: ListingStatus,
+    pub area: Area,
+    pub farmland: Area,
+    pub paddy: Area,
+    pub grain_capacity_kg: i64,
+    pub price: UnitPrice,
+    pub start_total: Option<Money>,
+    pub deposit: Option<Money>,
+    pub source_project: String,
+    pub township: String,
+    pub advance: bool,
+    pub listed_at: OffsetDateTime,
+    pub opens_at: Option<OffsetDateTime>,
+    pub closes_at: Option<OffsetDateTime>,
+    pub ruleset_version: String,
+    pub floor_effective_from: Option<Date>,
+    pub created_by: i64,
+    /// Username of who lists it, for the audit log.
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListingFilter {
+    pub county: Option<CountyCode>,
+    pub channel: Option<Channel>,
+    pub status: Option<ListingStatus>,
+}
+
+/// A checked purchase ready to reserve.
+#[derive(Debug, Clone)]
+pub struct PurchaseDraft {
+    pub listing_id: i64,
+    pub buyer_id: i64,
+    pub buyer_username: String,
+    pub area: Area,
+    pub project: PurchaseProject,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub ruleset_version: String,
+    /// `Idempotency-Key` and the SHA-256 of the request body.
+    pub idem_key: String,
+    pub request_sha256: String,
+}
+
+/// What became of a reservation attempt.
+#[derive(Debug, Clone)]
+pub enum PurchaseOutcome {
+    /// Reserved: the purchase, and the answer as stored for replays (201 and the purchase).
+    Created {
+        purchase: Box<Purchase>,
+        answer: StoredAnswer,
+    },
+    /// The listing is not open (sold out, withdrawn, expired).
+    NotOpen(ListingStatus),
+    /// Not enough remaining.
+    NotEnough { remaining: Area },
+    /// The same key was used before (possibly by a concurrent twin): its stored answer.
+    Replay(StoredAnswer),
+}
+
+/// A stored first answer to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub request_sha256: String,
+    pub status: u16,
+    pub body: String,
+}
+
+impl StoredAnswer {
+    /// The 201 answer to a reservation, serialised once: what is sent and what a replay sends.
+    pub fn created(purchase: &Purchase, request_sha256: &str) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            request_sha256: request_sha256.to_string(),
+            status: 201,
+            body: serde_json::to_string(&quota_shared::api::PurchaseResponse {
+                purchase: purchase.clone(),
+            })?,
+        })
+    }
+}
+
+/// Which purchases a caller may see.
+#[derive(Debug, Clone)]
+pub enum PurchaseScope {
+    Buyer(i64),
+    Seller(CountyCode),
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub enum SettleOutcome {
+    Settled(Box<Purchase>),
+    /// Not `reserved` any more (or past its expiry): the current state.
+    Conflict(PurchaseStatus),
+    NotFound,
+}
+
+/// What closing a lot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LotClosing {
+    /// Awarded to the high bid: the winner's reserved purchase was created.
+    Awarded,
+    /// No bid: the lot is unsold.
+    Unsold,
+    /// Not due, or already closed (by another instance).
+    NotDue,
+}
+
+/// What became of a bid.
+#[derive(Debug, Clone)]
+pub enum BidOutcome {
+    Placed(Bid),
+    /// Someone bid at least as much first: the lowest valid bid now.
+    Outbid {
+        min_next: Money,
+    },
+    /// Not open for bids: not yet (opens later) or any more (its state).
+    NotOpen {
+        status: ListingStatus,
+        opens_at: Option<OffsetDateTime>,
+    },
+}
+
+/// A use (落地) to record.
+#[derive(Debug, Clone)]
+pub struct UseDraft {
+    pub purchase_id: i64,
+    pub approval_no: String,
+    pub area: Area,
+    pub project_name: Option<String>,
+    pub recorded_by: i64,
+    pub actor: String,
+    pub now: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum UseOutcome {
+    Recorded(quota_shared::api::HoldingUse),
+    /// Only a settled purchase is a holding.
+    NotSettled(PurchaseStatus),
+    /// More than what is left of the holding.
+    Exceeds {
+        remaining: Area,
+    },
+    /// This approval number was already recorded on the holding.
+    Duplicate,
+}
+
+/// Whose holdings a caller sees.
+#[derive(Debug, Clone)]
+pub enum HoldingScope {
+    Buyer(i64),
+    /// The bureau of the projects' county.
+    ProjectCounty(CountyCode),
+    All,
+}
+
+/// One county's settled sales in a year: area and amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountyProceeds {
+    pub county_code: CountyCode,
+    pub sold: Area,
+    pub proceeds: Money,
+    pub allocated: Money,
+    pub disbursed: Money,
+}
+
+#[derive(Debug, Clone)]
+pub struct AllocationDraft {
+    pub county_code: CountyCode,
+    pub year: i32,
+    pub use_name: String,
+    pub amount: Money,
+    pub note: String,
+    pub created_by: i64,
+    pub actor: String,
+    pub now: OffsetDateTime,
+    /// The Asia/Shanghai year as UTC instants: [from, to).
+    pub from: OffsetDateTime,
+    pub to: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum AllocateOutcome {
+    Created(quota_shared::api::Allocation),
+    /// Allocated would exceed received.
+    ExceedsReceived {
+        received: Money,
+        allocated: Money,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct DisbursementDraft {
+    pub allocation_id: i64,
+    pub amount: Money,
+    pub voucher_no: String,
+    pub bank_reference: String,
+    pub created_by: i64,
+    pub actor: String,
+    pub now: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub enum DisburseOutcome {
+    Created(quota_shared::api::Disbursement),
+    NotFound,
+    /// Disbursed would exceed allocated.
+    ExceedsAllocated {
+        allocated: Money,
+        disbursed: Money,
+    },
+}
