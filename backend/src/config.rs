@@ -11,11 +11,17 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// Where the built web app is looked for, relative to the working directory.
 pub const DEFAULT_STATIC_DIR: &str = "frontend/dist";
 
-/// Which database a URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which database a URL names. Its `Debug` hides any password, like [`DatabaseUrl::redacted`].
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(String),
     Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
 }
 
 /// A setting that cannot be used; the message names the variable.
@@ -88,6 +94,18 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The defaults (listen on [`DEFAULT_ADDR`], the web app from [`DEFAULT_STATIC_DIR`], the
+    /// scheduler on) for a database.
+    pub fn new(database: DatabaseUrl) -> Self {
+        Self {
+            database,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            static_dir: PathBuf::from(DEFAULT_STATIC_DIR),
+            clock: crate::clock::Clock::default(),
+            scheduler: true,
+        }
+    }
+
     /// Reads `DATABASE_URL`, `QX_ADDR` and `QX_STATIC_DIR`, with working defaults.
     pub fn from_env() -> Result<Self, ConfigError> {
         let database = DatabaseUrl::parse(
@@ -142,6 +160,12 @@ mod tests {
     fn passwords_are_redacted() {
         let url = DatabaseUrl::parse("postgres://qx:secret@db:5432/qx").expect("url");
         assert_eq!(url.redacted(), "postgres://qx:***@db:5432/qx");
+        let settings = Settings::new(url.clone());
+        assert!(
+            !format!("{url:?} {settings:?}").contains("secret"),
+            "{settings:?}"
+        );
+        assert_eq!(settings.addr.to_string(), DEFAULT_ADDR);
         assert!(
             !DatabaseUrl::parse("mysql://a:secret@h/db")
                 .expect_err("bad")

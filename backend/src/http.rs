@@ -4,9 +4,11 @@
 use std::path::Path;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::http::HeaderName;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::{Router, middleware};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -15,6 +17,7 @@ use crate::error::{ApiError, localize};
 use crate::routes;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::telemetry::{REQUEST_ID, RandomRequestId, request_id_of};
 
 /// Builds the whole application for a store: `/healthz`, API v1 under `/api/v1` (with its own
 /// 404 envelope and the cross-site refusal), the built web app from `static_dir`, and the
@@ -34,8 +37,22 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         tracing::warn!(dir = %static_dir.display(), "no built web app found; serving the API only");
         app.fallback(no_web_app)
     };
+    // Outermost first: the request id is set before the trace span opens (so every log line
+    // of the request carries it) and copied onto the response.
+    let request_id = HeaderName::from_static(REQUEST_ID);
     app.layer(middleware::from_fn(localize))
-        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                tracing::info_span!(
+                    "request",
+                    id = %request_id_of(request),
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -3,6 +3,7 @@
 //!
 //! Map, from the bottom up (each module imports only from the ones above it in this list):
 //! - [`clock`]: the application's clock; tests move it forward.
+//! - [`telemetry`]: the log subscriber and the request id in every log line of a request.
 //! - [`config`]: typed [`config::Settings`] from the environment, the database URL.
 //! - [`audit`]: the tamper-evident log's records, hashes and chain check (pure).
 //! - [`reports`]: CSV/XLSX rendering of finance tables (pure).
@@ -42,3 +43,4 @@ pub mod routes;
 pub mod scheduler;
 pub mod state;
 pub mod store;
+pub mod telemetry;

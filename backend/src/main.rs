@@ -1,50 +1,112 @@
-//! `quota-exchange`: the server and its operator commands (product.md §7).
+//! `quota-exchange`: the server and its operator commands (docs/ARCHITECTURE.md). Thin: the
+//! command line is parsed here (clap), everything it runs lives in the library, and every
+//! failure ends here as one line naming what to fix, exit code 2.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use quota_backend::app::Application;
-use quota_backend::config::Settings;
+use quota_backend::config::{
+    DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_STATIC_DIR, DatabaseUrl, Settings,
+};
 use quota_backend::store::Database;
-use quota_backend::{accounts, demo, with_store};
+use quota_backend::{accounts, demo, telemetry, with_store};
+use quota_shared::api::Role;
 
-const USAGE: &str = "\
-增减挂钩节余指标交易平台 / Quota Exchange
+/// 增减挂钩节余指标交易平台 / Quota Exchange.
+#[derive(Debug, Parser)]
+#[command(name = "quota-exchange", version)]
+struct Cli {
+    /// 数据库 / database: sqlite://PATH 或 / or postgres://USER:PASSWORD@HOST:PORT/DB
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = DEFAULT_DATABASE_URL,
+        hide_env_values = true,
+        hide_default_value = true
+    )]
+    database_url: String,
 
-用法 / usage: quota-exchange [COMMAND]
+    /// 监听地址 / listen address, HOST:PORT (serve)
+    #[arg(long, global = true, env = "QX_ADDR", default_value = DEFAULT_ADDR)]
+    addr: SocketAddr,
 
-  serve [--addr HOST:PORT] [--static-dir DIR]   启动服务（默认命令）/ run the server (default)
-  migrate                                       建表并载入参考数据 / schema + reference data
-  demo                                          载入演示数据（仅一次）/ load the demo data once
-  backup --to FILE                              SQLite 在线一致备份 / consistent SQLite copy while serving
-  audit verify                                  校验审计链，断裂时非零退出并指出第一条 / check the audit chain
-  user add --username U --role ROLE [--county CODE] [--regional-bidder] --password-stdin
-                                                新建账号，密码从标准输入读取 / add an account
-                                                ROLE: admin | county_bureau | buyer | finance
+    /// 网页文件目录 / the built web app (serve)
+    #[arg(long, global = true, env = "QX_STATIC_DIR", default_value = DEFAULT_STATIC_DIR)]
+    static_dir: PathBuf,
 
-环境变量 / environment:
-  DATABASE_URL   sqlite://PATH 或 postgres://USER@HOST:PORT/DB（默认 sqlite://data/quota-exchange.db）
-  QX_ADDR        监听地址 / listen address (default 127.0.0.1:8080)
-  QX_STATIC_DIR  网页文件目录 / built web app (default frontend/dist)
-  RUST_LOG       日志级别 / log filter (default info)
-";
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动服务（默认命令）/ run the server (the default command)
+    Serve,
+    /// 建表并载入参考数据 / apply the schema and load the reference data
+    Migrate,
+    /// 载入演示数据（仅一次）/ load the demo data set once
+    Demo,
+    /// SQLite 在线一致备份 / a consistent SQLite copy while the server runs
+    Backup {
+        /// 备份文件（不得已存在）/ the copy to write (must not exist yet)
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// 审计日志 / the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// 账号 / accounts
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// 校验审计链，断裂时非零退出并指出第一条 / check the chain; exit non-zero naming the first broken record
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// 新建账号，密码从标准输入读取 / add an account, the password read from standard input
+    Add {
+        /// 用户名 / username
+        #[arg(long)]
+        username: String,
+        /// 角色 / role: admin, county_bureau, buyer, finance
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// 县级自然资源局所属区划代码 / the county of a county_bureau account, e.g. 450422
+        #[arg(long)]
+        county: Option<String>,
+        /// 自治区平台竞买人（R11）/ may bid on regional lots (R11; buyers only)
+        #[arg(long)]
+        regional_bidder: bool,
+        /// 从标准输入读取密码（末尾一个换行会去掉）/ read the password from standard input
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    accounts::parse_role(s)
+}
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    telemetry::init();
+    let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("quota-exchange: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            eprintln!("quota-exchange: 无法启动异步运行时 / cannot start the async runtime: {e}");
+            return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(args)) {
+    match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("quota-exchange: {message}");
@@ -53,48 +115,36 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Vec<String>) -> Result<(), String> {
-    let mut settings = Settings::from_env().map_err(|e| e.to_string())?;
-    let (command, rest) = match args.split_first() {
-        Some((c, rest)) => (c.as_str(), rest),
-        None => ("serve", &[][..]),
+async fn run(cli: Cli) -> Result<(), String> {
+    let database = DatabaseUrl::parse(&cli.database_url).map_err(|e| e.to_string())?;
+    let settings = Settings {
+        addr: cli.addr,
+        static_dir: cli.static_dir,
+        ..Settings::new(database)
     };
-    match command {
-        "serve" => {
-            let mut it = rest.iter();
-            while let Some(flag) = it.next() {
-                let value = it
-                    .next()
-                    .ok_or_else(|| format!("{flag} 需要一个值 / needs a value\n\n{USAGE}"))?;
-                match flag.as_str() {
-                    "--addr" => {
-                        settings.addr = value.parse().map_err(|_| {
-                            format!("--addr 无效 / invalid --addr {value:?}: expected HOST:PORT")
-                        })?;
-                    }
-                    "--static-dir" => settings.static_dir = value.into(),
-                    other => return Err(format!("未知参数 / unknown option {other}\n\n{USAGE}")),
-                }
-            }
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
             let app = Application::build(&settings)
                 .await
                 .map_err(|e| e.to_string())?;
             // Tests and scripts read this line to learn the real port.
             println!("listening on http://{}", app.addr());
-            app.run_until_stopped().await.map_err(|e| e.to_string())
+            app.run_until_stopped()
+                .await
+                .map_err(|e| format!("服务异常退出 / the server stopped: {e}"))
         }
-        "migrate" => {
+        Command::Migrate => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
             println!("数据库已迁移 / migrated ({})", settings.database.redacted());
             Ok(())
         }
-        "demo" => {
+        Command::Demo => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
             let now = settings.clock.now();
-            let outcome =
-                with_store!(&db, s => demo::load(s, now).await).map_err(|e| e.to_string())?;
+            let outcome = with_store!(&db, s => demo::load(s, now).await)
+                .map_err(|e| format!("演示数据载入失败 / loading the demo data failed: {e}"))?;
             match outcome {
                 demo::DemoOutcome::Loaded => println!("演示数据已载入 / demo data loaded"),
                 demo::DemoOutcome::AlreadyPresent => {
@@ -107,38 +157,17 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             }
             Ok(())
         }
-        "user" => {
-            let Some(("add", flags)) = rest.split_first().map(|(a, f)| (a.as_str(), f)) else {
-                return Err(format!(
-                    "用法 / usage: quota-exchange user add …\n\n{USAGE}"
-                ));
-            };
-            user_add(&settings, flags).await
-        }
-        "backup" => {
-            let to = match rest {
-                [flag, file] if flag == "--to" => std::path::PathBuf::from(file),
-                _ => {
-                    return Err(format!(
-                        "用法 / usage: quota-exchange backup --to FILE\n\n{USAGE}"
-                    ));
-                }
-            };
+        Command::Backup { to } => {
             let db = connect(&settings).await?;
             db.backup_to(&to).await?;
             println!("已备份到 / backed up to {}", to.display());
             Ok(())
         }
-        "audit" => {
-            if rest.first().map(String::as_str) != Some("verify") {
-                return Err(format!(
-                    "用法 / usage: quota-exchange audit verify\n\n{USAGE}"
-                ));
-            }
+        Command::Audit(AuditCommand::Verify) => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
             let v = with_store!(&db, s => quota_backend::routes::audit::verify_audit(s).await)
-                .map_err(|e| format!("{:?}", e))?;
+                .map_err(|e| format!("无法读取审计日志 / cannot read the audit log: {e:?}"))?;
             match v.broken {
                 None => {
                     println!(
@@ -150,59 +179,100 @@ async fn run(args: Vec<String>) -> Result<(), String> {
                 Some(broken) => Err(broken),
             }
         }
-        "-h" | "--help" | "help" => {
-            print!("{USAGE}");
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            county,
+            regional_bidder,
+            password_stdin: _,
+        }) => {
+            let mut password = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
+                .map_err(|e| format!("无法读取标准输入 / cannot read standard input: {e}"))?;
+            let password = accounts::strip_one_newline(password);
+            let db = connect(&settings).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let spec = accounts::AccountSpec {
+                username: &username,
+                password: &password,
+                role,
+                county: county.as_deref(),
+                regional_bidder,
+            };
+            let now = settings.clock.now();
+            with_store!(&db, s => accounts::add_user(s, spec, "cli", now).await)?;
+            println!("已创建账号 / created {username} ({})", role.label_zh());
             Ok(())
         }
-        other => Err(format!("未知命令 / unknown command {other:?}\n\n{USAGE}")),
     }
-}
-
-async fn user_add(settings: &Settings, flags: &[String]) -> Result<(), String> {
-    let (mut username, mut role, mut county, mut bidder, mut from_stdin) =
-        (None, None, None, false, false);
-    let mut it = flags.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} 需要一个值 / needs a value"))
-        };
-        match flag.as_str() {
-            "--username" => username = Some(value()?),
-            "--role" => role = Some(value()?),
-            "--county" => county = Some(value()?),
-            "--regional-bidder" => bidder = true,
-            "--password-stdin" => from_stdin = true,
-            other => return Err(format!("未知参数 / unknown option {other}\n\n{USAGE}")),
-        }
-    }
-    let username = username.ok_or("缺少 --username / --username is required")?;
-    let role = accounts::parse_role(&role.ok_or("缺少 --role / --role is required")?)?;
-    if !from_stdin {
-        return Err("请用 --password-stdin 从标准输入提供密码 / give the password on standard input with --password-stdin".into());
-    }
-    let mut password = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut password)
-        .map_err(|e| format!("无法读取标准输入 / cannot read standard input: {e}"))?;
-    let password = accounts::strip_one_newline(password);
-    let db = connect(settings).await?;
-    db.migrate().await.map_err(|e| e.to_string())?;
-    let spec = accounts::AccountSpec {
-        username: &username,
-        password: &password,
-        role,
-        county: county.as_deref(),
-        regional_bidder: bidder,
-    };
-    let now = settings.clock.now();
-    with_store!(&db, s => accounts::add_user(s, spec, "cli", now).await)?;
-    println!("已创建账号 / created {username} ({})", role.label_zh());
-    Ok(())
 }
 
 async fn connect(settings: &Settings) -> Result<Database, String> {
     Database::connect(&settings.database)
         .await
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_command_has_help_and_the_definition_is_consistent() {
+        Cli::command().debug_assert();
+        for path in [
+            vec!["quota-exchange", "--help"],
+            vec!["quota-exchange", "serve", "--help"],
+            vec!["quota-exchange", "user", "add", "--help"],
+            vec!["quota-exchange", "audit", "verify", "--help"],
+            vec!["quota-exchange", "backup", "--help"],
+        ] {
+            let err = Cli::try_parse_from(&path).expect_err("help exits");
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{path:?}");
+            assert!(err.to_string().contains('/'), "bilingual help: {err}");
+        }
+    }
+
+    #[test]
+    fn roles_and_flags_are_parsed_and_a_missing_command_means_serve() {
+        let cli = Cli::try_parse_from([
+            "quota-exchange",
+            "user",
+            "add",
+            "--username",
+            "teng",
+            "--role",
+            "county_bureau",
+            "--county",
+            "450422",
+            "--password-stdin",
+        ])
+        .expect("parses");
+        assert!(matches!(
+            cli.command,
+            Some(Command::User(UserCommand::Add {
+                role: Role::CountyBureau,
+                ..
+            }))
+        ));
+        let err = Cli::try_parse_from([
+            "quota-exchange",
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "emperor",
+            "--password-stdin",
+        ])
+        .expect_err("unknown role");
+        assert!(err.to_string().contains("county_bureau"), "{err}");
+        assert!(
+            Cli::try_parse_from(["quota-exchange"])
+                .expect("parses")
+                .command
+                .is_none()
+        );
+    }
 }

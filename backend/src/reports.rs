@@ -4,7 +4,6 @@
 //! they are written.
 
 use quota_shared::{Area, Money, UnitPrice};
-use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 /// One cell of a report.
@@ -113,27 +112,20 @@ impl Report {
                 match cell {
                     Cell::Text(t) if is_total => sheet.write_string_with_format(r, c, t, &bold)?,
                     Cell::Text(t) => sheet.write_string(r, c, t)?,
-                    Cell::Int(i) => sheet.write_number(r, c, i.to_f64().unwrap_or_default())?,
-                    Cell::Price(p) => sheet.write_number_with_format(
-                        r,
-                        c,
-                        Money::from_fen(p.fen())
-                            .unwrap_or_default()
-                            .to_decimal()
-                            .to_f64()
-                            .unwrap_or_default(),
-                        &money,
-                    )?,
+                    Cell::Int(i) => sheet.write_number(r, c, cell_number(&i.to_string()))?,
+                    Cell::Price(p) => {
+                        sheet.write_number_with_format(r, c, cell_number(&p.to_string()), &money)?
+                    }
                     Cell::Money(m) => sheet.write_number_with_format(
                         r,
                         c,
-                        m.to_decimal().to_f64().unwrap_or_default(),
+                        cell_number(&m.to_string()),
                         if is_total { &bold_money } else { &money },
                     )?,
                     Cell::Area(a) => sheet.write_number_with_format(
                         r,
                         c,
-                        a.to_decimal().to_f64().unwrap_or_default(),
+                        cell_number(&a.to_string()),
                         if is_total { &bold_area } else { &area },
                     )?,
                 };
@@ -142,6 +134,13 @@ impl Report {
         sheet.set_freeze_panes(1, 0)?;
         workbook.save_to_buffer()
     }
+}
+
+/// The value of a numeric spreadsheet cell, from the exact decimal text. A cell of an XLSX
+/// file is an IEEE double by the file format; totals are summed exactly in 分 and 1/10000 亩
+/// before they get here, and every amount below 10^13 元 with 2 decimals reads back exactly.
+fn cell_number(exact: &str) -> f64 {
+    exact.parse().unwrap_or_default()
 }
 
 fn cell_text(cell: &Cell) -> String {

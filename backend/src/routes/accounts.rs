@@ -41,6 +41,7 @@ fn account_of(u: &UserRecord) -> Account {
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin",
     responses((status = 200, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn list_users<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -54,6 +55,7 @@ async fn list_users<S: Store>(
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewAccount,
     responses((status = 201, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 422, description = "用户名已存在或输入错误 / username taken or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn create_user<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -100,6 +102,7 @@ pub struct DisableRequest {
     params(("username" = String, Path)), request_body = DisableRequest,
     responses((status = 200, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 422, description = "不能停用自己 / cannot disable oneself", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn set_user_disabled<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

@@ -22,6 +22,7 @@ pub(super) struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/announcements", tag = "listings",
     responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse)))]
+#[tracing::instrument(skip_all)]
 async fn announcements<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<AnnouncementsResponse>, ApiError> {

@@ -33,6 +33,7 @@ pub(super) struct Doc;
         (status = 404, body = ErrorEnvelope),
         (status = 409, description = "竞价未开始或已结束 / bidding not open", body = ErrorEnvelope),
         (status = 422, description = "R4/R11、wrong_channel 或输入错误 / R4, R11, wrong channel or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn place_bid<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

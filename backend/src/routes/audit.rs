@@ -37,6 +37,7 @@ fn parse_json_text(text: Option<String>) -> Option<serde_json::Value> {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
     params(("object" = String, Query, description = "对象，如 listing:5、purchase:7、county:450422 / the object, e.g. listing:5")),
     responses((status = 200, body = AuditResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn audit_of<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -82,6 +83,7 @@ pub async fn verify_audit<S: Store>(store: &S) -> Result<AuditVerification, ApiE
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = AuditVerificationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn audit_verify<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

@@ -74,6 +74,7 @@ pub(super) fn year_or_now<S>(state: &AppState<S>, year: Option<i32>) -> i32 {
 #[utoipa::path(get, path = "/api/v1/proceeds", tag = "finance",
     params(("year" = Option<i32>, Query, description = "结算年度（北京时间），默认今年 / year of settlement (Asia/Shanghai), default this year")),
     responses((status = 200, body = ProceedsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn proceeds<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -118,6 +119,7 @@ pub(super) async fn proceeds_of<S: Store>(
     request_body = AllocationRequest,
     responses((status = 201, body = AllocationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 422, description = "R12 用途未配置、超过已收款或输入错误 / use not configured, more than received, or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn allocate<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -187,6 +189,7 @@ async fn allocate<S: Store>(
 #[utoipa::path(get, path = "/api/v1/allocations", tag = "finance",
     params(("year" = Option<i32>, Query), ("county" = Option<String>, Query)),
     responses((status = 200, body = AllocationsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn list_allocations<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -210,6 +213,7 @@ async fn list_allocations<S: Store>(
     responses((status = 201, body = DisbursementResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 422, description = "超过已分配金额或输入错误 / more than allocated, or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn disburse<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

@@ -35,6 +35,7 @@ pub(super) struct Doc;
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "未结算或批文号已登记 / not settled, or the approval is already recorded", body = ErrorEnvelope),
         (status = 422, description = "超出剩余指标或输入错误 / more than what is left, or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn record_use<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -118,6 +119,7 @@ async fn record_use<S: Store>(
 #[utoipa::path(get, path = "/api/v1/holdings", tag = "holdings",
     responses((status = 200, description = "购买方：本人的；县局：本县项目的；财政、管理员：全部 / buyer: own; bureau: its county's projects; finance, admin: all", body = HoldingsResponse),
         (status = 401, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn list_holdings<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

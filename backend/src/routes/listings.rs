@@ -42,6 +42,7 @@ pub(super) struct Doc;
     request_body = NewListing,
     responses((status = 201, body = ListingResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 422, description = "R2/R3 或输入错误 / R2, R3 or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn create_listing<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -162,6 +163,7 @@ pub struct ListingQuery {
     params(("county" = Option<String>, Query, description = "区划代码 / county code"),
         ("channel" = Option<Channel>, Query), ("status" = Option<ListingStatus>, Query)),
     responses((status = 200, body = ListingsResponse), (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn list_listings<S: Store>(
     State(state): State<AppState<S>>,
     Query(q): Query<ListingQuery>,
@@ -200,6 +202,7 @@ async fn list_listings<S: Store>(
 #[utoipa::path(get, path = "/api/v1/listings/{id}", tag = "listings",
     params(("id" = i64, Path)),
     responses((status = 200, body = ListingResponse), (status = 404, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn get_listing<S: Store>(
     State(state): State<AppState<S>>,
     Path(id): Path<i64>,
@@ -214,6 +217,7 @@ async fn get_listing<S: Store>(
     responses((status = 200, body = ListingResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "挂牌已结束 / the listing has ended", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn withdraw_listing<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

@@ -49,6 +49,7 @@ pub(super) struct Doc;
         (status = 409, description = "剩余不足或挂牌已结束 / not enough remaining or the listing ended", body = ErrorEnvelope),
         (status = 413, body = ErrorEnvelope),
         (status = 422, description = "R7/R8、wrong_channel、键被另一请求使用或输入错误 / a rule, wrong channel, reused key or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn create_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -152,6 +153,7 @@ async fn create_purchase<S: Store>(
 #[utoipa::path(get, path = "/api/v1/purchases", tag = "purchases",
     responses((status = 200, description = "购买方：本人的；县局：本县售出的；财政、管理员：全部 / buyer: own; bureau: its sales; finance, admin: all", body = PurchasesResponse),
         (status = 401, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn list_purchases<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -182,6 +184,7 @@ fn not_reserved(id: i64, status: PurchaseStatus) -> ApiError {
     responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "不是待付款状态 / not reserved", body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn settle_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -223,6 +226,7 @@ async fn settle_purchase<S: Store>(
     params(("id" = i64, Path)),
     responses((status = 200, body = PurchaseResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn cancel_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

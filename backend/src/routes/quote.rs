@@ -26,6 +26,7 @@ pub(super) struct Doc;
 #[utoipa::path(post, path = "/api/v1/quote", tag = "calculator",
     request_body = QuoteRequest,
     responses((status = 200, body = QuoteResponse), (status = 400, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn quote<S: Store>(
     State(state): State<AppState<S>>,
     body: ApiJson<QuoteRequest>,

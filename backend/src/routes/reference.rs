@@ -90,6 +90,7 @@ async fn floor_prices<S: Store>(
     responses((status = 200, body = CountyResponse),
         (status = 401, body = ErrorEnvelope), (status = 403, description = "非本县自然资源局 / not this county's bureau", body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope), (status = 422, description = "R1 或输入错误 / R1 or invalid input", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn set_base_price<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -136,6 +137,7 @@ pub struct FloorPriceResponse {
     responses((status = 201, body = FloorPriceResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 409, description = "该日期已有版本 / a version starts that day", body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn add_floor_price<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
@@ -173,6 +175,7 @@ async fn add_floor_price<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/use-categories", tag = "finance",
     responses((status = 200, body = UseCategoriesResponse)))]
+#[tracing::instrument(skip_all)]
 async fn use_categories<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<UseCategoriesResponse>, ApiError> {
@@ -183,6 +186,7 @@ async fn use_categories<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/rules", tag = "admin",
     responses((status = 200, description = "R1–R14 及出处、生效日期 / R1–R14 with sources and effective dates", body = RulesResponse)))]
+#[tracing::instrument(skip_all)]
 async fn rules_catalog() -> Json<RulesResponse> {
     Json(RulesResponse {
         ruleset_version: RULESET_VERSION.to_string(),

@@ -38,6 +38,7 @@ pub struct ReportQuery {
         ("year" = Option<i32>, Query, description = "年度（北京时间），默认今年 / year (Asia/Shanghai), default this year")),
     responses((status = 200, description = "CSV（UTF-8 带 BOM）或 XLSX / CSV (UTF-8 with BOM) or XLSX", content_type = "application/octet-stream"),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn report<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,

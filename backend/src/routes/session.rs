@@ -32,6 +32,7 @@ pub(super) struct Doc;
     responses((status = 200, description = "登录成功，设置会话 Cookie / logged in, session cookie set", body = UserResponse),
         (status = 401, description = "用户名或密码错误 / wrong credentials", body = ErrorEnvelope),
         (status = 429, description = "失败次数过多 / too many failures", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn login<S: Store>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
@@ -86,6 +87,7 @@ async fn login<S: Store>(
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204, description = "已退出，清除 Cookie / logged out, cookie cleared")))]
+#[tracing::instrument(skip_all)]
 async fn logout<S: Store>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
@@ -105,6 +107,7 @@ async fn logout<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, body = UserResponse), (status = 401, description = "未登录 / not logged in", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
 async fn me(user: CurrentUser) -> Json<UserResponse> {
     Json(UserResponse {
         user: user.0.to_wire(),

@@ -20,6 +20,7 @@ on_both_databases!(
     demo_loads_once_with_base_prices_listings_and_trades,
     migrating_again_changes_nothing,
     unknown_routes_answer_in_the_error_envelope_in_the_asked_language,
+    every_answer_carries_a_request_id_and_keeps_a_plain_one_the_client_sent,
 );
 
 async fn health_names_the_database(db: TestDb) {
@@ -179,5 +180,36 @@ async fn unknown_routes_answer_in_the_error_envelope_in_the_asked_language(db: T
     assert_eq!(
         en["error"]["message_en"],
         "Route /api/v1/no-such-thing not found"
+    );
+}
+
+async fn every_answer_carries_a_request_id_and_keeps_a_plain_one_the_client_sent(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let http = reqwest::Client::new();
+    let made = http
+        .get(app.url("/api/v1/counties"))
+        .send()
+        .await
+        .expect("request");
+    let id = made
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(id.len(), 16, "a 64-bit hex id: {id:?}");
+    let kept = http
+        .get(app.url("/api/v1/nowhere"))
+        .header("x-request-id", "proxy-42")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(kept.status(), 404);
+    assert_eq!(
+        kept.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("proxy-42"),
+        "an error answer carries the id too"
     );
 }

@@ -6,6 +6,7 @@
 /// The accounts methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_accounts {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn create_user(
             &self,
             user: &$crate::store::types::NewUser,
@@ -34,6 +35,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             Ok(Some(id))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn user_by_username(
             &self,
             username: &str,
@@ -48,6 +50,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             row.map($crate::store::rows::user_from_row).transpose()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn users(&self) -> Result<Vec<$crate::store::types::UserRecord>, StoreError> {
             let rows: Vec<$crate::store::rows::UserRow> = sqlx::query_as(
                 "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled FROM users ORDER BY id",
@@ -57,6 +60,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             rows.into_iter().map($crate::store::rows::user_from_row).collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn set_user_disabled(
             &self,
             username: &str,
@@ -83,6 +87,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             Ok(true)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn user_by_session(
             &self,
             token_sha256: &str,
@@ -100,6 +105,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             row.map($crate::store::rows::user_from_row).transpose()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn create_session(
             &self,
             token_sha256: &str,
@@ -117,6 +123,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
             sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
                 .bind(token_sha256)
@@ -125,6 +132,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn login_failures(
             &self,
             username: &str,
@@ -135,6 +143,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                 .await?)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn record_login_failure(
             &self,
             username: &str,
@@ -157,6 +166,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
             sqlx::query("DELETE FROM login_failures WHERE username = $1")
                 .bind(username)

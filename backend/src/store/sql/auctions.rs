@@ -7,6 +7,7 @@
 /// The auctions methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_auctions {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn place_bid(
             &self,
             listing_id: i64,
@@ -74,6 +75,7 @@ macro_rules! impl_auctions {
             }))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn due_lots(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
             let rows: Vec<(i64,)> = sqlx::query_as(
                 "SELECT id FROM listings WHERE channel = 'regional' AND status IN ('scheduled', 'bidding') \
@@ -85,6 +87,7 @@ macro_rules! impl_auctions {
             Ok(rows.into_iter().map(|r| r.0).collect())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn close_lot(
             &self,
             id: i64,

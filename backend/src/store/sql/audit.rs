@@ -62,6 +62,7 @@ pub(crate) use audit_append;
 /// The audit methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_audit {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn audit_all(
             &self,
         ) -> Result<(Vec<$crate::audit::Stored>, $crate::audit::Heads), StoreError> {
@@ -78,6 +79,7 @@ macro_rules! impl_audit {
             Ok((records, heads))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn audit_of(&self, object: &str) -> Result<Vec<$crate::audit::Stored>, StoreError> {
             Ok(sqlx::query_as(
                 "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \

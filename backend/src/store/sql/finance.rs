@@ -7,6 +7,7 @@
 /// The finance methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_finance {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn proceeds(
             &self,
             year: i32,
@@ -43,6 +44,7 @@ macro_rules! impl_finance {
                 .collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn allocate(
             &self,
             d: &$crate::store::types::AllocationDraft,
@@ -98,6 +100,7 @@ macro_rules! impl_finance {
             Ok(AllocateOutcome::Created(row.into_allocation()?))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn allocations(
             &self,
             year: i32,
@@ -114,6 +117,7 @@ macro_rules! impl_finance {
             rows.into_iter().map(|r| r.into_allocation()).collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn disburse(
             &self,
             d: &$crate::store::types::DisbursementDraft,

@@ -6,6 +6,7 @@
 /// The holdings methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_holdings {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn record_use(
             &self,
             d: &$crate::store::types::UseDraft,
@@ -73,6 +74,7 @@ macro_rules! impl_holdings {
             .map(UseOutcome::Recorded)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn holdings(
             &self,
             scope: &$crate::store::types::HoldingScope,

@@ -7,6 +7,7 @@
 /// The listings methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_listings {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn insert_listing(&self, l: &$crate::store::types::ListingDraft) -> Result<i64, StoreError> {
             let mut tx = self.pool.begin().await?;
             let row: (i64,) = sqlx::query_as(
@@ -44,6 +45,7 @@ macro_rules! impl_listings {
             Ok(row.0)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn listing(
             &self,
             id: i64,
@@ -61,6 +63,7 @@ macro_rules! impl_listings {
             row.map(|r| r.into_listing(now)).transpose()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn listings(
             &self,
             filter: &$crate::store::types::ListingFilter,
@@ -89,6 +92,7 @@ macro_rules! impl_listings {
             Ok(out)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
             // Past its closing time a listing has ended (expired, awarded or unsold) even if
@@ -111,6 +115,7 @@ macro_rules! impl_listings {
             Ok(true)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn due_listings(&self, now: time::OffsetDateTime) -> Result<Vec<i64>, StoreError> {
             let rows: Vec<(i64,)> = sqlx::query_as(
                 "SELECT id FROM listings WHERE channel = 'county' AND status IN ('open', 'sold_out') \
@@ -122,6 +127,7 @@ macro_rules! impl_listings {
             Ok(rows.into_iter().map(|r| r.0).collect())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn expire_listing(&self, id: i64, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let now = $crate::store::rows::db_time(now);
             let mut tx = self.pool.begin().await?;

@@ -8,6 +8,7 @@
 /// The purchases methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_purchases {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn stored_answer(
             &self,
             user_id: i64,
@@ -28,6 +29,7 @@ macro_rules! impl_purchases {
             }))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn reserve(
             &self,
             d: &$crate::store::types::PurchaseDraft,
@@ -137,6 +139,7 @@ macro_rules! impl_purchases {
             })
         }
 
+        #[tracing::instrument(skip_all)]
         async fn purchase(
             &self,
             id: i64,
@@ -155,6 +158,7 @@ macro_rules! impl_purchases {
             .transpose()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn purchases(
             &self,
             scope: &$crate::store::types::PurchaseScope,
@@ -180,6 +184,7 @@ macro_rules! impl_purchases {
             rows.into_iter().map(|r| r.into_purchase(now)).collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn settle(
             &self,
             id: i64,
@@ -228,6 +233,7 @@ macro_rules! impl_purchases {
             }
         }
 
+        #[tracing::instrument(skip_all)]
         async fn release(
             &self,
             id: i64,
@@ -288,6 +294,7 @@ macro_rules! impl_purchases {
             Ok(true)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn due_reservations(
             &self,
             listing: Option<i64>,

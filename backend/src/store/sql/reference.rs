@@ -7,11 +7,13 @@
 /// The reference methods of the `Store` trait, for a store type with a `pool`.
 macro_rules! impl_reference {
     () => {
+        #[tracing::instrument(skip_all)]
         async fn ping(&self) -> Result<(), StoreError> {
             sqlx::query("SELECT 1").execute(&self.pool).await?;
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn seed_reference(
             &self,
             units: &[quota_shared::jurisdiction::Jurisdiction],
@@ -62,6 +64,7 @@ macro_rules! impl_reference {
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn counties(&self) -> Result<Vec<quota_shared::api::County>, StoreError> {
             let rows: Vec<$crate::store::rows::CountyRow> = sqlx::query_as(
                 "SELECT code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
@@ -73,6 +76,7 @@ macro_rules! impl_reference {
             rows.into_iter().map($crate::store::rows::county_from_row).collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn floor_prices(&self) -> Result<Vec<quota_shared::api::FloorPrice>, StoreError> {
             let rows: Vec<(i64, time::Date)> = sqlx::query_as(
                 "SELECT price_fen_per_mu, effective_from FROM floor_versions ORDER BY effective_from",
@@ -84,6 +88,7 @@ macro_rules! impl_reference {
                 .collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
             let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
                 .bind(key)
@@ -92,6 +97,7 @@ macro_rules! impl_reference {
             Ok(row.map(|r| r.0))
         }
 
+        #[tracing::instrument(skip_all)]
         async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
             sqlx::query(
                 "INSERT INTO meta (key, value) VALUES ($1, $2) \
@@ -104,6 +110,7 @@ macro_rules! impl_reference {
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn jurisdictions(&self) -> Result<Vec<quota_shared::jurisdiction::Jurisdiction>, StoreError> {
             let rows: Vec<$crate::store::rows::JurisdictionRow> = sqlx::query_as(
                 "SELECT code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
@@ -114,6 +121,7 @@ macro_rules! impl_reference {
             rows.into_iter().map($crate::store::rows::jurisdiction_from_row).collect()
         }
 
+        #[tracing::instrument(skip_all)]
         async fn add_floor_version(
             &self,
             price: quota_shared::UnitPrice,
@@ -139,6 +147,7 @@ macro_rules! impl_reference {
             Ok(true)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn set_base_price(
             &self,
             code: &quota_shared::jurisdiction::CountyCode,
@@ -165,6 +174,7 @@ macro_rules! impl_reference {
             Ok(true)
         }
 
+        #[tracing::instrument(skip_all)]
         async fn seed_use_categories(
             &self,
             categories: &[quota_shared::rules::UseCategory],
@@ -194,6 +204,7 @@ macro_rules! impl_reference {
             Ok(())
         }
 
+        #[tracing::instrument(skip_all)]
         async fn use_categories(&self) -> Result<Vec<quota_shared::rules::UseCategory>, StoreError> {
             let rows: Vec<(String, String, bool)> =
                 sqlx::query_as("SELECT name, source, confirmed FROM use_categories ORDER BY confirmed DESC, name")

@@ -1,0 +1,50 @@
+//! Logs: one `tracing` subscriber for the binary, and a request id on every request — taken
+//! from a well-formed `X-Request-Id` the client (or a proxy) sent, else made here — that is in
+//! the span of every log line the request writes and is sent back in `X-Request-Id`.
+
+use axum::http::{HeaderValue, Request};
+use password_hash::rand_core::{OsRng, RngCore};
+use tower_http::request_id::{MakeRequestId, RequestId};
+
+/// The request-id header, in and out.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Logs to standard error; `RUST_LOG` filters (default: info, quiet sqlx).
+pub fn init() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Makes a random 64-bit id, as 16 hex digits.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = format!("{:016x}", OsRng.next_u64());
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// The id to log for a request: what the id layer put in its header, if it is short and plain
+/// (a client's own id is kept only then, so it cannot forge log lines).
+pub fn request_id_of<B>(request: &Request<B>) -> String {
+    request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .unwrap_or("-")
+        .to_string()
+}
