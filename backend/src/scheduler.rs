@@ -13,7 +13,7 @@
 //!   is logged with the item's id and the item is retried later with a growing pause, while the
 //!   rest go on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration as StdDuration;
 
 use quota_shared::api::PurchaseStatus;
@@ -79,15 +79,34 @@ impl<S: Store> Scheduler<S> {
         }
     }
 
-    /// Runs in the background, every [`EVERY`], until the runtime stops.
-    pub fn spawn(mut self, clock: Clock) -> tokio::task::JoinHandle<()> {
+    /// Runs in the background, every [`EVERY`], until the runtime stops. Each turn runs as its
+    /// own task, so a turn that panics is logged and the next turn starts afresh.
+    pub fn spawn(self, clock: Clock) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            let (store, params) = (self.store.clone(), self.params.clone());
+            let mut scheduler = Some(self);
             let mut tick = tokio::time::interval(EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = self.turn(clock.now()).await {
-                    tracing::warn!(error = %e, "scheduler: could not look for due work; retrying");
+                let mut this = scheduler
+                    .take()
+                    .unwrap_or_else(|| Scheduler::new(store.clone(), params.clone()));
+                let now = clock.now();
+                let turn = tokio::spawn(async move {
+                    let result = this.turn(now).await;
+                    (this, result)
+                });
+                match turn.await {
+                    Ok((this, result)) => {
+                        scheduler = Some(this);
+                        if let Err(e) = result {
+                            tracing::warn!(error = %e, "scheduler: the turn failed; retrying");
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "scheduler: a turn panicked; starting afresh")
+                    }
                 }
             }
         })
@@ -103,7 +122,10 @@ impl<S: Store> Scheduler<S> {
             return Ok(report);
         };
         let result = self.due_work(now, &mut report).await;
-        turn.end().await?;
+        if let Err(e) = turn.end().await {
+            // The lock went with the connection; the work done stands.
+            tracing::warn!(error = %e, "scheduler: could not end the turn cleanly");
+        }
         result.map(|()| report)
     }
 
@@ -113,9 +135,21 @@ impl<S: Store> Scheduler<S> {
         report: &mut Report,
     ) -> Result<(), StoreError> {
         let reservation = Duration::days(i64::from(self.params.reservation_days));
-        // Lots first: an award closed in this turn is then never mistaken for a due one.
+        // The due items are listed once, before any is done: an award this turn creates is
+        // expired (if ever) by a later turn.
         let (store, retries) = (&self.store, &mut self.retries);
-        for id in store.due_lots(now).await? {
+        let lots = store.due_lots(now).await?;
+        let listings = store.due_listings(now).await?;
+        let reservations = store.due_reservations(None, now).await?;
+        // Forget the retry times of items no longer due (done elsewhere, or by another instance).
+        let due: HashSet<Item> = lots
+            .iter()
+            .map(|&id| Item::Lot(id))
+            .chain(listings.iter().map(|&id| Item::Listing(id)))
+            .chain(reservations.iter().map(|&id| Item::Reservation(id)))
+            .collect();
+        retries.retain(|item, _| due.contains(item));
+        for id in lots {
             let close = store.close_lot(id, now, reservation);
             match attempt(retries, Item::Lot(id), now, report, close).await {
                 Some(LotClosing::Awarded) => report.lots_awarded += 1,
@@ -123,13 +157,13 @@ impl<S: Store> Scheduler<S> {
                 Some(LotClosing::NotDue) | None => {}
             }
         }
-        for id in store.due_listings(now).await? {
+        for id in listings {
             let expire = store.expire_listing(id, now);
             if let Some(true) = attempt(retries, Item::Listing(id), now, report, expire).await {
                 report.listings_expired += 1;
             }
         }
-        for id in store.due_reservations(None, now).await? {
+        for id in reservations {
             let expire = store.release(id, PurchaseStatus::Expired, "system", now);
             if let Some(true) = attempt(retries, Item::Reservation(id), now, report, expire).await {
                 report.reservations_expired += 1;

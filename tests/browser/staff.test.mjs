@@ -137,7 +137,7 @@ test("an administrator adds a floor version and the home page shows it", async (
   await page.locator("#admin-floors tr", { hasText: "2027-01-01" }).waitFor();
   await page.fill("#audit-object", "floor:2027-01-01");
   await page.click("#audit-form button");
-  await page.locator("#audit-history li", { hasText: "floor_added" }).waitFor();
+  await page.locator("#audit-history li", { hasText: "新增最低价版本" }).waitFor();
   assert.equal(await page.locator("#rules tr").count(), 14);
   await screenshot(page, "admin-zh");
   await page.goto(server.url);

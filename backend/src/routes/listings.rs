@@ -20,6 +20,7 @@ use super::lookup::load_listing;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
+use crate::scheduler;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::types::{ListingDraft, ListingFilter};
@@ -225,9 +226,13 @@ async fn withdraw_listing<S: Store>(
 ) -> Result<Json<ListingResponse>, ApiError> {
     let listing = load_listing(&state, id).await?;
     user.require_bureau_of(&listing.county_code)?;
+    let now = state.clock.now();
+    // A sold-out listing whose reservations fell due reads as open: give their area back
+    // first, as a purchase does, so the withdrawal sees what the bureau sees.
+    scheduler::release_due_reservations_of(&state.store, id, now).await;
     if !state
         .store
-        .withdraw_listing(id, &user.0.username, state.clock.now())
+        .withdraw_listing(id, &user.0.username, now)
         .await?
     {
         return Err(ApiError::coded(

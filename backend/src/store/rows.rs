@@ -137,6 +137,12 @@ pub(crate) fn effective_listing(
 ) -> (ListingStatus, i64) {
     use ListingStatus::*;
     let closed = closes_at.is_some_and(|c| c <= now);
+    // An award is paid within the reservation period from the close (see close_lot); past
+    // that, even an award the scheduler never managed to write leaves the lot unsold.
+    let reservation = time::Duration::days(i64::from(
+        quota_shared::auction::AuctionParams::default().reservation_days,
+    ));
+    let award_lapsed = closes_at.is_some_and(|c| c + reservation <= now);
     match channel {
         Channel::County => {
             let remaining = remaining_e4 + due_e4;
@@ -148,6 +154,7 @@ pub(crate) fn effective_listing(
             (status, remaining)
         }
         Channel::Regional => match stored {
+            Scheduled | Bidding if closed && has_bid && award_lapsed => (Unsold, area_e4),
             Scheduled | Bidding if closed && has_bid => (Awarded, 0),
             Scheduled | Bidding if closed => (Unsold, remaining_e4),
             Scheduled if opens_at.is_some_and(|o| o <= now) => (Bidding, remaining_e4),
@@ -581,5 +588,20 @@ mod tests {
             (ListingStatus::Unsold, 100),
             "an unpaid award leaves it unsold"
         );
+        // Closed with a bid sixteen days ago and never written by the scheduler: the award's
+        // time to pay has run out all the same.
+        let long_ago = Some(now - time::Duration::days(16));
+        let (s, r) = effective_listing(
+            Channel::Regional,
+            ListingStatus::Bidding,
+            None,
+            long_ago,
+            true,
+            100,
+            100,
+            0,
+            now,
+        );
+        assert_eq!((s, r), (ListingStatus::Unsold, 100));
     }
 }

@@ -19,6 +19,7 @@ use crate::helpers::{
 on_both_databases!(
     reads_show_due_changes_before_the_scheduler_writes_them_and_never_write,
     a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request,
+    a_listing_that_reads_open_again_can_be_withdrawn_before_the_scheduler_runs,
 );
 
 /// Every record and every stream head of the audit log: any write the application makes
@@ -28,12 +29,12 @@ async fn audit_snapshot(app: &TestApp) -> (usize, Vec<(String, i64, String)>) {
     (records.len(), heads)
 }
 
-/// A regional lot of 忻城县 of `area` at the 250,000 floor, closing in an hour.
-async fn lot(app: &TestApp, bureau: &Client, area: &str) -> i64 {
+/// A regional lot of 忻城县 of `area` at the 250,000 floor, closing in `hours`.
+async fn lot(app: &TestApp, bureau: &Client, area: &str, hours: i64) -> i64 {
     let mut body = county_listing(area, "0", "0", "250000");
     body["channel"] = json!("regional");
     body["closes_at"] = json!(
-        (app.clock.now() + Duration::hours(1))
+        (app.clock.now() + Duration::hours(hours))
             .format(&Rfc3339)
             .expect("time")
     );
@@ -118,8 +119,9 @@ async fn reads_show_due_changes_before_the_scheduler_writes_them_and_never_write
     let xincheng = app
         .login_as("xincheng", Role::CountyBureau, Some("451321"))
         .await;
-    let won = lot(&app, &xincheng, "17.5335").await;
-    let quiet = lot(&app, &xincheng, "10").await;
+    // The lots run fifteen days, so they close just before the reservation falls due.
+    let won = lot(&app, &xincheng, "17.5335", 15 * 24).await;
+    let quiet = lot(&app, &xincheng, "10", 15 * 24).await;
     app.add_user("changzhou", Role::Buyer, None, true).await;
     let changzhou = app.login("changzhou").await;
     let (status, _) = changzhou
@@ -132,9 +134,9 @@ async fn reads_show_due_changes_before_the_scheduler_writes_them_and_never_write
     app.add_user("fin", Role::Finance, None, false).await;
     app.add_user("root", Role::Admin, None, false).await;
 
-    // Sixteen days on: the closing listing has expired, the reservation is due, both lots
-    // have closed. Nothing has run yet.
-    app.clock.advance(Duration::days(16));
+    // Fifteen days and two hours on: the closing listing has expired, the reservation is
+    // due, both lots have closed. Nothing has run yet.
+    app.clock.advance(Duration::days(15) + Duration::hours(2));
     // Sessions last 14 days: everyone logs in again (a login writes only its session).
     let (buyer, teng, changzhou, finance, admin) = (
         app.login("dev").await,
@@ -239,8 +241,8 @@ async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request
         .await;
     // A lot of 0.0001 亩 (start total 25.00 元) bid up to 50,025.00 元: its 元/亩 is beyond
     // the money range, so awarding it fails. The normal lot beside it must still be awarded.
-    let tiny = lot(&app, &xincheng, "0.0001").await;
-    let normal = lot(&app, &xincheng, "17.5335").await;
+    let tiny = lot(&app, &xincheng, "0.0001", 15 * 24).await;
+    let normal = lot(&app, &xincheng, "17.5335", 15 * 24).await;
     app.add_user("changzhou", Role::Buyer, None, true).await;
     let changzhou = app.login("changzhou").await;
     for (id, amount) in [(tiny, "50025.00"), (normal, "4383375.00")] {
@@ -252,7 +254,7 @@ async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
-    app.clock.advance(Duration::days(16));
+    app.clock.advance(Duration::days(15) + Duration::hours(2));
     let (buyer, changzhou) = (app.login("dev").await, app.login("changzhou").await);
 
     // One scheduler, three turns: now, half a second later (the failing lot waits for its
@@ -307,4 +309,32 @@ async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request
             .collect::<Vec<_>>(),
         vec![Item::Lot(tiny)]
     );
+}
+
+async fn a_listing_that_reads_open_again_can_be_withdrawn_before_the_scheduler_runs(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (_, listing) = teng_listing(&app, "4").await;
+    let buyer = app.login_as("dev", Role::Buyer, None).await;
+    let (status, _) = buyer
+        .buy("k1", &purchase(listing, "4", "industrial", "450481"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        status_of(&app.anonymous(), listing).await,
+        ("sold_out".into(), "0.0000".into())
+    );
+    // The reservation falls due: the listing reads open with its area back, and the bureau,
+    // which sees that, can withdraw it at once.
+    app.clock.advance(Duration::days(15) + Duration::hours(1));
+    assert_eq!(
+        status_of(&app.anonymous(), listing).await,
+        ("open".into(), "4.0000".into())
+    );
+    let teng = app.login("teng").await;
+    let (status, body) = teng
+        .post_empty(&format!("/api/v1/listings/{listing}/withdraw"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["listing"]["status"], "withdrawn");
+    assert_eq!(body["listing"]["remaining_mu"], "4.0000");
 }

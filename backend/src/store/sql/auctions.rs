@@ -99,20 +99,21 @@ macro_rules! impl_auctions {
             let mut tx = self.pool.begin().await?;
             // Exactly once, whichever instance gets here first: the status condition
             // makes every later attempt a no-op.
-            let closed: Option<(String, Option<i64>, Option<i64>, String, i64, i64, i64, i64, String)> =
+            #[allow(clippy::type_complexity)]
+            let closed: Option<(String, Option<i64>, Option<i64>, String, i64, i64, i64, i64, String, time::OffsetDateTime)> =
                 sqlx::query_as(
                     "UPDATE listings SET \
                      status = CASE WHEN high_bid_fen IS NULL THEN 'unsold' ELSE 'awarded' END, \
                      remaining_e4_mu = CASE WHEN high_bid_fen IS NULL THEN remaining_e4_mu ELSE 0 END \
                      WHERE id = $1 AND status IN ('scheduled', 'bidding') AND closes_at <= $2 \
                      RETURNING status, high_bid_fen, high_bidder_id, county_code, area_e4_mu, \
-                     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, ruleset_version",
+                     farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, ruleset_version, closes_at",
                 )
                 .bind(id)
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some((status, high, winner, seller, area, farmland, paddy, kg, ruleset)) = closed else {
+            let Some((status, high, winner, seller, area, farmland, paddy, kg, ruleset, closes_at)) = closed else {
                 tx.rollback().await?;
                 return Ok(LotClosing::NotDue);
             };
@@ -121,7 +122,7 @@ macro_rules! impl_auctions {
                 tx.commit().await?;
                 return Ok(LotClosing::Unsold);
             };
-            debug_assert_eq!(status, "awarded");
+            let _ = status;
             let area_mu = quota_shared::Area::from_e4(area).map_err(|_| StoreError::Corrupt("lot area".into()))?;
             let total = quota_shared::Money::from_fen(high).map_err(|_| StoreError::Corrupt("high bid".into()))?;
             // The lot's total is the authority; its 元/亩 is kept rounded, for display.
@@ -143,7 +144,9 @@ macro_rules! impl_auctions {
             .bind(price.fen())
             .bind(high)
             .bind(now)
-            .bind(now + reservation)
+            // The winner's time to pay runs from the close, not from when this turn ran, so a
+            // late scheduler (or a restart) never gives more or less time.
+            .bind(closes_at + reservation)
             .bind(&ruleset)
             .execute(&mut *tx)
             .await?;

@@ -56,11 +56,19 @@ macro_rules! impl_purchases {
                 let Some(listing) = self.listing(d.listing_id, d.now).await? else {
                     return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
                 };
-                return Ok(match listing.status {
-                    quota_shared::api::ListingStatus::Open => PurchaseOutcome::NotEnough {
-                        remaining: listing.remaining_mu,
-                    },
-                    status => PurchaseOutcome::NotOpen(status),
+                if listing.status != quota_shared::api::ListingStatus::Open {
+                    return Ok(PurchaseOutcome::NotOpen(listing.status));
+                }
+                // What the conditional write saw: the stored remaining (a due reservation not
+                // yet given back is not counted, so the refusal never names more than it had).
+                let (stored,): (i64,) =
+                    sqlx::query_as("SELECT remaining_e4_mu FROM listings WHERE id = $1")
+                        .bind(d.listing_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                return Ok(PurchaseOutcome::NotEnough {
+                    remaining: quota_shared::Area::from_e4(stored)
+                        .map_err(|_| StoreError::Corrupt("remaining".into()))?,
                 });
             };
             let before = after + d.area.e4();
