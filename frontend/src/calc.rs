@@ -21,12 +21,17 @@ pub struct CalcForm {
     pub unit: AreaUnit,
 }
 
+/// The worked example the calculator opens on, so a first visitor sees a whole answer (a
+/// 长洲区 housing project of 20 亩: must buy, 脱贫县 quota on the regional platform only)
+/// before typing anything.
+pub const EXAMPLE_AREA: &str = "20";
+
 impl Default for CalcForm {
     fn default() -> Self {
         Self {
             use_: ProjectUse::Residential,
             county: "450405".into(),
-            area: String::new(),
+            area: EXAMPLE_AREA.into(),
             unit: AreaUnit::Mu,
         }
     }
@@ -188,8 +193,25 @@ mod tests {
     }
 
     #[test]
+    fn the_calculator_opens_on_a_worked_example_that_is_already_quoted() {
+        let q = quote_for(
+            &CalcForm::default(),
+            &counties(),
+            &[],
+            time::macros::date!(2026 - 11 - 29),
+        )
+        .expect("an answer")
+        .expect("a quote");
+        assert_eq!(q.required_mu.to_string(), "20.0000");
+        assert!(q.must_buy && q.rules_applied.iter().any(|r| r.rule == RuleId::R7));
+    }
+
+    #[test]
     fn an_empty_area_waits_and_a_fifth_decimal_is_refused_with_the_server_s_words() {
-        let mut form = CalcForm::default();
+        let mut form = CalcForm {
+            area: String::new(),
+            ..CalcForm::default()
+        };
         assert!(quote_for(&form, &counties(), &[], time::macros::date!(2026 - 11 - 29)).is_none());
         form.area = "1.00001".into();
         let e = quote_for(&form, &counties(), &[], time::macros::date!(2026 - 11 - 29))

@@ -76,9 +76,7 @@ texts! {
     ColDeposit => "保证金（元）", "Deposit (yuan)";
     ColCloses => "距截止", "Closes in";
     ColProject => "来源项目", "Source project";
-    ColStatus => "状态", "Status";
     ColAmount => "金额（元）", "Amount (yuan)";
-    ColAction => "操作", "Action";
     Closed => "已截止", "closed";
     Buy => "购买", "Buy";
     Bid => "竞价", "Bid";
@@ -209,6 +207,15 @@ texts! {
     Disable => "停用", "Disable";
     Enable => "启用", "Enable";
     Disabled => "已停用", "disabled";
+    Active => "正常", "active";
+    FloorDateFormat => "起始日期请写成 2027-01-01", "Write the start day as 2027-01-01";
+    CalcExample => "示例：长洲区商品住宅项目 20 亩。改用途、所在县或面积，结果随时更新。", "Example: a 20 mu housing project in Changzhou District. Change the use, county or area and the answer follows.";
+    BeijingTime => "北京时间，如 2026-12-31 17:00", "Beijing time, e.g. 2026-12-31 17:00";
+    ColAccountCounty => "所属县（市、区）", "County";
+    ColRegionalBidder => "自治区平台竞买资格", "Regional bidder";
+    RegionalBidderMark => "竞买人（R11）", "bidder (R11)";
+    ColStatus => "状态", "Status";
+    ColAction => "操作", "Action";
     RulesHeading => "规则版本", "Rule versions";
     AuditHeading => "审计链", "Audit chain";
     AuditIntact => "完整", "intact";

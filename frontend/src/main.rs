@@ -4,14 +4,17 @@
 //! Map, from the bottom up (each module imports only from those above it):
 //! - [`i18n`]: every text, Chinese first; [`api`]: all HTTP, returning the shared crate's types.
 //! - [`route`]: the pages' paths; [`session`]: who is logged in.
-//! - [`calc`]: the calculator's form and reducer (tested natively).
+//! - [`calc`]: the calculator's form and reducer; [`forms`]: the staff forms' checks;
+//!   [`chart`]: the finance chart's layout (all tested natively).
 //! - [`hooks`]: fetch state and timers; [`components`]: fetch states, form fields, formats.
 //! - [`pages`]: one module per page; [`app`]: the shell that switches between them.
 
 mod api;
 mod app;
 mod calc;
+mod chart;
 mod components;
+mod forms;
 mod hooks;
 mod i18n;
 mod pages;

@@ -38,9 +38,43 @@ pub fn year_bounds(year: i32) -> Option<(OffsetDateTime, OffsetDateTime)> {
     Some((start(year)?, start(year + 1)?))
 }
 
-/// A wall-clock date and time typed in Asia/Shanghai (a `datetime-local` input), as an instant.
+/// A wall-clock date and time in Asia/Shanghai, as an instant.
 pub fn local_to_instant(date: Date, time: time::Time) -> OffsetDateTime {
     date.with_time(time).assume_offset(SHANGHAI)
+}
+
+/// A Beijing date and time as a clerk types it — `2026-12-31 17:00` (also with `T`, seconds,
+/// full-width digits or `／` and `：`) — as an instant; `None` when it is not one. The web app
+/// uses a text field for this, so the format reads the same whatever the browser's locale.
+pub fn parse_local(text: &str) -> Option<OffsetDateTime> {
+    let normal: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '：' => ':',
+            '／' | '/' | '.' => '-',
+            'T' | '\u{3000}' => ' ',
+            other => other,
+        })
+        .collect();
+    let (day, clock) = normal.split_once(' ')?;
+    let mut ymd = day.split('-').map(|p| p.parse::<u16>().ok());
+    let (year, month, dom) = (ymd.next()??, ymd.next()??, ymd.next()??);
+    if ymd.next().is_some() {
+        return None;
+    }
+    let mut hms = clock.trim().split(':').map(|p| p.parse::<u8>().ok());
+    let (hour, minute) = (hms.next()??, hms.next()??);
+    let second = hms.next().flatten().unwrap_or(0);
+    let date = Date::from_calendar_date(
+        i32::from(year),
+        Month::try_from(u8::try_from(month).ok()?).ok()?,
+        u8::try_from(dom).ok()?,
+    )
+    .ok()?;
+    let time = time::Time::from_hms(hour, minute, second).ok()?;
+    Some(local_to_instant(date, time))
 }
 
 #[cfg(test)]
@@ -66,6 +100,32 @@ mod tests {
         assert_eq!(year_of(datetime!(2025-12-31 15:59 UTC)), 2025);
         assert_eq!(year_bounds(1999), None);
         assert_eq!(year_bounds(3000), None);
+    }
+
+    #[test]
+    fn a_typed_beijing_time_reads_the_same_in_every_spelling() {
+        let expected = Some(datetime!(2026-12-31 09:00 UTC));
+        for typed in [
+            "2026-12-31 17:00",
+            "2026-12-31T17:00",
+            " 2026-12-31 17:00:00 ",
+            "２０２６－１２－３１ １７：００"
+                .replace('－', "-")
+                .as_str(),
+            "2026/12/31 17:00",
+        ] {
+            assert_eq!(parse_local(typed), expected, "{typed:?}");
+        }
+        for bad in [
+            "",
+            "2026-12-31",
+            "2026-13-01 10:00",
+            "2026-02-30 10:00",
+            "2026-12-31 24:00",
+            "明天",
+        ] {
+            assert_eq!(parse_local(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

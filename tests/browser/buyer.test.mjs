@@ -34,7 +34,9 @@ test("the calculator answers for a 长洲区 housing project given in 公顷, an
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/calculator`);
-  await page.locator("#calc-area").waitFor();
+  // It opens on a worked example, already answered.
+  await page.locator("#required-mu", { hasText: "20.0000 亩" }).waitFor();
+  assert.match(await page.locator("#calc-example").textContent(), /示例/);
   await page.selectOption("#calc-use", "residential");
   await page.selectOption("#calc-county", "450405");
   await page.selectOption("#calc-unit", "ha");

@@ -50,11 +50,17 @@ test("the language switch shows English and persists across a reload", async () 
   await page.close();
 });
 
-test("at phone width the page still shows every county", async () => {
+test("at phone width the page still shows every county and every lot's bid button", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.goto(server.url);
   await page.locator('#counties tr[data-code="450481"]').waitFor();
   assert.equal(await page.locator("#counties tbody tr").count(), 9);
+  const buttons = page.locator("#lots a.button");
+  await buttons.first().waitFor();
+  assert.ok((await buttons.count()) >= 2, "the demo's two live lots");
+  for (const box of await buttons.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))) {
+    assert.ok(box.left >= 0 && box.right <= 390, `a 竞价 button at ${box.left}–${box.right} px is off the screen`);
+  }
   await screenshot(page, "home-phone");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone screen`);

@@ -65,7 +65,7 @@ test("a bureau sees R1 refuse a base price below the floor, sets a valid one, li
   await page.locator("#own-listings tbody tr", { hasText: "藤县象棋镇拆旧复垦项目" }).waitFor();
 
   // A regional lot closing tomorrow (Beijing time).
-  const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 16);
+  const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 16).replace("T", " ");
   await page.selectOption("#new-channel", "regional");
   await page.fill("#new-price", "250000");
   await page.fill("#new-source", "藤县自治区平台标的");

@@ -23,3 +23,21 @@ pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
         }
     })
 }
+
+/// A text input that reports its new value (to a form's reducer or field setter).
+pub fn on_input(set: Callback<String>) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+            set.emit(i.value());
+        }
+    })
+}
+
+/// A select that reports its new value.
+pub fn on_select(set: Callback<String>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            set.emit(s.value());
+        }
+    })
+}

@@ -12,6 +12,18 @@ pub fn today() -> Date {
     calendar::day_of(OffsetDateTime::now_utc())
 }
 
+/// An instant as a Beijing date and time, "2026-11-30 09:05:32".
+pub fn beijing_time(t: OffsetDateTime) -> String {
+    let local = t.to_offset(calendar::SHANGHAI);
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        local.date(),
+        local.hour(),
+        local.minute(),
+        local.second()
+    )
+}
+
 /// "3天 04:05:06" until `closes_at`, or "已截止".
 pub fn countdown(lang: Lang, listing: &Listing) -> String {
     let Some(closes) = listing.closes_at else {

@@ -8,7 +8,9 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form::{bind, bind_select};
+use crate::components::format::{beijing_time, county_name};
 use crate::components::status::failed;
+use crate::hooks::use_counties;
 use crate::i18n::{Key, role_label, t};
 
 #[component]
@@ -20,6 +22,9 @@ pub fn Admin() -> Html {
     let verification = use_state(|| None::<(bool, u64, Option<String>)>);
     let history = use_state(Vec::<AuditEntry>::new);
     let problem = use_state(|| None::<ApiFailure>);
+    let counties_load = use_counties();
+    let counties: Vec<quota_shared::api::County> =
+        counties_load.ready().cloned().unwrap_or_default();
     let reload = use_state(|| 0u32);
     let floor_price = use_state(String::new);
     let floor_date = use_state(String::new);
@@ -29,44 +34,49 @@ pub fn Admin() -> Html {
     let new_county = use_state(String::new);
     let object = use_state(String::new);
     {
-        let (floors, users, rules, verification) = (
+        let (floors, users, rules, verification, problem) = (
             floors.clone(),
             users.clone(),
             rules.clone(),
             verification.clone(),
+            problem.clone(),
         );
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(f) = api::floor_prices().await {
-                    floors.set(f.floor_prices);
+                // Every load that fails is shown; the others still fill the page.
+                let mut failure = None;
+                match api::floor_prices().await {
+                    Ok(f) => floors.set(f.floor_prices),
+                    Err(e) => failure = Some(e),
                 }
-                if let Ok(u) = api::users().await {
-                    users.set(u.users);
+                match api::users().await {
+                    Ok(u) => users.set(u.users),
+                    Err(e) => failure = Some(e),
                 }
-                if let Ok(r) = api::rules().await {
-                    rules.set(r.rules);
+                match api::rules().await {
+                    Ok(r) => rules.set(r.rules),
+                    Err(e) => failure = Some(e),
                 }
-                if let Ok(v) = api::audit_verify().await {
-                    verification.set(Some((
+                match api::audit_verify().await {
+                    Ok(v) => verification.set(Some((
                         v.verification.intact,
                         v.verification.records,
                         v.verification.broken,
-                    )));
+                    ))),
+                    Err(e) => failure = Some(e),
+                }
+                if failure.is_some() {
+                    problem.set(failure);
                 }
             });
         });
     }
+    let floor_check = floor_request(&floor_price, &floor_date, lang);
     let add_floor = {
-        let (price, date, problem, reload) = (
-            floor_price.clone(),
-            floor_date.clone(),
-            problem.clone(),
-            reload.clone(),
-        );
+        let (check, problem, reload) = (floor_check.clone(), problem.clone(), reload.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            let (Ok(p), Ok(d)) = (price.parse(), time::Date::parse(&date, &fmt)) else {
+            let Ok((p, d)) = check.clone() else {
                 return;
             };
             let (problem, reload) = (problem.clone(), reload.clone());
@@ -153,8 +163,9 @@ pub fn Admin() -> Html {
             </tbody></table></div>
             <form class="form" onsubmit={add_floor} id="floor-form">
                 <label>{ t(lang, Key::FloorPrice) }<input id="floor-price" value={(*floor_price).clone()} oninput={bind(&floor_price)} /></label>
-                <label>{ t(lang, Key::FloorFrom) }<input id="floor-date" type="date" value={(*floor_date).clone()} oninput={bind(&floor_date)} /></label>
-                <button type="submit" class="primary" id="floor-submit">{ t(lang, Key::AddFloor) }</button>
+                <label>{ t(lang, Key::FloorFrom) }<input id="floor-date" type="text" inputmode="numeric" placeholder="2027-01-01" value={(*floor_date).clone()} oninput={bind(&floor_date)} /></label>
+                { match (&floor_check, floor_price.is_empty() && floor_date.is_empty()) { (Err(m), false) => html! { <p class="error" id="floor-check">{ m.clone() }</p> }, _ => html! {} } }
+                <button type="submit" class="primary" id="floor-submit" disabled={floor_check.is_err()}>{ t(lang, Key::AddFloor) }</button>
             </form>
         </section>
         <section class="card">
@@ -169,18 +180,23 @@ pub fn Admin() -> Html {
                 <button type="submit">{ t(lang, Key::Search) }</button>
             </form>
             <ul class="news" id="audit-history">{ for history.iter().map(|h| html! {
-                <li><span class="date">{ h.at.to_string() }</span><span>{ format!("{} · {} · {}", h.actor, action_label(lang, &h.action), h.after.as_ref().map(|v| v.to_string()).unwrap_or_default()) }</span></li>
+                <li><span class="date">{ beijing_time(h.at) }</span><span>{ format!("{} · {} · {}", h.actor, action_label(lang, &h.action), h.after.as_ref().map(|v| v.to_string()).unwrap_or_default()) }</span></li>
             }) }</ul>
         </section>
         </div>
         <section class="card">
             <h2>{ t(lang, Key::UsersHeading) }</h2>
-            <div class="table-wrap"><table class="data" id="users"><tbody>
+            { counties_load.failure(lang) }
+            <div class="table-wrap"><table class="data" id="users">
+                <thead><tr><th>{ t(lang, Key::Username) }</th><th>{ t(lang, Key::FieldRole) }</th><th>{ t(lang, Key::ColAccountCounty) }</th>
+                    <th>{ t(lang, Key::ColRegionalBidder) }</th><th>{ t(lang, Key::ColStatus) }</th><th>{ t(lang, Key::ColAction) }</th></tr></thead>
+                <tbody>
                 { for users.iter().map(|u| html! {
                     <tr data-user={u.username.clone()}>
                         <td>{ u.username.clone() }</td><td>{ role_label(lang, u.role) }</td>
-                        <td>{ u.county_code.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
-                        <td>{ if u.disabled { t(lang, Key::Disabled) } else { "" } }</td>
+                        <td class="county">{ u.county_code.as_ref().map(|c| county_name(lang, &counties, c)).unwrap_or_default() }</td>
+                        <td class="bidder">{ if u.regional_bidder { html! { <span class="badge ok">{ t(lang, Key::RegionalBidderMark) }</span> } } else { html! {} } }</td>
+                        <td>{ if u.disabled { html! { <span class="badge warn">{ t(lang, Key::Disabled) }</span> } } else { html! { t(lang, Key::Active) } } }</td>
                         <td><button class="link" onclick={toggle(u.username.clone(), !u.disabled)}>{ t(lang, if u.disabled { Key::Enable } else { Key::Disable }) }</button></td>
                     </tr>
                 }) }
@@ -218,5 +234,39 @@ fn action_label(lang: Lang, action: &str) -> String {
     match (lang, action.parse::<AuditAction>()) {
         (Lang::Zh, Ok(a)) => a.label_zh().to_string(),
         _ => action.to_string(),
+    }
+}
+
+/// A new floor version from what the administrator typed: a price (元/亩) and the day it
+/// applies from (`2027-01-01`), or what to fix.
+fn floor_request(
+    price: &str,
+    date: &str,
+    lang: Lang,
+) -> Result<(quota_shared::UnitPrice, time::Date), String> {
+    let price = price
+        .parse::<quota_shared::UnitPrice>()
+        .map_err(|e| match lang {
+            Lang::Zh => e.message_zh(),
+            Lang::En => e.message_en(),
+        })?;
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(date.trim(), &fmt)
+        .map_err(|_| t(lang, Key::FloorDateFormat).to_string())?;
+    Ok((price, day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_floor_needs_a_valid_price_and_a_day_written_year_first() {
+        assert!(floor_request("260000", "2027-01-01", Lang::Zh).is_ok());
+        assert_eq!(
+            floor_request("260000", "01/01/2027", Lang::Zh),
+            Err("起始日期请写成 2027-01-01".into())
+        );
+        assert!(floor_request("26万", "2027-01-01", Lang::Zh).is_err());
     }
 }

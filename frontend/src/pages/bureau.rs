@@ -67,33 +67,44 @@ pub fn Bureau() -> Html {
             purchases.clone(),
             county.clone(),
         );
-        let (holdings, news) = (holdings.clone(), news.clone());
+        let (holdings, news, problem) = (holdings.clone(), news.clone(), problem.clone());
         use_effect_with((*reload, county.clone()), move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
+                // Every load that fails is shown; the others still fill the page.
+                let mut failure = None;
+                match api::counties().await {
+                    Ok(c) => counties.set(c.counties),
+                    Err(e) => failure = Some(e),
                 }
-                if let Ok(f) = api::floor_prices().await {
-                    floors.set(f.floor_prices);
+                match api::floor_prices().await {
+                    Ok(f) => floors.set(f.floor_prices),
+                    Err(e) => failure = Some(e),
                 }
                 if let Some(code) = county {
-                    if let Ok(l) = api::listings_of(code.as_str()).await {
-                        listings.set(l.listings);
+                    match api::listings_of(code.as_str()).await {
+                        Ok(l) => listings.set(l.listings),
+                        Err(e) => failure = Some(e),
                     }
-                    if let Ok(p) = api::purchases().await {
-                        purchases.set(p.purchases);
+                    match api::purchases().await {
+                        Ok(p) => purchases.set(p.purchases),
+                        Err(e) => failure = Some(e),
                     }
-                    if let Ok(h) = api::holdings().await {
-                        holdings.set(h.holdings);
+                    match api::holdings().await {
+                        Ok(h) => holdings.set(h.holdings),
+                        Err(e) => failure = Some(e),
                     }
-                    if let Ok(a) = api::announcements().await {
-                        news.set(
+                    match api::announcements().await {
+                        Ok(a) => news.set(
                             a.announcements
                                 .into_iter()
                                 .filter(|a| a.county_code == code)
                                 .collect(),
-                        );
+                        ),
+                        Err(e) => failure = Some(e),
                     }
+                }
+                if failure.is_some() {
+                    problem.set(failure);
                 }
             });
         });
@@ -204,16 +215,17 @@ pub fn Bureau() -> Html {
                 "Fill in the source project and the township".into(),
             ));
         }
-        let closes_at = if closes.is_empty() {
+        let closes_at = if closes.trim().is_empty() {
             None
         } else {
-            // datetime-local is Beijing time, minute precision.
-            let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-            Some(
-                time::PrimitiveDateTime::parse(&closes, &fmt)
-                    .map_err(|_| words(lang, "截止时间格式不对".into(), "Bad closing time".into()))?
-                    .assume_offset(time::macros::offset!(+8)),
-            )
+            // Beijing time, typed as 2026-12-31 17:00 (the same in every browser locale).
+            Some(quota_shared::calendar::parse_local(&closes).ok_or_else(|| {
+                words(
+                    lang,
+                    "截止时间格式不对，请按“2026-12-31 17:00”（北京时间）填写".into(),
+                    "Write the closing time as 2026-12-31 17:00 (Beijing time)".into(),
+                )
+            })?)
         };
         if channel_value == Channel::Regional && closes_at.is_none() {
             return Err(words(
@@ -410,7 +422,7 @@ pub fn Bureau() -> Html {
                 <label>{ t(lang, Key::FieldPrice) }<input id="new-price" value={(*price).clone()} oninput={bind(&price)} /></label>
                 <label>{ t(lang, Key::FieldSource) }<input id="new-source" value={(*source).clone()} oninput={bind(&source)} /></label>
                 <label>{ t(lang, Key::FieldTownship) }<input id="new-township" value={(*township).clone()} oninput={bind(&township)} /></label>
-                <label>{ t(lang, Key::FieldCloses) }<input id="new-closes" type="datetime-local" value={(*closes).clone()} oninput={bind(&closes)} /></label>
+                <label>{ t(lang, Key::FieldCloses) }<input id="new-closes" type="text" inputmode="numeric" placeholder="2026-12-31 17:00" value={(*closes).clone()} oninput={bind(&closes)} /><span class="hint">{ t(lang, Key::BeijingTime) }</span></label>
                 { match (&draft, area.is_empty()) { (Err(m), false) => html! { <p class="error" id="listing-check">{ m.clone() }</p> }, _ => html! {} } }
                 <button type="submit" class="primary" id="listing-submit" disabled={draft.is_err()}>{ t(lang, Key::CreateListing) }</button>
             </form>

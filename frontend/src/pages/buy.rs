@@ -13,7 +13,7 @@ use yew_router::prelude::*;
 use crate::api::{self, ApiFailure};
 use crate::components::format::{county_name, today};
 use crate::components::status::{failed, loading};
-use crate::hooks::Load;
+use crate::hooks::{Load, use_counties};
 use crate::i18n::{Key, t};
 use crate::route::Route;
 use crate::session::Session;
@@ -87,7 +87,8 @@ pub fn Buy(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let session = use_context::<Session>();
     let listing = use_state(|| Load::<Listing>::Loading);
-    let counties = use_state(Vec::<County>::new);
+    let counties_load = use_counties();
+    let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let form = use_state(|| BuyForm {
         area: String::new(),
         project_name: String::new(),
@@ -100,12 +101,9 @@ pub fn Buy(props: &Props) -> Html {
     let outcome = use_state(|| None::<Result<String, ApiFailure>>);
     let reload = use_state(|| 0u32);
     {
-        let (listing, counties, id) = (listing.clone(), counties.clone(), props.id);
+        let (listing, id) = (listing.clone(), props.id);
         use_effect_with((id, *reload), move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
-                }
                 listing.set(api::listing(id).await.map(|l| l.listing).into());
             });
         });
@@ -209,6 +207,7 @@ pub fn Buy(props: &Props) -> Html {
     html! {
         <section class="card">
             <h2>{ t(lang, Key::BuyHeading) }</h2>
+            { counties_load.failure(lang) }
             <dl class="facts" id="listing-facts">
                 <dt>{ t(lang, Key::ColSeller) }</dt><dd>{ county_name(lang, &counties, &l.county_code) }</dd>
                 <dt>{ t(lang, Key::ColProject) }</dt><dd>{ l.source_project.clone() }</dd>

@@ -72,8 +72,10 @@ pub fn Calculator() -> Html {
         (Some(d), _) if *mode_county => county_mode(lang, &forecast),
         (Some(d), _) => {
             let answer = quote_for(&form, &d.counties, &d.listings, today());
+            let example = *form == CalcForm::default();
             html! {
                 <>
+                { if example { html! { <p class="notice" id="calc-example">{ t(lang, Key::CalcExample) }</p> } } else { html! {} } }
                 <div class="form calc-form">
                     <label>{ t(lang, Key::FieldUse) }
                         <select id="calc-use" onchange={select(|v| CalcAction::Use(v.parse().unwrap_or(ProjectUse::Residential)))}>

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::components::format::county_name;
 use crate::components::status::{failed, loading};
-use crate::hooks::Load;
+use crate::hooks::{Load, use_counties};
 use crate::i18n::{Key, t};
 use quota_shared::calendar::day_of;
 
@@ -20,14 +20,12 @@ pub struct Props {
 pub fn Confirmation(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let purchase = use_state(|| Load::<Option<Purchase>>::Loading);
-    let counties = use_state(Vec::<County>::new);
+    let counties_load = use_counties();
+    let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     {
-        let (purchase, counties, id) = (purchase.clone(), counties.clone(), props.id);
+        let (purchase, id) = (purchase.clone(), props.id);
         use_effect_with(id, move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
-                }
                 purchase.set(
                     api::purchases()
                         .await
@@ -50,6 +48,10 @@ pub fn Confirmation(props: &Props) -> Html {
         }
         Load::Ready(Some(p)) if p.status != PurchaseStatus::Settled => html! {
             <section class="card"><p class="notice">{ t(lang, Key::NotSettledYet) }</p></section>
+        },
+        // A confirmation names the seller: without the county names it is not printed.
+        Load::Ready(Some(_)) if counties_load.ready().is_none() => html! {
+            <section class="card">{ match counties_load.state() { Load::Failed(_) => counties_load.failure(lang), _ => loading(lang) } }</section>
         },
         Load::Ready(Some(p)) => html! {
             <article class="certificate" id="certificate">

@@ -1,64 +1,66 @@
 //! 财务: per county and year, received / allocated / disbursed / unallocated as a table and an
-//! SVG chart, drill-down to the trades, allocation and disbursement forms whose limits are
+//! SVG chart (this year and last, side by side, with a scale and amounts), drill-down to the trades, allocation and disbursement forms whose limits are
 //! checked before submitting, and the CSV/XLSX downloads.
 
 use quota_shared::Money;
-use quota_shared::api::{
-    Allocation, AllocationRequest, DisbursementRequest, Lang, ProceedsRow, Purchase, PurchaseStatus,
-};
+use quota_shared::api::{Allocation, Lang, ProceedsRow, Purchase, PurchaseStatus};
+use quota_shared::calendar::day_of;
 use quota_shared::rules::UseCategory;
 use yew::prelude::*;
 
-use crate::api::{self, ApiFailure};
-use crate::components::form::{bind, bind_select};
+use crate::api;
+use crate::chart::{AXIS_WIDTH, BAR_WIDTH, PLOT_HEIGHT, PLOT_TOP, ProceedsChart, SERIES, label};
+use crate::components::form::{on_input, on_select};
 use crate::components::status::failed;
+use crate::forms::{AllocationForm, DisbursementForm};
+use crate::hooks::{use_load, use_submit};
 use crate::i18n::{Key, t};
-use quota_shared::calendar::day_of;
 
-/// Bar heights of the chart, in pixels, proportional to the largest amount (display only).
-pub fn bar_height(amount: Money, max: Money, height: i64) -> i64 {
-    if max.is_zero() {
-        return 0;
-    }
-    (i128::from(amount.fen()) * i128::from(height) / i128::from(max.fen())) as i64
-}
-
-fn chart(rows: &[ProceedsRow]) -> Html {
-    let shown: Vec<&ProceedsRow> = rows.iter().filter(|r| !r.proceeds_yuan.is_zero()).collect();
-    let max = shown
-        .iter()
-        .map(|r| r.proceeds_yuan)
-        .max()
-        .unwrap_or(Money::ZERO);
-    let (h, group, bar) = (160i64, 96i64, 18i64);
-    let width = (shown.len() as i64 * group).max(group) + 20;
-    let colours = [
-        ("#0b5394", "收入"),
-        ("#6fa8dc", "已分配"),
-        ("#38761d", "已拨付"),
-        ("#e69138", "未分配"),
-    ];
+/// The chart: a scale with round ticks, and for each county the years side by side, every
+/// bar labelled with its amount (layout in [`crate::chart`]).
+fn chart(lang: Lang, model: &ProceedsChart) -> Html {
+    let base = PLOT_TOP + PLOT_HEIGHT;
     html! {
         <>
-        <div class="legend">{ for colours.iter().map(|(c, label)| html! {
-            <span><i style={format!("background:{c}")}></i>{ *label }</span>
+        <div class="legend">{ for SERIES.iter().map(|(c, zh, en)| html! {
+            <span><i style={format!("background:{c}")}></i>{ if lang == Lang::Zh { *zh } else { *en } }</span>
         }) }</div>
-        <svg id="proceeds-chart" width={width.to_string()} height={(h + 50).to_string()} role="img" aria-label="各县收益">
-            { for shown.iter().enumerate().map(|(i, r)| {
-                let x0 = 20 + i as i64 * group;
-                let values = [r.proceeds_yuan, r.allocated_yuan, r.disbursed_yuan, r.unallocated_yuan];
-                html! {
-                    <g class="county-bars" data-code={r.county_code.to_string()}>
-                        { for values.iter().zip(colours.iter()).enumerate().map(|(j, (v, (c, label)))| {
-                            let bh = bar_height(*v, max, h);
-                            html! { <rect x={(x0 + j as i64 * bar).to_string()} y={(h - bh + 10).to_string()} width={(bar - 2).to_string()} height={bh.to_string()} fill={*c}>
-                                <title>{ format!("{} {}：{} 元", r.county_name, label, v.grouped()) }</title></rect> }
-                        }) }
-                        <text x={(x0 + 2 * bar).to_string()} y={(h + 28).to_string()} text-anchor="middle" font-size="12">{ r.county_name.clone() }</text>
-                    </g>
-                }
+        <div class="chart-wrap">
+        <svg id="proceeds-chart" width={model.width.to_string()} height={(base + 48).to_string()} role="img" aria-label={t(lang, Key::ChartHeading)}>
+            { for model.ticks.iter().map(|(value, h)| {
+                let y = base - h;
+                html! { <g class="tick">
+                    <line x1={(AXIS_WIDTH - 4).to_string()} x2={model.width.to_string()} y1={y.to_string()} y2={y.to_string()} stroke="#ddd" />
+                    <text x={(AXIS_WIDTH - 8).to_string()} y={(y + 4).to_string()} text-anchor="end" font-size="11">{ label(*value) }</text>
+                </g> }
+            }) }
+            <line x1={AXIS_WIDTH.to_string()} x2={AXIS_WIDTH.to_string()} y1={PLOT_TOP.to_string()} y2={base.to_string()} stroke="#888" />
+            { for model.counties.iter().map(|county| html! {
+                <g class="county-bars" data-code={county.code.clone()}>
+                    { for county.years.iter().map(|year| html! {
+                        <g class="year-bars" data-year={year.year.to_string()}>
+                            { for year.bars.iter().map(|bar| {
+                                let (colour, zh, en) = SERIES[bar.series];
+                                let top = base - bar.height;
+                                let mid = bar.x + (BAR_WIDTH - 2) / 2;
+                                html! { <>
+                                    <rect x={bar.x.to_string()} y={top.to_string()} width={(BAR_WIDTH - 2).to_string()} height={bar.height.to_string()} fill={colour}>
+                                        <title>{ format!("{} {} {}：{} 元", county.name, year.year, if lang == Lang::Zh { zh } else { en }, bar.value.grouped()) }</title>
+                                    </rect>
+                                    { if bar.value.is_zero() { html! {} } else { html! {
+                                        <text class="bar-value" x={mid.to_string()} y={(top - 3).to_string()} font-size="9" text-anchor="start"
+                                            transform={format!("rotate(-90 {mid} {})", top - 3)}>{ label(bar.value) }</text>
+                                    } } }
+                                </> }
+                            }) }
+                            <text x={year.label_x.to_string()} y={(base + 14).to_string()} text-anchor="middle" font-size="11">{ year.year }</text>
+                        </g>
+                    }) }
+                    <text x={county.label_x.to_string()} y={(base + 32).to_string()} text-anchor="middle" font-size="12" font-weight="bold">{ county.name.clone() }</text>
+                </g>
             }) }
         </svg>
+        </div>
         </>
     }
 }
@@ -68,155 +70,96 @@ pub fn Finance() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let this_year = day_of(time::OffsetDateTime::now_utc()).year();
     let year = use_state(|| this_year);
-    let rows = use_state(Vec::<ProceedsRow>::new);
-    let allocations = use_state(Vec::<Allocation>::new);
-    let categories = use_state(Vec::<UseCategory>::new);
-    let trades = use_state(Vec::<Purchase>::new);
+    let proceeds = use_load(*year, |y| async move {
+        api::proceeds(y).await.map(|p| p.proceeds)
+    });
+    let last_year = use_load(*year - 1, |y| async move {
+        api::proceeds(y).await.map(|p| p.proceeds)
+    });
+    let allocations_load = use_load(*year, |y| async move {
+        api::allocations(y).await.map(|a| a.allocations)
+    });
+    let categories_load = use_load((), |()| async {
+        api::use_categories().await.map(|c| c.use_categories)
+    });
+    let trades_load = use_load((), |()| async {
+        api::purchases().await.map(|p| p.purchases)
+    });
+    let rows: Vec<ProceedsRow> = proceeds.ready().cloned().unwrap_or_default();
+    let allocations: Vec<Allocation> = allocations_load.ready().cloned().unwrap_or_default();
+    let categories: Vec<UseCategory> = categories_load.ready().cloned().unwrap_or_default();
+    let trades: Vec<Purchase> = trades_load.ready().cloned().unwrap_or_default();
     let drill = use_state(|| None::<String>);
-    let problem = use_state(|| None::<ApiFailure>);
-    let reload = use_state(|| 0u32);
-    let county = use_state(String::new);
-    let use_name = use_state(String::new);
-    let amount = use_state(String::new);
-    let note = use_state(String::new);
-    let d_alloc = use_state(String::new);
-    let d_amount = use_state(String::new);
-    let d_voucher = use_state(String::new);
-    let d_bank = use_state(String::new);
-    {
-        let (rows, allocations, categories, trades, problem, y) = (
-            rows.clone(),
-            allocations.clone(),
-            categories.clone(),
-            trades.clone(),
-            problem.clone(),
-            *year,
-        );
-        use_effect_with((y, *reload), move |_| {
-            yew::platform::spawn_local(async move {
-                match api::proceeds(y).await {
-                    Ok(p) => rows.set(p.proceeds),
-                    Err(e) => problem.set(Some(e)),
-                }
-                if let Ok(a) = api::allocations(y).await {
-                    allocations.set(a.allocations);
-                }
-                if let Ok(c) = api::use_categories().await {
-                    categories.set(c.use_categories);
-                }
-                if let Ok(p) = api::purchases().await {
-                    trades.set(p.purchases);
-                }
-            });
-        });
-    }
-    let unallocated = rows
-        .iter()
-        .find(|r| r.county_code.as_str() == *county)
-        .map(|r| r.unallocated_yuan);
-    let alloc_check: Result<AllocationRequest, String> = (|| {
-        let code = county
-            .parse()
-            .map_err(|_| t(lang, Key::FieldCounty).to_string())?;
-        if use_name.is_empty() {
-            return Err(t(lang, Key::FieldUseCategory).to_string());
-        }
-        let a: Money = amount
-            .parse()
-            .map_err(|e: quota_shared::DomainError| match lang {
-                Lang::Zh => e.message_zh(),
-                Lang::En => e.message_en(),
-            })?;
-        if let Some(left) = unallocated
-            && a > left
-        {
-            return Err(format!("{} {} 元", t(lang, Key::AtMost), left.grouped()));
-        }
-        Ok(AllocationRequest {
-            county_code: code,
-            use_: (*use_name).clone(),
-            amount_yuan: a,
-            note: (*note).clone(),
-            year: Some(*year),
-        })
-    })();
-    let alloc_left = allocations
-        .iter()
-        .find(|a| a.id.to_string() == *d_alloc)
-        .and_then(|a| a.amount_yuan.checked_sub(a.disbursed_yuan).ok());
-    let disb_check: Result<DisbursementRequest, String> = (|| {
-        let id: i64 = d_alloc
-            .parse()
-            .map_err(|_| t(lang, Key::AllocationsHeading).to_string())?;
-        let a: Money = d_amount
-            .parse()
-            .map_err(|e: quota_shared::DomainError| match lang {
-                Lang::Zh => e.message_zh(),
-                Lang::En => e.message_en(),
-            })?;
-        if let Some(left) = alloc_left
-            && a > left
-        {
-            return Err(format!("{} {} 元", t(lang, Key::AtMost), left.grouped()));
-        }
-        if d_voucher.trim().is_empty() || d_bank.trim().is_empty() {
-            return Err(format!(
-                "{} / {}",
-                t(lang, Key::FieldVoucher),
-                t(lang, Key::FieldBankRef)
-            ));
-        }
-        Ok(DisbursementRequest {
-            allocation_id: id,
-            amount_yuan: a,
-            voucher_no: (*d_voucher).clone(),
-            bank_reference: (*d_bank).clone(),
-        })
-    })();
+    let alloc_form = use_state(AllocationForm::default);
+    let disb_form = use_state(DisbursementForm::default);
+    let alloc_submit = use_submit::<()>();
+    let disb_submit = use_submit::<()>();
+    let alloc_check = alloc_form.check(&rows, *year, lang);
+    let disb_check = disb_form.check(&allocations, lang);
     let submit_alloc = {
-        let (check, problem, reload, amount) = (
+        let (check, submit, form) = (
             alloc_check.clone(),
-            problem.clone(),
-            reload.clone(),
-            amount.clone(),
+            alloc_submit.clone(),
+            alloc_form.clone(),
         );
+        let (proceeds, allocations_load) = (proceeds.clone(), allocations_load.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(req) = check.clone() else { return };
-            let (problem, reload, amount) = (problem.clone(), reload.clone(), amount.clone());
-            yew::platform::spawn_local(async move {
-                match api::allocate(&req).await {
-                    Ok(_) => {
-                        problem.set(None);
-                        amount.set(String::new());
-                        reload.set(*reload + 1);
+            let (form, proceeds, allocations_load) =
+                (form.clone(), proceeds.clone(), allocations_load.clone());
+            submit.run(
+                async move { api::allocate(&req).await.map(|_| ()) },
+                move |r| {
+                    if r.is_ok() {
+                        form.set(AllocationForm {
+                            amount: String::new(),
+                            ..(*form).clone()
+                        });
+                        proceeds.reload();
+                        allocations_load.reload();
                     }
-                    Err(e) => problem.set(Some(e)),
-                }
-            });
+                },
+            );
         })
     };
     let submit_disb = {
-        let (check, problem, reload, d_amount) = (
-            disb_check.clone(),
-            problem.clone(),
-            reload.clone(),
-            d_amount.clone(),
-        );
+        let (check, submit, form) = (disb_check.clone(), disb_submit.clone(), disb_form.clone());
+        let (proceeds, allocations_load) = (proceeds.clone(), allocations_load.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(req) = check.clone() else { return };
-            let (problem, reload, d_amount) = (problem.clone(), reload.clone(), d_amount.clone());
-            yew::platform::spawn_local(async move {
-                match api::disburse(&req).await {
-                    Ok(_) => {
-                        problem.set(None);
-                        d_amount.set(String::new());
-                        reload.set(*reload + 1);
+            let (form, proceeds, allocations_load) =
+                (form.clone(), proceeds.clone(), allocations_load.clone());
+            submit.run(
+                async move { api::disburse(&req).await.map(|_| ()) },
+                move |r| {
+                    if r.is_ok() {
+                        form.set(DisbursementForm {
+                            amount: String::new(),
+                            ..(*form).clone()
+                        });
+                        proceeds.reload();
+                        allocations_load.reload();
                     }
-                    Err(e) => problem.set(Some(e)),
-                }
-            });
+                },
+            );
+        })
+    };
+    let alloc_field = |apply: fn(&mut AllocationForm, String)| {
+        let form = alloc_form.clone();
+        Callback::from(move |value: String| {
+            let mut next = (*form).clone();
+            apply(&mut next, value);
+            form.set(next);
+        })
+    };
+    let disb_field = |apply: fn(&mut DisbursementForm, String)| {
+        let form = disb_form.clone();
+        Callback::from(move |value: String| {
+            let mut next = (*form).clone();
+            apply(&mut next, value);
+            form.set(next);
         })
     };
     let year_select = {
@@ -254,9 +197,19 @@ pub fn Finance() -> Html {
                     }) }
                 </span>
             </div>
-            { match &*problem { Some(e) => html! { <div id="finance-error">{ failed(lang, e, None) }</div> }, None => html! {} } }
+            <div id="finance-error">
+                { proceeds.failure(lang) }{ last_year.failure(lang) }{ allocations_load.failure(lang) }
+                { categories_load.failure(lang) }{ trades_load.failure(lang) }
+                { for [alloc_submit.outcome(), disb_submit.outcome()].into_iter().flatten().filter_map(|r| r.as_ref().err()).map(|e| failed(lang, e, None)) }
+            </div>
             <h3>{ t(lang, Key::ChartHeading) }</h3>
-            { if rows.iter().all(|r| r.proceeds_yuan.is_zero()) { html! { <p class="empty">{ t(lang, Key::NoProceeds) }</p> } } else { chart(&rows) } }
+            { match (proceeds.ready(), last_year.ready()) {
+                (Some(now), Some(before)) => {
+                    let model = ProceedsChart::new(&[(y - 1, before.clone()), (y, now.clone())]);
+                    if model.counties.is_empty() { html! { <p class="empty">{ t(lang, Key::NoProceeds) }</p> } } else { chart(lang, &model) }
+                }
+                _ => html! {},
+            } }
             <div class="table-wrap"><table class="data" id="proceeds">
                 <thead><tr><th>{ t(lang, Key::ColName) }</th><th class="num">{ t(lang, Key::ColArea) }</th><th class="num">{ t(lang, Key::ColReceived) }</th>
                     <th class="num">{ t(lang, Key::ColAllocated) }</th><th class="num">{ t(lang, Key::ColDisbursed) }</th><th class="num">{ t(lang, Key::ColUnallocated) }</th></tr></thead>
@@ -285,21 +238,21 @@ pub fn Finance() -> Html {
             <h2>{ t(lang, Key::AllocateHeading) }</h2>
             <form class="form" onsubmit={submit_alloc} id="allocate-form">
                 <label>{ t(lang, Key::ColName) }
-                    <select id="alloc-county" onchange={bind_select(&county)}>
+                    <select id="alloc-county" onchange={on_select(alloc_field(|f, v| f.county = v))}>
                         <option value="">{ "—" }</option>
                         { for rows.iter().filter(|r| !r.unallocated_yuan.is_zero()).map(|r| html! { <option value={r.county_code.to_string()}>{ r.county_name.clone() }</option> }) }
                     </select>
                 </label>
                 <label>{ t(lang, Key::FieldUseCategory) }
-                    <select id="alloc-use" onchange={bind_select(&use_name)}>
+                    <select id="alloc-use" onchange={on_select(alloc_field(|f, v| f.use_name = v))}>
                         <option value="">{ "—" }</option>
                         { for categories.iter().map(|c| html! { <option value={c.name.clone()}>{ c.name.clone() }</option> }) }
                     </select>
                 </label>
-                <label>{ t(lang, Key::FieldAmount) }<input id="alloc-amount" value={(*amount).clone()} oninput={bind(&amount)} /></label>
-                <label>{ t(lang, Key::FieldNote) }<input id="alloc-note" value={(*note).clone()} oninput={bind(&note)} /></label>
-                { match (&alloc_check, amount.is_empty()) { (Err(m), false) => html! { <p class="error" id="alloc-check">{ m.clone() }</p> }, _ => html! {} } }
-                <button type="submit" class="primary" id="alloc-submit" disabled={alloc_check.is_err()}>{ t(lang, Key::AllocateButton) }</button>
+                <label>{ t(lang, Key::FieldAmount) }<input id="alloc-amount" inputmode="decimal" value={alloc_form.amount.clone()} oninput={on_input(alloc_field(|f, v| f.amount = v))} /></label>
+                <label>{ t(lang, Key::FieldNote) }<input id="alloc-note" value={alloc_form.note.clone()} oninput={on_input(alloc_field(|f, v| f.note = v))} /></label>
+                { match (&alloc_check, alloc_form.amount.is_empty()) { (Err(m), false) => html! { <p class="error" id="alloc-check">{ m.clone() }</p> }, _ => html! {} } }
+                <button type="submit" class="primary" id="alloc-submit" disabled={alloc_check.is_err() || alloc_submit.busy()}>{ t(lang, Key::AllocateButton) }</button>
             </form>
         </section>
         <section class="card">
@@ -314,33 +267,19 @@ pub fn Finance() -> Html {
             </table></div>
             <form class="form" onsubmit={submit_disb} id="disburse-form">
                 <label>{ t(lang, Key::AllocationsHeading) }
-                    <select id="disb-allocation" onchange={bind_select(&d_alloc)}>
+                    <select id="disb-allocation" onchange={on_select(disb_field(|f, v| f.allocation = v))}>
                         <option value="">{ "—" }</option>
                         { for allocations.iter().map(|a| html! { <option value={a.id.to_string()}>{ format!("#{} {}", a.id, a.use_) }</option> }) }
                     </select>
                 </label>
-                <label>{ t(lang, Key::FieldAmount) }<input id="disb-amount" value={(*d_amount).clone()} oninput={bind(&d_amount)} /></label>
-                <label>{ t(lang, Key::FieldVoucher) }<input id="disb-voucher" value={(*d_voucher).clone()} oninput={bind(&d_voucher)} /></label>
-                <label>{ t(lang, Key::FieldBankRef) }<input id="disb-bank" value={(*d_bank).clone()} oninput={bind(&d_bank)} /></label>
-                { match (&disb_check, d_amount.is_empty()) { (Err(m), false) => html! { <p class="error" id="disb-check">{ m.clone() }</p> }, _ => html! {} } }
-                <button type="submit" class="primary" id="disb-submit" disabled={disb_check.is_err()}>{ t(lang, Key::Disburse) }</button>
+                <label>{ t(lang, Key::FieldAmount) }<input id="disb-amount" inputmode="decimal" value={disb_form.amount.clone()} oninput={on_input(disb_field(|f, v| f.amount = v))} /></label>
+                <label>{ t(lang, Key::FieldVoucher) }<input id="disb-voucher" value={disb_form.voucher.clone()} oninput={on_input(disb_field(|f, v| f.voucher = v))} /></label>
+                <label>{ t(lang, Key::FieldBankRef) }<input id="disb-bank" value={disb_form.bank_reference.clone()} oninput={on_input(disb_field(|f, v| f.bank_reference = v))} /></label>
+                { match (&disb_check, disb_form.amount.is_empty()) { (Err(m), false) => html! { <p class="error" id="disb-check">{ m.clone() }</p> }, _ => html! {} } }
+                <button type="submit" class="primary" id="disb-submit" disabled={disb_check.is_err() || disb_submit.busy()}>{ t(lang, Key::Disburse) }</button>
             </form>
         </section>
         </div>
         </>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_are_proportional_and_never_exceed_the_chart() {
-        let max: Money = "3000000".parse().expect("m");
-        assert_eq!(bar_height(max, max, 160), 160);
-        assert_eq!(bar_height("1500000".parse().expect("m"), max, 160), 80);
-        assert_eq!(bar_height(Money::ZERO, max, 160), 0);
-        assert_eq!(bar_height(max, Money::ZERO, 160), 0);
     }
 }

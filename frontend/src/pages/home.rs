@@ -156,13 +156,13 @@ fn lots(lang: Lang, counties: &[County], listings: &[Listing]) -> Html {
             <tbody>
             { for live.iter().map(|l| html! {
                 <tr data-listing={l.id.to_string()}>
-                    <td>{ county_name(lang, counties, &l.county_code) }</td>
-                    <td class="num">{ l.area_mu.grouped() }</td>
+                    <td class="seller">{ county_name(lang, counties, &l.county_code) }</td>
+                    <td class="num" data-label={t(lang, Key::ColArea)}>{ l.area_mu.grouped() }</td>
                     <td class="num wide-only">{ l.start_total_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
-                    <td class="num">{ l.min_next_bid_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
+                    <td class="num" data-label={t(lang, Key::ColMinNext)}>{ l.min_next_bid_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
                     <td class="num wide-only">{ l.deposit_yuan.map(|m| m.grouped()).unwrap_or_default() }</td>
-                    <td class="num countdown">{ countdown(lang, l) }</td>
-                    <td><Link<Route> to={Route::Lot { id: l.id }} classes="button">{ t(lang, Key::Bid) }</Link<Route>></td>
+                    <td class="num countdown" data-label={t(lang, Key::ColCloses)}>{ countdown(lang, l) }</td>
+                    <td class="action"><Link<Route> to={Route::Lot { id: l.id }} classes="button">{ t(lang, Key::Bid) }</Link<Route>></td>
                 </tr>
             }) }
             </tbody>

@@ -10,7 +10,7 @@ use yew_router::prelude::*;
 use crate::api::{self, ApiFailure};
 use crate::components::format::{countdown, county_name};
 use crate::components::status::{failed, loading};
-use crate::hooks::{Load, use_ticker};
+use crate::hooks::{Load, use_counties, use_ticker};
 use crate::i18n::{Key, t};
 use crate::route::Route;
 use crate::session::Session;
@@ -25,18 +25,16 @@ pub fn Lot(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let session = use_context::<Session>();
     let lot = use_state(|| Load::<Listing>::Loading);
-    let counties = use_state(Vec::<County>::new);
+    let counties_load = use_counties();
+    let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let amount = use_state(String::new);
     let busy = use_state(|| false);
     let outcome = use_state(|| None::<Result<Money, ApiFailure>>);
     let reload = use_state(|| 0u32);
     {
-        let (lot, counties, amount, id) = (lot.clone(), counties.clone(), amount.clone(), props.id);
+        let (lot, amount, id) = (lot.clone(), amount.clone(), props.id);
         use_effect_with((id, *reload), move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
-                }
                 let loaded = api::listing(id).await.map(|l| l.listing);
                 if let Ok(l) = &loaded {
                     amount.set(
@@ -101,6 +99,7 @@ pub fn Lot(props: &Props) -> Html {
     html! {
         <section class="card">
             <h2>{ t(lang, Key::LotHeading) }</h2>
+            { counties_load.failure(lang) }
             <dl class="facts" id="lot-facts">
                 <dt>{ t(lang, Key::ColSeller) }</dt><dd>{ county_name(lang, &counties, &l.county_code) }</dd>
                 <dt>{ t(lang, Key::ColProject) }</dt><dd>{ l.source_project.clone() }</dd>

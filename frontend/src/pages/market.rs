@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::components::format::{countdown, county_name};
 use crate::components::status::{failed, loading};
-use crate::hooks::{Load, use_ticker};
+use crate::hooks::{Load, use_counties, use_ticker};
 use crate::i18n::{Key, t};
 use crate::route::Route;
 
@@ -61,19 +61,17 @@ pub fn visible<'a>(listings: &'a [Listing], view: &View) -> Vec<&'a Listing> {
 pub fn Market() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let listings = use_state(|| Load::<Vec<Listing>>::Loading);
-    let counties = use_state(Vec::<County>::new);
+    let counties_load = use_counties();
+    let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let view = use_state(|| View {
         county: None,
         channel: None,
         sort: Sort::Price,
     });
     {
-        let (listings, counties) = (listings.clone(), counties.clone());
+        let listings = listings.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
-                }
                 listings.set(api::listings().await.map(|l| l.listings).into());
             });
         });
@@ -92,6 +90,7 @@ pub fn Market() -> Html {
     html! {
         <section class="card">
             <h2>{ t(lang, Key::MarketHeading) }</h2>
+            { counties_load.failure(lang) }
             <div class="form filters">
                 <label>{ t(lang, Key::FilterCounty) }
                     <select id="filter-county" onchange={on_select(|v, s| v.county = (!s.is_empty()).then_some(s))}>

@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::api;
 use crate::components::format::county_name;
 use crate::components::status::{failed, loading};
-use crate::hooks::Load;
+use crate::hooks::{Load, use_counties};
 use crate::i18n::{Key, t};
 use crate::route::Route;
 use quota_shared::calendar::day_of;
@@ -18,16 +18,13 @@ pub fn Mine() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let purchases = use_state(|| Load::<Vec<Purchase>>::Loading);
     let holdings = use_state(|| Load::<HoldingsResponse>::Loading);
-    let counties = use_state(Vec::<County>::new);
+    let counties_load = use_counties();
+    let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let reload = use_state(|| 0u32);
     {
-        let (purchases, holdings, counties) =
-            (purchases.clone(), holdings.clone(), counties.clone());
+        let (purchases, holdings) = (purchases.clone(), holdings.clone());
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(c) = api::counties().await {
-                    counties.set(c.counties);
-                }
                 purchases.set(api::purchases().await.map(|p| p.purchases).into());
                 holdings.set(api::holdings().await.into());
             });
@@ -47,6 +44,7 @@ pub fn Mine() -> Html {
         <>
         <section class="card">
             <h2>{ t(lang, Key::MineHeading) }</h2>
+            { counties_load.failure(lang) }
             { match &*purchases {
                 Load::Loading => loading(lang),
                 Load::Failed(e) => failed(lang, e, None),
