@@ -1,4 +1,4 @@
-//! [`ApiError`]: every failure of a request, rendered as the error envelope of product.md §6
+//! [`ApiError`]: every failure of a request, rendered as the error envelope of docs/API-DESIGN.md
 //! with one `status_code()` match. The response carries the error in its extensions so the
 //! [`localize`] middleware can pick `message` from the request's `Accept-Language`.
 

@@ -1,7 +1,7 @@
 //! Jurisdictions as data (R14): region → city → county-level units with their GB/T 2260 codes,
 //! kind, the 脱贫县 flag with its confirmed/unconfirmed mark, and which Wuzhou policy clauses
 //! apply to projects located there. [`wuzhou_default`] is the data set `migrate` loads
-//! (product.md §3); the administrator may edit it afterwards.
+//! (docs/DOMAIN.md, "Default data"); the administrator may edit it afterwards.
 
 use core::fmt;
 use core::str::FromStr;
@@ -151,11 +151,11 @@ fn unit(
     }
 }
 
-/// The default units (product.md §3): Wuzhou's seven, and the two regional sellers seen in
+/// The default units (docs/DOMAIN.md, "Default data"): Wuzhou's seven, and the two regional sellers seen in
 /// 桂节指告字〔2020〕31号 and 〔2021〕28号.
 ///
 /// 脱贫县: 藤县 (exit approved 2020-05-09) and 蒙山县 (exit noticed 2018-02) are confirmed
-/// (domain.md §3 [S16]–[S18]); 苍梧县 is in no retrieved list, so "not 脱贫县, unconfirmed";
+/// (docs/DOMAIN.md, "Default data"); 苍梧县 is in no retrieved list, so "not 脱贫县, unconfirmed";
 /// 忻城县 and 靖西市 appear as sellers of 脱贫县 quota in the notices but their status was not
 /// confirmed from a list.
 pub fn wuzhou_default() -> Vec<Jurisdiction> {

@@ -22,7 +22,7 @@ use super::types::{
 pub trait Store: Clone + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn kind(&self) -> &'static str;
-    /// Applies the schema migrations, then loads the reference data of product.md §3 (units,
+    /// Applies the schema migrations, then loads the reference data of docs/DOMAIN.md ("Default data") (units,
     /// floor versions) where missing. Safe to run again.
     fn migrate(
         &self,

@@ -36,7 +36,7 @@ async fn settled_purchase(app: &TestApp, area: &str) -> (Client, Client, i64) {
 }
 
 fn year_of(app: &TestApp) -> i32 {
-    app.clock.now().to_offset(time::macros::offset!(+8)).year()
+    quota_shared::calendar::year_of(app.clock.now())
 }
 
 async fn use_of(

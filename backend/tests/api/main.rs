@@ -1,9 +1,11 @@
 //! API stories. Every story runs on SQLite and on the harness's throwaway PostgreSQL.
 
+mod accounts;
 mod auctions;
 mod audit;
 mod finance;
 mod helpers;
+mod input;
 mod market;
 mod openapi;
 mod reference;

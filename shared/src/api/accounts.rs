@@ -6,7 +6,7 @@ use crate::jurisdiction::CountyCode;
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// An account's role (product.md §1).
+    /// An account's role (docs/DOMAIN.md, "Roles").
     pub enum Role {
         Admin = "admin",
         CountyBureau = "county_bureau",

@@ -9,7 +9,7 @@ use crate::rules::Channel;
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// Lifecycle of a listing (product.md §5), wire values in `code`.
+    /// Lifecycle of a listing (docs/DOMAIN.md, "Lifecycles"), wire values in `code`.
     pub enum ListingStatus {
         Open = "open",
         SoldOut = "sold_out",

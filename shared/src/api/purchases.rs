@@ -30,7 +30,7 @@ pub struct PurchaseRequest {
 }
 
 wire_enum! {
-    /// Lifecycle of a purchase (product.md §5).
+    /// Lifecycle of a purchase (docs/DOMAIN.md, "Lifecycles").
     pub enum PurchaseStatus {
         Reserved = "reserved",
         Settled = "settled",

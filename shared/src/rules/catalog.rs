@@ -1,0 +1,198 @@
+//! The built-in catalogue of the policy rules: each rule's id, what it says in both languages,
+//! its citation (docs/DOMAIN.md, "Sources"), whether that was read in the primary text, and
+//! from when to when it applies (R13).
+
+use time::{Date, macros::date};
+
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// The identifier of a policy rule.
+    #[derive(PartialOrd, Ord)]
+    pub enum RuleId {
+        R1 = "R1",
+        R2 = "R2",
+        R3 = "R3",
+        R4 = "R4",
+        R5 = "R5",
+        R6 = "R6",
+        R7 = "R7",
+        R8 = "R8",
+        R9 = "R9",
+        R10 = "R10",
+        R11 = "R11",
+        R12 = "R12",
+        R13 = "R13",
+        R14 = "R14",
+    }
+}
+
+impl RuleId {
+    /// This rule's definition in the built-in catalog.
+    pub fn def(self) -> &'static RuleDef {
+        &CATALOG[self as usize]
+    }
+}
+
+/// One rule: what it says, where it comes from, from when it applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDef {
+    pub id: RuleId,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    /// Document and clause, as a reader would look it up.
+    pub citation: &'static str,
+    /// Whether the citation was read in the primary text (true) or inferred / observed.
+    pub confirmed: bool,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+}
+
+impl RuleDef {
+    pub fn in_force_on(&self, day: Date) -> bool {
+        day >= self.effective_from && self.effective_to.is_none_or(|end| day <= end)
+    }
+}
+
+const SEED: &str =
+    "梧州市《关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施办法》(2021-06-30) 三(三)5";
+const NOTICES: &str = "桂节指告字〔2020〕31号、〔2021〕28号 挂牌出让公告";
+const WUZHOU_2021: Date = date!(2021 - 06 - 30);
+
+/// The built-in catalog, indexed by `RuleId as usize`. Version label: [`RULESET_VERSION`].
+static CATALOG: [RuleDef; 14] = [
+    RuleDef {
+        id: RuleId::R1,
+        title_zh: "县级基准指导价不低于自治区流转基准指导价（最低价）",
+        title_en: "A county base price is not below the regional floor in force",
+        citation: SEED,
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R2,
+        title_zh: "县级平台挂牌单价不低于本县基准指导价（须先设定基准指导价）",
+        title_en: "A county-channel listing price is not below the county's base price (which must be set first)",
+        citation: SEED,
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R3,
+        title_zh: "自治区平台起始价不低于最低价",
+        title_en: "A regional start price is not below the regional floor",
+        citation: "广西《城乡建设用地增减挂钩节余指标交易暂行细则》(2018) 起始价不低于10万元/亩",
+        confirmed: true,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R4,
+        title_zh: "竞价按起始价加5万元整数倍递增，须高于当前最高价至少一个增价幅度，价高者得",
+        title_en: "Bids are the start plus whole steps of 50,000 yuan, beat the high bid by a step; highest wins",
+        citation: NOTICES,
+        confirmed: true,
+        effective_from: date!(2020 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R5,
+        title_zh: "竞买保证金为起始价的10%，向上取整到10万元（观察所得，可配置）",
+        title_en: "The deposit is 10 % of the start total, rounded up to 100,000 yuan (observed; configurable)",
+        citation: NOTICES,
+        confirmed: false,
+        effective_from: date!(2020 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R6,
+        title_zh: "市辖区、岑溪市商服、商品住宅项目不安排计划指标，须购买节余指标",
+        title_en: "Commercial and housing projects in the city districts and Cenxi get no plan quota and must buy",
+        citation: SEED,
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R7,
+        title_zh: "市辖区商服、商品住宅项目须通过自治区交易平台购买脱贫县节余指标",
+        title_en: "City-district commercial and housing projects buy only 脱贫县 quota on the regional platform",
+        citation: SEED,
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R8,
+        title_zh: "脱贫县节余指标仅在区内交易",
+        title_en: "Quota of a 脱贫县 is traded only within Guangxi",
+        citation: SEED,
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R9,
+        title_zh: "面积以亩计保留4位小数，金额以元计保留2位小数，成交金额四舍五入一次",
+        title_en: "Area in mu to 4 decimals, money in yuan to 2; a purchase amount is rounded half-up once",
+        citation: "桂节指告字〔2021〕28号（面积精确到0.0001亩）",
+        confirmed: true,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R10,
+        title_zh: "成交确认书金额用中文大写",
+        title_en: "Confirmations state the amount in capital Chinese numerals",
+        citation: "中国人民银行《支付结算办法》附一《正确填写票据和结算凭证的基本规定》",
+        confirmed: true,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R11,
+        title_zh: "自治区平台竞买人为区内各级人民政府或其授权的独立法人",
+        title_en: "Regional bidders are governments in Guangxi or entities they authorise",
+        citation: NOTICES,
+        confirmed: true,
+        effective_from: date!(2020 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R12,
+        title_zh: "交易收益归出让县所有，仅用于配置的用途（巩固脱贫成果、乡村振兴等）",
+        title_en: "Proceeds belong to the selling county and go only to the configured uses",
+        citation: "梧州市实施办法 三(三)5、三(三)1",
+        confirmed: true,
+        effective_from: WUZHOU_2021,
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R13,
+        title_zh: "规则有生效日期，每笔挂牌和交易记录所依据的规则版本",
+        title_en: "Rules carry effective dates; each listing and trade records the versions checked",
+        citation: "本平台规则管理",
+        confirmed: true,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
+    RuleDef {
+        id: RuleId::R14,
+        title_zh: "脱贫县标识为数据，并标明是否已核实",
+        title_en: "The 脱贫县 flag is data with a confirmed/unconfirmed mark",
+        citation: "本平台规则管理",
+        confirmed: true,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
+];
+
+/// The label of the built-in rule set; recorded with each listing and trade (R13).
+pub const RULESET_VERSION: &str = "wuzhou-2021.1";
+
+/// Every rule definition, R1 to R14.
+pub fn catalog() -> &'static [RuleDef] {
+    &CATALOG
+}
