@@ -3,8 +3,8 @@
 //! (R12 use categories, allocated ≤ received, disbursed ≤ allocated). Plain functions, tested
 //! natively; the pages render them and send the request only when it is `Ok`.
 
-use quota_shared::Money;
 use quota_shared::api::{Allocation, AllocationRequest, DisbursementRequest, Lang, ProceedsRow};
+use quota_shared::{Money, PositiveMoney};
 
 use crate::i18n::{Key, t};
 
@@ -40,16 +40,13 @@ impl AllocationForm {
         if self.use_name.is_empty() {
             return Err(t(lang, Key::FieldUseCategory).to_string());
         }
-        let amount: Money = self.amount.parse().map_err(|e| words(lang, &e))?;
-        if amount.is_zero() {
-            return Err(words(lang, &quota_shared::DomainError::Zero));
-        }
+        let amount: PositiveMoney = self.amount.parse().map_err(|e| words(lang, &e))?;
         let left = rows
             .iter()
             .find(|r| r.county_code == code)
             .map(|r| r.unallocated_yuan)
             .unwrap_or(Money::ZERO);
-        if amount > left {
+        if amount.get() > left {
             return Err(format!("{} {} 元", t(lang, Key::AtMost), left.grouped()));
         }
         Ok(AllocationRequest {
@@ -83,15 +80,12 @@ impl DisbursementForm {
             .iter()
             .find(|a| a.id.to_string() == self.allocation)
             .ok_or_else(|| t(lang, Key::AllocationsHeading).to_string())?;
-        let amount: Money = self.amount.parse().map_err(|e| words(lang, &e))?;
-        if amount.is_zero() {
-            return Err(words(lang, &quota_shared::DomainError::Zero));
-        }
+        let amount: PositiveMoney = self.amount.parse().map_err(|e| words(lang, &e))?;
         let left = allocation
             .amount_yuan
             .checked_sub(allocation.disbursed_yuan)
             .unwrap_or(Money::ZERO);
-        if amount > left {
+        if amount.get() > left {
             return Err(format!("{} {} 元", t(lang, Key::AtMost), left.grouped()));
         }
         if self.voucher.trim().is_empty() || self.bank_reference.trim().is_empty() {
@@ -144,7 +138,7 @@ mod tests {
         form.amount = "400,000".into();
         let request = form.check(&rows, 2026, Lang::Zh).expect("accepted");
         assert_eq!(
-            (request.amount_yuan, request.note.as_str(), request.year),
+            (request.amount_yuan.get(), request.note.as_str(), request.year),
             (m("400000"), "第一批", Some(2026))
         );
         form.amount = "1.001".into();

@@ -3,6 +3,7 @@
 //! Map of the crate:
 //! - [`quantity`]: [`Area`] (亩, 4 dp), [`Money`] (元, 2 dp), [`UnitPrice`] (元/亩), [`Percent`];
 //!   exact parsing from 亩/公顷/m², display (万元, thousands), splits (R9).
+//! - [`positive`]: areas and amounts that can never be zero, parsed once at the edge.
 //! - [`capital`]: 大写金额 (R10).
 //! - [`calendar`]: the Asia/Shanghai calendar (the day rules apply on, the year of proceeds).
 //! - [`jurisdiction`]: county-level units, GB/T 2260 codes, the 脱贫县 flag (R14), the Wuzhou
@@ -27,9 +28,11 @@ pub mod error;
 pub mod jurisdiction;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod positive;
 pub mod quantity;
 pub mod rules;
 pub mod wire;
 
 pub use error::{DomainError, FieldError};
+pub use positive::{PositiveArea, PositiveMoney};
 pub use quantity::{Area, AreaUnit, Money, Percent, UnitPrice};

@@ -8,6 +8,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::jurisdiction::CountyCode;
+use crate::positive::{PositiveArea, PositiveMoney};
 use crate::quantity::{Area, Money, Percent, UnitPrice};
 
 fn decimal_string(description: &str, pattern: &str, example: &str) -> RefOr<Schema> {
@@ -47,6 +48,20 @@ string_schema!(
     "金额（元），十进制字符串，最多2位小数 / amount in yuan, at most 2 decimals",
     r"^[0-9]+(\.[0-9]{1,2})?$",
     "4383375.00"
+);
+string_schema!(
+    PositiveArea,
+    "PositiveArea",
+    "面积（亩），大于零，最多4位小数 / area in mu above zero, at most 4 decimals",
+    r"^[0-9]+(\.[0-9]{1,4})?$",
+    "17.5335"
+);
+string_schema!(
+    PositiveMoney,
+    "PositiveMoney",
+    "金额（元），大于零，最多2位小数 / amount in yuan above zero, at most 2 decimals",
+    r"^[0-9]+(\.[0-9]{1,2})?$",
+    "500000.00"
 );
 string_schema!(
     UnitPrice,

@@ -41,7 +41,7 @@ async fn place_bid<S: Store>(
     body: ApiJson<BidRequest>,
 ) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
     let bidder = user.require(&[Role::Buyer])?.clone();
-    let amount = body.value.amount_yuan;
+    let amount = body.value.amount_yuan.get();
     let now = state.clock.now();
     let lot = load_listing(&state, id).await?;
     if lot.channel == Channel::County {

@@ -139,9 +139,6 @@ async fn allocate<S: Store>(
     }
     let categories = state.store.use_categories().await?;
     rules::check_allocation_use(&req.use_, &categories).map_err(|v| ApiError::Rules(vec![v]))?;
-    req.amount_yuan
-        .positive()
-        .map_err(|e| FieldError::new("amount_yuan", e))?;
     let year = year_or_now(&state, req.year);
     let (from, to) = year_bounds(year)?;
     let now = state.clock.now();
@@ -149,7 +146,7 @@ async fn allocate<S: Store>(
         county_code: req.county_code.clone(),
         year,
         use_name: req.use_,
-        amount: req.amount_yuan,
+        amount: req.amount_yuan.get(),
         note: req.note.trim().to_string(),
         created_by: finance.id,
         actor: finance.username.clone(),
@@ -221,9 +218,6 @@ async fn disburse<S: Store>(
 ) -> Result<(StatusCode, Json<DisbursementResponse>), ApiError> {
     let finance = user.require(&[Role::Finance])?;
     let req = body.value;
-    req.amount_yuan
-        .positive()
-        .map_err(|e| FieldError::new("amount_yuan", e))?;
     for (field, value, zh) in [
         ("voucher_no", &req.voucher_no, "请填写凭证号"),
         ("bank_reference", &req.bank_reference, "请填写银行流水号"),
@@ -239,7 +233,7 @@ async fn disburse<S: Store>(
     }
     let draft = DisbursementDraft {
         allocation_id: req.allocation_id,
-        amount: req.amount_yuan,
+        amount: req.amount_yuan.get(),
         voucher_no: req.voucher_no.trim().to_string(),
         bank_reference: req.bank_reference.trim().to_string(),
         created_by: finance.id,

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use quota_shared::Area;
 use quota_shared::api::{
     ErrorEnvelope, HoldingTotals, HoldingsResponse, Role, UseRequest, UseResponse,
 };
 use quota_shared::codes::ErrorCode;
-use quota_shared::{Area, FieldError};
 
 use super::lookup::purchase_not_found;
 use crate::auth::CurrentUser;
@@ -73,13 +73,10 @@ async fn record_use<S: Store>(
             "The approval number is required",
         ));
     }
-    req.area_mu
-        .positive()
-        .map_err(|e| FieldError::new("area_mu", e))?;
     let draft = UseDraft {
         purchase_id: req.purchase_id,
         approval_no: approval_no.clone(),
-        area: req.area_mu,
+        area: req.area_mu.get(),
         project_name: req
             .project_name
             .map(|n| n.trim().to_string())

@@ -52,7 +52,12 @@ async fn create_listing<S: Store>(
     let user = user.require(&[Role::CountyBureau])?;
     let county = user.county_code.clone().ok_or(ApiError::Internal)?;
     let l = body.value;
-    check_listing_quantities(l.area_mu, l.farmland_mu, l.paddy_mu, l.grain_capacity_kg)?;
+    check_listing_quantities(
+        l.area_mu.get(),
+        l.farmland_mu,
+        l.paddy_mu,
+        l.grain_capacity_kg,
+    )?;
     for (field, text) in [
         ("source_project", &l.source_project),
         ("township", &l.township),
@@ -108,7 +113,7 @@ async fn create_listing<S: Store>(
                 ));
             }
             let start = params
-                .start_total(l.area_mu, l.price_per_mu)
+                .start_total(l.area_mu.get(), l.price_per_mu)
                 .map_err(|e| FieldError::new("price_per_mu", e))?;
             let deposit = params
                 .deposit(start)
@@ -125,7 +130,7 @@ async fn create_listing<S: Store>(
         county_code: county,
         channel: l.channel,
         status,
-        area: l.area_mu,
+        area: l.area_mu.get(),
         farmland: l.farmland_mu,
         paddy: l.paddy_mu,
         grain_capacity_kg: l.grain_capacity_kg,

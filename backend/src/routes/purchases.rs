@@ -62,9 +62,6 @@ async fn create_purchase<S: Store>(
         return idempotency::replay(answer, &fingerprint);
     }
     let req = body.value;
-    req.area_mu
-        .positive()
-        .map_err(|e| FieldError::new("area_mu", e))?;
     let now = state.clock.now();
     let listing = state
         .store
@@ -114,7 +111,7 @@ async fn create_purchase<S: Store>(
         listing_id: req.listing_id,
         buyer_id: buyer.id,
         buyer_username: buyer.username.clone(),
-        area: req.area_mu,
+        area: req.area_mu.get(),
         project: req.project,
         now,
         expires_at: now + Duration::days(i64::from(state.params.reservation_days)),

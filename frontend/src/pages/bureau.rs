@@ -8,7 +8,7 @@ use quota_shared::api::{
 use quota_shared::rules::{
     Channel, FloorVersion, check_base_price, check_listing_quantities, floor_on, validate_listing,
 };
-use quota_shared::{Area, UnitPrice};
+use quota_shared::{Area, PositiveArea, UnitPrice};
 
 use yew::prelude::*;
 
@@ -236,7 +236,8 @@ pub fn Bureau() -> Html {
         }
         Ok(NewListing {
             channel: channel_value,
-            area_mu: a,
+            area_mu: PositiveArea::new(a)
+                .map_err(|e| words(lang, e.message_zh(), e.message_en()))?,
             farmland_mu: f,
             paddy_mu: p,
             grain_capacity_kg: kg,
@@ -333,12 +334,11 @@ pub fn Bureau() -> Html {
         if use_approval.trim().is_empty() {
             return Err(t(lang, Key::Approval).to_string());
         }
-        let area: Area = use_area
-            .parse::<Area>()
-            .and_then(Area::positive)
-            .map_err(|e| words(lang, e.message_zh(), e.message_en()))?;
+        let area: PositiveArea = use_area
+            .parse()
+            .map_err(|e: quota_shared::DomainError| words(lang, e.message_zh(), e.message_en()))?;
         if let Some(h) = holdings.iter().find(|h| h.purchase_id == purchase_id)
-            && area > h.remaining_mu
+            && area.get() > h.remaining_mu
         {
             return Err(format!("{} {} 亩", t(lang, Key::AtMost), h.remaining_mu));
         }

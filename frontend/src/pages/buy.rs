@@ -5,7 +5,7 @@ use quota_shared::api::{County, Lang, Listing, PurchaseProject, PurchaseRequest,
 use quota_shared::capital::to_capital;
 use quota_shared::codes::ErrorCode;
 use quota_shared::rules::{Channel, ProjectUse, validate_purchase};
-use quota_shared::{Area, FieldError};
+use quota_shared::{Area, FieldError, PositiveArea};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -158,7 +158,9 @@ pub fn Buy(props: &Props) -> Html {
         let area = check.clone().ok();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(area) = area else { return };
+            let Some(area) = area.and_then(|a| PositiveArea::new(a).ok()) else {
+                return;
+            };
             if *busy {
                 return;
             }

@@ -1,8 +1,8 @@
 //! 竞价: a regional lot with its countdown, and a bid form pre-filled with the next valid amount.
 
-use quota_shared::Money;
 use quota_shared::api::{BidRequest, County, Lang, Listing, ListingStatus, Role};
 use quota_shared::capital::to_capital;
+use quota_shared::{Money, PositiveMoney};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -76,7 +76,7 @@ pub fn Lot(props: &Props) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(value) = amount.parse::<Money>() else {
+            let Ok(value) = amount.parse::<PositiveMoney>() else {
                 return;
             };
             if *busy {

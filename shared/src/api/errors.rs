@@ -109,9 +109,10 @@ pub fn explain_field_value(field: &str, raw: &str) -> Option<DomainError> {
     if field == "price_per_mu" {
         UnitPrice::from_str(raw).err()
     } else if field.ends_with("_mu") {
-        Area::from_str(raw).err()
+        // Deserialising failed: either the text, or a zero where only a positive area goes.
+        Area::from_str(raw).and_then(Area::positive).err()
     } else if field.ends_with("_yuan") {
-        Money::from_str(raw).err()
+        Money::from_str(raw).and_then(Money::positive).err()
     } else if field.ends_with("county_code") || field == "county" {
         CountyCode::from_str(raw).err()
     } else {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::jurisdiction::CountyCode;
+use crate::positive::PositiveMoney;
 use crate::quantity::{Area, Money};
 use crate::rules::UseCategory;
 
@@ -35,7 +36,7 @@ pub struct AllocationRequest {
     pub county_code: CountyCode,
     #[serde(rename = "use")]
     pub use_: String,
-    pub amount_yuan: Money,
+    pub amount_yuan: PositiveMoney,
     #[serde(default)]
     pub note: String,
     /// The year of the proceeds allocated (Asia/Shanghai); the current year when absent.
@@ -83,7 +84,7 @@ pub struct AllocationResponse {
 #[serde(deny_unknown_fields)]
 pub struct DisbursementRequest {
     pub allocation_id: i64,
-    pub amount_yuan: Money,
+    pub amount_yuan: PositiveMoney,
     pub voucher_no: String,
     pub bank_reference: String,
 }

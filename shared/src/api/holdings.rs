@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use super::purchases::PurchaseProject;
 use crate::jurisdiction::CountyCode;
+use crate::positive::PositiveArea;
 use crate::quantity::Area;
 
 /// `POST /api/v1/holdings/uses`: one land-use approval filing drawing a holding down.
@@ -14,7 +15,7 @@ use crate::quantity::Area;
 pub struct UseRequest {
     pub purchase_id: i64,
     pub approval_no: String,
-    pub area_mu: Area,
+    pub area_mu: PositiveArea,
     /// The project this filing is for (names the project of an award).
     #[serde(default)]
     pub project_name: Option<String>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::jurisdiction::CountyCode;
+use crate::positive::{PositiveArea, PositiveMoney};
 use crate::quantity::{Area, Money, UnitPrice};
 use crate::rules::Channel;
 use crate::wire::wire_enum;
@@ -110,7 +111,7 @@ pub struct ListingResponse {
 #[serde(deny_unknown_fields)]
 pub struct NewListing {
     pub channel: Channel,
-    pub area_mu: Area,
+    pub area_mu: PositiveArea,
     pub farmland_mu: Area,
     pub paddy_mu: Area,
     pub grain_capacity_kg: i64,
@@ -129,7 +130,7 @@ pub struct NewListing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BidRequest {
-    pub amount_yuan: Money,
+    pub amount_yuan: PositiveMoney,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::jurisdiction::CountyCode;
+use crate::positive::PositiveArea;
 use crate::quantity::{Area, Money, UnitPrice};
 use crate::rules::ProjectUse;
 use crate::wire::wire_enum;
@@ -25,7 +26,7 @@ pub struct PurchaseProject {
 #[serde(deny_unknown_fields)]
 pub struct PurchaseRequest {
     pub listing_id: i64,
-    pub area_mu: Area,
+    pub area_mu: PositiveArea,
     pub project: PurchaseProject,
 }
 
