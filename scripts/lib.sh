@@ -75,7 +75,9 @@ ensure_node_modules() {
 }
 
 ensure_chromium() {
-  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  # grep without -q reads fc-list to the end: with -q it exits early, fc-list dies of SIGPIPE
+  # and, under pipefail, the fonts would look missing every time.
+  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; then
     note "chromium and CJK fonts: present"
   else
     step "Installing Debian chromium and CJK fonts (for headless browser tests and screenshots)"

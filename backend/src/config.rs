@@ -70,14 +70,35 @@ impl DatabaseUrl {
     }
 }
 
+/// The URL with the password of its user info (up to the last `@` before the path) and any
+/// `password=` query parameter replaced by `***`.
 fn redact(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://")
-        && let Some((userinfo, host)) = rest.split_once('@')
-        && let Some((user, _password)) = userinfo.split_once(':')
-    {
-        return format!("{scheme}://{user}:***@{host}");
-    }
-    url.to_string()
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 /// Everything the server needs to start.
@@ -160,6 +181,17 @@ mod tests {
     fn passwords_are_redacted() {
         let url = DatabaseUrl::parse("postgres://qx:secret@db:5432/qx").expect("url");
         assert_eq!(url.redacted(), "postgres://qx:***@db:5432/qx");
+        for (given, shown) in [
+            ("postgres://qx:p@ss@db/qx", "postgres://qx:***@db/qx"),
+            (
+                "postgres://db/qx?user=qx&password=s3cret&sslmode=require",
+                "postgres://db/qx?user=qx&password=***&sslmode=require",
+            ),
+            ("postgres://qx@db/qx", "postgres://qx@db/qx"),
+        ] {
+            let url = DatabaseUrl::parse(given).expect("url");
+            assert_eq!(url.redacted(), shown);
+        }
         let settings = Settings::new(url.clone());
         assert!(
             !format!("{url:?} {settings:?}").contains("secret"),

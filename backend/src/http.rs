@@ -17,7 +17,7 @@ use crate::error::{ApiError, localize};
 use crate::routes;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::telemetry::{REQUEST_ID, RandomRequestId, request_id_of};
+use crate::telemetry::{REQUEST_ID, RandomRequestId, drop_unusable_request_id, request_id_of};
 
 /// Builds the whole application for a store: `/healthz`, API v1 under `/api/v1` (with its own
 /// 404 envelope and the cross-site refusal), the built web app from `static_dir`, and the
@@ -53,6 +53,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .layer(middleware::from_fn(drop_unusable_request_id))
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {

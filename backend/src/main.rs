@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use quota_backend::app::Application;
 use quota_backend::config::{
-    DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_STATIC_DIR, DatabaseUrl, Settings,
+    ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_STATIC_DIR, DatabaseUrl, Settings,
 };
 use quota_backend::store::Database;
 use quota_backend::{accounts, demo, telemetry, with_store};
@@ -32,7 +32,7 @@ struct Cli {
 
     /// 监听地址 / listen address, HOST:PORT (serve)
     #[arg(long, global = true, env = "QX_ADDR", default_value = DEFAULT_ADDR)]
-    addr: SocketAddr,
+    addr: String,
 
     /// 网页文件目录 / the built web app (serve)
     #[arg(long, global = true, env = "QX_STATIC_DIR", default_value = DEFAULT_STATIC_DIR)]
@@ -117,8 +117,13 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let database = DatabaseUrl::parse(&cli.database_url).map_err(|e| e.to_string())?;
+    // Parsed here, not by clap, so a bad value is one line naming QX_ADDR.
+    let addr: SocketAddr = cli
+        .addr
+        .parse()
+        .map_err(|_| ConfigError::BadAddr(cli.addr.clone()).to_string())?;
     let settings = Settings {
-        addr: cli.addr,
+        addr,
         static_dir: cli.static_dir,
         ..Settings::new(database)
     };

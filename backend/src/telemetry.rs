@@ -32,6 +32,19 @@ impl MakeRequestId for RandomRequestId {
     }
 }
 
+/// Drops an `X-Request-Id` that is not short and plain before the id layer sees it, so that
+/// request gets a fresh id of ours — in the logs and in the answer — instead of echoing what
+/// was sent.
+pub async fn drop_unusable_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request_id_of(&request) == "-" {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
+}
+
 /// The id to log for a request: what the id layer put in its header, if it is short and plain
 /// (a client's own id is kept only then, so it cannot forge log lines).
 pub fn request_id_of<B>(request: &Request<B>) -> String {
@@ -47,4 +60,23 @@ pub fn request_id_of<B>(request: &Request<B>) -> String {
         })
         .unwrap_or("-")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_short_plain_id_is_kept() {
+        let with = |id: &str| {
+            Request::builder()
+                .header(REQUEST_ID, id)
+                .body(())
+                .expect("request")
+        };
+        assert_eq!(request_id_of(&with("proxy-42_a")), "proxy-42_a");
+        assert_eq!(request_id_of(&with(&"x".repeat(65))), "-");
+        assert_eq!(request_id_of(&with("a b")), "-");
+        assert_eq!(request_id_of(&Request::new(())), "-");
+    }
 }

@@ -138,7 +138,11 @@ mod tests {
         form.amount = "400,000".into();
         let request = form.check(&rows, 2026, Lang::Zh).expect("accepted");
         assert_eq!(
-            (request.amount_yuan.get(), request.note.as_str(), request.year),
+            (
+                request.amount_yuan.get(),
+                request.note.as_str(),
+                request.year
+            ),
             (m("400000"), "第一批", Some(2026))
         );
         form.amount = "1.001".into();

@@ -53,6 +53,7 @@ pub fn parse_local(text: &str) -> Option<OffsetDateTime> {
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             '：' => ':',
+            '－' => '-',
             '／' | '/' | '.' => '-',
             'T' | '\u{3000}' => ' ',
             other => other,
@@ -66,7 +67,13 @@ pub fn parse_local(text: &str) -> Option<OffsetDateTime> {
     }
     let mut hms = clock.trim().split(':').map(|p| p.parse::<u8>().ok());
     let (hour, minute) = (hms.next()??, hms.next()??);
-    let second = hms.next().flatten().unwrap_or(0);
+    let second = match hms.next() {
+        None => 0,
+        Some(s) => s?,
+    };
+    if hms.next().is_some() || !YEARS.contains(&i32::from(year)) {
+        return None;
+    }
     let date = Date::from_calendar_date(
         i32::from(year),
         Month::try_from(u8::try_from(month).ok()?).ok()?,
@@ -109,9 +116,7 @@ mod tests {
             "2026-12-31 17:00",
             "2026-12-31T17:00",
             " 2026-12-31 17:00:00 ",
-            "２０２６－１２－３１ １７：００"
-                .replace('－', "-")
-                .as_str(),
+            "２０２６－１２－３１ １７：００",
             "2026/12/31 17:00",
         ] {
             assert_eq!(parse_local(typed), expected, "{typed:?}");
@@ -122,6 +127,9 @@ mod tests {
             "2026-13-01 10:00",
             "2026-02-30 10:00",
             "2026-12-31 24:00",
+            "26-12-31 17:00",
+            "2026-12-31 17:00:xx",
+            "2026-12-31 17:00:00:99",
             "明天",
         ] {
             assert_eq!(parse_local(bad), None, "{bad:?}");

@@ -5,7 +5,9 @@
 //! - [`use_submit`]: one action — busy while it runs, then its outcome.
 //! - [`use_ticker`]: a re-render every second, for countdowns.
 
+use std::cell::Cell;
 use std::future::Future;
+use std::rc::Rc;
 
 use quota_shared::api::{County, Lang};
 use yew::prelude::*;
@@ -67,7 +69,22 @@ impl<T: Clone + PartialEq + 'static> UseLoad<T> {
     }
 }
 
-/// Fetches with `fetch(deps)` whenever `deps` change (and on [`UseLoad::reload`]).
+/// How many times a load was asked for again; a reducer, so two reloads in one render both
+/// count.
+#[derive(Debug, Default, PartialEq)]
+struct Generation(u32);
+
+impl Reducible for Generation {
+    type Action = ();
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Generation(self.0.wrapping_add(1)))
+    }
+}
+
+/// Fetches with `fetch(deps)` whenever `deps` change (and on [`UseLoad::reload`]). Only the
+/// answer to the latest fetch is kept: a slow answer to an earlier one (the year the clerk
+/// switched away from) is dropped. When `deps` change the state goes back to loading, so old
+/// figures never show under the new inputs; a reload keeps them on screen until it answers.
 #[hook]
 pub fn use_load<T, D, F, Fut>(deps: D, fetch: F) -> UseLoad<T>
 where
@@ -77,19 +94,33 @@ where
     Fut: Future<Output = Result<T, ApiFailure>> + 'static,
 {
     let state = use_state(|| Load::Loading);
-    let generation = use_state(|| 0u32);
+    let generation = use_reducer(Generation::default);
+    let last_deps = use_mut_ref(|| None::<D>);
     {
         let state = state.clone();
-        use_effect_with((deps, *generation), move |(deps, _)| {
+        use_effect_with((deps, generation.0), move |(deps, _)| {
+            let changed = last_deps.borrow().as_ref() != Some(deps);
+            if changed {
+                *last_deps.borrow_mut() = Some(deps.clone());
+                state.set(Load::Loading);
+            }
+            let alive = Rc::new(Cell::new(true));
             let deps = deps.clone();
-            yew::platform::spawn_local(async move {
-                state.set(fetch(deps).await.into());
-            });
+            {
+                let alive = alive.clone();
+                yew::platform::spawn_local(async move {
+                    let answer = fetch(deps).await;
+                    if alive.get() {
+                        state.set(answer.into());
+                    }
+                });
+            }
+            move || alive.set(false)
         });
     }
     let reload = {
-        let generation = generation.clone();
-        Callback::from(move |()| generation.set(generation.wrapping_add(1)))
+        let generation = generation.dispatcher();
+        Callback::from(move |()| generation.dispatch(()))
     };
     UseLoad { state, reload }
 }
@@ -101,10 +132,18 @@ pub fn use_counties() -> UseLoad<Vec<County>> {
 }
 
 /// One action of a form: busy while it runs, then its outcome.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Submit<T> {
     busy: UseStateHandle<bool>,
+    /// The same flag, read at the moment of a click (a double click never sends twice).
+    running: Rc<Cell<bool>>,
     outcome: UseStateHandle<Option<Result<T, ApiFailure>>>,
+}
+
+impl<T: PartialEq> PartialEq for Submit<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.busy == other.busy && self.outcome == other.outcome
+    }
 }
 
 impl<T: Clone + PartialEq + 'static> Submit<T> {
@@ -123,15 +162,20 @@ impl<T: Clone + PartialEq + 'static> Submit<T> {
         work: impl Future<Output = Result<T, ApiFailure>> + 'static,
         then: impl FnOnce(&Result<T, ApiFailure>) + 'static,
     ) {
-        if *self.busy {
+        if self.running.replace(true) {
             return;
         }
         self.busy.set(true);
-        let (busy, outcome) = (self.busy.clone(), self.outcome.clone());
+        let (busy, running, outcome) = (
+            self.busy.clone(),
+            self.running.clone(),
+            self.outcome.clone(),
+        );
         yew::platform::spawn_local(async move {
             let result = work.await;
             then(&result);
             outcome.set(Some(result));
+            running.set(false);
             busy.set(false);
         });
     }
@@ -141,6 +185,7 @@ impl<T: Clone + PartialEq + 'static> Submit<T> {
 pub fn use_submit<T: Clone + PartialEq + 'static>() -> Submit<T> {
     Submit {
         busy: use_state(|| false),
+        running: use_memo((), |()| Cell::new(false)),
         outcome: use_state(|| None),
     }
 }

@@ -65,9 +65,8 @@ pub fn Admin() -> Html {
                     ))),
                     Err(e) => failure = Some(e),
                 }
-                if failure.is_some() {
-                    problem.set(failure);
-                }
+                // A load that succeeds again clears an earlier failure.
+                problem.set(failure);
             });
         });
     }

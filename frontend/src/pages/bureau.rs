@@ -103,9 +103,8 @@ pub fn Bureau() -> Html {
                         Err(e) => failure = Some(e),
                     }
                 }
-                if failure.is_some() {
-                    problem.set(failure);
-                }
+                // A load that succeeds again clears an earlier failure.
+                problem.set(failure);
             });
         });
     }
