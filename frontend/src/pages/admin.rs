@@ -7,6 +7,7 @@ use quota_shared::api::{
 use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
+use crate::components::badge::unconfirmed;
 use crate::components::form::{bind, bind_select};
 use crate::components::format::{beijing_time, county_name};
 use crate::components::status::failed;
@@ -219,7 +220,7 @@ pub fn Admin() -> Html {
             <div class="table-wrap"><table class="data" id="rules"><tbody>
                 { for rules.iter().map(|r| html! {
                     <tr><td class="mono">{ r.id.to_string() }</td><td>{ match lang { Lang::Zh => r.title_zh.clone(), Lang::En => r.title_en.clone() } }</td>
-                        <td class="citation">{ r.citation.clone() }{ if r.confirmed { html! {} } else { html! { <span class="badge warn">{ t(lang, Key::Unconfirmed) }</span> } } }</td>
+                        <td class="citation">{ r.citation.clone() }{ if r.confirmed { html! {} } else { unconfirmed(lang) } }</td>
                         <td class="nowrap">{ format!("{} —", r.effective_from) }</td></tr>
                 }) }
             </tbody></table></div>

@@ -5,17 +5,17 @@ use quota_shared::api::{
     Announcement, BasePriceRequest, County, FloorPrice, Holding, Lang, Listing, ListingStatus,
     NewListing, Purchase, PurchaseStatus, SettleRequest, UseRequest,
 };
-use quota_shared::rules::{
-    Channel, FloorVersion, check_base_price, check_listing_quantities, floor_on, validate_listing,
-};
-use quota_shared::{Area, PositiveArea, UnitPrice};
+use quota_shared::rules::{FloorVersion, check_base_price, floor_on};
+use quota_shared::{PositiveArea, UnitPrice};
 
 use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
+use crate::components::badge::listing_status;
 use crate::components::form::{bind, bind_select};
 use crate::components::format::today;
 use crate::components::status::failed;
+use crate::forms::ListingForm;
 use crate::i18n::{Key, t};
 use crate::session::Session;
 use quota_shared::calendar::day_of;
@@ -167,87 +167,18 @@ pub fn Bureau() -> Html {
     };
 
     // ---- new listing
-    let channel_value: Channel = channel.parse().unwrap_or(Channel::County);
-    let draft: Result<NewListing, String> = (|| {
-        let parse_area = |s: &str, field: &str| {
-            s.parse::<Area>().map_err(|e| {
-                words(
-                    lang,
-                    format!(
-                        "{}：{}",
-                        quota_shared::error::field_zh(field),
-                        e.message_zh()
-                    ),
-                    format!("{field}: {}", e.message_en()),
-                )
-            })
-        };
-        let a = parse_area(&area, "area_mu")?;
-        let f = parse_area(&farmland, "farmland_mu")?;
-        let p = parse_area(&paddy, "paddy_mu")?;
-        let kg: i64 = capacity.trim().parse().map_err(|_| {
-            words(
-                lang,
-                "粮食产能须为整数公斤".into(),
-                "Grain capacity must be whole kilograms".into(),
-            )
-        })?;
-        check_listing_quantities(a, f, p, kg)
-            .map_err(|e| words(lang, e.message_zh(), e.message_en()))?;
-        let pr: UnitPrice = price.parse().map_err(|e: quota_shared::DomainError| {
-            words(
-                lang,
-                format!("单价：{}", e.message_zh()),
-                format!("price: {}", e.message_en()),
-            )
-        })?;
-        validate_listing(channel_value, pr, base, today(), &versions).map_err(|v| {
-            v.into_iter()
-                .map(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
-                .collect::<Vec<_>>()
-                .join("；")
-        })?;
-        if source.trim().is_empty() || township.trim().is_empty() {
-            return Err(words(
-                lang,
-                "请填写来源项目和所在乡镇".into(),
-                "Fill in the source project and the township".into(),
-            ));
-        }
-        let closes_at = if closes.trim().is_empty() {
-            None
-        } else {
-            // Beijing time, typed as 2026-12-31 17:00 (the same in every browser locale).
-            Some(quota_shared::calendar::parse_local(&closes).ok_or_else(|| {
-                words(
-                    lang,
-                    "截止时间格式不对，请按“2026-12-31 17:00”（北京时间）填写".into(),
-                    "Write the closing time as 2026-12-31 17:00 (Beijing time)".into(),
-                )
-            })?)
-        };
-        if channel_value == Channel::Regional && closes_at.is_none() {
-            return Err(words(
-                lang,
-                "自治区平台标的须填写截止时间".into(),
-                "A regional lot needs a closing time".into(),
-            ));
-        }
-        Ok(NewListing {
-            channel: channel_value,
-            area_mu: PositiveArea::new(a)
-                .map_err(|e| words(lang, e.message_zh(), e.message_en()))?,
-            farmland_mu: f,
-            paddy_mu: p,
-            grain_capacity_kg: kg,
-            price_per_mu: pr,
-            source_project: source.trim().to_string(),
-            township: township.trim().to_string(),
-            advance: false,
-            opens_at: None,
-            closes_at,
-        })
-    })();
+    let draft: Result<NewListing, String> = ListingForm {
+        channel: (*channel).clone(),
+        area: (*area).clone(),
+        farmland: (*farmland).clone(),
+        paddy: (*paddy).clone(),
+        capacity: (*capacity).clone(),
+        price: (*price).clone(),
+        source: (*source).clone(),
+        township: (*township).clone(),
+        closes: (*closes).clone(),
+    }
+    .check(base, &versions, today(), lang);
     let publish = {
         let (draft, problem, notice, reload) = (
             draft.clone(),
@@ -487,7 +418,7 @@ pub fn Bureau() -> Html {
                         <td class="wide-only">{ l.source_project.clone() }</td>
                         <td class="num">{ l.area_mu.grouped() }</td><td class="num">{ l.remaining_mu.grouped() }</td>
                         <td class="num">{ l.price_per_mu.grouped() }</td>
-                        <td>{ match lang { Lang::Zh => l.status.label_zh(), Lang::En => l.status.label_en() } }</td>
+                        <td>{ listing_status(lang, l.status) }</td>
                         <td>{ if matches!(l.status, ListingStatus::Open | ListingStatus::Scheduled | ListingStatus::Bidding) {
                             html! { <button class="link" onclick={withdraw(l.id)}>{ t(lang, Key::Withdraw) }</button> }
                         } else { html! {} } }</td>

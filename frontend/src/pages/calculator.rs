@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::calc::{CalcAction, CalcForm, ForecastForm, forecast_for, quote_for};
+use crate::components::badge::unconfirmed;
 use crate::components::format::{county_name, today};
 use crate::components::status::{failed, loading};
 use crate::i18n::{Key, t};
@@ -222,7 +223,7 @@ fn county_mode(lang: Lang, forecast: &UseStateHandle<ForecastForm>) -> Html {
                 <tbody>
                 { for categories.iter().enumerate().map(|(i, c)| html! {
                     <tr>
-                        <td>{ c.name.clone() }{ if c.confirmed { html! {} } else { html! { <span class="badge warn">{ t(lang, Key::Unconfirmed) }</span> } } }</td>
+                        <td>{ c.name.clone() }{ if c.confirmed { html! {} } else { unconfirmed(lang) } }</td>
                         <td><input class="pct" value={forecast.shares.get(i).cloned().unwrap_or_default()} oninput={on(i + 2)} />{ " %" }</td>
                         <td class="num">{ match &result { Ok(f) => f.parts.get(i).map(|m| m.grouped()).unwrap_or_default(), Err(_) => String::new() } }</td>
                     </tr>

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
+use crate::components::badge::unconfirmed;
 use crate::components::format::{countdown, county_name, today};
 use crate::components::status::{failed, loading};
 use crate::hooks::{Load, use_ticker};
@@ -237,7 +238,7 @@ fn county_table(lang: Lang, counties: &[County]) -> Html {
                     <td>
                         { t(lang, if c.poverty_alleviated { Key::Yes } else { Key::No }) }
                         { if c.poverty_status_confirmed { html! {} } else {
-                            html! { <span class="badge warn">{ t(lang, Key::Unconfirmed) }</span> }
+                            unconfirmed(lang)
                         } }
                     </td>
                     <td class="num">{ match c.base_price_per_mu {

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{self, ApiFailure};
+use crate::components::badge::listing_status;
 use crate::components::format::{countdown, county_name};
 use crate::components::status::{failed, loading};
 use crate::hooks::{Load, use_counties, use_ticker};
@@ -109,7 +110,7 @@ pub fn Lot(props: &Props) -> Html {
                 <dt>{ t(lang, Key::ColMinNext) }</dt><dd class="num" id="min-next">{ l.min_next_bid_yuan.map(|m| m.grouped()).unwrap_or_default() }</dd>
                 <dt>{ t(lang, Key::ColDeposit) }</dt><dd class="num">{ l.deposit_yuan.map(|m| m.grouped()).unwrap_or_default() }</dd>
                 <dt>{ t(lang, Key::ColCloses) }</dt><dd class="countdown" id="countdown">{ countdown(lang, l) }</dd>
-                <dt>{ t(lang, Key::ColStatus) }</dt><dd>{ match lang { Lang::Zh => l.status.label_zh(), Lang::En => l.status.label_en() } }</dd>
+                <dt>{ t(lang, Key::ColStatus) }</dt><dd>{ listing_status(lang, l.status) }</dd>
             </dl>
             { if user.is_none() { html! {
                 <p class="notice"><Link<Route> to={Route::Login}>{ t(lang, Key::LoginToBuy) }</Link<Route>></p>

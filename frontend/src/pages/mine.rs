@@ -6,6 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
+use crate::components::badge::purchase_status;
 use crate::components::format::county_name;
 use crate::components::status::{failed, loading};
 use crate::hooks::{Load, use_counties};
@@ -67,7 +68,7 @@ pub fn Mine() -> Html {
                                 <td>{ county_name(lang, &counties, &p.seller_county_code) }</td>
                                 <td class="num">{ p.area_mu.grouped() }</td>
                                 <td class="num">{ p.amount_yuan.grouped() }</td>
-                                <td class={classes!("status", format!("status-{:?}", p.status).to_lowercase())}>{ status_label(lang, p.status) }</td>
+                                <td class="status">{ purchase_status(lang, p.status) }</td>
                                 <td class="wide-only">{ p.confirmation_no.clone().unwrap_or_default() }</td>
                                 <td>{ match p.status {
                                     PurchaseStatus::Reserved => html! { <button class="link" onclick={cancel(p.id)}>{ t(lang, Key::Cancel) }</button> },
@@ -114,15 +115,5 @@ pub fn Mine() -> Html {
             } }
         </section>
         </>
-    }
-}
-
-pub fn status_label(lang: Lang, s: PurchaseStatus) -> &'static str {
-    match (lang, s) {
-        (Lang::Zh, s) => s.label_zh(),
-        (Lang::En, PurchaseStatus::Reserved) => "awaiting payment",
-        (Lang::En, PurchaseStatus::Settled) => "settled",
-        (Lang::En, PurchaseStatus::Expired) => "expired",
-        (Lang::En, PurchaseStatus::Cancelled) => "cancelled",
     }
 }

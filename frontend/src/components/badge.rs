@@ -1,0 +1,51 @@
+//! Status badges: a listing's or a purchase's state, and the 未核实 mark on unconfirmed data,
+//! each coloured by what it means for the user (live, done, waiting, ended).
+
+use quota_shared::api::{Lang, ListingStatus, PurchaseStatus};
+use yew::prelude::*;
+
+use crate::i18n::{Key, t};
+
+/// How a state reads at a glance.
+fn tone_of_listing(s: ListingStatus) -> &'static str {
+    match s {
+        ListingStatus::Open | ListingStatus::Bidding | ListingStatus::Scheduled => "ok",
+        ListingStatus::SoldOut | ListingStatus::Awarded => "done",
+        ListingStatus::Withdrawn | ListingStatus::Expired | ListingStatus::Unsold => "ended",
+    }
+}
+
+/// A listing's state: 挂牌中, 竞价中, 已成交, 流拍 …
+pub fn listing_status(lang: Lang, s: ListingStatus) -> Html {
+    let label = match lang {
+        Lang::Zh => s.label_zh(),
+        Lang::En => s.label_en(),
+    };
+    html! { <span class={classes!("badge", tone_of_listing(s), format!("status-{}", s.wire()))}>{ label }</span> }
+}
+
+/// A purchase's state in the interface language.
+pub fn purchase_status_label(lang: Lang, s: PurchaseStatus) -> &'static str {
+    match (lang, s) {
+        (Lang::Zh, s) => s.label_zh(),
+        (Lang::En, PurchaseStatus::Reserved) => "awaiting payment",
+        (Lang::En, PurchaseStatus::Settled) => "settled",
+        (Lang::En, PurchaseStatus::Expired) => "expired",
+        (Lang::En, PurchaseStatus::Cancelled) => "cancelled",
+    }
+}
+
+/// A purchase's state: 待付款, 已成交, 已过期, 已取消.
+pub fn purchase_status(lang: Lang, s: PurchaseStatus) -> Html {
+    let tone = match s {
+        PurchaseStatus::Reserved => "warn",
+        PurchaseStatus::Settled => "done",
+        PurchaseStatus::Expired | PurchaseStatus::Cancelled => "ended",
+    };
+    html! { <span class={classes!("badge", tone, format!("status-{}", s.wire()))}>{ purchase_status_label(lang, s) }</span> }
+}
+
+/// 未核实: data whose source was not confirmed (a 脱贫县 flag, a rule, a use category).
+pub fn unconfirmed(lang: Lang) -> Html {
+    html! { <span class="badge warn">{ t(lang, Key::Unconfirmed) }</span> }
+}
