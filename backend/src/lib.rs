@@ -10,7 +10,8 @@
 //! - [`store`]: the [`store::Store`] trait and its two implementations, each with its own
 //!   migrations under `migrations/{sqlite,postgres}`.
 //! - [`error`]: [`error::ApiError`], the one error envelope of the API.
-//! - [`json`]: the JSON body extractor (400/413/422 in the envelope).
+//! - [`json`]: the JSON body extractor (400/413/422 in the envelope); [`extract`]: the path
+//!   and query extractors (404/422 in the envelope).
 //! - [`state`]: [`state::AppState`], what every handler shares.
 //! - [`auth`]: passwords, sessions, the current-user extractor, the cross-site refusal.
 //! - [`accounts`]: creating accounts (CLI, demo, administrator).
@@ -35,6 +36,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod http;
 pub mod idempotency;
 pub mod json;

@@ -110,8 +110,10 @@ impl Report {
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
-                    Cell::Text(t) if is_total => sheet.write_string_with_format(r, c, t, &bold)?,
-                    Cell::Text(t) => sheet.write_string(r, c, t)?,
+                    Cell::Text(t) if is_total => {
+                        sheet.write_string_with_format(r, c, neutralised(t), &bold)?
+                    }
+                    Cell::Text(t) => sheet.write_string(r, c, neutralised(t))?,
                     Cell::Int(i) => sheet.write_number(r, c, cell_number(&i.to_string()))?,
                     Cell::Price(p) => {
                         sheet.write_number_with_format(r, c, cell_number(&p.to_string()), &money)?
@@ -143,9 +145,20 @@ fn cell_number(exact: &str) -> f64 {
     exact.parse().unwrap_or_default()
 }
 
+/// User text as a spreadsheet must show it: a text starting with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return would be taken for a formula by Excel or WPS (a project named
+/// `=HYPERLINK(…)`), so it gets a leading `'` and stays text.
+pub fn neutralised(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn cell_text(cell: &Cell) -> String {
     match cell {
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) => neutralised(t).into_owned(),
         Cell::Money(m) => m.to_string(),
         Cell::Price(p) => p.to_string(),
         Cell::Area(a) => a.to_string(),
@@ -186,6 +199,32 @@ mod tests {
                 ],
             ],
         }
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_as_a_formula_stays_text() {
+        for (given, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"点击\")",
+                "'=HYPERLINK(\"http://x\",\"点击\")",
+            ),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("城南商业综合体", "城南商业综合体"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralised(given), written);
+        }
+        let report = Report {
+            file_stem: "t".into(),
+            sheet: "t".into(),
+            headers: vec!["项目"],
+            rows: vec![vec![Cell::Text("=1+1".into())]],
+        };
+        let csv = String::from_utf8(report.to_csv()).expect("utf-8");
+        assert!(csv.contains("\r\n'=1+1\r\n"), "{csv:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Accounts, for the administrator: list, create and disable (which ends the account's
 //! sessions at once).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -106,7 +107,7 @@ pub struct DisableRequest {
 async fn set_user_disabled<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(username): Path<String>,
+    ApiPath(username): ApiPath<String>,
     body: ApiJson<DisableRequest>,
 ) -> Result<Json<AccountsResponse>, ApiError> {
     let admin = user.require(&[Role::Admin])?;

@@ -1,7 +1,7 @@
 //! Bids on regional lots (R4, R11). A bid is one conditional write on the lot, so concurrent
 //! bids serialise there; lots close in the scheduler.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use quota_shared::rules::{self, Channel};
 use super::lookup::load_listing;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -37,7 +38,7 @@ pub(super) struct Doc;
 async fn place_bid<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: ApiJson<BidRequest>,
 ) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
     let bidder = user.require(&[Role::Buyer])?.clone();

@@ -1,7 +1,7 @@
 //! The audit log over HTTP: one object's history and the check of the whole chain
 //! (`verify_audit`, also behind `quota-exchange audit verify`).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use quota_shared::api::{
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -41,7 +42,7 @@ fn parse_json_text(text: Option<String>) -> Option<serde_json::Value> {
 async fn audit_of<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditResponse>, ApiError> {
     user.require(&[Role::Admin, Role::Finance])?;
     let records = state.store.audit_of(q.object.trim()).await?;

@@ -2,7 +2,7 @@
 //! configured uses (R12) and disbursements; allocated ≤ received and disbursed ≤ allocated are
 //! enforced in the store's transactions.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -78,7 +79,7 @@ pub(super) fn year_or_now<S>(state: &AppState<S>, year: Option<i32>) -> i32 {
 async fn proceeds<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Query(q): Query<YearQuery>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<ProceedsResponse>, ApiError> {
     user.require(&[Role::Finance, Role::Admin])?;
     Ok(Json(
@@ -190,7 +191,7 @@ async fn allocate<S: Store>(
 async fn list_allocations<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Query(q): Query<YearQuery>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<AllocationsResponse>, ApiError> {
     user.require(&[Role::Finance, Role::Admin])?;
     let county: Option<CountyCode> = q

@@ -1,7 +1,7 @@
 //! Listings on both channels: a county bureau lists (R2/R3 checked) and withdraws; anyone
 //! reads them, each in its effective state at the time of the read.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,6 +19,7 @@ use serde::Deserialize;
 use super::lookup::load_listing;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 use crate::scheduler;
 use crate::state::AppState;
@@ -172,7 +173,7 @@ pub struct ListingQuery {
 #[tracing::instrument(skip_all)]
 async fn list_listings<S: Store>(
     State(state): State<AppState<S>>,
-    Query(q): Query<ListingQuery>,
+    ApiQuery(q): ApiQuery<ListingQuery>,
 ) -> Result<Json<ListingsResponse>, ApiError> {
     let bad = |field: &str, value: &str| {
         ApiError::invalid(
@@ -211,7 +212,7 @@ async fn list_listings<S: Store>(
 #[tracing::instrument(skip_all)]
 async fn get_listing<S: Store>(
     State(state): State<AppState<S>>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ListingResponse>, ApiError> {
     Ok(Json(ListingResponse {
         listing: load_listing(&state, id).await?,
@@ -227,7 +228,7 @@ async fn get_listing<S: Store>(
 async fn withdraw_listing<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ListingResponse>, ApiError> {
     let listing = load_listing(&state, id).await?;
     user.require_bureau_of(&listing.county_code)?;

@@ -1,7 +1,7 @@
 //! Purchases on the county channel: reserve (R7/R8, idempotent), list by role, settle with
 //! a bank reference (the 成交确认书 number), cancel while reserved.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -19,6 +19,7 @@ use time::Duration;
 use super::lookup::{county_of, purchase_not_found};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::json::ApiJson;
 use crate::scheduler;
@@ -185,7 +186,7 @@ fn not_reserved(id: i64, status: PurchaseStatus) -> ApiError {
 async fn settle_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: ApiJson<SettleRequest>,
 ) -> Result<Json<PurchaseResponse>, ApiError> {
     let bank_reference = body.value.bank_reference.trim().to_string();
@@ -227,7 +228,7 @@ async fn settle_purchase<S: Store>(
 async fn cancel_purchase<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<PurchaseResponse>, ApiError> {
     let buyer = user.require(&[Role::Buyer])?;
     // Another buyer's purchase does not exist for this buyer.

@@ -1,7 +1,7 @@
 //! Reference data: the county-level units with their base prices, the regional floor versions,
 //! the use categories of proceeds (R12), the rule catalogue, and `/healthz`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::lookup::county_of;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -94,7 +95,7 @@ async fn floor_prices<S: Store>(
 async fn set_base_price<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     body: ApiJson<BasePriceRequest>,
 ) -> Result<Json<CountyResponse>, ApiError> {
     let code: CountyCode = code.parse().map_err(|_| {

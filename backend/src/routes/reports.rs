@@ -2,7 +2,7 @@
 //! XLSX, laid out here and rendered by [`crate::reports`].
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::finance;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::reports::{Cell, Report};
 use crate::state::AppState;
 use crate::store::Store;
@@ -42,8 +43,8 @@ pub struct ReportQuery {
 async fn report<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    Path(file): Path<String>,
-    Query(q): Query<ReportQuery>,
+    ApiPath(file): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiError> {
     user.require(&[Role::Finance, Role::Admin])?;
     let not_found = || {

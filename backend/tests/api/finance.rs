@@ -277,7 +277,7 @@ async fn announcements_show_listings_and_results(db: TestDb) {
     assert_eq!(list.iter().filter(|a| a["kind"] == "result").count(), 1);
 }
 
-async fn download(client: &Client, path: &str) -> (StatusCode, String, Vec<u8>) {
+pub async fn download(client: &Client, path: &str) -> (StatusCode, String, Vec<u8>) {
     let r = client
         .http
         .get(format!("{}{path}", client.base))

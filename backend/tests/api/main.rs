@@ -4,6 +4,7 @@ mod accounts;
 mod auctions;
 mod audit;
 mod finance;
+mod hardening;
 mod helpers;
 mod input;
 mod market;

@@ -63,9 +63,10 @@ pub struct BasePriceRequest {
     pub price_per_mu: UnitPrice,
 }
 
-/// A regional floor version on the wire.
+/// A regional floor version on the wire (also `POST /api/v1/floor-prices`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct FloorPrice {
     pub price_per_mu: UnitPrice,
     pub effective_from: Date,
