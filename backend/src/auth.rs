@@ -21,6 +21,10 @@ use crate::store::types::UserRecord;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "qx_session";
+/// Its name over HTTPS: the `__Host-` prefix makes the browser refuse it unless it is Secure,
+/// for this host only (no Domain) and for every path, so a sibling subdomain cannot set or
+/// shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-qx_session";
 /// How long a session lasts: a working fortnight, so a clerk is not logged out mid-task.
 pub const SESSION_LIFETIME: Duration = Duration::days(14);
 /// Failed logins allowed per username within [`THROTTLE_WINDOW`] before refusing attempts.
@@ -85,7 +89,9 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .filter(|(name, _)| *name == SECURE_SESSION_COOKIE || *name == SESSION_COOKIE)
+        // The __Host- cookie wins over a plain one of the same session name.
+        .max_by_key(|(name, _)| *name == SECURE_SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
 }
 
@@ -99,17 +105,27 @@ fn is_https(headers: &HeaderMap) -> bool {
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure only over HTTPS.
 pub fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
-    let secure = if is_https(headers) { "; Secure" } else { "" };
+    let (name, secure) = if is_https(headers) {
+        (SECURE_SESSION_COOKIE, "; Secure")
+    } else {
+        (SESSION_COOKIE, "")
+    };
     let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         SESSION_LIFETIME.whole_seconds()
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// `Set-Cookie` that removes the session cookie.
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("qx_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// `Set-Cookie` that removes the session cookie (of the name the request came with).
+pub fn clear_cookie(headers: &HeaderMap) -> HeaderValue {
+    if is_https(headers) {
+        HeaderValue::from_static(
+            "__Host-qx_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure",
+        )
+    } else {
+        HeaderValue::from_static("qx_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+    }
 }
 
 /// The logged-in user, or 401.
@@ -194,9 +210,13 @@ pub async fn refuse_cross_site(request: Request, next: Next) -> Result<Response,
     Ok(next.run(request).await)
 }
 
+/// Whether a request comes from another site. A browser says so in `Sec-Fetch-Site`: only
+/// `same-origin` (our own pages) and `none` (typed or bookmarked) are accepted — `same-site`
+/// is a sibling subdomain, which on a shared government domain can be anybody. Without that
+/// header, an `Origin` must be our own host.
 fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return site == "cross-site";
+        return !matches!(site, "same-origin" | "none");
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -248,11 +268,25 @@ mod tests {
         );
         let mut https = HeaderMap::new();
         https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let secure = session_cookie("t", &https);
+        let secure = secure.to_str().expect("ascii");
         assert!(
-            session_cookie("t", &https)
+            secure.starts_with("__Host-qx_session=t; Path=/;")
+                && secure.contains("; Secure")
+                && !secure.contains("Domain"),
+            "{secure}"
+        );
+        let mut both = HeaderMap::new();
+        both.insert(
+            header::COOKIE,
+            HeaderValue::from_static("qx_session=planted; __Host-qx_session=real"),
+        );
+        assert_eq!(session_token(&both).as_deref(), Some("real"));
+        assert!(
+            clear_cookie(&https)
                 .to_str()
                 .expect("ascii")
-                .contains("; Secure")
+                .starts_with("__Host-qx_session=;")
         );
     }
 
@@ -275,5 +309,9 @@ mod tests {
         assert!(!is_cross_site(&h), "Sec-Fetch-Site decides when present");
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(is_cross_site(&h));
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(is_cross_site(&h), "a sibling subdomain is another site");
+        h.insert("sec-fetch-site", HeaderValue::from_static("none"));
+        assert!(!is_cross_site(&h), "typed into the address bar");
     }
 }

@@ -14,6 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::refuse_cross_site;
 use crate::error::{ApiError, localize};
+use crate::headers::security_headers;
 use crate::routes;
 use crate::state::AppState;
 use crate::store::Store;
@@ -41,6 +42,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
     // of the request carries it) and copied onto the response.
     let request_id = HeaderName::from_static(REQUEST_ID);
     app.layer(middleware::from_fn(localize))
+        .layer(middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {

@@ -19,6 +19,7 @@
 //! - [`scheduler`]: time-driven changes (listing expiry, lot close and award, reservation
 //!   expiry), in one background task, never on a request path.
 //! - [`routes`]: one module per resource, each with its router and OpenAPI paths.
+//! - [`headers`]: the security headers on every answer (CSP, nosniff, no framing).
 //! - [`http`]: the whole router: API, `/healthz`, the built web app, middleware.
 //! - [`app`]: [`app::Application`] connects, migrates, starts the scheduler, binds (port 0 in
 //!   tests) and serves.
@@ -37,6 +38,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod http;
 pub mod idempotency;
 pub mod json;

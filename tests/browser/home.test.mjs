@@ -15,6 +15,10 @@ after(async () => {
 
 test("the home page shows the floor and every county's base price from the server", async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // The Content-Security-Policy forbids inline scripts and foreign origins: the app must run
+  // under it without a single violation.
+  const violations = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
   const started = Date.now();
   await page.goto(server.url);
   const teng = page.locator('#counties tr[data-code="450422"]');
@@ -34,6 +38,7 @@ test("the home page shows the floor and every county's base price from the serve
   const align = await teng.locator("td.num").evaluate((td) => getComputedStyle(td).textAlign);
   assert.equal(align, "right");
   await screenshot(page, "home-zh");
+  assert.deepEqual(violations, [], "no CSP violation");
   await page.close();
 });
 

@@ -101,7 +101,7 @@ async fn logout<S: Store>(
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, auth::clear_cookie());
+        .insert(header::SET_COOKIE, auth::clear_cookie(&headers));
     Ok(response)
 }
 

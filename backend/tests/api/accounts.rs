@@ -233,9 +233,12 @@ async fn cross_site_state_changes_are_refused(db: TestDb) {
             .json(&json!({"price_per_mu": "300000"}))
             .send()
     };
+    // A sibling subdomain (same-site) is another site too: on a shared government domain it
+    // can be anybody's page.
     for header in [
         ("Origin", "http://evil.example"),
         ("Sec-Fetch-Site", "cross-site"),
+        ("Sec-Fetch-Site", "same-site"),
     ] {
         let r = cross(header).await.expect("request");
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{header:?}");
@@ -251,6 +254,11 @@ async fn cross_site_state_changes_are_refused(db: TestDb) {
         teng.is_some_and(|t| t["base_price_per_mu"].is_null()),
         "nothing was changed"
     );
+    // Our own pages (same-origin) change things as usual.
+    let r = cross(("Sec-Fetch-Site", "same-origin"))
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK);
     // Reads from elsewhere are fine.
     let r = bureau
         .http

@@ -13,6 +13,7 @@ use crate::helpers::{TestApp, TestDb, error_of, on_both_databases, teng_listing}
 on_both_databases!(
     bad_paths_and_query_strings_answer_in_the_envelope,
     a_project_named_like_a_formula_stays_text_in_both_exports,
+    every_answer_carries_the_security_headers,
 );
 
 /// A raw GET, answering status and JSON (every refusal must be JSON in the envelope).
@@ -123,4 +124,30 @@ async fn a_project_named_like_a_formula_stays_text_in_both_exports(db: TestDb) {
         .map(|c| c.to_string())
         .unwrap_or_default();
     assert_eq!(project, format!("'{evil}"), "a text cell, not a formula");
+}
+
+async fn every_answer_carries_the_security_headers(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    for path in ["/", "/api/v1/counties", "/api/v1/listings/abc", "/healthz"] {
+        let r = reqwest::get(app.url(path)).await.expect("request");
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"),
+            "{path}: {csp:?}"
+        );
+        assert!(
+            !csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"),
+            "{csp}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
+    }
 }
