@@ -8,6 +8,19 @@ use crate::auth;
 use crate::store::Store;
 use crate::store::types::NewUser;
 
+/// How long a username may be.
+pub const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=32;
+
+/// A username as stored: trimmed and lower-cased, 3–32 characters of `a–z 0–9 . _ -` — no
+/// look-alike or invisible characters, nothing a URL must escape. `None` when it cannot be one.
+pub fn normalise_username(given: &str) -> Option<String> {
+    let name = given.trim().to_ascii_lowercase();
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    (plain && USERNAME_CHARS.contains(&name.len())).then_some(name)
+}
+
 /// Shortest password accepted: long enough that the throttle makes guessing hopeless.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -34,16 +47,16 @@ pub async fn add_user<S: Store>(
     actor: &str,
     now: time::OffsetDateTime,
 ) -> Result<i64, String> {
-    let username = spec.username.trim();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username.chars().any(char::is_whitespace)
-    {
-        return Err(
-            "用户名须为1–64个字符且不含空格 / the username must be 1–64 characters without spaces"
-                .into(),
-        );
-    }
+    let Some(username) = normalise_username(spec.username) else {
+        return Err(format!(
+            "用户名须为{}–{}个字符，只用小写字母、数字和 . _ - / the username must be {}–{} characters of a–z, 0–9, . _ -",
+            USERNAME_CHARS.start(),
+            USERNAME_CHARS.end(),
+            USERNAME_CHARS.start(),
+            USERNAME_CHARS.end()
+        ));
+    };
+    let username = username.as_str();
     if spec.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!(
             "密码至少 {MIN_PASSWORD_CHARS} 个字符 / the password needs at least {MIN_PASSWORD_CHARS} characters"
@@ -120,6 +133,25 @@ mod tests {
         assert_eq!(strip_one_newline("secret\r\n".into()), "secret");
         assert_eq!(strip_one_newline("secret\n\n".into()), "secret\n");
         assert_eq!(strip_one_newline("secret".into()), "secret");
+    }
+
+    #[test]
+    fn usernames_are_short_plain_and_lower_case() {
+        assert_eq!(
+            normalise_username(" Teng.Xian_2 "),
+            Some("teng.xian_2".into())
+        );
+        for bad in [
+            "ab",
+            "a/b",
+            "tengxian?",
+            "名字",
+            "teng\u{202e}xian",
+            "a%20b",
+            &"x".repeat(33),
+        ] {
+            assert_eq!(normalise_username(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

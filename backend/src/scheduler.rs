@@ -27,6 +27,9 @@ use crate::store::{Store, StoreError};
 /// How often the scheduler looks for due work: a lot closes within about a second of its time.
 pub const EVERY: StdDuration = StdDuration::from_secs(1);
 
+/// How often expired sessions and stale failed-login counts are deleted.
+const PURGE_EVERY: Duration = Duration::minutes(1);
+
 /// Longest pause before a failing item is tried again.
 const MAX_BACKOFF: Duration = Duration::minutes(10);
 
@@ -54,6 +57,8 @@ pub struct Report {
     pub deferred: Vec<Item>,
     /// Another instance held the turn (PostgreSQL): nothing was done.
     pub not_our_turn: bool,
+    /// Expired sessions and stale failed-login counts deleted (about once a minute).
+    pub purged: u64,
 }
 
 /// When a failing item may be tried again, and how often it has failed.
@@ -68,6 +73,8 @@ pub struct Scheduler<S> {
     store: S,
     params: AuctionParams,
     retries: HashMap<Item, Retry>,
+    /// When expired sessions and stale failed-login counts were last deleted.
+    last_purge: Option<OffsetDateTime>,
 }
 
 impl<S: Store> Scheduler<S> {
@@ -76,6 +83,7 @@ impl<S: Store> Scheduler<S> {
             store,
             params,
             retries: HashMap::new(),
+            last_purge: None,
         }
     }
 
@@ -122,6 +130,19 @@ impl<S: Store> Scheduler<S> {
             return Ok(report);
         };
         let result = self.due_work(now, &mut report).await;
+        if self.last_purge.is_none_or(|t| now - t >= PURGE_EVERY) {
+            match self
+                .store
+                .purge_stale(now, now - crate::auth::THROTTLE_WINDOW)
+                .await
+            {
+                Ok(n) => {
+                    report.purged = n;
+                    self.last_purge = Some(now);
+                }
+                Err(e) => tracing::warn!(error = %e, "scheduler: could not purge stale rows"),
+            }
+        }
         if let Err(e) = turn.end().await {
             // The lock went with the connection; the work done stands.
             tracing::warn!(error = %e, "scheduler: could not end the turn cleanly");

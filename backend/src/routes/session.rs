@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use quota_shared::api::{ErrorEnvelope, LoginRequest, UserResponse};
 use quota_shared::codes::ErrorCode;
 
+use crate::accounts;
 use crate::auth::{
     self, CurrentUser, MAX_FAILED_LOGINS, SESSION_LIFETIME, THROTTLE_WINDOW, sha256_hex,
 };
@@ -40,11 +41,25 @@ async fn login<S: Store>(
 ) -> Result<Response, ApiError> {
     let LoginRequest { username, password } = body.value;
     let now = state.clock.now();
-    if let Some((failures, since)) = state.store.login_failures(&username).await?
-        && failures >= MAX_FAILED_LOGINS
-        && since > now - THROTTLE_WINDOW
-    {
-        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59) / 60;
+    let bad_credentials = || {
+        ApiError::coded(
+            ErrorCode::BadCredentials,
+            "用户名或密码错误",
+            "Wrong username or password",
+        )
+    };
+    // A name no account can have is refused before anything is written or checked.
+    let Some(username) = accounts::normalise_username(&username) else {
+        return Err(bad_credentials());
+    };
+    // The attempt is counted before the password is checked, in one statement, so parallel
+    // guesses each see their own number: at most MAX_FAILED_LOGINS are ever checked.
+    let (attempts, since) = state
+        .store
+        .record_login_failure(&username, now, now - THROTTLE_WINDOW)
+        .await?;
+    if attempts > MAX_FAILED_LOGINS {
+        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59).max(60) / 60;
         return Err(ApiError::coded(
             ErrorCode::TooManyFailures,
             format!("登录失败次数过多，请 {minutes} 分钟后再试"),
@@ -59,15 +74,7 @@ async fn login<S: Store>(
         _ => false,
     };
     let Some(user) = user.filter(|_| verified) else {
-        state
-            .store
-            .record_login_failure(&username, now, now - THROTTLE_WINDOW)
-            .await?;
-        return Err(ApiError::coded(
-            ErrorCode::BadCredentials,
-            "用户名或密码错误",
-            "Wrong username or password",
-        ));
+        return Err(bad_credentials());
     };
     state.store.clear_login_failures(&username).await?;
     let (token, digest) = auth::new_session_token();

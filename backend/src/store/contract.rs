@@ -101,12 +101,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
     ) -> impl Future<Output = Result<Option<(i32, OffsetDateTime)>, StoreError>> + Send;
+    /// Counts a login attempt of `username` (a count older than `window_start` starts again)
+    /// and answers the count with the start of its window, in one statement.
     fn record_login_failure(
         &self,
         username: &str,
         now: OffsetDateTime,
         window_start: OffsetDateTime,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<(i32, OffsetDateTime), StoreError>> + Send;
+    /// Deletes expired sessions and failed-login counts older than `failures_before`; answers
+    /// how many rows went.
+    fn purge_stale(
+        &self,
+        now: OffsetDateTime,
+        failures_before: OffsetDateTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     fn clear_login_failures(
         &self,
         username: &str,

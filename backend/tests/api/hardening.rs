@@ -14,6 +14,7 @@ on_both_databases!(
     bad_paths_and_query_strings_answer_in_the_envelope,
     a_project_named_like_a_formula_stays_text_in_both_exports,
     every_answer_carries_the_security_headers,
+    parallel_password_guesses_are_checked_at_most_the_throttle_s_limit,
 );
 
 /// A raw GET, answering status and JSON (every refusal must be JSON in the envelope).
@@ -150,4 +151,84 @@ async fn every_answer_carries_the_security_headers(db: TestDb) {
         assert_eq!(header("x-frame-options"), "DENY", "{path}");
         assert_eq!(header("referrer-policy"), "same-origin", "{path}");
     }
+}
+
+async fn parallel_password_guesses_are_checked_at_most_the_throttle_s_limit(db: TestDb) {
+    use quota_backend::store::Store;
+    use quota_backend::with_store;
+    let app = TestApp::spawn(db).await;
+    app.add_user("teng", Role::CountyBureau, Some("450422"), false)
+        .await;
+    let guesses = (0..30).map(|n| {
+        let client = app.anonymous();
+        async move {
+            client
+                .post(
+                    "/api/v1/session",
+                    &json!({"username": "teng", "password": format!("guess-{n}")}),
+                )
+                .await
+                .0
+        }
+    });
+    let answers = futures_join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 25), "{answers:?}");
+    // The right password waits for the window too.
+    let (status, _) = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": "TENG", "password": crate::helpers::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // A name no account can have is refused before anything is written: 200 KB of it.
+    let huge = "a".repeat(200_000);
+    let (status, _) = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": huge, "password": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let stored = with_store!(&app.db, s => s.login_failures(&huge).await).expect("store");
+    assert_eq!(stored, None, "nothing stored for it");
+    // Past the window the scheduler deletes the count, and the clerk logs in.
+    app.clock.advance(time::Duration::minutes(16));
+    let turn = app.tick().await;
+    assert!(turn.purged >= 1, "{turn:?}");
+    let gone = with_store!(&app.db, s => s.login_failures("teng").await).expect("store");
+    assert_eq!(gone, None);
+    let (status, body) = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": "teng", "password": crate::helpers::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Runs the futures concurrently (on the test's runtime) and answers their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }

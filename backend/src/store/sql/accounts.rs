@@ -149,21 +149,41 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             username: &str,
             now: time::OffsetDateTime,
             window_start: time::OffsetDateTime,
-        ) -> Result<(), StoreError> {
-            // A failure older than the window starts a new count.
-            sqlx::query(
+        ) -> Result<(i32, time::OffsetDateTime), StoreError> {
+            // One statement counts the attempt and answers the count, so parallel attempts
+            // each see their own number. A count older than the window starts again at one.
+            Ok(sqlx::query_as(
                 "INSERT INTO login_failures (username, failures, first_failure_at) VALUES ($1, 1, $2) \
                  ON CONFLICT (username) DO UPDATE SET \
                  failures = CASE WHEN login_failures.first_failure_at < $3 THEN 1 ELSE login_failures.failures + 1 END, \
                  first_failure_at = CASE WHEN login_failures.first_failure_at < $3 THEN excluded.first_failure_at \
-                                    ELSE login_failures.first_failure_at END",
+                                    ELSE login_failures.first_failure_at END \
+                 RETURNING failures, first_failure_at",
             )
             .bind(username)
             .bind($crate::store::rows::db_time(now))
             .bind($crate::store::rows::db_time(window_start))
-            .execute(&self.pool)
-            .await?;
-            Ok(())
+            .fetch_one(&self.pool)
+            .await?)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn purge_stale(
+            &self,
+            now: time::OffsetDateTime,
+            failures_before: time::OffsetDateTime,
+        ) -> Result<u64, StoreError> {
+            let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind($crate::store::rows::db_time(now))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            let failures = sqlx::query("DELETE FROM login_failures WHERE first_failure_at < $1")
+                .bind($crate::store::rows::db_time(failures_before))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            Ok(sessions + failures)
         }
 
         #[tracing::instrument(skip_all)]
