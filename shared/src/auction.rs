@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::quantity::{Area, Money, Percent, UnitPrice};
-use crate::rules::{RuleViolation, bid_violation, check_regional_bidder};
+use crate::quantity::{MAX_MONEY_FEN, MAX_PRICE_FEN};
+use crate::rules::{RuleViolation, bid_above_ceiling, bid_violation, check_regional_bidder};
 
 /// Parameters of the regional platform. Defaults: step 50,000 元 (notices, confirmed), deposit
 /// 10 % of the start total rounded up to 100,000 元 (fits both notices; unconfirmed), unpaid
@@ -87,11 +88,21 @@ impl AuctionParams {
     }
 }
 
-/// A bid on a regional lot: R11 (who may bid) and R4 (the ladder and the high bid), every
-/// violation found.
+/// The largest bid a lot of `area` takes: every figure derived from it — its 元/亩, the
+/// award's amount — stays inside the money range (at most 1 亿元/亩, under 1 万亿元), so closing
+/// the lot can never fail on it.
+pub fn bid_ceiling(area: Area) -> Money {
+    let by_price = i128::from(MAX_PRICE_FEN) * i128::from(area.e4()) / 10_000;
+    let fen = by_price.min(i128::from(MAX_MONEY_FEN));
+    Money::from_fen(i64::try_from(fen).unwrap_or(MAX_MONEY_FEN)).unwrap_or(Money::ZERO)
+}
+
+/// A bid on a regional lot of `area`: R11 (who may bid), R4 (the ladder and the high bid) and
+/// the ceiling ([`bid_ceiling`]), every violation found.
 pub fn validate_bid(
     params: &AuctionParams,
     regional_bidder: bool,
+    area: Area,
     start_total: Money,
     high_bid: Option<Money>,
     amount: Money,
@@ -100,7 +111,10 @@ pub fn validate_bid(
     if let Err(v) = check_regional_bidder(regional_bidder) {
         found.push(v);
     }
-    if let Err(v) = params.check_bid(start_total, high_bid, amount) {
+    let ceiling = bid_ceiling(area);
+    if amount > ceiling {
+        found.push(bid_above_ceiling(amount, ceiling));
+    } else if let Err(v) = params.check_bid(start_total, high_bid, amount) {
         found.push(v);
     }
     if found.is_empty() { Ok(()) } else { Err(found) }
@@ -131,13 +145,45 @@ mod tests {
     fn a_bid_by_a_non_bidder_off_the_ladder_reports_both_rules() {
         let params = AuctionParams::default();
         let start: Money = "4383375.00".parse().expect("start");
-        let found = validate_bid(&params, false, start, None, "4400000".parse().expect("bid"))
-            .expect_err("two");
+        let area: Area = "17.5335".parse().expect("area");
+        let found = validate_bid(
+            &params,
+            false,
+            area,
+            start,
+            None,
+            "4400000".parse().expect("bid"),
+        )
+        .expect_err("two");
         assert_eq!(
             found.iter().map(|v| v.rule).collect::<Vec<_>>(),
             [crate::rules::RuleId::R11, crate::rules::RuleId::R4]
         );
-        assert_eq!(validate_bid(&params, true, start, None, start), Ok(()));
+        assert_eq!(
+            validate_bid(&params, true, area, start, None, start),
+            Ok(())
+        );
+        // 0.0001 亩 takes at most 10,000.00 元 (1 亿元/亩): 50,025.00 is refused, naming it.
+        let tiny: Area = "0.0001".parse().expect("area");
+        assert_eq!(bid_ceiling(tiny), "10000".parse().expect("money"));
+        let over = validate_bid(
+            &params,
+            true,
+            tiny,
+            "25".parse().expect("m"),
+            None,
+            "50025".parse().expect("m"),
+        )
+        .expect_err("above the ceiling");
+        assert!(
+            over[0].message_zh.contains("10,000.00"),
+            "{}",
+            over[0].message_zh
+        );
+        assert_eq!(
+            bid_ceiling("10000000".parse().expect("area")),
+            Money::from_fen(MAX_MONEY_FEN).expect("max")
+        );
     }
 
     fn money(s: &str) -> Money {

@@ -56,6 +56,7 @@ async fn place_bid<S: Store>(
     auction::validate_bid(
         params,
         bidder.regional_bidder,
+        lot.area_mu,
         start,
         lot.high_bid_yuan,
         amount,

@@ -84,6 +84,11 @@ async fn create_listing<S: Store>(
         .find(|c| c.code == county)
         .and_then(|c| c.base_price_per_mu);
     validate_listing(l.channel, l.price_per_mu, base, day, &floors).map_err(ApiError::Rules)?;
+    // The whole listing bought at its price must be an amount the platform can hold; every
+    // purchase of a part of it then is too.
+    l.price_per_mu
+        .amount_for(l.area_mu.get())
+        .map_err(|e| FieldError::new("price_per_mu", e))?;
     if let Some(closes) = l.closes_at
         && closes <= now
     {

@@ -106,6 +106,12 @@ async fn create_purchase<S: Store>(
         calendar::day_of(now),
     )
     .map_err(ApiError::Rules)?;
+    // An amount beyond the money range is the buyer's to fix (a listing from before that was
+    // checked at listing time could still hold such a price).
+    listing
+        .price_per_mu
+        .amount_for(req.area_mu.get())
+        .map_err(|e| FieldError::new("area_mu", e))?;
     // Due reservations of this listing give their area back before the stock check.
     scheduler::release_due_reservations_of(&state.store, req.listing_id, now).await;
     let draft = PurchaseDraft {

@@ -15,6 +15,7 @@ on_both_databases!(
     a_project_named_like_a_formula_stays_text_in_both_exports,
     every_answer_carries_the_security_headers,
     parallel_password_guesses_are_checked_at_most_the_throttle_s_limit,
+    absurd_amounts_are_refused_before_they_can_overflow,
 );
 
 /// A raw GET, answering status and JSON (every refusal must be JSON in the envelope).
@@ -231,4 +232,73 @@ where
         out.push(h.await.expect("task"));
     }
     out
+}
+
+async fn absurd_amounts_are_refused_before_they_can_overflow(db: TestDb) {
+    use time::format_description::well_known::Rfc3339;
+    let app = TestApp::spawn(db).await;
+    let (bureau, _) = teng_listing(&app, "10").await;
+    // 99,999 亩 at 99,999,999.99 元/亩 is beyond any amount the platform holds: refused at
+    // listing time (it used to be accepted, and buying it answered 500).
+    let mut huge = crate::helpers::county_listing("99999", "0", "0", "99999999.99");
+    huge["source_project"] = json!("巨额挂牌");
+    let (status, body) = bureau.post("/api/v1/listings", &huge).await;
+    assert_eq!(
+        (
+            status,
+            error_of(&body).0.as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overflow",
+            Some("price_per_mu")
+        ),
+        "{body}"
+    );
+    // A lot of 0.0001 亩 (start total 25.00 元): a bid of 50,025.00 元 would make it 5 亿元/亩.
+    // It is refused, naming the ceiling; the lot then closes like any other.
+    let xincheng = app
+        .login_as("xincheng", Role::CountyBureau, Some("451321"))
+        .await;
+    let mut tiny = crate::helpers::county_listing("0.0001", "0", "0", "250000");
+    tiny["channel"] = json!("regional");
+    tiny["closes_at"] = json!(
+        (app.clock.now() + time::Duration::hours(1))
+            .format(&Rfc3339)
+            .expect("time")
+    );
+    let (status, body) = xincheng.post("/api/v1/listings", &tiny).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let lot = body["listing"]["id"].as_i64().expect("id");
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    let changzhou = app.login("changzhou").await;
+    let bid = |amount: &'static str| {
+        let changzhou = changzhou.clone();
+        async move {
+            changzhou
+                .post(
+                    &format!("/api/v1/listings/{lot}/bids"),
+                    &json!({"amount_yuan": amount}),
+                )
+                .await
+        }
+    };
+    let (status, body) = bid("50025.00").await;
+    assert_eq!(
+        (status, error_of(&body).1.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("R4")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("10,000.00")),
+        "names the ceiling: {body}"
+    );
+    let (status, body) = bid("25.00").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.clock.advance(time::Duration::hours(2));
+    let turn = app.tick().await;
+    assert_eq!((turn.lots_awarded, turn.failed.len()), (1, 0), "{turn:?}");
 }

@@ -230,34 +230,54 @@ async fn reads_show_due_changes_before_the_scheduler_writes_them_and_never_write
 
 async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let (_, listing) = teng_listing(&app, "10").await;
+    let (bureau, listing) = teng_listing(&app, "10").await;
+    let (status, body) = bureau
+        .post(
+            "/api/v1/listings",
+            &county_listing("5", "0", "0", "300000.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let broken = body["listing"]["id"].as_i64().expect("id");
     let buyer = app.login_as("dev", Role::Buyer, None).await;
-    let (status, _) = buyer
-        .buy("k1", &purchase(listing, "4", "industrial", "450481"))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let xincheng = app
-        .login_as("xincheng", Role::CountyBureau, Some("451321"))
-        .await;
-    // A lot of 0.0001 亩 (start total 25.00 元) bid up to 50,025.00 元: its 元/亩 is beyond
-    // the money range, so awarding it fails. The normal lot beside it must still be awarded.
-    let tiny = lot(&app, &xincheng, "0.0001", 15 * 24).await;
-    let normal = lot(&app, &xincheng, "17.5335", 15 * 24).await;
-    app.add_user("changzhou", Role::Buyer, None, true).await;
-    let changzhou = app.login("changzhou").await;
-    for (id, amount) in [(tiny, "50025.00"), (normal, "4383375.00")] {
-        let (status, body) = changzhou
-            .post(
-                &format!("/api/v1/listings/{id}/bids"),
-                &json!({"amount_yuan": amount}),
-            )
+    for (key, id, area) in [("k0", broken, "2"), ("k1", listing, "4")] {
+        let (status, body) = buyer
+            .buy(key, &purchase(id, area, "industrial", "450481"))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
+    let (_, mine) = buyer.get("/api/v1/purchases").await;
+    let doomed = mine["purchases"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["listing_id"] == broken))
+        .and_then(|p| p["id"].as_i64())
+        .expect("the reservation on the broken listing");
+    // Someone edits the broken listing's row by hand: its remaining is its whole area again,
+    // so giving the 2 亩 reservation back would exceed the area (a CHECK of the schema). That
+    // one release fails; everything else due at the same time must still happen.
+    with_store!(&app.db, s => sqlx::query("UPDATE listings SET remaining_e4_mu = area_e4_mu WHERE id = $1")
+        .bind(broken)
+        .execute(s.pool())
+        .await
+        .map(|_| ()))
+    .expect("edit the row");
+    let xincheng = app
+        .login_as("xincheng", Role::CountyBureau, Some("451321"))
+        .await;
+    let normal = lot(&app, &xincheng, "17.5335", 15 * 24).await;
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    let changzhou = app.login("changzhou").await;
+    let (status, body) = changzhou
+        .post(
+            &format!("/api/v1/listings/{normal}/bids"),
+            &json!({"amount_yuan": "4383375.00"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     app.clock.advance(Duration::days(15) + Duration::hours(2));
     let (buyer, changzhou) = (app.login("dev").await, app.login("changzhou").await);
 
-    // One scheduler, three turns: now, half a second later (the failing lot waits for its
+    // One scheduler, three turns: now, half a second later (the failing item waits for its
     // retry time instead of being tried every second) and three seconds later (tried again).
     let now = app.clock.now();
     let (turn, next, later) = with_store!(&app.db, s => {
@@ -267,48 +287,41 @@ async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request
         let later = scheduler.turn(now + Duration::seconds(3)).await.expect("turn");
         (turn, next, later)
     });
-    assert_eq!(
-        turn.failed
-            .iter()
-            .map(|(item, _)| *item)
-            .collect::<Vec<_>>(),
-        vec![Item::Lot(tiny)],
-        "{turn:?}"
-    );
+    let failed = |r: &quota_backend::scheduler::Report| {
+        r.failed.iter().map(|(item, _)| *item).collect::<Vec<_>>()
+    };
+    assert_eq!(failed(&turn), vec![Item::Reservation(doomed)], "{turn:?}");
     assert_eq!(
         (turn.lots_awarded, turn.reservations_expired),
         (1, 1),
         "{turn:?}"
     );
-    // Every read still answers, including the lists that hold the failing lot.
+    // Every read still answers, including those that show the broken listing.
     for path in [
         "/api/v1/listings",
         "/api/v1/announcements",
-        &format!("/api/v1/listings/{tiny}"),
+        &format!("/api/v1/listings/{broken}"),
     ] {
         let (status, body): (StatusCode, Value) = app.anonymous().get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
     }
     let (status, mine) = changzhou.get("/api/v1/purchases").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(mine["purchases"].as_array().map(Vec::len), Some(1));
-    // Writes go on: the expired reservation's area is bought again.
+    assert_eq!(
+        mine["purchases"].as_array().map(Vec::len),
+        Some(1),
+        "the award"
+    );
+    // Writes go on: the healthy listing's expired reservation is bought again.
     let (status, body) = buyer
         .buy("k2", &purchase(listing, "10", "industrial", "450481"))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
         (next.failed.len(), next.deferred.clone()),
-        (0, vec![Item::Lot(tiny)])
+        (0, vec![Item::Reservation(doomed)])
     );
-    assert_eq!(
-        later
-            .failed
-            .iter()
-            .map(|(item, _)| *item)
-            .collect::<Vec<_>>(),
-        vec![Item::Lot(tiny)]
-    );
+    assert_eq!(failed(&later), vec![Item::Reservation(doomed)]);
 }
 
 async fn a_listing_that_reads_open_again_can_be_withdrawn_before_the_scheduler_runs(db: TestDb) {
