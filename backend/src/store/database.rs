@@ -65,6 +65,10 @@ impl Database {
                         file.display()
                     ));
                 }
+                // The copy is as private as the database: created 0600 (and empty, which
+                // VACUUM INTO accepts) before it is filled.
+                super::sqlite::create_private(file)
+                    .map_err(|e| format!("无法创建备份文件 / cannot create the backup file: {e}"))?;
                 sqlx::query("VACUUM INTO ?")
                     .bind(file.display().to_string())
                     .execute(s.pool())

@@ -34,6 +34,9 @@ impl SqliteStore {
         {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
+        if file.as_os_str() != ":memory:" && !file.exists() {
+            create_private(file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -44,6 +47,17 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+/// Creates an empty file only its owner can read and write (0600): the database holds password
+/// hashes and every trade. SQLite gives its `-wal` and `-shm` files the same mode. Fails if the
+/// file exists.
+pub fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
 }
 
 impl Store for SqliteStore {

@@ -18,6 +18,33 @@ on_both_databases!(
     absurd_amounts_are_refused_before_they_can_overflow,
 );
 
+/// The SQLite database, its WAL and a backup are readable by their owner only.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_and_its_backup_are_private_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::sqlite();
+    let path = match &db.url {
+        quota_backend::config::DatabaseUrl::Sqlite(u) => {
+            std::path::PathBuf::from(u.trim_start_matches("sqlite://"))
+        }
+        other => panic!("{other:?}"),
+    };
+    let app = TestApp::spawn(db).await;
+    app.add_user("teng", Role::CountyBureau, Some("450422"), false)
+        .await;
+    let backup = path.with_file_name("backup.db");
+    app.db.backup_to(&backup).await.expect("backup");
+    for file in [path.clone(), path.with_extension("db-wal"), backup] {
+        let mode = std::fs::metadata(&file)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
+
 /// A raw GET, answering status and JSON (every refusal must be JSON in the envelope).
 async fn raw_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let r = reqwest::get(app.url(path)).await.expect("request");
