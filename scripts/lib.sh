@@ -43,7 +43,9 @@ ensure_wasm_bindgen() {
   local want have
   want="$(wasm_bindgen_lock_version)"
   [ -n "$want" ] || die "wasm-bindgen not found in Cargo.lock"
-  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+  # `|| true`: under pipefail a missing wasm-bindgen would end the script here, silently,
+  # before the install below could run.
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
   if [ "$have" = "$want" ]; then
     note "wasm-bindgen CLI $have: present"
   else
@@ -91,11 +93,12 @@ ensure_postgres() {
     return
   fi
   local bin
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  # `|| true`: without PostgreSQL, ls fails and pipefail would end the script silently.
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   if [ -z "$bin" ]; then
     step "Installing PostgreSQL server binaries (Debian package postgresql; no cluster is started)"
     apt_install postgresql
-    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   fi
   [ -n "$bin" ] || die "PostgreSQL binaries not found after install"
   export PATH="$bin:$PATH"
