@@ -80,7 +80,7 @@ async fn login<S: Store>(
     let (token, digest) = auth::new_session_token();
     state
         .store
-        .create_session(&digest, user.id, now, now + SESSION_LIFETIME)
+        .create_session(&digest, &user, now, now + SESSION_LIFETIME)
         .await?;
     let mut response = Json(UserResponse {
         user: user.to_wire(),
@@ -102,7 +102,7 @@ async fn logout<S: Store>(
     if let Some(token) = auth::session_token(&headers) {
         state
             .store
-            .delete_session(&sha256_hex(token.as_bytes()))
+            .delete_session(&sha256_hex(token.as_bytes()), state.clock.now())
             .await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

@@ -85,16 +85,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         token_sha256: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// Starts a session of `user` (audited as a login).
     fn create_session(
         &self,
         token_sha256: &str,
-        user_id: i64,
+        user: &UserRecord,
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Ends a session (audited as a logout); nothing if it was not there.
     fn delete_session(
         &self,
         token_sha256: &str,
+        now: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Failed logins of a username: count and when the current window began.
     fn login_failures(

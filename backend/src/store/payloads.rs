@@ -93,6 +93,27 @@ pub(crate) fn user_disabled(
     .after(json!({"disabled": disabled}))
 }
 
+/// A login: who, when (never the token).
+pub(crate) fn logged_in(username: &str, now: OffsetDateTime) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("user:{username}"),
+        username,
+        AuditAction::Login,
+        now,
+    )
+}
+
+pub(crate) fn logged_out(username: &str, now: OffsetDateTime) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("user:{username}"),
+        username,
+        AuditAction::Logout,
+        now,
+    )
+}
+
 pub(crate) fn listing_created(id: i64, l: &ListingDraft) -> Entry {
     Entry::new(
         county_stream(l.county_code.as_str()),

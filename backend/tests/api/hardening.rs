@@ -16,6 +16,7 @@ on_both_databases!(
     every_answer_carries_the_security_headers,
     parallel_password_guesses_are_checked_at_most_the_throttle_s_limit,
     absurd_amounts_are_refused_before_they_can_overflow,
+    logins_and_logouts_are_audited,
 );
 
 /// The SQLite database, its WAL and a backup are readable by their owner only.
@@ -328,4 +329,35 @@ async fn absurd_amounts_are_refused_before_they_can_overflow(db: TestDb) {
     app.clock.advance(time::Duration::hours(2));
     let turn = app.tick().await;
     assert_eq!((turn.lots_awarded, turn.failed.len()), (1, 0), "{turn:?}");
+}
+
+async fn logins_and_logouts_are_audited(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let teng = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    let (status, _) = teng
+        .http
+        .delete(app.url("/api/v1/session"))
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .expect("logout");
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let admin = app.login_as("root", Role::Admin, None).await;
+    let (status, body) = admin.get("/api/v1/audit?object=user:teng").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let actions: Vec<&str> = body["audit"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["user_created", "login", "logout"], "{body}");
+    assert!(
+        !body.to_string().contains("token"),
+        "no session token in the log"
+    );
+    let (_, verified) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(verified["verification"]["intact"], true, "{verified}");
 }

@@ -109,26 +109,45 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
         async fn create_session(
             &self,
             token_sha256: &str,
-            user_id: i64,
+            user: &$crate::store::types::UserRecord,
             now: time::OffsetDateTime,
             expires_at: time::OffsetDateTime,
         ) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
             sqlx::query("INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_sha256)
-                .bind(user_id)
+                .bind(user.id)
                 .bind($crate::store::rows::db_time(now))
                 .bind($crate::store::rows::db_time(expires_at))
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::logged_in(&user.username, now));
+            tx.commit().await?;
             Ok(())
         }
 
         #[tracing::instrument(skip_all)]
-        async fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
-            sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
-                .bind(token_sha256)
-                .execute(&self.pool)
+        async fn delete_session(
+            &self,
+            token_sha256: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let ended: Option<(i64,)> =
+                sqlx::query_as("DELETE FROM sessions WHERE token_sha256 = $1 RETURNING user_id")
+                    .bind(token_sha256)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((user_id,)) = ended else {
+                tx.rollback().await?;
+                return Ok(());
+            };
+            let (username,): (String,) = sqlx::query_as("SELECT username FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
                 .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::logged_out(&username, now));
+            tx.commit().await?;
             Ok(())
         }
 
