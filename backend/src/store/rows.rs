@@ -168,6 +168,24 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
+/// Decodes every row of a list, leaving out (and logging) a row that no longer decodes — a
+/// value edited out of range by hand, say: one bad row must never fail the list for everyone.
+pub(crate) fn decode_each<R, T>(
+    what: &str,
+    rows: Vec<R>,
+    decode: impl Fn(R) -> Result<T, StoreError>,
+) -> Vec<T> {
+    rows.into_iter()
+        .filter_map(|row| match decode(row) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                tracing::error!(list = what, error = %e, "a stored row does not decode; left out");
+                None
+            }
+        })
+        .collect()
+}
+
 /// A stored name of a closed set (status, role, kind …), or [`StoreError::Corrupt`].
 pub(crate) fn parse_stored<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, StoreError> {
     s.parse().map_err(|_| corrupt(format!("{what} {s:?}")))

@@ -17,6 +17,7 @@ on_both_databases!(
     parallel_password_guesses_are_checked_at_most_the_throttle_s_limit,
     absurd_amounts_are_refused_before_they_can_overflow,
     logins_and_logouts_are_audited,
+    one_corrupted_row_never_fails_the_lists_of_the_others,
 );
 
 /// The SQLite database, its WAL and a backup are readable by their owner only.
@@ -360,4 +361,62 @@ async fn logins_and_logouts_are_audited(db: TestDb) {
     );
     let (_, verified) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(verified["verification"]["intact"], true, "{verified}");
+}
+
+async fn one_corrupted_row_never_fails_the_lists_of_the_others(db: TestDb) {
+    use quota_backend::with_store;
+    let app = TestApp::spawn(db).await;
+    let (bureau, good) = teng_listing(&app, "10").await;
+    let (_, body) = bureau
+        .post(
+            "/api/v1/listings",
+            &crate::helpers::county_listing("5", "0", "0", "300000.00"),
+        )
+        .await;
+    let bad = body["listing"]["id"].as_i64().expect("id");
+    let buyer = app.login_as("dev", Role::Buyer, None).await;
+    for (key, id) in [("k1", good), ("k2", bad)] {
+        let (status, body) = buyer
+            .buy(
+                key,
+                &crate::helpers::purchase(id, "1", "industrial", "450481"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // Someone edits two rows by hand into values no longer in range.
+    for sql in [
+        "UPDATE listings SET price_fen_per_mu = 99999999999999 WHERE id = $1",
+        "UPDATE purchases SET amount_fen = 999999999999999999 WHERE listing_id = $1",
+    ] {
+        with_store!(&app.db, s => sqlx::query(sql).bind(bad).execute(s.pool()).await.map(|_| ()))
+            .expect("edit the row");
+    }
+    let (status, body) = app.anonymous().get("/api/v1/listings").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ids: Vec<i64> = body["listings"]
+        .as_array()
+        .expect("listings")
+        .iter()
+        .filter_map(|l| l["id"].as_i64())
+        .collect();
+    assert_eq!(
+        ids,
+        [good],
+        "the broken listing is left out, the others shown"
+    );
+    for path in ["/api/v1/announcements", "/api/v1/purchases"] {
+        let (status, body) = buyer.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+    let (_, mine) = buyer.get("/api/v1/purchases").await;
+    assert_eq!(mine["purchases"].as_array().map(Vec::len), Some(1));
+    let (status, _) = app
+        .anonymous()
+        .post(
+            "/api/v1/quote",
+            &json!({"project": {"use": "industrial", "county_code": "450481", "area": "3", "unit": "mu"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
 }

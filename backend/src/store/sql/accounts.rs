@@ -57,7 +57,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             )
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map($crate::store::rows::user_from_row).collect()
+            Ok($crate::store::rows::decode_each("users", rows, $crate::store::rows::user_from_row))
         }
 
         #[tracing::instrument(skip_all)]

@@ -114,7 +114,7 @@ macro_rules! impl_finance {
             .bind(county.map(|c| c.as_str().to_string()))
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map(|r| r.into_allocation()).collect()
+            Ok($crate::store::rows::decode_each("allocations", rows, |r| r.into_allocation()))
         }
 
         #[tracing::instrument(skip_all)]

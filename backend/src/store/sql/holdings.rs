@@ -95,8 +95,15 @@ macro_rules! impl_holdings {
                 sqlx::query_as(sql).bind(buyer).bind(county).fetch_all(&self.pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                // Only settled purchases are holdings: no expiry applies to them.
-                let p = row.into_purchase(time::OffsetDateTime::UNIX_EPOCH)?;
+                // Only settled purchases are holdings: no expiry applies to them. A row that no
+                // longer decodes is left out (and logged), not a failure of everyone's list.
+                let p = match row.into_purchase(time::OffsetDateTime::UNIX_EPOCH) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, "a stored holding does not decode; left out");
+                        continue;
+                    }
+                };
                 let uses: Vec<$crate::store::rows::UseRow> = sqlx::query_as(
                     "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.used_before_e4_mu, \
                      h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at \

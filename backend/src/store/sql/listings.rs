@@ -82,14 +82,10 @@ macro_rules! impl_listings {
                 .bind(filter.channel.map(|c| c.wire()))
                 .fetch_all(&self.pool)
                 .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let listing = row.into_listing(now)?;
-                if filter.status.is_none_or(|s| s == listing.status) {
-                    out.push(listing);
-                }
-            }
-            Ok(out)
+            Ok($crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
+                .into_iter()
+                .filter(|listing| filter.status.is_none_or(|s| s == listing.status))
+                .collect())
         }
 
         #[tracing::instrument(skip_all)]

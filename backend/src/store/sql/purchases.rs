@@ -189,7 +189,7 @@ macro_rules! impl_purchases {
                 .bind(seller)
                 .fetch_all(&self.pool)
                 .await?;
-            rows.into_iter().map(|r| r.into_purchase(now)).collect()
+            Ok($crate::store::rows::decode_each("purchases", rows, |r| r.into_purchase(now)))
         }
 
         #[tracing::instrument(skip_all)]
