@@ -11,8 +11,9 @@
 /// }
 /// ```
 ///
-/// It derives `Debug, Clone, Copy, PartialEq, Eq, Hash`, serde (each variant renamed to its
-/// wire name) and, with the `openapi` feature, `utoipa::ToSchema`; it adds `ALL`, `wire()`,
+/// It derives `Debug, Clone, Copy, PartialEq, Eq, Hash` and serde (each variant renamed to its
+/// wire name), implements `utoipa::ToSchema` with the wire names (feature `openapi`), and adds
+/// `ALL`, `wire()`,
 /// `Display` (the wire name) and `FromStr` (refusing anything else with [`UnknownName`], which
 /// lists the allowed names and converts into `DomainError::UnknownValue`).
 macro_rules! wire_enum {
@@ -24,7 +25,6 @@ macro_rules! wire_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $wire)] $variant, )+
         }
@@ -38,6 +38,25 @@ macro_rules! wire_enum {
                 match self {
                     $(Self::$variant => $wire,)+
                 }
+            }
+        }
+
+        // The OpenAPI schema lists the wire names (a derive would read the names through the
+        // macro's literals unreliably and publish the Rust variant names instead).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 

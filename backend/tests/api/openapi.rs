@@ -37,6 +37,36 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
     let anon = app.anonymous();
     let (status, spec) = anon.get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
+    // Closed sets are published with their wire names, the values the server really sends.
+    let names = |schema: &str| -> Vec<String> {
+        spec["components"]["schemas"][schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} is an enum"))
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let wire = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        names("ListingStatus"),
+        wire(
+            &quota_shared::api::ListingStatus::ALL
+                .iter()
+                .map(|s| s.wire())
+                .collect::<Vec<_>>()
+        )
+    );
+    assert_eq!(
+        names("ErrorCode"),
+        wire(
+            &quota_shared::codes::ErrorCode::ALL
+                .iter()
+                .map(|s| s.wire())
+                .collect::<Vec<_>>()
+        )
+    );
+    assert!(names("UnitKind").contains(&"county_city".to_string()));
+    assert!(names("AnnouncementKind").contains(&"listing".to_string()));
     let mut routes: Vec<String> = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("path item").keys() {
