@@ -29,6 +29,9 @@ step "cargo test (unit, integration on SQLite and PostgreSQL, the release binary
 export QX_BIN="$ROOT/target/release/quota-exchange"
 cargo test --workspace
 
+step "API fuzz (schemathesis, 25 cases per operation, each role; scripts/fuzz.sh --cases 200 is the long suite)"
+bash scripts/fuzz.sh
+
 step "Browser tests (headless Chromium via playwright-core, real server, fresh SQLite)"
 export QX_STATIC_DIR="$ROOT/frontend/dist"
 (cd tests/browser && node --test --test-concurrency=1 ./*.test.mjs)
