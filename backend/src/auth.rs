@@ -12,7 +12,7 @@ use quota_shared::api::Role;
 use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::CountyCode;
 use sha2::{Digest, Sha256};
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -25,8 +25,17 @@ pub const SESSION_COOKIE: &str = "qx_session";
 /// for this host only (no Domain) and for every path, so a sibling subdomain cannot set or
 /// shadow it.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-qx_session";
-/// How long a session lasts: a working fortnight, so a clerk is not logged out mid-task.
-pub const SESSION_LIFETIME: Duration = Duration::days(14);
+/// The longest a session lasts however busy it is: a working day.
+pub const SESSION_LIFETIME: Duration = Duration::hours(12);
+/// A session unused this long lapses (a clerk away from an unlocked screen).
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// Activity moves the idle deadline at most this often, so reads write rarely.
+pub const EXTEND_EVERY: Duration = Duration::minutes(1);
+
+/// When a session used at `now` lapses: idle timeout, never past its absolute lifetime.
+pub fn session_deadline(created_at: OffsetDateTime, now: OffsetDateTime) -> OffsetDateTime {
+    (now + IDLE_TIMEOUT).min(created_at + SESSION_LIFETIME)
+}
 /// Failed logins allowed per username within [`THROTTLE_WINDOW`] before refusing attempts.
 pub const MAX_FAILED_LOGINS: i32 = 5;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
@@ -153,11 +162,20 @@ impl<S: Store> FromRequestParts<AppState<S>> for MaybeUser {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(Self(None));
         };
-        let user = state
-            .store
-            .user_by_session(&sha256_hex(token.as_bytes()), state.clock.now())
-            .await?;
-        Ok(Self(user))
+        let digest = sha256_hex(token.as_bytes());
+        let now = state.clock.now();
+        let Some(session) = state.store.user_by_session(&digest, now).await? else {
+            return Ok(Self(None));
+        };
+        // Bookkeeping of the session, not of the market: at most one write a minute per
+        // session, and a failure to write does not fail the request.
+        let deadline = session_deadline(session.created_at, now);
+        if deadline - session.expires_at >= EXTEND_EVERY
+            && let Err(e) = state.store.extend_session(&digest, now, deadline).await
+        {
+            tracing::warn!(error = %e, "could not extend a session");
+        }
+        Ok(Self(Some(session.user)))
     }
 }
 

@@ -113,7 +113,11 @@ impl ApiError {
 
     /// 401: the caller must log in.
     pub fn unauthorized() -> Self {
-        Self::coded(ErrorCode::Unauthorized, "请先登录", "Please log in first")
+        Self::coded(
+            ErrorCode::Unauthorized,
+            "未登录或会话已结束（30 分钟未操作或登录满 12 小时），请重新登录",
+            "Not logged in, or the session ended (30 idle minutes or 12 hours after login): log in again",
+        )
     }
 
     /// 403 with the reason.

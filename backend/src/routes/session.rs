@@ -10,9 +10,7 @@ use quota_shared::api::{ErrorEnvelope, LoginRequest, UserResponse};
 use quota_shared::codes::ErrorCode;
 
 use crate::accounts;
-use crate::auth::{
-    self, CurrentUser, MAX_FAILED_LOGINS, SESSION_LIFETIME, THROTTLE_WINDOW, sha256_hex,
-};
+use crate::auth::{self, CurrentUser, MAX_FAILED_LOGINS, THROTTLE_WINDOW, sha256_hex};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -80,7 +78,7 @@ async fn login<S: Store>(
     let (token, digest) = auth::new_session_token();
     state
         .store
-        .create_session(&digest, &user, now, now + SESSION_LIFETIME)
+        .create_session(&digest, &user, now, auth::session_deadline(now, now))
         .await?;
     let mut response = Json(UserResponse {
         user: user.to_wire(),

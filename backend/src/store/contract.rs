@@ -14,8 +14,8 @@ use super::error::StoreError;
 use super::types::{
     AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
     DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
-    PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome, StoredAnswer, UseDraft,
-    UseOutcome, UserRecord,
+    PurchaseDraft, PurchaseOutcome, PurchaseScope, SessionRecord, SettleOutcome, StoredAnswer,
+    UseDraft, UseOutcome, UserRecord,
 };
 
 /// Everything the server reads and writes. One implementation per database.
@@ -79,12 +79,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// The enabled user of an unexpired session.
+    /// The enabled user of an unexpired session, with the session's start and expiry.
     fn user_by_session(
         &self,
         token_sha256: &str,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
+    /// Moves an unexpired session's expiry to `expires_at` (activity extends an idle deadline).
+    fn extend_session(
+        &self,
+        token_sha256: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Starts a session of `user` (audited as a login).
     fn create_session(
         &self,

@@ -9,6 +9,14 @@ use quota_shared::rules::Channel;
 use quota_shared::{Area, Money, UnitPrice};
 use time::{Date, OffsetDateTime};
 
+/// A live session: whose it is, when it began and when it lapses unless used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
 /// An account as the server sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {

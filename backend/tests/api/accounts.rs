@@ -13,6 +13,7 @@ use crate::helpers::{
 on_both_databases!(
     permissions_follow_role_and_county,
     sessions_logout_and_login_throttling,
+    sessions_lapse_when_idle_and_after_a_working_day,
     cross_site_state_changes_are_refused,
     an_administrator_creates_and_disables_accounts,
 );
@@ -217,6 +218,40 @@ async fn sessions_logout_and_login_throttling(db: TestDb) {
         phone.get("/api/v1/me").await.0,
         StatusCode::OK,
         "sessions are not throttled"
+    );
+}
+
+/// 30 idle minutes end a session; activity keeps it alive, but never past 12 hours from login.
+/// Lapsed sessions are purged by the scheduler.
+async fn sessions_lapse_when_idle_and_after_a_working_day(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("dev", Role::Buyer, None, false).await;
+    let busy = app.login("dev").await;
+    let away = app.login("dev").await;
+    app.clock.advance(Duration::minutes(29));
+    assert_eq!(busy.get("/api/v1/me").await.0, StatusCode::OK);
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(
+        (
+            busy.get("/api/v1/me").await.0,
+            away.get("/api/v1/me").await.0
+        ),
+        (StatusCode::OK, StatusCode::UNAUTHORIZED),
+        "31 minutes after login: the one used 2 minutes ago lives, the idle one lapsed"
+    );
+    // Used every 25 minutes, the session lasts until 12 hours after login, not a second more.
+    let mut used = Duration::minutes(31);
+    while used + Duration::minutes(25) < Duration::hours(12) {
+        app.clock.advance(Duration::minutes(25));
+        used += Duration::minutes(25);
+        assert_eq!(busy.get("/api/v1/me").await.0, StatusCode::OK, "at {used}");
+    }
+    app.clock.advance(Duration::hours(12) - used);
+    assert_eq!(busy.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.tick().await.purged, 2, "both lapsed sessions purged");
+    assert_eq!(
+        app.login("dev").await.get("/api/v1/me").await.0,
+        StatusCode::OK
     );
 }
 

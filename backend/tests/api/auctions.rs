@@ -45,7 +45,7 @@ async fn bid(client: &Client, lot: i64, amount: &str) -> (StatusCode, Value) {
 
 async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let (seller, lot) = xincheng_lot(&app, 2).await;
+    let (_, lot) = xincheng_lot(&app, 2).await;
     app.add_user("changzhou", Role::Buyer, None, true).await;
     app.add_user("longxu", Role::Buyer, None, true).await;
     let changzhou = app.login("changzhou").await;
@@ -121,6 +121,12 @@ async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
     // Time is up: bids are refused and the lot reads as awarded at once; the scheduler's next
     // turn writes the award and the winner's reservation.
     app.clock.advance(Duration::hours(2) + Duration::seconds(1));
+    // Two idle hours later every session has lapsed: each party logs in again.
+    let (seller, changzhou, longxu) = (
+        app.login("xincheng").await,
+        app.login("changzhou").await,
+        app.login("longxu").await,
+    );
     let (status, body) = bid(&changzhou, lot, "4583375.00").await;
     assert_eq!(
         (status, error_of(&body).0.as_str()),
@@ -318,6 +324,7 @@ async fn two_instances_racing_to_close_a_lot_award_it_once() {
             "{ra:?} {rb:?}"
         );
     }
+    let changzhou = first.login("changzhou").await;
     let (_, mine) = changzhou.get("/api/v1/purchases").await;
     let awards = mine["purchases"].as_array().expect("purchases").len();
     assert_eq!(awards, 1, "exactly one award: {mine}");

@@ -137,7 +137,7 @@ async fn reads_show_due_changes_before_the_scheduler_writes_them_and_never_write
     // Fifteen days and two hours on: the closing listing has expired, the reservation is
     // due, both lots have closed. Nothing has run yet.
     app.clock.advance(Duration::days(15) + Duration::hours(2));
-    // Sessions last 14 days: everyone logs in again (a login writes only its session).
+    // The sessions lapsed long ago: everyone logs in again (a login writes only its session).
     let (buyer, teng, changzhou, finance, admin) = (
         app.login("dev").await,
         app.login("teng").await,

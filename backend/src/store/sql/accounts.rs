@@ -92,17 +92,37 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             &self,
             token_sha256: &str,
             now: time::OffsetDateTime,
-        ) -> Result<Option<$crate::store::types::UserRecord>, StoreError> {
-            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(
+        ) -> Result<Option<$crate::store::types::SessionRecord>, StoreError> {
+            let row: Option<(i64, String, String, String, Option<String>, bool, bool, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(
                 "SELECT u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, \
-                 u.disabled FROM sessions s JOIN users u ON u.id = s.user_id \
+                 u.disabled, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
             )
             .bind(token_sha256)
             .bind($crate::store::rows::db_time(now))
             .fetch_optional(&self.pool)
             .await?;
-            row.map($crate::store::rows::user_from_row).transpose()
+            row.map(|(id, username, hash, role, county, regional, disabled, created_at, expires_at)| {
+                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled))?;
+                Ok($crate::store::types::SessionRecord { user, created_at, expires_at })
+            })
+            .transpose()
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn extend_session(
+            &self,
+            token_sha256: &str,
+            now: time::OffsetDateTime,
+            expires_at: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_sha256 = $2 AND expires_at > $3")
+                .bind($crate::store::rows::db_time(expires_at))
+                .bind(token_sha256)
+                .bind($crate::store::rows::db_time(now))
+                .execute(&self.pool)
+                .await?;
+            Ok(())
         }
 
         #[tracing::instrument(skip_all)]
