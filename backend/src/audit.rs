@@ -173,6 +173,14 @@ impl std::fmt::Display for Broken {
             ),
             "deleted" => ("之前的记录被删除", "follows a deleted record"),
             "tail_deleted" => ("之后的记录被删除", "is followed by deleted records"),
+            "truncated" => (
+                "已不存在：锚点之后该链被截断",
+                "is gone: the stream was cut back below the anchor",
+            ),
+            "rewritten" => (
+                "与锚点不符：该链被改写",
+                "differs from the anchor: the stream was rewritten",
+            ),
             _ => ("异常", "is inconsistent"),
         };
         let id = self.id.map(|i| format!(" (id {i})")).unwrap_or_default();
@@ -268,6 +276,71 @@ pub fn verify(mut records: Vec<Stored>, heads: &[(String, i64, String)]) -> Resu
     Ok(checked)
 }
 
+/// A stream head kept outside the database: `audit anchor` writes the heads as JSON, and
+/// `audit verify --anchor FILE` later proves the log still holds each anchored record unchanged.
+/// The heads table alone cannot catch a log whose last records were deleted and whose head was
+/// moved back with them; an anchor kept elsewhere can.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnchorHead {
+    pub stream: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The anchor of the current heads (streams with no record left out), by stream.
+pub fn anchor_of(heads: &[(String, i64, String)]) -> Vec<AnchorHead> {
+    let mut out: Vec<AnchorHead> = heads
+        .iter()
+        .filter(|(_, seq, _)| *seq > 0)
+        .map(|(stream, seq, hash)| AnchorHead {
+            stream: stream.clone(),
+            seq: *seq,
+            hash: hash.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.stream.cmp(&b.stream));
+    out
+}
+
+/// [`verify`], then every anchored record must still be there with the anchored hash: a
+/// missing one means the stream was cut back (`truncated`), another hash that it was
+/// rewritten (`rewritten`).
+pub fn verify_with_anchor(
+    records: Vec<Stored>,
+    heads: &[(String, i64, String)],
+    anchor: &[AnchorHead],
+) -> Result<u64, Broken> {
+    let by_position: std::collections::HashMap<(&str, i64), (&str, i64)> = records
+        .iter()
+        .map(|r| ((r.stream.as_str(), r.seq), (r.hash.as_str(), r.id)))
+        .collect();
+    let mut found = Vec::with_capacity(anchor.len());
+    for a in anchor {
+        found.push(match by_position.get(&(a.stream.as_str(), a.seq)) {
+            None => Some(Broken {
+                stream: a.stream.clone(),
+                seq: a.seq,
+                id: None,
+                what: "truncated",
+            }),
+            Some((hash, id)) if *hash != a.hash => Some(Broken {
+                stream: a.stream.clone(),
+                seq: a.seq,
+                id: Some(*id),
+                what: "rewritten",
+            }),
+            Some(_) => None,
+        });
+    }
+    // The chain's own break comes first; then the first stream that departs from the anchor.
+    let checked = verify(records, heads)?;
+    match found.into_iter().flatten().next() {
+        Some(broken) => Err(broken),
+        None => Ok(checked),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +410,31 @@ mod tests {
             verify(records, &heads).expect_err("tail").what,
             "tail_deleted"
         );
+    }
+
+    #[test]
+    fn an_anchor_catches_a_stream_cut_back_or_rewritten_with_its_head() {
+        let (records, heads) = chain(5);
+        let anchor = anchor_of(&heads);
+        assert_eq!(verify_with_anchor(records.clone(), &heads, &anchor), Ok(5));
+        // The last two records deleted and the head moved back: a consistent chain of 3.
+        let (short, short_heads) = chain(3);
+        assert_eq!(verify(short.clone(), &short_heads), Ok(3));
+        let broken = verify_with_anchor(short, &short_heads, &anchor).expect_err("truncated");
+        assert_eq!((broken.seq, broken.what), (5, "truncated"));
+        // The last record rewritten, its hash recomputed and the head updated to match.
+        let mut rewritten = records;
+        let last = rewritten.last_mut().expect("records");
+        last.after_json = Some("{\"n\":500}".into());
+        last.hash = last.recomputed();
+        let new_heads = vec![(last.stream.clone(), last.seq, last.hash.clone())];
+        assert_eq!(verify(rewritten.clone(), &new_heads), Ok(5));
+        let broken = verify_with_anchor(rewritten, &new_heads, &anchor).expect_err("rewritten");
+        assert_eq!(
+            (broken.seq, broken.id, broken.what),
+            (5, Some(50), "rewritten")
+        );
+        assert!(broken.to_string().contains("rewritten"), "{broken}");
     }
 
     #[test]

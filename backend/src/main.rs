@@ -11,7 +11,7 @@ use quota_backend::app::Application;
 use quota_backend::config::{
     ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_STATIC_DIR, DatabaseUrl, Settings,
 };
-use quota_backend::store::Database;
+use quota_backend::store::{Database, Store};
 use quota_backend::{accounts, demo, telemetry, with_store};
 use quota_shared::api::Role;
 
@@ -67,7 +67,13 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// 校验审计链，断裂时非零退出并指出第一条 / check the chain; exit non-zero naming the first broken record
-    Verify,
+    Verify {
+        /// 与此前导出的锚点比对（发现截断或改写）/ also compare with an anchor written earlier (catches truncation and rewriting)
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
+    /// 导出各链的链头（JSON）作为锚点，请保存在数据库之外 / print every stream's head as JSON, an anchor to keep outside the database
+    Anchor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,10 +174,42 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("已备份到 / backed up to {}", to.display());
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Anchor) => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let v = with_store!(&db, s => quota_backend::routes::audit::verify_audit(s).await)
+            let (_, heads) = with_store!(&db, s => s.audit_all().await)
+                .map_err(|e| format!("无法读取审计日志 / cannot read the audit log: {e:?}"))?;
+            let anchor = quota_backend::audit::anchor_of(&heads);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&anchor).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify { anchor }) => {
+            let anchor = match anchor {
+                None => None,
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        format!(
+                            "无法读取锚点文件 / cannot read the anchor file {}: {e}",
+                            path.display()
+                        )
+                    })?;
+                    Some(
+                        serde_json::from_str::<Vec<quota_backend::audit::AnchorHead>>(&text)
+                            .map_err(|e| {
+                                format!(
+                                    "锚点文件不是 `audit anchor` 的输出 / the anchor file is not the output of `audit anchor` ({}): {e}",
+                                    path.display()
+                                )
+                            })?,
+                    )
+                }
+            };
+            let db = connect(&settings).await?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let v = with_store!(&db, s => quota_backend::routes::audit::verify_audit_with(s, anchor.as_deref()).await)
                 .map_err(|e| format!("无法读取审计日志 / cannot read the audit log: {e:?}"))?;
             match v.broken {
                 None => {

@@ -251,6 +251,76 @@ fn audit_verify_passes_on_the_demo_and_names_a_tampered_record() {
     );
 }
 
+/// Deleting a stream's last record and moving its head back leaves a consistent chain that
+/// `audit verify` alone accepts; an anchor written before catches it.
+#[test]
+fn an_anchor_catches_a_log_cut_back_with_its_head() {
+    let (dir, url) = temp_sqlite();
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &url)]).0, Some(0));
+    let (code, anchor, stderr) = run(&["audit", "anchor"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(anchor.contains("\"county:450422\""), "{anchor}");
+    let anchor_file = dir.path().join("anchor.json");
+    std::fs::write(&anchor_file, &anchor).expect("write the anchor");
+    let anchor_arg = anchor_file.display().to_string();
+    let (code, stdout, stderr) = run(
+        &["audit", "verify", "--anchor", &anchor_arg],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+
+    let cut_seq: i64 = block(async {
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .expect("open the file");
+        let (seq,): (i64,) =
+            sqlx::query_as("SELECT seq FROM audit_heads WHERE stream = 'county:450422'")
+                .fetch_one(&pool)
+                .await
+                .expect("head");
+        sqlx::query("DELETE FROM audit_log WHERE stream = 'county:450422' AND seq = ?")
+            .bind(seq)
+            .execute(&pool)
+            .await
+            .expect("cut");
+        sqlx::query(
+            "UPDATE audit_heads SET seq = seq - 1, hash = (SELECT hash FROM audit_log \
+             WHERE stream = 'county:450422' AND seq = audit_heads.seq - 1) \
+             WHERE stream = 'county:450422'",
+        )
+        .execute(&pool)
+        .await
+        .expect("move the head back");
+        pool.close().await;
+        seq
+    });
+    let (code, _, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &url)]);
+    assert_eq!(
+        code,
+        Some(0),
+        "without the anchor the cut is consistent: {stderr}"
+    );
+    let (code, _, stderr) = run(
+        &["audit", "verify", "--anchor", &anchor_arg],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_ne!(code, Some(0), "the anchor catches the cut");
+    assert!(
+        stderr.contains("county:450422")
+            && stderr.contains(&format!("record {cut_seq}"))
+            && stderr.contains("cut back"),
+        "{stderr}"
+    );
+    // Not an anchor: a clear refusal, not a pass.
+    std::fs::write(&anchor_file, "=cmd|' /C calc'!A0").expect("write");
+    let (code, _, stderr) = run(
+        &["audit", "verify", "--anchor", &anchor_arg],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("audit anchor"), "{stderr}");
+}
+
 #[test]
 fn a_backup_taken_during_purchases_restores_every_trade_made_before_it() {
     use std::sync::atomic::{AtomicBool, Ordering};

@@ -66,9 +66,21 @@ async fn audit_of<S: Store>(
 
 /// Checks the whole audit log (the `audit verify` command and the admin console).
 pub async fn verify_audit<S: Store>(store: &S) -> Result<AuditVerification, ApiError> {
+    verify_audit_with(store, None).await
+}
+
+/// [`verify_audit`], and with an anchor also that no anchored record is gone or rewritten.
+pub async fn verify_audit_with<S: Store>(
+    store: &S,
+    anchor: Option<&[crate::audit::AnchorHead]>,
+) -> Result<AuditVerification, ApiError> {
     let (records, heads) = store.audit_all().await?;
     let total = records.len() as u64;
-    Ok(match crate::audit::verify(records, &heads) {
+    let checked = match anchor {
+        Some(anchor) => crate::audit::verify_with_anchor(records, &heads, anchor),
+        None => crate::audit::verify(records, &heads),
+    };
+    Ok(match checked {
         Ok(n) => AuditVerification {
             intact: true,
             records: n,
