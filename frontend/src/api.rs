@@ -6,7 +6,7 @@ use gloo::net::http::{Request, RequestBuilder, Response};
 use quota_shared::api::{
     AnnouncementsResponse, BidRequest, BidResponse, CountiesResponse, ErrorEnvelope,
     FloorPricesResponse, HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest,
-    PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
+    PasswordChange, PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
 };
 use quota_shared::codes::ErrorCode;
 use serde::Serialize;
@@ -126,6 +126,22 @@ pub async fn login(username: String, password: String) -> Result<UserResponse, A
         Request::post("/api/v1/session"),
         &LoginRequest { username, password },
         false,
+    )
+    .await
+}
+
+/// One's own password; the server ends every other session of the account.
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<UserResponse, ApiFailure> {
+    send(
+        Request::post("/api/v1/me/password"),
+        &PasswordChange {
+            current_password,
+            new_password,
+        },
+        true,
     )
     .await
 }

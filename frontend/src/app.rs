@@ -34,6 +34,7 @@ fn switch(route: Route) -> Html {
         Route::Bureau => html! { <pages::bureau::Bureau /> },
         Route::Finance => html! { <pages::finance::Finance /> },
         Route::Admin => html! { <pages::admin::Admin /> },
+        Route::Account => html! { <pages::account::Account /> },
         Route::NotFound => html! { <pages::home::Home /> },
     }
 }
@@ -133,7 +134,9 @@ fn Nav() -> Html {
             { match user {
                 Some(u) => html! {
                     <>
-                        <span class="who" id="who">{ format!("{}：{}（{}）", t(lang, Key::LoggedInAs), u.username, role_label(lang, u.role)) }</span>
+                        <Link<Route> to={Route::Account} classes={classes!("who", (route == Route::Account).then_some("active"))}>
+                            <span id="who">{ format!("{}：{}（{}）", t(lang, Key::LoggedInAs), u.username, role_label(lang, u.role)) }</span>
+                        </Link<Route>>
                         <button class="link" onclick={logout} id="logout">{ t(lang, Key::NavLogout) }</button>
                     </>
                 },

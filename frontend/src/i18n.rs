@@ -154,6 +154,18 @@ texts! {
     Password => "密码", "Password";
     LoginButton => "登录", "Log in";
     LoggedInAs => "当前用户", "Logged in as";
+    // account
+    AccountHeading => "账号与密码", "Account and password";
+    ChangePassword => "修改密码", "Change password";
+    CurrentPassword => "当前密码", "Current password";
+    NewPassword => "新密码", "New password";
+    NewPasswordAgain => "再次输入新密码", "New password again";
+    PasswordRules => "新密码至少 8 个字符，且不能与当前密码相同。修改后，本账号在其他设备上的登录将全部退出。", "At least 8 characters, different from the current one. Every other session of this account ends when it changes.";
+    PasswordChanged => "密码已修改；本账号在其他设备上的登录已全部退出。", "Password changed; every other session of this account has ended.";
+    PasswordTooShort => "新密码至少 8 个字符", "The new password needs at least 8 characters";
+    PasswordsDiffer => "两次输入的新密码不一致", "The two new passwords differ";
+    LoginFirst => "请先登录", "Please log in first";
+    Saving => "正在保存…", "Saving…";
     NavBureau => "挂牌管理", "Bureau";
     NavFinance => "财务", "Finance";
     NavAdmin => "管理", "Admin";

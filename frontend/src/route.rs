@@ -28,6 +28,8 @@ pub enum Route {
     Finance,
     #[at("/admin")]
     Admin,
+    #[at("/account")]
+    Account,
     #[not_found]
     #[at("/404")]
     NotFound,

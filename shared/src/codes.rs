@@ -54,6 +54,7 @@ wire_enum! {
         IdempotencyKeyReused = "idempotency_key_reused",
         SelfDisable = "self_disable",
         AccountRefused = "account_refused",
+        WrongPassword = "wrong_password",
         TooManyFailures = "too_many_failures",
         Internal = "internal",
     }
@@ -134,6 +135,7 @@ impl ErrorCode {
                 "该用地批文号已在本笔指标上登记",
                 "This approval number is already recorded on the holding",
             ),
+            WrongPassword => row(422, "当前密码不对", "The current password is wrong"),
             FloorExists => row(
                 409,
                 "该日期已有最低价版本",

@@ -175,3 +175,42 @@ test("an administrator creates a bureau account, and that bureau records a use o
   await page.locator("#county-holdings tbody tr", { hasText: /3\.0000\s*2\.0000$/ }).waitFor();
   await context.close();
 });
+
+test("finance changes its password: mistakes are explained, other sessions end, the new one logs in", async () => {
+  const other = await loggedIn("finance");
+  const { context, page } = await loggedIn("finance");
+  await page.click("#who");
+  await page.locator("#password-form").waitFor();
+  assert.match(await page.locator("#account-who").textContent(), /finance（财政）/);
+
+  await page.fill("#current-password", "demo-2026");
+  await page.fill("#new-password", "finance-2027");
+  await page.fill("#new-password-again", "finance-2028");
+  await page.click("#password-form button[type=submit]");
+  await page.locator("#password-status", { hasText: "两次输入的新密码不一致" }).waitFor();
+
+  await page.fill("#current-password", "not-my-password");
+  await page.fill("#new-password-again", "finance-2027");
+  await page.click("#password-form button[type=submit]");
+  await page.locator("#password-status", { hasText: "当前密码不对" }).waitFor();
+
+  await page.fill("#current-password", "demo-2026");
+  await page.fill("#new-password", "finance-2027");
+  await page.fill("#new-password-again", "finance-2027");
+  await page.click("#password-form button[type=submit]");
+  await page.locator("#password-status", { hasText: "密码已修改" }).waitFor();
+  assert.equal(await page.inputValue("#current-password"), "", "the fields are cleared");
+  await screenshot(page, "account-zh");
+
+  // This session stays; the other device is sent to the login page.
+  await page.goto(`${server.url}/finance`);
+  await page.locator("#who").waitFor();
+  await other.page.goto(`${server.url}/finance`);
+  await other.page.waitForURL(/\/login/);
+  await other.page.fill("#username", "finance");
+  await other.page.fill("#password", "finance-2027");
+  await other.page.click("#login-form button[type=submit]");
+  await other.page.locator("#who").waitFor();
+  await other.context.close();
+  await context.close();
+});

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use quota_shared::api::{ErrorEnvelope, LoginRequest, UserResponse};
+use quota_shared::api::{ErrorEnvelope, LoginRequest, PasswordChange, UserResponse};
 use quota_shared::codes::ErrorCode;
 
 use crate::accounts;
@@ -20,10 +20,11 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/session", post(login::<S>).delete(logout::<S>))
         .route("/me", get(me))
+        .route("/me/password", post(change_password::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(login, logout, me))]
+#[openapi(paths(login, logout, me, change_password))]
 pub(super) struct Doc;
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "session",
@@ -117,4 +118,73 @@ async fn me(user: CurrentUser) -> Json<UserResponse> {
     Json(UserResponse {
         user: user.0.to_wire(),
     })
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "session",
+    request_body = PasswordChange,
+    responses((status = 200, description = "已修改；本账号其他会话均已退出 / changed; every other session of the account ended", body = UserResponse),
+        (status = 401, description = "未登录 / not logged in", body = ErrorEnvelope),
+        (status = 422, description = "当前密码不对或新密码太短 / wrong current password or a short new one", body = ErrorEnvelope),
+        (status = 429, description = "失败次数过多 / too many failures", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn change_password<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: ApiJson<PasswordChange>,
+) -> Result<Json<UserResponse>, ApiError> {
+    let PasswordChange {
+        current_password,
+        new_password,
+    } = body.value;
+    let user = user.0;
+    let now = state.clock.now();
+    let min = accounts::MIN_PASSWORD_CHARS;
+    if new_password.chars().count() < min {
+        return Err(ApiError::coded(
+            ErrorCode::InvalidValue,
+            format!("新密码至少 {min} 个字符"),
+            format!("new_password: at least {min} characters"),
+        ));
+    }
+    if new_password == current_password {
+        return Err(ApiError::coded(
+            ErrorCode::InvalidValue,
+            "新密码不能与当前密码相同",
+            "new_password: must differ from the current one",
+        ));
+    }
+    // A stolen session must not become a way to guess the password: the check counts
+    // against the same throttle as logins, before it runs.
+    let (attempts, since) = state
+        .store
+        .record_login_failure(&user.username, now, now - THROTTLE_WINDOW)
+        .await?;
+    if attempts > MAX_FAILED_LOGINS {
+        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59).max(60) / 60;
+        return Err(ApiError::coded(
+            ErrorCode::TooManyFailures,
+            format!("密码错误次数过多，请 {minutes} 分钟后再试"),
+            format!("Too many wrong passwords; try again in {minutes} minutes"),
+        ));
+    }
+    if !auth::verify_password_blocking(current_password, user.password_hash.clone()).await {
+        return Err(ApiError::coded(
+            ErrorCode::WrongPassword,
+            "当前密码不对，请重新输入",
+            "current_password: wrong password, type it again",
+        ));
+    }
+    state.store.clear_login_failures(&user.username).await?;
+    let hash = auth::hash_password_blocking(new_password).await?;
+    let keep = auth::session_token(&headers)
+        .map(|t| sha256_hex(t.as_bytes()))
+        .unwrap_or_default();
+    state
+        .store
+        .change_password(&user, &hash, &keep, now)
+        .await?;
+    Ok(Json(UserResponse {
+        user: user.to_wire(),
+    }))
 }

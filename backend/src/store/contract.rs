@@ -100,6 +100,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Sets a user's password hash and ends every other session of theirs (audited).
+    fn change_password(
+        &self,
+        user: &UserRecord,
+        password_hash: &str,
+        keep_session_sha256: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Ends a session (audited as a logout); nothing if it was not there.
     fn delete_session(
         &self,

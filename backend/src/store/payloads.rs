@@ -104,6 +104,16 @@ pub(crate) fn logged_in(username: &str, now: OffsetDateTime) -> Entry {
     )
 }
 
+pub(crate) fn password_changed(username: &str, now: OffsetDateTime) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("user:{username}"),
+        username,
+        AuditAction::PasswordChanged,
+        now,
+    )
+}
+
 pub(crate) fn logged_out(username: &str, now: OffsetDateTime) -> Entry {
     Entry::new(
         REGION_STREAM,

@@ -14,6 +14,7 @@ on_both_databases!(
     permissions_follow_role_and_county,
     sessions_logout_and_login_throttling,
     sessions_lapse_when_idle_and_after_a_working_day,
+    a_user_changes_their_password_and_other_sessions_end,
     cross_site_state_changes_are_refused,
     an_administrator_creates_and_disables_accounts,
 );
@@ -253,6 +254,117 @@ async fn sessions_lapse_when_idle_and_after_a_working_day(db: TestDb) {
         app.login("dev").await.get("/api/v1/me").await.0,
         StatusCode::OK
     );
+}
+
+/// Changing one's password needs the current one (throttled like logins), ends every other
+/// session, keeps this one, and is audited without the password.
+async fn a_user_changes_their_password_and_other_sessions_end(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.add_user("dev", Role::Buyer, None, false).await;
+    let laptop = app.login("dev").await;
+    let phone = app.login("dev").await;
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let refusals = [
+        (change(crate::helpers::PASSWORD, "short"), "invalid_value"),
+        (
+            change(crate::helpers::PASSWORD, crate::helpers::PASSWORD),
+            "invalid_value",
+        ),
+        (
+            change("not my password", "a new long password"),
+            "wrong_password",
+        ),
+        (
+            json!({"current_password": crate::helpers::PASSWORD, "new_password": "a new long password", "extra": 1}),
+            "unknown_field",
+        ),
+    ];
+    for (body, code) in &refusals {
+        let (status, answer) = laptop.post("/api/v1/me/password", body).await;
+        assert_eq!(
+            (status, error_of(&answer).0.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            "{body}: {answer}"
+        );
+    }
+    assert_eq!(
+        app.anonymous()
+            .post(
+                "/api/v1/me/password",
+                &change(crate::helpers::PASSWORD, "a new long password")
+            )
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, answer) = laptop
+        .post(
+            "/api/v1/me/password",
+            &change(crate::helpers::PASSWORD, "a new long password"),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["user"]["username"].as_str()),
+        (StatusCode::OK, Some("dev")),
+        "{answer}"
+    );
+    assert_eq!(
+        (
+            laptop.get("/api/v1/me").await.0,
+            phone.get("/api/v1/me").await.0
+        ),
+        (StatusCode::OK, StatusCode::UNAUTHORIZED),
+        "this session stays, the other ends"
+    );
+    let old = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": "dev", "password": crate::helpers::PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        old.0,
+        StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
+    app.login_with("dev", "a new long password").await;
+
+    // Guessing the current password from a stolen session is throttled like logins.
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            laptop
+                .post(
+                    "/api/v1/me/password",
+                    &change("guess", "another long password"),
+                )
+                .await
+                .0,
+        );
+    }
+    assert_eq!(
+        statuses,
+        [
+            [StatusCode::UNPROCESSABLE_ENTITY; 5].as_slice(),
+            [StatusCode::TOO_MANY_REQUESTS; 2].as_slice()
+        ]
+        .concat()
+    );
+    let admin = app.login_as("root", Role::Admin, None).await;
+    let (_, history) = admin.get("/api/v1/audit?object=user:dev").await;
+    let actions: Vec<&str> = history["audit"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .filter(|a| *a == "password_changed")
+        .collect();
+    assert_eq!(actions, ["password_changed"], "{history}");
+    assert!(!history.to_string().contains("a new long password"));
+    let (_, verified) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(verified["verification"]["intact"], true, "{verified}");
 }
 
 async fn cross_site_state_changes_are_refused(db: TestDb) {

@@ -102,6 +102,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/listings",
             "POST /api/v1/listings/{id}/bids",
             "POST /api/v1/listings/{id}/withdraw",
+            "POST /api/v1/me/password",
             "POST /api/v1/purchases",
             "POST /api/v1/purchases/{id}/cancel",
             "POST /api/v1/purchases/{id}/settle",

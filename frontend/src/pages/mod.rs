@@ -1,5 +1,6 @@
 //! One module per page; what pages share lives in `components/` and `hooks/`.
 
+pub mod account;
 pub mod admin;
 pub mod bureau;
 pub mod buy;

@@ -147,6 +147,30 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
         }
 
         #[tracing::instrument(skip_all)]
+        async fn change_password(
+            &self,
+            user: &$crate::store::types::UserRecord,
+            password_hash: &str,
+            keep_session_sha256: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            let mut tx = self.pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_sha256 <> $2")
+                .bind(user.id)
+                .bind(keep_session_sha256)
+                .execute(&mut *tx)
+                .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_changed(&user.username, now));
+            tx.commit().await?;
+            Ok(())
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn delete_session(
             &self,
             token_sha256: &str,
