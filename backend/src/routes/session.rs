@@ -51,20 +51,7 @@ async fn login<S: Store>(
     let Some(username) = accounts::normalise_username(&username) else {
         return Err(bad_credentials());
     };
-    // The attempt is counted before the password is checked, in one statement, so parallel
-    // guesses each see their own number: at most MAX_FAILED_LOGINS are ever checked.
-    let (attempts, since) = state
-        .store
-        .record_login_failure(&username, now, now - THROTTLE_WINDOW)
-        .await?;
-    if attempts > MAX_FAILED_LOGINS {
-        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59).max(60) / 60;
-        return Err(ApiError::coded(
-            ErrorCode::TooManyFailures,
-            format!("登录失败次数过多，请 {minutes} 分钟后再试"),
-            format!("Too many failed logins; try again in {minutes} minutes"),
-        ));
-    }
+    count_attempt(&state, &username, now).await?;
     let user = state.store.user_by_username(&username).await?;
     let verified = match &user {
         Some(u) if !u.disabled => {
@@ -89,6 +76,29 @@ async fn login<S: Store>(
         .headers_mut()
         .insert(header::SET_COOKIE, auth::session_cookie(&token, &headers));
     Ok(response)
+}
+
+/// Counts an attempt to prove `username`'s password, before the password is checked and in
+/// one statement, so parallel guesses each see their own number: at most [`MAX_FAILED_LOGINS`]
+/// are ever checked per [`THROTTLE_WINDOW`]. Logins and password changes share the count.
+async fn count_attempt<S: Store>(
+    state: &AppState<S>,
+    username: &str,
+    now: time::OffsetDateTime,
+) -> Result<(), ApiError> {
+    let (attempts, since) = state
+        .store
+        .record_login_failure(username, now, now - THROTTLE_WINDOW)
+        .await?;
+    if attempts > MAX_FAILED_LOGINS {
+        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59).max(60) / 60;
+        return Err(ApiError::coded(
+            ErrorCode::TooManyFailures,
+            format!("密码错误次数过多，请 {minutes} 分钟后再试"),
+            format!("Too many wrong passwords; try again in {minutes} minutes"),
+        ));
+    }
+    Ok(())
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
@@ -154,20 +164,8 @@ async fn change_password<S: Store>(
             "new_password: must differ from the current one",
         ));
     }
-    // A stolen session must not become a way to guess the password: the check counts
-    // against the same throttle as logins, before it runs.
-    let (attempts, since) = state
-        .store
-        .record_login_failure(&user.username, now, now - THROTTLE_WINDOW)
-        .await?;
-    if attempts > MAX_FAILED_LOGINS {
-        let minutes = ((since + THROTTLE_WINDOW - now).whole_seconds() + 59).max(60) / 60;
-        return Err(ApiError::coded(
-            ErrorCode::TooManyFailures,
-            format!("密码错误次数过多，请 {minutes} 分钟后再试"),
-            format!("Too many wrong passwords; try again in {minutes} minutes"),
-        ));
-    }
+    // A stolen session must not become a way to guess the password.
+    count_attempt(&state, &user.username, now).await?;
     if !auth::verify_password_blocking(current_password, user.password_hash.clone()).await {
         return Err(ApiError::coded(
             ErrorCode::WrongPassword,
