@@ -21,8 +21,7 @@ pub fn normalise_username(given: &str) -> Option<String> {
     (plain && USERNAME_CHARS.contains(&name.len())).then_some(name)
 }
 
-/// Shortest password accepted: long enough that the throttle makes guessing hopeless.
-pub const MIN_PASSWORD_CHARS: usize = 8;
+pub use quota_shared::api::MIN_PASSWORD_CHARS;
 
 /// A role from its wire name, or a message listing the roles.
 pub fn parse_role(s: &str) -> Result<Role, String> {

@@ -97,6 +97,7 @@ impl Report {
         let bold_money = money.clone().set_bold();
         let bold_area = area.clone().set_bold();
         let bold = Format::new().set_bold();
+        let plain = Format::new();
         for (c, h) in self.headers.iter().enumerate() {
             let c = c as u16;
             sheet.write_string_with_format(0, c, *h, &header)?;
@@ -110,24 +111,22 @@ impl Report {
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
-                    Cell::Text(t) if is_total => {
-                        sheet.write_string_with_format(r, c, neutralised(t), &bold)?
+                    Cell::Text(t) => {
+                        let format = if is_total { &bold } else { &plain };
+                        sheet.write_string_with_format(r, c, neutralised(t), format)?;
                     }
-                    Cell::Text(t) => sheet.write_string(r, c, neutralised(t))?,
-                    Cell::Int(i) => sheet.write_number(r, c, cell_number(&i.to_string()))?,
-                    Cell::Price(p) => {
-                        sheet.write_number_with_format(r, c, cell_number(&p.to_string()), &money)?
-                    }
-                    Cell::Money(m) => sheet.write_number_with_format(
-                        r,
-                        c,
-                        cell_number(&m.to_string()),
+                    Cell::Int(i) => write_exact(sheet, (r, c), &i.to_string(), &plain)?,
+                    Cell::Price(p) => write_exact(sheet, (r, c), &p.to_string(), &money)?,
+                    Cell::Money(m) => write_exact(
+                        sheet,
+                        (r, c),
+                        &m.to_string(),
                         if is_total { &bold_money } else { &money },
                     )?,
-                    Cell::Area(a) => sheet.write_number_with_format(
-                        r,
-                        c,
-                        cell_number(&a.to_string()),
+                    Cell::Area(a) => write_exact(
+                        sheet,
+                        (r, c),
+                        &a.to_string(),
                         if is_total { &bold_area } else { &area },
                     )?,
                 };
@@ -138,11 +137,35 @@ impl Report {
     }
 }
 
-/// The value of a numeric spreadsheet cell, from the exact decimal text. A cell of an XLSX
-/// file is an IEEE double by the file format; totals are summed exactly in 分 and 1/10000 亩
-/// before they get here, and every amount below 10^13 元 with 2 decimals reads back exactly.
-fn cell_number(exact: &str) -> f64 {
-    exact.parse().unwrap_or_default()
+/// The number an XLSX cell will hold for an exact decimal text, or `None` when that number
+/// would not read back as exactly the same decimal. An XLSX numeric cell is an IEEE double by
+/// the file format, so this is the one place a float appears: at the file's edge, from the
+/// exact text, never used in arithmetic (totals are summed in 分 and 1/10000 亩 before). A
+/// value a double cannot hold exactly is written as text instead, digit for digit.
+fn exact_number(exact: &str) -> Option<f64> {
+    let number: f64 = exact.parse().ok()?;
+    let normal = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    (normal(&number.to_string()) == normal(exact)).then_some(number)
+}
+
+/// Writes an exact decimal as a number cell when a double holds it exactly, else as text.
+fn write_exact(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    (r, c): (u32, u16),
+    exact: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match exact_number(exact) {
+        Some(n) => sheet.write_number_with_format(r, c, n, format)?,
+        None => sheet.write_string_with_format(r, c, exact, format)?,
+    };
+    Ok(())
 }
 
 /// User text as a spreadsheet must show it: a text starting with `=`, `+`, `-`, `@`, a tab or
@@ -178,6 +201,23 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_cell_only_when_a_double_reads_back_the_exact_decimal() {
+        for (exact, number) in [
+            ("0.10", 0.1),
+            ("4533375.00", 4_533_375.0),
+            ("17.5335", 17.5335),
+            ("99999999999.99", 99_999_999_999.99),
+            ("-12", -12.0),
+        ] {
+            assert_eq!(exact_number(exact), Some(number), "{exact}");
+        }
+        // Beyond a double's 15–17 digits: written as text, digit for digit.
+        assert_eq!(exact_number("99999999999999999.99"), None);
+        assert_eq!(exact_number("1234567890123456.78"), None);
+        assert_eq!(exact_number("not a number"), None);
+    }
 
     fn sample() -> Report {
         Report {

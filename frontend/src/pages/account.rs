@@ -1,7 +1,7 @@
 //! 账号与密码: one's own password, changed with the current one. Every other session of the
 //! account ends; this one stays.
 
-use quota_shared::api::Lang;
+use quota_shared::api::{Lang, MIN_PASSWORD_CHARS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -9,9 +9,6 @@ use crate::api;
 use crate::components::status::loading;
 use crate::i18n::{Key, role_label, t};
 use crate::session::Session;
-
-/// Matches the server's minimum (backend `accounts::MIN_PASSWORD_CHARS`).
-const MIN_PASSWORD_CHARS: usize = 8;
 
 /// What the form says after a try: done, or what to fix.
 #[derive(Debug, Clone, PartialEq)]

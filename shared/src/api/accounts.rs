@@ -35,6 +35,10 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// Shortest password accepted (server and web app): long enough that the login throttle
+/// makes guessing hopeless.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
 /// `POST /api/v1/me/password`: one's own password, proven by the current one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
