@@ -83,6 +83,60 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
     finish(Request::get(path).send().await, true).await
 }
 
+/// Rows asked for per page when the web app reads a whole list (the server allows 1–500).
+pub const PAGE_SIZE: u32 = 100;
+
+/// A list answer that comes in pages (docs/API-DESIGN.md, "Pagination").
+pub trait Paged: Sized {
+    fn next_cursor(&self) -> Option<&str>;
+    /// Adds the rows of the page after this one.
+    fn append(&mut self, next: Self);
+}
+
+macro_rules! paged {
+    ($($ty:ty => $field:ident),* $(,)?) => {$(
+        impl Paged for $ty {
+            fn next_cursor(&self) -> Option<&str> {
+                self.next_cursor.as_deref()
+            }
+            fn append(&mut self, next: Self) {
+                self.$field.extend(next.$field);
+                self.next_cursor = next.next_cursor;
+            }
+        }
+    )*};
+}
+
+paged! {
+    ListingsResponse => listings,
+    AnnouncementsResponse => announcements,
+    PurchasesResponse => purchases,
+    HoldingsResponse => holdings,
+    AllocationsResponse => allocations,
+    AccountsResponse => users,
+    AuditResponse => audit,
+}
+
+/// The address of one page of `path`.
+pub fn page_url(path: &str, cursor: Option<&str>) -> String {
+    let join = if path.contains('?') { '&' } else { '?' };
+    match cursor {
+        None => format!("{path}{join}limit={PAGE_SIZE}"),
+        // A cursor is digits, `-` and `.`: nothing to escape.
+        Some(c) => format!("{path}{join}limit={PAGE_SIZE}&cursor={c}"),
+    }
+}
+
+/// A whole list: follows `next_cursor` page by page until the last.
+async fn get_all<T: Paged + DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    let mut all: T = get(&page_url(path, None)).await?;
+    while let Some(cursor) = all.next_cursor().map(str::to_string) {
+        let next: T = get(&page_url(path, Some(&cursor))).await?;
+        all.append(next);
+    }
+    Ok(all)
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     builder: RequestBuilder,
     body: &B,
@@ -103,7 +157,7 @@ pub async fn floor_prices() -> Result<FloorPricesResponse, ApiFailure> {
 }
 
 pub async fn listings() -> Result<ListingsResponse, ApiFailure> {
-    get("/api/v1/listings").await
+    get_all("/api/v1/listings").await
 }
 
 pub async fn listing(id: i64) -> Result<ListingResponse, ApiFailure> {
@@ -111,7 +165,7 @@ pub async fn listing(id: i64) -> Result<ListingResponse, ApiFailure> {
 }
 
 pub async fn announcements() -> Result<AnnouncementsResponse, ApiFailure> {
-    get("/api/v1/announcements").await
+    get_all("/api/v1/announcements").await
 }
 
 /// The current user, or `None` when not logged in (no redirect).
@@ -151,11 +205,11 @@ pub async fn logout() {
 }
 
 pub async fn purchases() -> Result<PurchasesResponse, ApiFailure> {
-    get("/api/v1/purchases").await
+    get_all("/api/v1/purchases").await
 }
 
 pub async fn holdings() -> Result<HoldingsResponse, ApiFailure> {
-    get("/api/v1/holdings").await
+    get_all("/api/v1/holdings").await
 }
 
 /// Buys with the attempt's idempotency key: a retry or a double click reuses it, so the
@@ -226,7 +280,7 @@ pub async fn create_listing(request: &NewListing) -> Result<ListingResponse, Api
 }
 
 pub async fn listings_of(county: &str) -> Result<ListingsResponse, ApiFailure> {
-    get(&format!("/api/v1/listings?county={county}")).await
+    get_all(&format!("/api/v1/listings?county={county}")).await
 }
 
 pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
@@ -252,7 +306,7 @@ pub async fn proceeds(year: i32) -> Result<ProceedsResponse, ApiFailure> {
 }
 
 pub async fn allocations(year: i32) -> Result<AllocationsResponse, ApiFailure> {
-    get(&format!("/api/v1/allocations?year={year}")).await
+    get_all(&format!("/api/v1/allocations?year={year}")).await
 }
 
 pub async fn allocate(request: &AllocationRequest) -> Result<AllocationResponse, ApiFailure> {
@@ -272,7 +326,7 @@ pub async fn add_floor(request: &FloorPrice) -> Result<serde_json::Value, ApiFai
 }
 
 pub async fn users() -> Result<AccountsResponse, ApiFailure> {
-    get("/api/v1/users").await
+    get_all("/api/v1/users").await
 }
 
 pub async fn create_user(request: &NewAccount) -> Result<AccountsResponse, ApiFailure> {
@@ -297,11 +351,55 @@ pub async fn audit_verify() -> Result<AuditVerificationResponse, ApiFailure> {
 }
 
 pub async fn audit_of(object: &str) -> Result<AuditResponse, ApiFailure> {
-    get(&format!("/api/v1/audit?object={object}")).await
+    get_all(&format!("/api/v1/audit?object={object}")).await
 }
 
 pub async fn record_use(
     request: &quota_shared::api::UseRequest,
 ) -> Result<quota_shared::api::UseResponse, ApiFailure> {
     send(Request::post("/api/v1/holdings/uses"), request, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_addresses_keep_the_filters_and_carry_the_cursor() {
+        assert_eq!(
+            page_url("/api/v1/purchases", None),
+            format!("/api/v1/purchases?limit={PAGE_SIZE}")
+        );
+        assert_eq!(
+            page_url(
+                "/api/v1/listings?county=450422",
+                Some("1764460800000000000.7")
+            ),
+            format!(
+                "/api/v1/listings?county=450422&limit={PAGE_SIZE}&cursor=1764460800000000000.7"
+            )
+        );
+    }
+
+    #[test]
+    fn appending_a_page_keeps_every_row_and_moves_the_cursor() {
+        let account = |name: &str| quota_shared::api::Account {
+            username: name.into(),
+            role: quota_shared::api::Role::Buyer,
+            county_code: None,
+            regional_bidder: false,
+            disabled: false,
+        };
+        let mut all = AccountsResponse {
+            users: vec![account("a"), account("b")],
+            next_cursor: Some("0.2".into()),
+        };
+        all.append(AccountsResponse {
+            users: vec![account("c")],
+            next_cursor: None,
+        });
+        let names: Vec<_> = all.users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(all.next_cursor(), None);
+    }
 }

@@ -9,9 +9,10 @@ use quota_shared::api::{Account, AccountsResponse, ErrorEnvelope, NewAccount, Ro
 use quota_shared::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -40,17 +41,31 @@ fn account_of(u: &UserRecord) -> Account {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
-    responses((status = 200, body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+/// One page of the accounts, oldest first.
+async fn accounts_page<S: Store>(
+    state: &AppState<S>,
+    page: Page,
+) -> Result<AccountsResponse, ApiError> {
+    let users = state.store.users().await?;
+    let (users, next_cursor) = page.take(users.iter(), Order::Ascending, |u| Position::id(u.id));
+    Ok(AccountsResponse {
+        users: users.into_iter().map(account_of).collect(),
+        next_cursor,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(PageQuery),
+    responses((status = 200, description = "最早在前 / oldest first", body = AccountsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list_users<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<AccountsResponse>, ApiError> {
     user.require(&[Role::Admin])?;
-    Ok(Json(AccountsResponse {
-        users: state.store.users().await?.iter().map(account_of).collect(),
-    }))
+    let page = Page::of(&q)?;
+    Ok(Json(accounts_page(&state, page).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewAccount,
@@ -87,9 +102,7 @@ async fn create_user<S: Store>(
         })?;
     Ok((
         StatusCode::CREATED,
-        Json(AccountsResponse {
-            users: state.store.users().await?.iter().map(account_of).collect(),
-        }),
+        Json(accounts_page(&state, Page::default()).await?),
     ))
 }
 
@@ -134,7 +147,5 @@ async fn set_user_disabled<S: Store>(
             &format!("Account {username}"),
         ));
     }
-    Ok(Json(AccountsResponse {
-        users: state.store.users().await?.iter().map(account_of).collect(),
-    }))
+    Ok(Json(accounts_page(&state, Page::default()).await?))
 }

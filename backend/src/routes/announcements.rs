@@ -3,11 +3,15 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use quota_shared::api::{Announcement, AnnouncementKind, AnnouncementsResponse, PurchaseStatus};
+use quota_shared::api::{
+    Announcement, AnnouncementKind, AnnouncementsResponse, ErrorEnvelope, PurchaseStatus,
+};
 use quota_shared::jurisdiction::{self, CountyCode};
 use quota_shared::rules::Channel;
 
+use super::page::{Order, Page, PageQuery, Position};
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::types::{ListingFilter, PurchaseScope};
@@ -21,11 +25,15 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
 pub(super) struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/announcements", tag = "listings",
-    responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse)))]
+    params(PageQuery),
+    responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse),
+        (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn announcements<S: Store>(
     State(state): State<AppState<S>>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<AnnouncementsResponse>, ApiError> {
+    let page = Page::of(&q)?;
     let now = state.clock.now();
     let units = state.store.jurisdictions().await?;
     let name = |code: &CountyCode| {
@@ -53,36 +61,50 @@ async fn announcements<S: Store>(
                 l.deposit_yuan.map(|m| m.wan_display()).unwrap_or_default()
             ),
         };
-        out.push(Announcement {
-            kind: AnnouncementKind::Listing,
-            title,
-            county_code: l.county_code.clone(),
-            listing_id: l.id,
-            area_mu: l.area_mu,
-            amount_yuan: l.start_total_yuan,
-            published_at: l.listed_at,
-        });
+        // A listing and a result of the same instant never share a position: listings
+        // take even ids, results odd ones.
+        let position = Position::at(l.listed_at, l.id.saturating_mul(2));
+        out.push((
+            position,
+            Announcement {
+                kind: AnnouncementKind::Listing,
+                title,
+                county_code: l.county_code.clone(),
+                listing_id: l.id,
+                area_mu: l.area_mu,
+                amount_yuan: l.start_total_yuan,
+                published_at: l.listed_at,
+            },
+        ));
     }
     for p in state.store.purchases(&PurchaseScope::All, now).await? {
         let Some(settled_at) = p.settled_at.filter(|_| p.status == PurchaseStatus::Settled) else {
             continue;
         };
-        out.push(Announcement {
-            kind: AnnouncementKind::Result,
-            title: format!(
-                "成交公示：{} {} 亩，成交金额 {} 元（{}）",
-                name(&p.seller_county_code),
-                p.area_mu,
-                p.amount_yuan.grouped(),
-                p.confirmation_no.clone().unwrap_or_default()
-            ),
-            county_code: p.seller_county_code,
-            listing_id: p.listing_id,
-            area_mu: p.area_mu,
-            amount_yuan: Some(p.amount_yuan),
-            published_at: settled_at,
-        });
+        let position = Position::at(settled_at, p.id.saturating_mul(2).saturating_add(1));
+        out.push((
+            position,
+            Announcement {
+                kind: AnnouncementKind::Result,
+                title: format!(
+                    "成交公示：{} {} 亩，成交金额 {} 元（{}）",
+                    name(&p.seller_county_code),
+                    p.area_mu,
+                    p.amount_yuan.grouped(),
+                    p.confirmation_no.clone().unwrap_or_default()
+                ),
+                county_code: p.seller_county_code,
+                listing_id: p.listing_id,
+                area_mu: p.area_mu,
+                amount_yuan: Some(p.amount_yuan),
+                published_at: settled_at,
+            },
+        ));
     }
-    out.sort_by_key(|a| std::cmp::Reverse(a.published_at));
-    Ok(Json(AnnouncementsResponse { announcements: out }))
+    out.sort_by_key(|(position, _)| std::cmp::Reverse(*position));
+    let (page, next_cursor) = page.take(out, Order::Descending, |(position, _)| *position);
+    Ok(Json(AnnouncementsResponse {
+        announcements: page.into_iter().map(|(_, a)| a).collect(),
+        next_cursor,
+    }))
 }

@@ -9,6 +9,7 @@ use quota_shared::api::{
 };
 use serde::Deserialize;
 
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -29,6 +30,8 @@ pub(super) struct Doc;
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     object: String,
+    limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 fn parse_json_text(text: Option<String>) -> Option<serde_json::Value> {
@@ -36,8 +39,9 @@ fn parse_json_text(text: Option<String>) -> Option<serde_json::Value> {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
-    params(("object" = String, Query, description = "对象，如 listing:5、purchase:7、county:450422 / the object, e.g. listing:5")),
-    responses((status = 200, body = AuditResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+    params(("object" = String, Query, description = "对象，如 listing:5、purchase:7、county:450422 / the object, e.g. listing:5"), PageQuery),
+    responses((status = 200, description = "最早在前 / oldest first", body = AuditResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn audit_of<S: Store>(
     State(state): State<AppState<S>>,
@@ -45,8 +49,14 @@ async fn audit_of<S: Store>(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditResponse>, ApiError> {
     user.require(&[Role::Admin, Role::Finance])?;
-    let records = state.store.audit_of(q.object.trim()).await?;
+    let page = Page::parse(q.limit, q.cursor.as_deref())?;
+    let (records, next_cursor) = page.take(
+        state.store.audit_of(q.object.trim()).await?,
+        Order::Ascending,
+        |r| Position::at(r.at, r.id),
+    );
     Ok(Json(AuditResponse {
+        next_cursor,
         audit: records
             .into_iter()
             .map(|r| AuditEntry {

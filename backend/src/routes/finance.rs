@@ -18,6 +18,7 @@ use quota_shared::{DomainError, FieldError};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -64,7 +65,15 @@ pub(super) fn year_bounds(year: i32) -> Result<(OffsetDateTime, OffsetDateTime),
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
     year: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationsQuery {
+    year: Option<i32>,
     county: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 /// The year asked for, or the current Asia/Shanghai year.
@@ -185,15 +194,17 @@ async fn allocate<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/allocations", tag = "finance",
-    params(("year" = Option<i32>, Query), ("county" = Option<String>, Query)),
-    responses((status = 200, body = AllocationsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+    params(("year" = Option<i32>, Query), ("county" = Option<String>, Query), PageQuery),
+    responses((status = 200, description = "最早在前 / oldest first", body = AllocationsResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list_allocations<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
-    ApiQuery(q): ApiQuery<YearQuery>,
+    ApiQuery(q): ApiQuery<AllocationsQuery>,
 ) -> Result<Json<AllocationsResponse>, ApiError> {
     user.require(&[Role::Finance, Role::Admin])?;
+    let page = Page::parse(q.limit, q.cursor.as_deref())?;
     let county: Option<CountyCode> = q
         .county
         .as_deref()
@@ -201,8 +212,14 @@ async fn list_allocations<S: Store>(
         .transpose()?;
     let year = year_or_now(&state, q.year);
     year_bounds(year)?;
+    let (allocations, next_cursor) = page.take(
+        state.store.allocations(year, county.as_ref()).await?,
+        Order::Ascending,
+        |a| Position::id(a.id),
+    );
     Ok(Json(AllocationsResponse {
-        allocations: state.store.allocations(year, county.as_ref()).await?,
+        allocations,
+        next_cursor,
     }))
 }
 

@@ -12,8 +12,10 @@ use quota_shared::api::{
 use quota_shared::codes::ErrorCode;
 
 use super::lookup::purchase_not_found;
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
@@ -114,13 +116,16 @@ async fn record_use<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/holdings", tag = "holdings",
-    responses((status = 200, description = "购买方：本人的；县局：本县项目的；财政、管理员：全部 / buyer: own; bureau: its county's projects; finance, admin: all", body = HoldingsResponse),
-        (status = 401, body = ErrorEnvelope)))]
+    params(PageQuery),
+    responses((status = 200, description = "购买方：本人的；县局：本县项目的；财政、管理员：全部；最早在前；合计按全部持有计 / buyer: own; bureau: its county's projects; finance, admin: all; oldest first; totals cover every holding, not only the page", body = HoldingsResponse),
+        (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list_holdings<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<HoldingsResponse>, ApiError> {
+    let page = Page::of(&q)?;
     let u = &user.0;
     let scope = match u.role {
         Role::Buyer => HoldingScope::Buyer(u.id),
@@ -147,5 +152,11 @@ async fn list_holdings<S: Store>(
             }),
         }
     }
-    Ok(Json(HoldingsResponse { holdings, totals }))
+    let (holdings, next_cursor) =
+        page.take(holdings, Order::Ascending, |h| Position::id(h.purchase_id));
+    Ok(Json(HoldingsResponse {
+        holdings,
+        totals,
+        next_cursor,
+    }))
 }

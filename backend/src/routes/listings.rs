@@ -17,6 +17,7 @@ use quota_shared::{DomainError, FieldError};
 use serde::Deserialize;
 
 use super::lookup::load_listing;
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
@@ -169,11 +170,13 @@ pub struct ListingQuery {
     county: Option<String>,
     channel: Option<String>,
     status: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/listings", tag = "listings",
     params(("county" = Option<String>, Query, description = "区划代码 / county code"),
-        ("channel" = Option<Channel>, Query), ("status" = Option<ListingStatus>, Query)),
+        ("channel" = Option<Channel>, Query), ("status" = Option<ListingStatus>, Query), PageQuery),
     responses((status = 200, body = ListingsResponse), (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list_listings<S: Store>(
@@ -205,9 +208,16 @@ async fn list_listings<S: Store>(
             .map(|s| s.parse::<ListingStatus>().map_err(|_| bad("status", s)))
             .transpose()?,
     };
+    let page = Page::parse(q.limit, q.cursor.as_deref())?;
     let now = state.clock.now();
+    let (listings, next_cursor) = page.take(
+        state.store.listings(&filter, now).await?,
+        Order::Descending,
+        |l| Position::at(l.listed_at, l.id),
+    );
     Ok(Json(ListingsResponse {
-        listings: state.store.listings(&filter, now).await?,
+        listings,
+        next_cursor,
     }))
 }
 

@@ -29,6 +29,7 @@ pub mod finance;
 pub mod holdings;
 pub mod listings;
 mod lookup;
+pub mod page;
 pub mod purchases;
 pub mod quote;
 pub mod reference;

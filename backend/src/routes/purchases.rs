@@ -17,9 +17,10 @@ use quota_shared::{DomainError, FieldError};
 use time::Duration;
 
 use super::lookup::{county_of, purchase_not_found};
+use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::json::ApiJson;
 use crate::scheduler;
@@ -155,13 +156,16 @@ async fn create_purchase<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/purchases", tag = "purchases",
-    responses((status = 200, description = "购买方：本人的；县局：本县售出的；财政、管理员：全部 / buyer: own; bureau: its sales; finance, admin: all", body = PurchasesResponse),
-        (status = 401, body = ErrorEnvelope)))]
+    params(PageQuery),
+    responses((status = 200, description = "购买方：本人的；县局：本县售出的；财政、管理员：全部；最新在前 / buyer: own; bureau: its sales; finance, admin: all; newest first", body = PurchasesResponse),
+        (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list_purchases<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<PurchasesResponse>, ApiError> {
+    let page = Page::of(&q)?;
     let u = &user.0;
     let scope = match u.role {
         Role::Buyer => PurchaseScope::Buyer(u.id),
@@ -170,8 +174,14 @@ async fn list_purchases<S: Store>(
         }
         Role::Finance | Role::Admin => PurchaseScope::All,
     };
+    let (purchases, next_cursor) = page.take(
+        state.store.purchases(&scope, state.clock.now()).await?,
+        Order::Descending,
+        |p| Position::id(p.id),
+    );
     Ok(Json(PurchasesResponse {
-        purchases: state.store.purchases(&scope, state.clock.now()).await?,
+        purchases,
+        next_cursor,
     }))
 }
 

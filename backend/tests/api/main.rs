@@ -10,5 +10,6 @@ mod helpers;
 mod input;
 mod market;
 mod openapi;
+mod pages;
 mod reference;
 mod scheduler;

@@ -79,6 +79,9 @@ pub struct Account {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountsResponse {
     pub users: Vec<Account>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// `POST /api/v1/users` (administrator).

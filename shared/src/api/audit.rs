@@ -83,6 +83,9 @@ pub struct AuditEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditResponse {
     pub audit: Vec<AuditEntry>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// The result of checking the whole audit log.

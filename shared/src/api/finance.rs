@@ -48,6 +48,9 @@ pub struct AllocationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllocationsResponse {
     pub allocations: Vec<Allocation>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// A permitted use of proceeds (R12) on the wire.

@@ -73,4 +73,7 @@ pub struct HoldingTotals {
 pub struct HoldingsResponse {
     pub holdings: Vec<Holding>,
     pub totals: Vec<HoldingTotals>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }

@@ -96,6 +96,9 @@ pub struct Listing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingsResponse {
     pub listings: Vec<Listing>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,4 +178,7 @@ pub struct Announcement {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnnouncementsResponse {
     pub announcements: Vec<Announcement>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }

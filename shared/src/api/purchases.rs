@@ -100,6 +100,9 @@ pub struct PurchaseResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurchasesResponse {
     pub purchases: Vec<Purchase>,
+    /// 下一页的翻页标记；最后一页为 null / where the next page starts; null on the last page
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// `POST /api/v1/purchases/{id}/settle`.
