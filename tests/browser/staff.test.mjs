@@ -214,3 +214,37 @@ test("finance changes its password: mistakes are explained, other sessions end, 
   await other.context.close();
   await context.close();
 });
+
+test("a bureau with more listings than one page of the API sees every one of them", async () => {
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  await page.locator("#own-listings").waitFor();
+  // 105 more listings: with what the county had, more than one page of 100.
+  const created = await page.evaluate(async () => {
+    let ok = 0;
+    for (let n = 0; n < 105; n++) {
+      const r = await fetch("/api/v1/listings", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          channel: "county", area_mu: "1", farmland_mu: "0", paddy_mu: "0", grain_capacity_kg: 0,
+          price_per_mu: "900000", source_project: `分页测试项目${n}`, township: "太平镇", advance: false,
+        }),
+      });
+      if (r.status === 201) ok++;
+    }
+    return ok;
+  });
+  assert.equal(created, 105);
+  const total = await page.evaluate(async () => {
+    const body = await (await fetch("/api/v1/listings?county=450422&limit=500")).json();
+    return body.next_cursor === null ? body.listings.length : -1;
+  });
+  assert.ok(total > 100, `${total} listings`);
+  await page.reload();
+  await page.locator("#own-listings tbody tr").nth(total - 1).waitFor();
+  assert.equal(await page.locator("#own-listings tbody tr").count(), total);
+  // The oldest (demo) listing is there too, after the new ones.
+  assert.equal(await page.locator("#own-listings tbody tr[data-listing='1']").count(), 1);
+  await context.close();
+});
