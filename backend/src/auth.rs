@@ -153,7 +153,9 @@ pub fn clear_cookie(headers: &HeaderMap) -> HeaderValue {
 /// The logged-in user, or 401.
 pub struct CurrentUser(pub UserRecord);
 
-/// The logged-in user if there is one (public routes that show more to some roles).
+/// The logged-in user if there is one (public routes that show more to some roles). An
+/// account that must change its password is still that user here; [`CurrentUser`] is what
+/// holds it to the password change.
 pub struct MaybeUser(pub Option<UserRecord>);
 
 impl<S: Store> FromRequestParts<AppState<S>> for MaybeUser {
@@ -179,13 +181,32 @@ impl<S: Store> FromRequestParts<AppState<S>> for MaybeUser {
     }
 }
 
+/// What an account whose password an administrator reset may still do: see who it is, set
+/// its own password, log out (paths under `/api/v1`).
+const ALLOWED_BEFORE_CHANGE: [&str; 3] = ["/me", "/me/password", "/session"];
+
 impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
-        match MaybeUser::from_request_parts(parts, state).await?.0 {
-            Some(user) => Ok(Self(user)),
-            None => Err(ApiError::unauthorized()),
+        let Some(user) = MaybeUser::from_request_parts(parts, state).await?.0 else {
+            return Err(ApiError::unauthorized());
+        };
+        if user.must_change_password {
+            // Inside the nested API router the path has lost its `/api/v1`.
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or(parts.uri.path(), |u| u.0.path());
+            let path = path.strip_prefix("/api/v1").unwrap_or(path);
+            if !ALLOWED_BEFORE_CHANGE.contains(&path) {
+                return Err(ApiError::coded(
+                    ErrorCode::PasswordChangeRequired,
+                    "管理员已重置您的密码：请先在“账号”页设置自己的新密码，再继续操作",
+                    "An administrator reset your password: set your own on the account page before anything else",
+                ));
+            }
         }
+        Ok(Self(user))
     }
 }
 

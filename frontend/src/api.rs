@@ -6,7 +6,8 @@ use gloo::net::http::{Request, RequestBuilder, Response};
 use quota_shared::api::{
     AnnouncementsResponse, BidRequest, BidResponse, CountiesResponse, ErrorEnvelope,
     FloorPricesResponse, HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest,
-    PasswordChange, PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
+    PasswordChange, PasswordReset, PurchaseRequest, PurchaseResponse, PurchasesResponse,
+    UserResponse,
 };
 use quota_shared::codes::ErrorCode;
 use serde::Serialize;
@@ -41,6 +42,16 @@ impl ApiFailure {
     }
 }
 
+/// Sends the browser to the account page, where a reset password must be replaced.
+fn go_to_account() {
+    if let Some(window) = web_sys::window() {
+        let location = window.location();
+        if location.pathname().unwrap_or_default() != "/account" {
+            let _ = location.set_href("/account");
+        }
+    }
+}
+
 /// Sends the browser to the login page, to come back to where it was.
 pub fn go_to_login() {
     if let Some(window) = web_sys::window() {
@@ -68,13 +79,18 @@ async fn finish<T: DeserializeOwned>(
         go_to_login();
     }
     match response.json::<ErrorEnvelope>().await {
-        Ok(envelope) => Err(ApiFailure {
-            status,
-            code: Some(envelope.error.code),
-            message_zh: envelope.error.message_zh,
-            message_en: envelope.error.message_en,
-            rule: envelope.error.rule,
-        }),
+        Ok(envelope) => {
+            if envelope.error.code == ErrorCode::PasswordChangeRequired {
+                go_to_account();
+            }
+            Err(ApiFailure {
+                status,
+                code: Some(envelope.error.code),
+                message_zh: envelope.error.message_zh,
+                message_en: envelope.error.message_en,
+                rule: envelope.error.rule,
+            })
+        }
         Err(_) => Err(ApiFailure::network(&format!("HTTP {status}"))),
     }
 }
@@ -342,6 +358,19 @@ pub async fn set_disabled(username: &str, disabled: bool) -> Result<AccountsResp
     .await
 }
 
+/// An administrator's reset: the account must set its own password at its next login.
+pub async fn reset_password(
+    username: &str,
+    temporary_password: String,
+) -> Result<AccountsResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/users/{username}/password")),
+        &PasswordReset { temporary_password },
+        true,
+    )
+    .await
+}
+
 pub async fn rules() -> Result<RulesResponse, ApiFailure> {
     get("/api/v1/rules").await
 }
@@ -389,6 +418,7 @@ mod tests {
             county_code: None,
             regional_bidder: false,
             disabled: false,
+            must_change_password: false,
         };
         let mut all = AccountsResponse {
             users: vec![account("a"), account("b")],

@@ -162,6 +162,13 @@ texts! {
     NewPasswordAgain => "再次输入新密码", "New password again";
     PasswordRules => "新密码至少 8 个字符，且不能与当前密码相同。修改后，本账号在其他设备上的登录将全部退出。", "At least 8 characters, different from the current one. Every other session of this account ends when it changes.";
     PasswordChanged => "密码已修改；本账号在其他设备上的登录已全部退出。", "Password changed; every other session of this account has ended.";
+    MustChangePassword => "管理员已重置您的密码。请输入管理员告知的临时密码作为当前密码，设置您自己的新密码后再继续使用。", "An administrator reset your password. Enter the temporary password you were given as the current one and choose your own before going on.";
+    MustChangeMark => "须改密码", "must change password";
+    ResetPasswordHeading => "重置密码", "Reset a password";
+    ResetPasswordHint => "设置一个临时密码并告知本人；该账号的所有登录立即退出，下次登录须先设置自己的新密码。", "Set a temporary password and tell its owner; every session of the account ends, and at the next login it must choose its own password.";
+    TemporaryPassword => "临时密码（至少 8 个字符）", "Temporary password (at least 8 characters)";
+    ResetPasswordButton => "重置密码", "Reset password";
+    PasswordResetDone => "已重置，请将临时密码告知本人：", "Reset. Tell the temporary password to the account's owner: ";
     PasswordTooShort => "新密码至少 8 个字符", "The new password needs at least 8 characters";
     PasswordsDiffer => "两次输入的新密码不一致", "The two new passwords differ";
     LoginFirst => "请先登录", "Please log in first";

@@ -55,6 +55,7 @@ wire_enum! {
         SelfDisable = "self_disable",
         AccountRefused = "account_refused",
         WrongPassword = "wrong_password",
+        PasswordChangeRequired = "password_change_required",
         TooManyFailures = "too_many_failures",
         Internal = "internal",
     }
@@ -136,6 +137,11 @@ impl ErrorCode {
                 "This approval number is already recorded on the holding",
             ),
             WrongPassword => row(422, "当前密码不对", "The current password is wrong"),
+            PasswordChangeRequired => row(
+                403,
+                "管理员已重置密码，请先设置新密码",
+                "An administrator reset the password: set a new one first",
+            ),
             FloorExists => row(
                 409,
                 "该日期已有最低价版本",

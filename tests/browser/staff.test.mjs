@@ -248,3 +248,44 @@ test("a bureau with more listings than one page of the API sees every one of the
   assert.equal(await page.locator("#own-listings tbody tr[data-listing='1']").count(), 1);
   await context.close();
 });
+
+test("an administrator resets a password and its owner must choose a new one before anything else", async () => {
+  const admin = await loggedIn("admin");
+  await admin.page.goto(`${server.url}/admin`);
+  await admin.page.locator("#users tr[data-user='developer']").waitFor();
+  await admin.page.selectOption("#reset-user", "developer");
+  await admin.page.fill("#reset-password", "short");
+  assert.equal(await admin.page.locator("#reset-submit").isDisabled(), true, "8 characters at least");
+  await admin.page.fill("#reset-password", "temporary-2026");
+  await admin.page.click("#reset-submit");
+  await admin.page.locator("#reset-status", { hasText: "developer" }).waitFor();
+  await admin.page.locator("#users tr[data-user='developer'] .must-change").waitFor();
+  await screenshot(admin.page, "admin-reset-zh");
+  await admin.context.close();
+
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.fill("#username", "developer");
+  await page.fill("#password", "demo-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.locator(".error", { hasText: "用户名或密码错误" }).waitFor();
+  await page.fill("#password", "temporary-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.waitForURL(/\/account$/);
+  await page.locator("#must-change", { hasText: "管理员已重置您的密码" }).waitFor();
+  await screenshot(page, "account-must-change-zh");
+  // Any other page sends it back here until the password is changed.
+  await page.goto(`${server.url}/mine`);
+  await page.waitForURL(/\/account$/);
+  await page.fill("#current-password", "temporary-2026");
+  await page.fill("#new-password", "developer-2027");
+  await page.fill("#new-password-again", "developer-2027");
+  await page.click("#password-form button[type=submit]");
+  await page.locator("#password-status", { hasText: "密码已修改" }).waitFor();
+  assert.equal(await page.locator("#must-change").count(), 0);
+  await page.goto(`${server.url}/mine`);
+  await page.locator("#my-purchases").waitFor();
+  assert.match(page.url(), /\/mine$/);
+  await context.close();
+});

@@ -3,9 +3,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use quota_shared::api::{Account, AccountsResponse, ErrorEnvelope, NewAccount, Role};
+use quota_shared::api::{
+    Account, AccountsResponse, ErrorEnvelope, MIN_PASSWORD_CHARS, NewAccount, PasswordReset, Role,
+};
 use quota_shared::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 
@@ -22,11 +24,12 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/users", get(list_users::<S>).post(create_user::<S>))
         .route("/users/{username}/disabled", put(set_user_disabled::<S>))
+        .route("/users/{username}/password", post(reset_password::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_users, create_user, set_user_disabled),
+    paths(list_users, create_user, set_user_disabled, reset_password),
     components(schemas(DisableRequest))
 )]
 pub(super) struct Doc;
@@ -38,6 +41,7 @@ fn account_of(u: &UserRecord) -> Account {
         county_code: u.county_code.clone(),
         regional_bidder: u.regional_bidder,
         disabled: u.disabled,
+        must_change_password: u.must_change_password,
     }
 }
 
@@ -140,6 +144,50 @@ async fn set_user_disabled<S: Store>(
             &admin.username,
             state.clock.now(),
         )
+        .await?
+    {
+        return Err(ApiError::not_found(
+            &format!("账号 {username}"),
+            &format!("Account {username}"),
+        ));
+    }
+    Ok(Json(accounts_page(&state, Page::default()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{username}/password", tag = "admin",
+    params(("username" = String, Path)), request_body = PasswordReset,
+    responses((status = 200, description = "已重置；该账号所有会话已退出，下次登录须先改密码 / reset; every session of the account ended, and it must set a new password at its next login", body = AccountsResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 422, description = "临时密码太短，或重置自己的密码 / a short temporary password, or one's own account", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn reset_password<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(username): ApiPath<String>,
+    body: ApiJson<PasswordReset>,
+) -> Result<Json<AccountsResponse>, ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    if admin.username == username {
+        return Err(ApiError::invalid(
+            "username",
+            ErrorCode::InvalidValue,
+            "不能重置自己的密码：请在“账号”页修改",
+            "You cannot reset your own password: change it on the account page",
+        ));
+    }
+    let temporary = body.value.temporary_password;
+    if temporary.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::invalid(
+            "temporary_password",
+            ErrorCode::InvalidValue,
+            format!("临时密码至少 {MIN_PASSWORD_CHARS} 个字符"),
+            format!("temporary_password: at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let hash = crate::auth::hash_password_blocking(temporary).await?;
+    if !state
+        .store
+        .reset_password(&username, &hash, &admin.username, state.clock.now())
         .await?
     {
         return Err(ApiError::not_found(

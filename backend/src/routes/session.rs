@@ -182,7 +182,7 @@ async fn change_password<S: Store>(
         .store
         .change_password(&user, &hash, &keep, now)
         .await?;
-    Ok(Json(UserResponse {
-        user: user.to_wire(),
-    }))
+    let mut user = user.to_wire();
+    user.must_change_password = false;
+    Ok(Json(UserResponse { user }))
 }

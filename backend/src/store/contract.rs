@@ -108,6 +108,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         keep_session_sha256: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// An administrator's reset: a temporary password hash, to be changed at the next login,
+    /// and every session of the account ended (audited); `false` if no such account.
+    fn reset_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Ends a session (audited as a logout); nothing if it was not there.
     fn delete_session(
         &self,

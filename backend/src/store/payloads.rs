@@ -69,6 +69,9 @@ pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> 
         "role": user.role.wire(),
         "county_code": user.county_code.as_ref().map(|c| c.to_string()),
         "regional_bidder": user.regional_bidder,
+        "disabled": false,
+        "password_sha256": password_fingerprint(&user.password_hash),
+        "must_change_password": false,
     }))
 }
 
@@ -104,7 +107,13 @@ pub(crate) fn logged_in(username: &str, now: OffsetDateTime) -> Entry {
     )
 }
 
-pub(crate) fn password_changed(username: &str, now: OffsetDateTime) -> Entry {
+/// A fingerprint of a stored password hash (never the hash itself): `audit verify` compares
+/// it with the account row, so a hash replaced behind the application's back is caught.
+pub(crate) fn password_fingerprint(password_hash: &str) -> String {
+    crate::auth::sha256_hex(password_hash.as_bytes())
+}
+
+pub(crate) fn password_changed(username: &str, password_hash: &str, now: OffsetDateTime) -> Entry {
     Entry::new(
         REGION_STREAM,
         format!("user:{username}"),
@@ -112,6 +121,30 @@ pub(crate) fn password_changed(username: &str, now: OffsetDateTime) -> Entry {
         AuditAction::PasswordChanged,
         now,
     )
+    .after(json!({
+        "password_sha256": password_fingerprint(password_hash),
+        "must_change_password": false,
+    }))
+}
+
+/// An administrator's reset: a temporary password the user must replace.
+pub(crate) fn password_reset(
+    username: &str,
+    password_hash: &str,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("user:{username}"),
+        actor,
+        AuditAction::PasswordReset,
+        now,
+    )
+    .after(json!({
+        "password_sha256": password_fingerprint(password_hash),
+        "must_change_password": true,
+    }))
 }
 
 pub(crate) fn logged_out(username: &str, now: OffsetDateTime) -> Entry {

@@ -332,11 +332,32 @@ impl PurchaseRow {
     }
 }
 
-/// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder, disabled.
-pub(crate) type UserRow = (i64, String, String, String, Option<String>, bool, bool);
+/// The columns of [`UserRow`], in its order.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, u.disabled, u.must_change_password";
+/// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder,
+/// disabled, must_change_password.
+pub(crate) type UserRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+);
 
 pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
-    let (id, username, password_hash, role, county, regional_bidder, disabled) = row;
+    let (
+        id,
+        username,
+        password_hash,
+        role,
+        county,
+        regional_bidder,
+        disabled,
+        must_change_password,
+    ) = row;
     Ok(UserRecord {
         id,
         username,
@@ -348,6 +369,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
             .map_err(|_| corrupt("user county"))?,
         regional_bidder,
         disabled,
+        must_change_password,
     })
 }
 

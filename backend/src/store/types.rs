@@ -27,6 +27,8 @@ pub struct UserRecord {
     pub county_code: Option<CountyCode>,
     pub regional_bidder: bool,
     pub disabled: bool,
+    /// Reset by an administrator: only the password change is allowed until then.
+    pub must_change_password: bool,
 }
 
 impl UserRecord {
@@ -36,6 +38,7 @@ impl UserRecord {
             role: self.role,
             county_code: self.county_code.clone(),
             regional_bidder: self.regional_bidder,
+            must_change_password: self.must_change_password,
         }
     }
 }

@@ -17,6 +17,7 @@ on_both_databases!(
     a_user_changes_their_password_and_other_sessions_end,
     cross_site_state_changes_are_refused,
     an_administrator_creates_and_disables_accounts,
+    an_administrator_resets_a_password_and_it_must_be_changed_first,
 );
 
 async fn permissions_follow_role_and_county(db: TestDb) {
@@ -482,4 +483,128 @@ async fn an_administrator_creates_and_disables_accounts(db: TestDb) {
         (status, rules["rules"].as_array().map(Vec::len)),
         (StatusCode::OK, Some(14))
     );
+}
+
+async fn an_administrator_resets_a_password_and_it_must_be_changed_first(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as("root", Role::Admin, None).await;
+    let finance = app.login_as("fin", Role::Finance, None).await;
+    let reset = |password: &str| json!({"temporary_password": password});
+
+    // Refusals: not an administrator, a short password, an unknown account, oneself.
+    let (status, _) = finance
+        .post("/api/v1/users/root/password", &reset("temporary-1"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    for (path, body, expected) in [
+        (
+            "/api/v1/users/fin/password",
+            reset("short"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/users/nobody/password",
+            reset("temporary-1"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/users/root/password",
+            reset("temporary-1"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/users/fin/password",
+            json!({"password": "temporary-1"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, answer) = admin.post(path, &body).await;
+        assert_eq!(status, expected, "{path} {body}: {answer}");
+        assert!(answer["error"]["message_zh"].is_string(), "{answer}");
+    }
+    let (status, _) = finance.get("/api/v1/purchases").await;
+    assert_eq!(status, StatusCode::OK, "refusals changed nothing");
+
+    let (status, answer) = admin
+        .post("/api/v1/users/fin/password", &reset("temporary-1"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let listed = answer["users"]
+        .as_array()
+        .and_then(|users| users.iter().find(|u| u["username"] == "fin"))
+        .cloned()
+        .expect("fin listed");
+    assert_eq!(listed["must_change_password"], true);
+
+    // The old session is gone and the old password no longer works.
+    assert_eq!(finance.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .anonymous()
+        .post(
+            "/api/v1/session",
+            &json!({"username": "fin", "password": crate::helpers::PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // With the temporary password: who one is, the password change and logout only.
+    let fin = app.login_with("fin", "temporary-1").await;
+    let (_, me) = fin.get("/api/v1/me").await;
+    assert_eq!(me["user"]["must_change_password"], true, "{me}");
+    for path in [
+        "/api/v1/purchases",
+        "/api/v1/proceeds",
+        "/api/v1/allocations",
+    ] {
+        let (status, answer) = fin.get(path).await;
+        assert_eq!(
+            (status, error_of(&answer).0.as_str()),
+            (StatusCode::FORBIDDEN, "password_change_required"),
+            "{path}: {answer}"
+        );
+    }
+    let (status, answer) = fin
+        .post(
+            "/api/v1/allocations",
+            &json!({"county_code": "450422", "use": "乡村振兴项目建设", "amount_yuan": "1"}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_of(&answer).0.as_str()),
+        (StatusCode::FORBIDDEN, "password_change_required")
+    );
+    let (status, answer) = fin
+        .post(
+            "/api/v1/me/password",
+            &json!({"current_password": "temporary-1", "new_password": "my own password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["user"]["must_change_password"], false);
+    assert_eq!(fin.get("/api/v1/purchases").await.0, StatusCode::OK);
+    assert_eq!(
+        fin.get("/api/v1/me").await.1["user"]["must_change_password"],
+        false
+    );
+
+    // Audited: who reset whose password, and the change that followed.
+    let (_, history) = admin.get("/api/v1/audit?object=user:fin&limit=500").await;
+    let actions: Vec<(&str, &str)> = history["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap_or(""),
+                r["actor"].as_str().unwrap_or(""),
+            )
+        })
+        .filter(|(a, _)| a.starts_with("password"))
+        .collect();
+    assert_eq!(
+        actions,
+        [("password_reset", "root"), ("password_changed", "fin")]
+    );
+    let (_, verify) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(verify["verification"]["intact"], true, "{verify}");
 }

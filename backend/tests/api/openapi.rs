@@ -109,10 +109,44 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/quote",
             "POST /api/v1/session",
             "POST /api/v1/users",
+            "POST /api/v1/users/{username}/password",
             "PUT /api/v1/counties/{code}/base-price",
             "PUT /api/v1/users/{username}/disabled",
         ]
     );
+    // Every list is paged, and says so.
+    for path in [
+        "/api/v1/listings",
+        "/api/v1/announcements",
+        "/api/v1/purchases",
+        "/api/v1/holdings",
+        "/api/v1/allocations",
+        "/api/v1/users",
+        "/api/v1/audit",
+    ] {
+        let params: Vec<&str> = spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has parameters"))
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(
+            params.contains(&"limit") && params.contains(&"cursor"),
+            "{path}: {params:?}"
+        );
+        let answer = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path} answers a schema"))
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            spec["components"]["schemas"][&answer]["properties"]["next_cursor"].is_object(),
+            "{answer} carries next_cursor"
+        );
+    }
     // Each documented route exists: it never falls through to "no such route".
     for route in &routes {
         let (method, path) = route.split_once(' ').expect("route");

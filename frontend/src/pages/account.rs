@@ -49,12 +49,13 @@ pub fn Account() -> Html {
         };
     };
     let onsubmit = {
-        let (current, new, again, outcome, busy) = (
+        let (current, new, again, outcome, busy, session) = (
             current.clone(),
             new.clone(),
             again.clone(),
             outcome.clone(),
             busy.clone(),
+            session.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -71,15 +72,20 @@ pub fn Account() -> Html {
                 outcome.set(Some(Outcome::Refused(problem)));
                 return;
             }
-            let (outcome, busy, fields) = (
+            let (outcome, busy, session, fields) = (
                 outcome.clone(),
                 busy.clone(),
+                session.clone(),
                 [current.clone(), new.clone(), again.clone()],
             );
             busy.set(true);
             yew::platform::spawn_local(async move {
                 match api::change_password(c, n).await {
-                    Ok(_) => {
+                    Ok(changed) => {
+                        // The server's answer clears a reset's "must change" mark.
+                        if let Some(s) = &session {
+                            s.set.emit(Some(changed.user));
+                        }
                         for f in &fields {
                             if let Some(i) = f.cast::<HtmlInputElement>() {
                                 i.set_value("");
@@ -97,6 +103,9 @@ pub fn Account() -> Html {
         <section class="card narrow">
             <h2>{ t(lang, Key::AccountHeading) }</h2>
             <p class="muted" id="account-who">{ format!("{}：{}（{}）", t(lang, Key::LoggedInAs), user.username, role_label(lang, user.role)) }</p>
+            { if user.must_change_password {
+                html! { <p class="notice" role="alert" id="must-change">{ t(lang, Key::MustChangePassword) }</p> }
+            } else { html! {} } }
             <h3>{ t(lang, Key::ChangePassword) }</h3>
             <form {onsubmit} class="form" id="password-form">
                 <label>{ t(lang, Key::CurrentPassword) }<input ref={current} id="current-password" type="password" autocomplete="current-password" /></label>

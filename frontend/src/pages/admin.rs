@@ -34,6 +34,9 @@ pub fn Admin() -> Html {
     let new_role = use_state(|| Role::Buyer.wire().to_string());
     let new_county = use_state(String::new);
     let object = use_state(String::new);
+    let reset_user = use_state(String::new);
+    let reset_password = use_state(String::new);
+    let reset_done = use_state(|| None::<(String, String)>);
     {
         let (floors, users, rules, verification, problem) = (
             floors.clone(),
@@ -127,6 +130,39 @@ pub fn Admin() -> Html {
             });
         })
     };
+    let reset = {
+        let (who, password, done, problem, reload) = (
+            reset_user.clone(),
+            reset_password.clone(),
+            reset_done.clone(),
+            problem.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (username, temporary) = ((*who).clone(), (*password).clone());
+            let (password, done, problem, reload) = (
+                password.clone(),
+                done.clone(),
+                problem.clone(),
+                reload.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                match api::reset_password(&username, temporary.clone()).await {
+                    Ok(_) => {
+                        problem.set(None);
+                        password.set(String::new());
+                        done.set(Some((username, temporary)));
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => {
+                        done.set(None);
+                        problem.set(Some(e));
+                    }
+                }
+            });
+        })
+    };
     let toggle = |username: String, disabled: bool| {
         let (problem, reload) = (problem.clone(), reload.clone());
         Callback::from(move |_: MouseEvent| {
@@ -196,7 +232,8 @@ pub fn Admin() -> Html {
                         <td>{ u.username.clone() }</td><td>{ role_label(lang, u.role) }</td>
                         <td class="county">{ u.county_code.as_ref().map(|c| county_name(lang, &counties, c)).unwrap_or_default() }</td>
                         <td class="bidder">{ if u.regional_bidder { html! { <span class="badge ok">{ t(lang, Key::RegionalBidderMark) }</span> } } else { html! {} } }</td>
-                        <td>{ if u.disabled { html! { <span class="badge warn">{ t(lang, Key::Disabled) }</span> } } else { html! { t(lang, Key::Active) } } }</td>
+                        <td class="nowrap">{ if u.disabled { html! { <span class="badge warn">{ t(lang, Key::Disabled) }</span> } } else { html! { t(lang, Key::Active) } } }
+                            { if u.must_change_password { html! { <> { " " }<span class="badge warn must-change">{ t(lang, Key::MustChangeMark) }</span></> } } else { html! {} } }</td>
                         <td><button class="link" onclick={toggle(u.username.clone(), !u.disabled)}>{ t(lang, if u.disabled { Key::Enable } else { Key::Disable }) }</button></td>
                     </tr>
                 }) }
@@ -214,6 +251,24 @@ pub fn Admin() -> Html {
                 <label>{ t(lang, Key::ColCode) }<input id="new-county" value={(*new_county).clone()} oninput={bind(&new_county)} placeholder="450422" /></label>
                 <button type="submit" class="primary" id="user-submit">{ t(lang, Key::CreateUser) }</button>
             </form>
+            <h3>{ t(lang, Key::ResetPasswordHeading) }</h3>
+            <p class="hint">{ t(lang, Key::ResetPasswordHint) }</p>
+            <form class="form" onsubmit={reset} id="reset-form">
+                <label>{ t(lang, Key::Username) }
+                    <select id="reset-user" onchange={bind_select(&reset_user)}>
+                        <option value="" selected={reset_user.is_empty()}>{ "—" }</option>
+                        { for users.iter().filter(|u| !u.disabled).map(|u| html! {
+                            <option value={u.username.clone()} selected={*reset_user == u.username}>{ u.username.clone() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ t(lang, Key::TemporaryPassword) }<input id="reset-password" type="text" autocomplete="off" value={(*reset_password).clone()} oninput={bind(&reset_password)} /></label>
+                <button type="submit" class="primary" id="reset-submit" disabled={reset_user.is_empty() || reset_password.chars().count() < quota_shared::api::MIN_PASSWORD_CHARS}>{ t(lang, Key::ResetPasswordButton) }</button>
+            </form>
+            { match &*reset_done {
+                Some((who, temporary)) => html! { <p class="ok" id="reset-status">{ format!("{}{who} / {temporary}", t(lang, Key::PasswordResetDone)) }</p> },
+                None => html! {},
+            } }
         </section>
         <section class="card">
             <h2>{ t(lang, Key::RulesHeading) }</h2>

@@ -63,10 +63,12 @@ pub fn Login() -> Html {
             yew::platform::spawn_local(async move {
                 match api::login(u, p).await {
                     Ok(r) => {
+                        let must_change = r.user.must_change_password;
                         if let Some(s) = session {
                             s.set.emit(Some(r.user));
                         }
                         match (Route::recognize(&next), navigator) {
+                            (_, Some(nav)) if must_change => nav.push(&Route::Account),
                             (Some(route), Some(nav)) => nav.push(&route),
                             (_, Some(nav)) => nav.push(&Route::Home),
                             _ => {}

@@ -48,6 +48,15 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
+/// `POST /api/v1/users/{username}/password` (administrator): a temporary password, told to
+/// the user by the administrator, that the user must replace at the next login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub temporary_password: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
@@ -56,6 +65,10 @@ pub struct User {
     pub county_code: Option<CountyCode>,
     /// R11: a government or an entity it authorises, allowed to bid on regional lots.
     pub regional_bidder: bool,
+    /// An administrator reset the password: until the user sets their own, every other
+    /// request is refused (403 `password_change_required`).
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +86,9 @@ pub struct Account {
     pub county_code: Option<CountyCode>,
     pub regional_bidder: bool,
     pub disabled: bool,
+    /// Reset by an administrator and not yet changed by its user.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

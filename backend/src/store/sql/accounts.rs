@@ -40,10 +40,11 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             &self,
             username: &str,
         ) -> Result<Option<$crate::store::types::UserRecord>, StoreError> {
-            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(
-                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled \
-                 FROM users WHERE username = $1",
-            )
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM users u WHERE u.username = $1",
+                $crate::store::rows::USER_COLUMNS
+            ));
+            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(sql)
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
@@ -52,9 +53,11 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
 
         #[tracing::instrument(skip_all)]
         async fn users(&self) -> Result<Vec<$crate::store::types::UserRecord>, StoreError> {
-            let rows: Vec<$crate::store::rows::UserRow> = sqlx::query_as(
-                "SELECT id, username, password_hash, role, county_code, regional_bidder, disabled FROM users ORDER BY id",
-            )
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM users u ORDER BY u.id",
+                $crate::store::rows::USER_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::UserRow> = sqlx::query_as(sql)
             .fetch_all(&self.pool)
             .await?;
             Ok($crate::store::rows::decode_each("users", rows, $crate::store::rows::user_from_row))
@@ -93,17 +96,18 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             token_sha256: &str,
             now: time::OffsetDateTime,
         ) -> Result<Option<$crate::store::types::SessionRecord>, StoreError> {
-            let row: Option<(i64, String, String, String, Option<String>, bool, bool, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(
-                "SELECT u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, \
-                 u.disabled, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {}, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
-            )
+                $crate::store::rows::USER_COLUMNS
+            ));
+            let row: Option<(i64, String, String, String, Option<String>, bool, bool, bool, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(sql)
             .bind(token_sha256)
             .bind($crate::store::rows::db_time(now))
             .fetch_optional(&self.pool)
             .await?;
-            row.map(|(id, username, hash, role, county, regional, disabled, created_at, expires_at)| {
-                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled))?;
+            row.map(|(id, username, hash, role, county, regional, disabled, must_change, created_at, expires_at)| {
+                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled, must_change))?;
                 Ok($crate::store::types::SessionRecord { user, created_at, expires_at })
             })
             .transpose()
@@ -155,7 +159,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             now: time::OffsetDateTime,
         ) -> Result<(), StoreError> {
             let mut tx = self.pool.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
                 .bind(password_hash)
                 .bind(user.id)
                 .execute(&mut *tx)
@@ -165,9 +169,36 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                 .bind(keep_session_sha256)
                 .execute(&mut *tx)
                 .await?;
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_changed(&user.username, now));
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_changed(&user.username, password_hash, now));
             tx.commit().await?;
             Ok(())
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn reset_password(
+            &self,
+            username: &str,
+            password_hash: &str,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<(i64,)> = sqlx::query_as(
+                "UPDATE users SET password_hash = $1, must_change_password = TRUE WHERE username = $2 RETURNING id",
+            )
+            .bind(password_hash)
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = done else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            // Whoever knew the old password is logged out everywhere.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_reset(username, password_hash, actor, now));
+            tx.commit().await?;
+            Ok(true)
         }
 
         #[tracing::instrument(skip_all)]

@@ -1,0 +1,4 @@
+-- An administrator's password reset: the account must choose its own password at its next
+-- login before it can do anything else.
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+    CHECK (must_change_password IN (0, 1));
