@@ -6,6 +6,7 @@
 //! - [`telemetry`]: the log subscriber and the request id in every log line of a request.
 //! - [`config`]: typed [`config::Settings`] from the environment, the database URL.
 //! - [`audit`]: the tamper-evident log's records, hashes and chain check (pure).
+//! - [`reconcile`]: the live rows compared with what the audit log says of them (pure).
 //! - [`reports`]: CSV/XLSX rendering of finance tables (pure).
 //! - [`store`]: the [`store::Store`] trait and its two implementations, each with its own
 //!   migrations under `migrations/{sqlite,postgres}`.
@@ -42,6 +43,7 @@ pub mod headers;
 pub mod http;
 pub mod idempotency;
 pub mod json;
+pub mod reconcile;
 pub mod reports;
 pub mod routes;
 pub mod scheduler;

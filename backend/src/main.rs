@@ -177,9 +177,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Audit(AuditCommand::Anchor) => {
             let db = connect(&settings).await?;
             db.migrate().await.map_err(|e| e.to_string())?;
-            let (_, heads) = with_store!(&db, s => s.audit_all().await)
+            let snapshot = with_store!(&db, s => s.audit_snapshot().await)
                 .map_err(|e| format!("无法读取审计日志 / cannot read the audit log: {e:?}"))?;
-            let anchor = quota_backend::audit::anchor_of(&heads);
+            let anchor = quota_backend::audit::anchor_of(&snapshot.heads);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&anchor).map_err(|e| e.to_string())?

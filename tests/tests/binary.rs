@@ -422,20 +422,35 @@ fn a_backup_taken_during_purchases_restores_every_trade_made_before_it() {
             .send()
             .await
             .expect("login");
-        let v: serde_json::Value = client
-            .get(format!("{}/api/v1/purchases", restored.base_url))
-            .send()
-            .await
-            .expect("purchases")
-            .json()
-            .await
-            .expect("json");
-        v["purchases"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .filter_map(|p| p["id"].as_i64())
-            .collect()
+        // Every page of the list.
+        let mut ids = Vec::new();
+        let mut url = format!("{}/api/v1/purchases?limit=500", restored.base_url);
+        loop {
+            let v: serde_json::Value = client
+                .get(&url)
+                .send()
+                .await
+                .expect("purchases")
+                .json()
+                .await
+                .expect("json");
+            ids.extend(
+                v["purchases"]
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .filter_map(|p| p["id"].as_i64()),
+            );
+            match v["next_cursor"].as_str() {
+                Some(c) => {
+                    url = format!(
+                        "{}/api/v1/purchases?limit=500&cursor={c}",
+                        restored.base_url
+                    )
+                }
+                None => return ids,
+            }
+        }
     });
     for id in before {
         assert!(

@@ -84,19 +84,30 @@ pub async fn verify_audit_with<S: Store>(
     store: &S,
     anchor: Option<&[crate::audit::AnchorHead]>,
 ) -> Result<AuditVerification, ApiError> {
-    let (records, heads) = store.audit_all().await?;
+    let crate::store::types::AuditSnapshot {
+        records,
+        heads,
+        live,
+    } = store.audit_snapshot().await?;
     let total = records.len() as u64;
+    // The rows are compared with the log only once the log itself is proven intact.
+    let mismatch = crate::reconcile::first_mismatch(&records, &live);
     let checked = match anchor {
         Some(anchor) => crate::audit::verify_with_anchor(records, &heads, anchor),
         None => crate::audit::verify(records, &heads),
     };
-    Ok(match checked {
-        Ok(n) => AuditVerification {
+    Ok(match (checked, mismatch) {
+        (Ok(n), None) => AuditVerification {
             intact: true,
             records: n,
             broken: None,
         },
-        Err(b) => AuditVerification {
+        (Ok(n), Some(m)) => AuditVerification {
+            intact: false,
+            records: n,
+            broken: Some(m.to_string()),
+        },
+        (Err(b), _) => AuditVerification {
             intact: false,
             records: total,
             broken: Some(b.to_string()),

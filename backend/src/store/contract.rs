@@ -283,10 +283,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         draft: &DisbursementDraft,
     ) -> impl Future<Output = Result<DisburseOutcome, StoreError>> + Send;
-    /// Every audit record and every stream head, for `audit verify`.
-    fn audit_all(
+    /// Every audit record, every stream head and every row the log accounts for, read in one
+    /// snapshot, for `audit verify`.
+    fn audit_snapshot(
         &self,
-    ) -> impl Future<Output = Result<(Vec<crate::audit::Stored>, crate::audit::Heads), StoreError>> + Send;
+    ) -> impl Future<Output = Result<super::types::AuditSnapshot, StoreError>> + Send;
     /// The history of one object (`listing:5`, `purchase:7` …), oldest first.
     fn audit_of(
         &self,

@@ -12,6 +12,7 @@ use time::{Date, OffsetDateTime};
 use super::error::StoreError;
 use super::types::{AllocationDraft, DisbursementDraft, ListingDraft, NewUser, UseDraft};
 use crate::audit::{Entry, REGION_STREAM, county_stream};
+use crate::reconcile::password_fingerprint;
 
 /// An area in 1/10000 亩 as the 亩 text the wire uses ("17.5335").
 fn mu(e4: i64) -> String {
@@ -105,12 +106,6 @@ pub(crate) fn logged_in(username: &str, now: OffsetDateTime) -> Entry {
         AuditAction::Login,
         now,
     )
-}
-
-/// A fingerprint of a stored password hash (never the hash itself): `audit verify` compares
-/// it with the account row, so a hash replaced behind the application's back is caught.
-pub(crate) fn password_fingerprint(password_hash: &str) -> String {
-    crate::auth::sha256_hex(password_hash.as_bytes())
 }
 
 pub(crate) fn password_changed(username: &str, password_hash: &str, now: OffsetDateTime) -> Entry {
@@ -329,10 +324,13 @@ pub(crate) fn lot_unsold(seller: &str, id: i64, now: OffsetDateTime) -> Entry {
     .after(json!({"status": "unsold"}))
 }
 
+/// A lot closed with a winner, and the award (a reserved purchase) it created.
 pub(crate) fn lot_awarded(
     seller: &str,
     id: i64,
+    purchase_id: i64,
     winner_id: i64,
+    winner: &str,
     total_fen: i64,
     now: OffsetDateTime,
 ) -> Entry {
@@ -343,7 +341,13 @@ pub(crate) fn lot_awarded(
         AuditAction::LotAwarded,
         now,
     )
-    .after(json!({"status": "awarded", "winner_id": winner_id, "amount_yuan": yuan(total_fen)}))
+    .after(json!({
+        "status": "awarded",
+        "purchase_id": purchase_id,
+        "winner_id": winner_id,
+        "winner": winner,
+        "amount_yuan": yuan(total_fen),
+    }))
 }
 
 pub(crate) fn use_recorded(

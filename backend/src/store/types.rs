@@ -270,3 +270,11 @@ pub enum DisburseOutcome {
         disbursed: Money,
     },
 }
+
+/// The audit log with the live rows it accounts for, read in one snapshot.
+#[derive(Debug, Clone)]
+pub struct AuditSnapshot {
+    pub records: Vec<crate::audit::Stored>,
+    pub heads: crate::audit::Heads,
+    pub live: crate::reconcile::LiveState,
+}

@@ -128,11 +128,11 @@ macro_rules! impl_auctions {
             // The lot's total is the authority; its 元/亩 is kept rounded, for display.
             let price = quota_shared::UnitPrice::display_from_total(total, area_mu)
                 .ok_or_else(|| StoreError::Corrupt(format!("price per mu of lot {id} out of range")))?;
-            sqlx::query(
+            let (purchase_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, kind, area_e4_mu, \
                  farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, \
                  created_at, expires_at, ruleset_version) \
-                 VALUES ($1, $2, $3, 'award', $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12)",
+                 VALUES ($1, $2, $3, 'award', $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12) RETURNING id",
             )
             .bind(id)
             .bind(winner)
@@ -148,9 +148,13 @@ macro_rules! impl_auctions {
             // late scheduler (or a restart) never gives more or less time.
             .bind(closes_at + reservation)
             .bind(&ruleset)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::lot_awarded(&seller, id, winner, high, now));
+            let (winner_name,): (String,) = sqlx::query_as("SELECT username FROM users WHERE id = $1")
+                .bind(winner)
+                .fetch_one(&mut *tx)
+                .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::lot_awarded(&seller, id, purchase_id, winner, &winner_name, high, now));
             tx.commit().await?;
             Ok(LotClosing::Awarded)
         }

@@ -63,20 +63,60 @@ pub(crate) use audit_append;
 macro_rules! impl_audit {
     () => {
         #[tracing::instrument(skip_all)]
-        async fn audit_all(
-            &self,
-        ) -> Result<(Vec<$crate::audit::Stored>, $crate::audit::Heads), StoreError> {
+        async fn audit_snapshot(&self) -> Result<$crate::store::types::AuditSnapshot, StoreError> {
+            // One snapshot for the log and the tables, so a change committed while they are
+            // read is either in both or in neither. SQLite's read transaction is one already.
+            let mut tx = self.pool.begin().await?;
+            if self.kind() == "postgres" {
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let records: Vec<$crate::audit::Stored> = sqlx::query_as(
                 "SELECT id, stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash \
                  FROM audit_log ORDER BY stream, seq",
             )
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
             let heads: Vec<(String, i64, String)> =
                 sqlx::query_as("SELECT stream, seq, hash FROM audit_heads ORDER BY stream")
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *tx)
                     .await?;
-            Ok((records, heads))
+            let live = $crate::reconcile::LiveState {
+                listings: sqlx::query_as(
+                    "SELECT id, county_code, channel, status, area_e4_mu AS area_e4, \
+                     remaining_e4_mu AS remaining_e4, price_fen_per_mu AS price_fen, bid_count, high_bid_fen \
+                     FROM listings ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+                purchases: sqlx::query_as(
+                    "SELECT p.id, p.listing_id, p.seller_county_code, u.username AS buyer, p.kind, p.status, \
+                     p.area_e4_mu AS area_e4, p.amount_fen, p.confirmation_no, p.bank_reference, \
+                     p.used_e4_mu AS used_e4 FROM purchases p LEFT JOIN users u ON u.id = p.buyer_id ORDER BY p.id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+                allocations: sqlx::query_as(
+                    "SELECT id, county_code, year, use_name, amount_fen, disbursed_fen, note \
+                     FROM allocations ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+                disbursements: sqlx::query_as(
+                    "SELECT id, allocation_id, amount_fen, voucher_no, bank_reference FROM disbursements ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+                accounts: sqlx::query_as(
+                    "SELECT username, role, county_code, regional_bidder, disabled, password_hash, \
+                     must_change_password FROM users ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+            };
+            tx.rollback().await?;
+            Ok($crate::store::types::AuditSnapshot { records, heads, live })
         }
 
         #[tracing::instrument(skip_all)]
