@@ -204,6 +204,23 @@ impl Client {
     pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
         Self::finish(self.http.post(format!("{}{path}", self.base))).await
     }
+    /// Any method, with a JSON body and an `Idempotency-Key` when given.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        idempotency_key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut r = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            r = r.json(body);
+        }
+        if let Some(key) = idempotency_key {
+            r = r.header("Idempotency-Key", key);
+        }
+        Self::finish(r).await
+    }
     /// `POST /api/v1/purchases` with an `Idempotency-Key`.
     pub async fn buy(&self, key: &str, body: &Value) -> (StatusCode, Value) {
         Self::finish(

@@ -3,6 +3,7 @@
 mod accounts;
 mod auctions;
 mod audit;
+mod authorization;
 mod corpus;
 mod finance;
 mod hardening;

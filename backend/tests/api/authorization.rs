@@ -1,0 +1,424 @@
+//! The authorization matrix of docs/AUTHORIZATION.md, run as written: every route that
+//! changes state × every kind of caller, each cell's request sent as that caller and its
+//! answer compared with the cell. The table is read from the document, so the document and
+//! the server cannot drift apart; a route published in OpenAPI but missing from the table
+//! fails too.
+
+use std::collections::BTreeMap;
+
+use quota_shared::api::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Client, PASSWORD, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase,
+    teng_listing,
+};
+
+const MATRIX: &str = include_str!("../../../docs/AUTHORIZATION.md");
+
+on_both_databases!(every_cell_of_the_authorization_matrix_holds);
+
+/// The callers, in the order of the table's columns.
+const CALLERS: [&str; 8] = [
+    "anonymous",
+    "buyer",
+    "other buyer",
+    "regional bidder",
+    "bureau",
+    "other bureau",
+    "finance",
+    "admin",
+];
+
+/// The username behind each caller (`None` for anonymous).
+fn username(caller: &str) -> Option<&'static str> {
+    match caller {
+        "buyer" => Some("buyer1"),
+        "other buyer" => Some("buyer2"),
+        "regional bidder" => Some("bidder"),
+        "bureau" => Some("teng"),
+        "other bureau" => Some("meng"),
+        "finance" => Some("fin"),
+        "admin" => Some("root"),
+        _ => None,
+    }
+}
+
+/// The rows of the matrix: route → one expected answer per caller.
+fn matrix() -> Vec<(String, Vec<String>)> {
+    let table = MATRIX
+        .split("## The matrix")
+        .nth(1)
+        .expect("the document has a matrix section");
+    let mut rows = Vec::new();
+    let mut header_seen = false;
+    for line in table.lines().filter(|l| l.starts_with('|')) {
+        let cells: Vec<String> = line
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect();
+        if !header_seen {
+            assert_eq!(cells[0], "route");
+            assert_eq!(
+                &cells[1..],
+                CALLERS,
+                "the columns are the callers, in order"
+            );
+            header_seen = true;
+            continue;
+        }
+        if cells[0].starts_with("---") {
+            continue;
+        }
+        assert_eq!(cells.len(), 1 + CALLERS.len(), "{line}");
+        rows.push((cells[0].clone(), cells[1..].to_vec()));
+    }
+    rows
+}
+
+/// Everything the cells act on; objects a cell would use up are made fresh for it.
+struct World {
+    app: TestApp,
+    clients: BTreeMap<&'static str, Client>,
+    /// A 藤县 listing with plenty of area.
+    listing: i64,
+    /// A 藤县 regional lot open for bids.
+    lot: i64,
+    allocation: i64,
+}
+
+impl World {
+    async fn build(db: TestDb) -> Self {
+        let app = TestApp::spawn(db).await;
+        let (teng, listing) = teng_listing(&app, "1000").await;
+        let mut clients = BTreeMap::new();
+        clients.insert("bureau", teng.clone());
+        for (caller, role, county, bidder) in [
+            ("buyer", Role::Buyer, None, false),
+            ("other buyer", Role::Buyer, None, false),
+            ("regional bidder", Role::Buyer, None, true),
+            ("other bureau", Role::CountyBureau, Some("450423"), false),
+            ("finance", Role::Finance, None, false),
+            ("admin", Role::Admin, None, false),
+        ] {
+            let name = username(caller).expect("named");
+            app.add_user(name, role, county, bidder).await;
+            clients.insert(caller, app.login(name).await);
+        }
+        clients.insert("anonymous", app.anonymous());
+        // The other county lists too: it needs its base price first (R2).
+        let (status, body) = clients["other bureau"]
+            .put(
+                "/api/v1/counties/450423/base-price",
+                &json!({"price_per_mu": "280000"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let mut lot = county_listing("2", "0", "0", "250000");
+        lot["channel"] = json!("regional");
+        lot["closes_at"] = json!(
+            (app.clock.now() + time::Duration::days(10))
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("time")
+        );
+        let (status, body) = teng.post("/api/v1/listings", &lot).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let lot = body["listing"]["id"].as_i64().expect("lot");
+
+        let mut world = Self {
+            app,
+            clients,
+            listing,
+            lot,
+            allocation: 0,
+        };
+        // Proceeds to allocate, and an allocation to pay out of.
+        world.settled_purchase("450481").await;
+        let (status, body) = world.clients["finance"]
+            .post(
+                "/api/v1/allocations",
+                &json!({"county_code": "450422", "use": "乡村振兴项目建设", "amount_yuan": "1000.00"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        world.allocation = body["allocation"]["id"].as_i64().expect("allocation");
+        world
+    }
+
+    /// A fresh reservation of 0.01 亩 by the buyer, for a project in `project_county`.
+    async fn reservation(&self, project_county: &str) -> i64 {
+        let key = format!("fresh-{}", rand_key());
+        let (status, body) = self.clients["buyer"]
+            .buy(
+                &key,
+                &purchase(self.listing, "0.01", "industrial", project_county),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["purchase"]["id"].as_i64().expect("purchase")
+    }
+
+    async fn settled_purchase(&self, project_county: &str) -> i64 {
+        let id = self.reservation(project_county).await;
+        let (status, body) = self.clients["bureau"]
+            .post(
+                &format!("/api/v1/purchases/{id}/settle"),
+                &json!({"bank_reference": format!("BANK-{id}")}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        id
+    }
+
+    /// A throwaway account for the administrator's account routes.
+    async fn throwaway(&self, caller: &str) -> String {
+        let name = format!("tmp-{}", rand_key());
+        self.app.add_user(&name, Role::Buyer, None, false).await;
+        let _ = caller;
+        name
+    }
+
+    /// The request of one cell: who sends it, method, path, body, idempotency key.
+    async fn cell(
+        &self,
+        route: &str,
+        caller: &str,
+    ) -> (Client, Method, String, Option<Value>, Option<String>) {
+        let client = self.clients[caller].clone();
+        let n = rand_key();
+        let (method, path) = route.split_once(' ').expect("METHOD path");
+        let method = Method::from_bytes(method.as_bytes()).expect("method");
+        let (client, path, body, key) = match path {
+            "/api/v1/session" if method == Method::POST => (
+                self.app.anonymous(),
+                path.to_string(),
+                Some(json!({"username": username(caller).unwrap_or("buyer1"), "password": PASSWORD})),
+                None,
+            ),
+            "/api/v1/session" => {
+                // Its own session, so the caller's other requests keep theirs.
+                let client = match username(caller) {
+                    Some(name) => self.app.login(name).await,
+                    None => self.app.anonymous(),
+                };
+                (client, path.to_string(), None, None)
+            }
+            "/api/v1/me/password" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"current_password": "not the password", "new_password": "a-new-password-1"}),
+                ),
+                None,
+            ),
+            "/api/v1/quote" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"project": {"use": "industrial", "county_code": "450481", "area": "1", "unit": "mu"}}),
+                ),
+                None,
+            ),
+            "/api/v1/counties/{code}/base-price" => (
+                client,
+                "/api/v1/counties/450422/base-price".to_string(),
+                Some(json!({"price_per_mu": "280000"})),
+                None,
+            ),
+            "/api/v1/floor-prices" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"price_per_mu": "250000", "effective_from": format!("2031-01-{:02}", 1 + n % 28)}),
+                ),
+                None,
+            ),
+            "/api/v1/listings" => (
+                client,
+                path.to_string(),
+                Some(county_listing("1", "0", "0", "300000")),
+                None,
+            ),
+            "/api/v1/listings/{id}/withdraw" => {
+                let (status, body) = self.clients["bureau"]
+                    .post("/api/v1/listings", &county_listing("1", "0", "0", "300000"))
+                    .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let id = body["listing"]["id"].as_i64().expect("id");
+                (
+                    client,
+                    format!("/api/v1/listings/{id}/withdraw"),
+                    None,
+                    None,
+                )
+            }
+            "/api/v1/listings/{id}/bids" => {
+                let (_, lot) = self
+                    .app
+                    .anonymous()
+                    .get(&format!("/api/v1/listings/{}", self.lot))
+                    .await;
+                let amount = lot["listing"]["min_next_bid_yuan"]
+                    .as_str()
+                    .expect("next bid")
+                    .to_string();
+                (
+                    client,
+                    format!("/api/v1/listings/{}/bids", self.lot),
+                    Some(json!({"amount_yuan": amount})),
+                    None,
+                )
+            }
+            "/api/v1/purchases" => (
+                client,
+                path.to_string(),
+                Some(purchase(self.listing, "0.01", "industrial", "450481")),
+                Some(format!("matrix-{n}")),
+            ),
+            "/api/v1/purchases/{id}/settle" => {
+                let id = self.reservation("450481").await;
+                (
+                    client,
+                    format!("/api/v1/purchases/{id}/settle"),
+                    Some(json!({"bank_reference": format!("BANK-{n}")})),
+                    None,
+                )
+            }
+            "/api/v1/purchases/{id}/cancel" => {
+                let id = self.reservation("450481").await;
+                (client, format!("/api/v1/purchases/{id}/cancel"), None, None)
+            }
+            "/api/v1/holdings/uses" => {
+                // The project is in 藤县: "bureau" is the project's bureau.
+                let id = self.settled_purchase("450422").await;
+                (
+                    client,
+                    path.to_string(),
+                    Some(
+                        json!({"purchase_id": id, "approval_no": format!("藤自然资批〔2026〕{n}号"),
+                                "area_mu": "0.001", "project_name": "藤县工业园"}),
+                    ),
+                    None,
+                )
+            }
+            "/api/v1/allocations" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"county_code": "450422", "use": "乡村振兴项目建设", "amount_yuan": "1.00"}),
+                ),
+                None,
+            ),
+            "/api/v1/disbursements" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"allocation_id": self.allocation, "amount_yuan": "0.01",
+                            "voucher_no": format!("记-{n}"), "bank_reference": "BOC-1"}),
+                ),
+                None,
+            ),
+            "/api/v1/users" => (
+                client,
+                path.to_string(),
+                Some(
+                    json!({"username": format!("new-{n}"), "password": PASSWORD, "role": "buyer"}),
+                ),
+                None,
+            ),
+            "/api/v1/users/{username}/disabled" => {
+                let name = self.throwaway(caller).await;
+                (
+                    client,
+                    format!("/api/v1/users/{name}/disabled"),
+                    Some(json!({"disabled": true})),
+                    None,
+                )
+            }
+            "/api/v1/users/{username}/password" => {
+                let name = self.throwaway(caller).await;
+                (
+                    client,
+                    format!("/api/v1/users/{name}/password"),
+                    Some(json!({"temporary_password": "temporary-1"})),
+                    None,
+                )
+            }
+            other => panic!("the test has no request for {route} ({other}): add one"),
+        };
+        (client, method, path, body, key)
+    }
+}
+
+/// A number no other cell of this run uses.
+fn rand_key() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Whether an answer is what a cell says.
+fn holds(route: &str, expected: &str, status: StatusCode, body: &Value) -> bool {
+    let (code, rule) = error_of(body);
+    match expected {
+        "✓" if route == "POST /api/v1/me/password" => {
+            status == StatusCode::UNPROCESSABLE_ENTITY && code == "wrong_password"
+        }
+        "✓" => status.is_success(),
+        "401" => status == StatusCode::UNAUTHORIZED && code == "unauthorized",
+        "403" => status == StatusCode::FORBIDDEN && code == "forbidden",
+        "404" => status == StatusCode::NOT_FOUND && code == "not_found",
+        "R11" => status == StatusCode::UNPROCESSABLE_ENTITY && rule.as_deref() == Some("R11"),
+        other => panic!("unknown answer {other:?} in the matrix"),
+    }
+}
+
+async fn every_cell_of_the_authorization_matrix_holds(db: TestDb) {
+    let world = World::build(db).await;
+    let rows = matrix();
+
+    // Every route that changes state is in the table, and nothing else.
+    let (_, spec) = world.app.anonymous().get("/api/v1/openapi.json").await;
+    let mut published: Vec<String> = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            if method != "get" {
+                published.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    published.sort();
+    let mut tabled: Vec<String> = rows.iter().map(|(r, _)| r.clone()).collect();
+    tabled.sort();
+    assert_eq!(
+        tabled, published,
+        "docs/AUTHORIZATION.md lists every state change"
+    );
+
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (route, expected) in &rows {
+        for (caller, expected) in CALLERS.iter().zip(expected) {
+            let (client, method, path, body, key) = world.cell(route, caller).await;
+            let (status, answer) = client
+                .request(method, &path, body.as_ref(), key.as_deref())
+                .await;
+            checked += 1;
+            if !holds(route, expected, status, &answer) {
+                wrong.push(format!(
+                    "{route} as {caller}: expected {expected}, got {status} {answer}"
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(checked, rows.len() * CALLERS.len());
+}
