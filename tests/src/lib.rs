@@ -5,10 +5,14 @@
 //!   detached watchdog; a cluster whose owner died without its watchdog is reaped at the next
 //!   start through its pidfile.
 //! - [`binary`]: the real `quota-exchange` binary started on a free port with its own database.
+//! - [`api`]: a logged-in HTTP client of that binary, for the race and crash suites.
+//! - [`race`]: the race scenario and its invariants, run by `tests/tests/race.rs`.
 
+pub mod api;
 pub mod binary;
 pub mod imports;
 pub mod pg;
+pub mod race;
 
 /// The workspace root (this crate lives in `tests/`).
 pub fn workspace_root() -> std::path::PathBuf {

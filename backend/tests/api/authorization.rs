@@ -195,7 +195,9 @@ impl World {
             "/api/v1/session" if method == Method::POST => (
                 self.app.anonymous(),
                 path.to_string(),
-                Some(json!({"username": username(caller).unwrap_or("buyer1"), "password": PASSWORD})),
+                Some(
+                    json!({"username": username(caller).unwrap_or("buyer1"), "password": PASSWORD}),
+                ),
                 None,
             ),
             "/api/v1/session" => {
