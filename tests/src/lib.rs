@@ -7,9 +7,12 @@
 //! - [`binary`]: the real `quota-exchange` binary started on a free port with its own database.
 //! - [`api`]: a logged-in HTTP client of that binary, for the race and crash suites.
 //! - [`race`]: the race scenario and its invariants, run by `tests/tests/race.rs`.
+//! - [`crash`]: kill -9 during purchases and lot closes, and the checks after a restart
+//!   (`tests/tests/crash.rs`).
 
 pub mod api;
 pub mod binary;
+pub mod crash;
 pub mod imports;
 pub mod pg;
 pub mod race;
