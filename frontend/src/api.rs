@@ -125,7 +125,6 @@ macro_rules! paged {
 
 paged! {
     ListingsResponse => listings,
-    AnnouncementsResponse => announcements,
     PurchasesResponse => purchases,
     HoldingsResponse => holdings,
     AllocationsResponse => allocations,
@@ -180,8 +179,21 @@ pub async fn listing(id: i64) -> Result<ListingResponse, ApiFailure> {
     get(&format!("/api/v1/listings/{id}")).await
 }
 
-pub async fn announcements() -> Result<AnnouncementsResponse, ApiFailure> {
-    get_all("/api/v1/announcements").await
+/// The newest `limit` announcements, of one kind (`listing`, `result`) and one county when
+/// given: one page, for the short lists of the home and bureau pages.
+pub async fn recent_announcements(
+    kind: Option<&str>,
+    county: Option<&str>,
+    limit: u32,
+) -> Result<AnnouncementsResponse, ApiFailure> {
+    let mut path = format!("/api/v1/announcements?limit={limit}");
+    if let Some(kind) = kind {
+        path.push_str(&format!("&kind={kind}"));
+    }
+    if let Some(county) = county {
+        path.push_str(&format!("&county={county}"));
+    }
+    get(&path).await
 }
 
 /// The current user, or `None` when not logged in (no redirect).

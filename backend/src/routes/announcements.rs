@@ -15,6 +15,8 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::types::{ListingFilter, PurchaseScope};
+use quota_shared::codes::ErrorCode;
+use serde::Deserialize;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/announcements", get(announcements::<S>))
@@ -24,16 +26,47 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
 #[openapi(paths(announcements))]
 pub(super) struct Doc;
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementsQuery {
+    kind: Option<String>,
+    county: Option<String>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
 #[utoipa::path(get, path = "/api/v1/announcements", tag = "listings",
-    params(PageQuery),
+    params(("kind" = Option<AnnouncementKind>, Query, description = "只看挂牌公告或成交公示 / listing notices or results only"),
+        ("county" = Option<String>, Query, description = "区划代码 / county code"), PageQuery),
     responses((status = 200, description = "挂牌公告与成交公示，最新在前 / listing notices and results, newest first", body = AnnouncementsResponse),
         (status = 422, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn announcements<S: Store>(
     State(state): State<AppState<S>>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<AnnouncementsQuery>,
 ) -> Result<Json<AnnouncementsResponse>, ApiError> {
-    let page = Page::of(&q)?;
+    let page = Page::parse(q.limit, q.cursor.as_deref())?;
+    let bad = |field: &str, value: &str| {
+        ApiError::invalid(
+            field,
+            ErrorCode::InvalidFilter,
+            format!("筛选条件 {field}={value} 无效"),
+            format!("Invalid filter {field}={value}"),
+        )
+    };
+    let kind: Option<AnnouncementKind> = q
+        .kind
+        .as_deref()
+        .map(|k| k.parse().map_err(|_| bad("kind", k)))
+        .transpose()?;
+    let county: Option<CountyCode> = q
+        .county
+        .as_deref()
+        .map(|c| c.parse().map_err(|_| bad("county", c)))
+        .transpose()?;
+    let wanted = |k: AnnouncementKind, c: &CountyCode| {
+        kind.is_none_or(|w| w == k) && county.as_ref().is_none_or(|w| w == c)
+    };
     let now = state.clock.now();
     let units = state.store.jurisdictions().await?;
     let name = |code: &CountyCode| {
@@ -42,7 +75,14 @@ async fn announcements<S: Store>(
             .unwrap_or_else(|| code.to_string())
     };
     let mut out = Vec::new();
-    for l in state.store.listings(&ListingFilter::default(), now).await? {
+    let listings = ListingFilter {
+        county: county.clone(),
+        ..ListingFilter::default()
+    };
+    for l in state.store.listings(&listings, now).await? {
+        if !wanted(AnnouncementKind::Listing, &l.county_code) {
+            continue;
+        }
         let title = match l.channel {
             Channel::County => format!(
                 "{}县级平台挂牌公告：{} 亩，{} 元/亩（{}）",
@@ -81,6 +121,9 @@ async fn announcements<S: Store>(
         let Some(settled_at) = p.settled_at.filter(|_| p.status == PurchaseStatus::Settled) else {
             continue;
         };
+        if !wanted(AnnouncementKind::Result, &p.seller_county_code) {
+            continue;
+        }
         let position = Position::at(settled_at, p.id.saturating_mul(2).saturating_add(1));
         out.push((
             position,

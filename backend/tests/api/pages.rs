@@ -131,6 +131,34 @@ async fn every_list_pages_through_all_its_rows_once(db: TestDb) {
     let mut sorted = times.clone();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(times, sorted);
+    // One kind, one county: the home page's results and a bureau's notices.
+    let (rows, _) = walk(
+        &app.anonymous(),
+        "/api/v1/announcements?kind=result",
+        "announcements",
+        "kind",
+        2,
+    )
+    .await;
+    assert_eq!(rows, vec![json!("result"); 3]);
+    let (rows, _) = walk(
+        &app.anonymous(),
+        "/api/v1/announcements?county=450422&kind=listing",
+        "announcements",
+        "county_code",
+        5,
+    )
+    .await;
+    assert_eq!(rows, vec![json!("450422"); 7]);
+    let (rows, _) = walk(
+        &app.anonymous(),
+        "/api/v1/announcements?county=450423",
+        "announcements",
+        "id",
+        5,
+    )
+    .await;
+    assert!(rows.is_empty(), "蒙山县 has announced nothing: {rows:?}");
 
     let admin = app.login_as("root", Role::Admin, None).await;
     let (rows, _) = walk(&admin, "/api/v1/users", "users", "username", 2).await;
@@ -225,6 +253,8 @@ async fn limits_and_cursors_that_cannot_be_used_are_refused(db: TestDb) {
         ("/api/v1/holdings?limit=-1", "query"),
         ("/api/v1/purchases?limit=ten", "query"),
         ("/api/v1/purchases?page=2", "query"),
+        ("/api/v1/announcements?kind=news", "kind"),
+        ("/api/v1/announcements?county=abc", "county"),
     ] {
         let (status, body) = buyer.get(path).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");

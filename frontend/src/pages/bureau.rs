@@ -93,13 +93,8 @@ pub fn Bureau() -> Html {
                         Ok(h) => holdings.set(h.holdings),
                         Err(e) => failure = Some(e),
                     }
-                    match api::announcements().await {
-                        Ok(a) => news.set(
-                            a.announcements
-                                .into_iter()
-                                .filter(|a| a.county_code == code)
-                                .collect(),
-                        ),
+                    match api::recent_announcements(None, Some(code.as_str()), 10).await {
+                        Ok(a) => news.set(a.announcements),
                         Err(e) => failure = Some(e),
                     }
                 }

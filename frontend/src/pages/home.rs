@@ -38,7 +38,11 @@ pub fn Home() -> Html {
                 counties.set(api::counties().await.into());
                 floors.set(api::floor_prices().await.into());
                 listings.set(api::listings().await.into());
-                news.set(api::announcements().await.into());
+                news.set(
+                    api::recent_announcements(Some("result"), None, 8)
+                        .await
+                        .into(),
+                );
             });
         });
     }
