@@ -62,7 +62,9 @@ done
 curl -fs "$BASE/api/v1/openapi.json" >/dev/null || { cat "$WORK/server.log"; die "the server did not start"; }
 
 FAILED=0
-for ROLE in developer tengxian admin finance; do
+# The administrator goes last: its run disables accounts and resets passwords it finds in
+# the answers (schemathesis follows links between operations), which would lock the others out.
+for ROLE in developer tengxian finance admin; do
   step "Fuzzing as $ROLE: $CASES cases per operation, seed $SEED"
   COOKIE="$(curl -fs -D - -o /dev/null -H "Origin: $BASE" -H 'Content-Type: application/json' \
     -d "{\"username\":\"$ROLE\",\"password\":\"demo-2026\"}" "$BASE/api/v1/session" |

@@ -12,6 +12,7 @@ use std::fmt;
 
 use quota_shared::{Area, Money, UnitPrice};
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use crate::audit::Stored;
 
@@ -25,8 +26,11 @@ pub struct LiveListing {
     pub area_e4: i64,
     pub remaining_e4: i64,
     pub price_fen: i64,
+    pub start_total_fen: Option<i64>,
     pub bid_count: i64,
     pub high_bid_fen: Option<i64>,
+    /// The username of the high bidder.
+    pub high_bidder: Option<String>,
 }
 
 /// A purchase row as stored, with its buyer's username.
@@ -39,10 +43,13 @@ pub struct LivePurchase {
     pub kind: String,
     pub status: String,
     pub area_e4: i64,
+    pub price_fen: i64,
     pub amount_fen: i64,
     pub confirmation_no: Option<String>,
     pub bank_reference: Option<String>,
     pub used_e4: i64,
+    pub expires_at: OffsetDateTime,
+    pub settled_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -136,8 +143,10 @@ struct Listing {
     area_e4: i64,
     remaining_e4: i64,
     price_fen: i64,
+    start_total_fen: Option<i64>,
     bid_count: i64,
     high_bid_fen: Option<i64>,
+    high_bidder: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -148,10 +157,15 @@ struct Purchase {
     kind: String,
     status: String,
     area_e4: i64,
+    /// Unknown (`None`) for an award: its 元/亩 is derived, not logged.
+    price_fen: Option<i64>,
     amount_fen: i64,
     confirmation_no: Option<String>,
     bank_reference: Option<String>,
     used_e4: i64,
+    /// Unix seconds; unknown for an award (its time to pay runs from the close).
+    expires_at: Option<i64>,
+    settled_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -209,13 +223,23 @@ fn price_fen(v: &Value, key: &str) -> Option<i64> {
     text(v, key)?.parse::<UnitPrice>().ok().map(UnitPrice::fen)
 }
 
+/// An RFC 3339 time as Unix seconds.
+fn unix(v: &Value, key: &str) -> Option<i64> {
+    let t = text(v, key)?;
+    OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(OffsetDateTime::unix_timestamp)
+}
+
 /// The numeric id after `kind:` in an object name.
 fn id_of(object: &str, kind: &str) -> Option<i64> {
     object.strip_prefix(kind)?.strip_prefix(':')?.parse().ok()
 }
 
 impl Expected {
-    fn replay(records: &[Stored]) -> Self {
+    /// `legacy_awards`: the award purchase of each lot as stored, for `lot_awarded` records
+    /// written before they named their purchase.
+    fn replay(records: &[Stored], legacy_awards: &BTreeMap<i64, i64>) -> Self {
         let mut e = Self::default();
         // Each object lives in one stream; within a stream the sequence is the order.
         let mut ordered: Vec<&Stored> = records.iter().collect();
@@ -226,12 +250,12 @@ impl Expected {
                 .as_deref()
                 .and_then(|t| serde_json::from_str(t).ok())
                 .unwrap_or(Value::Null);
-            e.apply(r, &after);
+            e.apply(r, &after, legacy_awards);
         }
         e
     }
 
-    fn apply(&mut self, r: &Stored, after: &Value) {
+    fn apply(&mut self, r: &Stored, after: &Value, legacy_awards: &BTreeMap<i64, i64>) {
         let county = r.stream.strip_prefix("county:").unwrap_or_default();
         match r.action.as_str() {
             "listing_created" => {
@@ -248,6 +272,7 @@ impl Expected {
                         area_e4: area,
                         remaining_e4: area,
                         price_fen: price_fen(after, "price_per_mu").unwrap_or_default(),
+                        start_total_fen: fen(after, "start_total_yuan"),
                         ..Listing::default()
                     },
                 );
@@ -275,6 +300,11 @@ impl Expected {
                 {
                     l.bid_count += 1;
                     l.high_bid_fen = fen(after, "amount_yuan");
+                    l.high_bidder = Some(r.actor.clone());
+                    // A bid opens a lot that was scheduled.
+                    if l.status == "scheduled" {
+                        l.status = "bidding".into();
+                    }
                 }
             }
             "lot_awarded" => {
@@ -287,7 +317,11 @@ impl Expected {
                 l.status = "awarded".into();
                 l.remaining_e4 = 0;
                 let area = l.area_e4;
-                if let Some(purchase_id) = after.get("purchase_id").and_then(Value::as_i64) {
+                let purchase_id = after
+                    .get("purchase_id")
+                    .and_then(Value::as_i64)
+                    .or_else(|| legacy_awards.get(&id).copied());
+                if let Some(purchase_id) = purchase_id {
                     self.purchases.insert(
                         purchase_id,
                         Purchase {
@@ -319,7 +353,9 @@ impl Expected {
                         kind: text(after, "kind").unwrap_or_else(|| "purchase".into()),
                         status: text(after, "status").unwrap_or_default(),
                         area_e4: area_e4(after, "area_mu").unwrap_or_default(),
+                        price_fen: price_fen(after, "price_per_mu"),
                         amount_fen: fen(after, "amount_yuan").unwrap_or_default(),
+                        expires_at: unix(after, "expires_at"),
                         ..Purchase::default()
                     },
                 );
@@ -329,6 +365,7 @@ impl Expected {
                     id_of(&r.object, "purchase").and_then(|id| self.purchases.get_mut(&id))
                 {
                     p.status = "settled".into();
+                    p.settled_at = Some(r.at.unix_timestamp());
                     p.confirmation_no = text(after, "confirmation_no");
                     p.bank_reference = text(after, "bank_reference");
                 }
@@ -510,7 +547,13 @@ fn pair<K: Ord + Copy + fmt::Display, E, L>(
 
 /// The first row that disagrees with what the log says of it, if any.
 pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> {
-    let e = Expected::replay(records);
+    let legacy_awards: BTreeMap<i64, i64> = live
+        .purchases
+        .iter()
+        .filter(|p| p.kind == "award")
+        .map(|p| (p.listing_id, p.id))
+        .collect();
+    let e = Expected::replay(records, &legacy_awards);
     pair(
         "listing",
         &e.listings,
@@ -527,8 +570,14 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
             c.field("area_mu", e.area_e4, l.area_e4);
             c.field("remaining_mu", e.remaining_e4, l.remaining_e4);
             c.field("price_per_mu", e.price_fen, l.price_fen);
+            c.field("start_total_yuan", e.start_total_fen, l.start_total_fen);
             c.field("bid_count", e.bid_count, l.bid_count);
             c.field("high_bid", e.high_bid_fen, l.high_bid_fen);
+            c.field(
+                "high_bidder",
+                e.high_bidder.as_deref(),
+                l.high_bidder.as_deref(),
+            );
         },
     )
     .or_else(|| {
@@ -550,7 +599,18 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
                 c.field("kind", e.kind.as_str(), p.kind.as_str());
                 c.field("status", e.status.as_str(), p.status.as_str());
                 c.field("area_mu", e.area_e4, p.area_e4);
+                if let Some(price) = e.price_fen {
+                    c.field("price_per_mu", price, p.price_fen);
+                }
                 c.field("amount_yuan", e.amount_fen, p.amount_fen);
+                if let Some(expires) = e.expires_at {
+                    c.field("expires_at", expires, p.expires_at.unix_timestamp());
+                }
+                c.field(
+                    "settled_at",
+                    e.settled_at,
+                    p.settled_at.map(OffsetDateTime::unix_timestamp),
+                );
                 c.field(
                     "confirmation_no",
                     e.confirmation_no.as_deref(),
@@ -654,4 +714,130 @@ fn accounts_mismatch(
     rows.keys()
         .next()
         .map(|name| missing(format!("user:{name}"), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(seq: i64, object: &str, actor: &str, action: &str, after: Value) -> Stored {
+        Stored {
+            id: seq,
+            stream: "county:451321".into(),
+            seq,
+            object: object.into(),
+            actor: actor.into(),
+            action: action.into(),
+            before_json: None,
+            after_json: Some(after.to_string()),
+            at: OffsetDateTime::UNIX_EPOCH,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    fn lot(status: &str, remaining_e4: i64) -> LiveListing {
+        LiveListing {
+            id: 1,
+            county_code: "451321".into(),
+            channel: "regional".into(),
+            status: status.into(),
+            area_e4: 20_000,
+            remaining_e4,
+            price_fen: 25_000_000,
+            start_total_fen: Some(50_000_000),
+            bid_count: 1,
+            high_bid_fen: Some(50_000_000),
+            high_bidder: Some("longxu".into()),
+        }
+    }
+
+    fn award(status: &str) -> LivePurchase {
+        LivePurchase {
+            id: 9,
+            listing_id: 1,
+            seller_county_code: "451321".into(),
+            buyer: Some("longxu".into()),
+            kind: "award".into(),
+            status: status.into(),
+            area_e4: 20_000,
+            price_fen: 25_000_000,
+            amount_fen: 50_000_000,
+            confirmation_no: None,
+            bank_reference: None,
+            used_e4: 0,
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+            settled_at: None,
+        }
+    }
+
+    /// A lot from creation to an award that lapsed, with the award record in the format
+    /// written before awards named their purchase.
+    fn legacy_lot_story() -> Vec<Stored> {
+        vec![
+            record(
+                1,
+                "listing:1",
+                "xincheng",
+                "listing_created",
+                serde_json::json!({
+                "channel": "regional", "status": "scheduled", "area_mu": "2.0000",
+                "price_per_mu": "250000.00", "start_total_yuan": "500000.00"}),
+            ),
+            record(
+                2,
+                "listing:1",
+                "longxu",
+                "bid_placed",
+                serde_json::json!({
+                "bid_id": 1, "amount_yuan": "500000.00"}),
+            ),
+            record(
+                3,
+                "listing:1",
+                "system",
+                "lot_awarded",
+                serde_json::json!({
+                "status": "awarded", "winner_id": 4, "amount_yuan": "500000.00"}),
+            ),
+            record(
+                4,
+                "purchase:9",
+                "system",
+                "purchase_expired",
+                serde_json::json!({
+                "status": "expired", "returned_mu": "2.0000", "listing_id": 1, "kind": "award"}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_old_award_record_is_matched_to_its_purchase_by_lot() {
+        let live = LiveState {
+            listings: vec![lot("unsold", 20_000)],
+            purchases: vec![award("expired")],
+            ..LiveState::default()
+        };
+        assert_eq!(first_mismatch(&legacy_lot_story(), &live), None);
+        // The same rows with the award's amount changed are still caught.
+        let mut tampered = live.clone();
+        tampered.purchases[0].amount_fen = 1;
+        let m = first_mismatch(&legacy_lot_story(), &tampered).expect("caught");
+        assert_eq!((m.object.as_str(), m.field), ("purchase:9", "amount_yuan"));
+    }
+
+    #[test]
+    fn a_bid_opens_a_scheduled_lot_and_names_its_bidder() {
+        let story = &legacy_lot_story()[..2];
+        let live = LiveState {
+            listings: vec![lot("bidding", 20_000)],
+            ..LiveState::default()
+        };
+        assert_eq!(first_mismatch(story, &live), None);
+        let mut tampered = live.clone();
+        tampered.listings[0].high_bidder = Some("intruder".into());
+        let m = first_mismatch(story, &tampered).expect("caught");
+        assert_eq!(m.field, "high_bidder");
+        assert!(m.to_string().contains("intruder"), "{m}");
+    }
 }

@@ -178,10 +178,17 @@ async fn change_password<S: Store>(
     let keep = auth::session_token(&headers)
         .map(|t| sha256_hex(t.as_bytes()))
         .unwrap_or_default();
-    state
+    if !state
         .store
         .change_password(&user, &hash, &keep, now)
-        .await?;
+        .await?
+    {
+        return Err(ApiError::coded(
+            ErrorCode::WrongPassword,
+            "密码刚被修改或由管理员重置，请重新输入当前密码",
+            "current_password: the password was just changed or reset; type the current one again",
+        ));
+    }
     let mut user = user.to_wire();
     user.must_change_password = false;
     Ok(Json(UserResponse { user }))

@@ -100,14 +100,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Sets a user's password hash and ends every other session of theirs (audited).
+    /// Sets a user's password hash and ends every other session of theirs (audited); `false`
+    /// when the stored hash is no longer `user.password_hash` (changed or reset meanwhile).
     fn change_password(
         &self,
         user: &UserRecord,
         password_hash: &str,
         keep_session_sha256: &str,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// An administrator's reset: a temporary password hash, to be changed at the next login,
     /// and every session of the account ended (audited); `false` if no such account.
     fn reset_password(

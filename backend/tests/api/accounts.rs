@@ -525,10 +525,27 @@ async fn an_administrator_resets_a_password_and_it_must_be_changed_first(db: Tes
     let (status, _) = finance.get("/api/v1/purchases").await;
     assert_eq!(status, StatusCode::OK, "refusals changed nothing");
 
+    // fin's own change, checked against the old hash, is still on its way when the reset lands.
+    let stale = {
+        use quota_backend::store::Store;
+        quota_backend::with_store!(&app.db, s => s.user_by_username("fin").await)
+            .expect("store")
+            .expect("fin")
+    };
     let (status, answer) = admin
         .post("/api/v1/users/fin/password", &reset("temporary-1"))
         .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+    let late_change = {
+        use quota_backend::store::Store;
+        let now = app.clock.now();
+        quota_backend::with_store!(&app.db, s => s.change_password(&stale, "$argon2id$late", "", now).await)
+            .expect("store")
+    };
+    assert!(
+        !late_change,
+        "a change checked against the old password loses to the reset"
+    );
     let listed = answer["users"]
         .as_array()
         .and_then(|users| users.iter().find(|u| u["username"] == "fin"))

@@ -181,6 +181,20 @@ async fn everything(app: &TestApp) {
     let (status, body) = lot_bureau.post("/api/v1/listings", &lot).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let lot = body["listing"]["id"].as_i64().expect("lot");
+    // A second lot opens for bids later: scheduled until its first bid.
+    let mut later = county_listing("3", "0", "0", "250000");
+    later["channel"] = json!("regional");
+    let at = |hours: i64, minutes: i64| {
+        (app.clock.now() + time::Duration::hours(hours) + time::Duration::minutes(minutes))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("time")
+    };
+    later["opens_at"] = json!(at(0, 30));
+    later["closes_at"] = json!(at(3, 0));
+    let (status, body) = lot_bureau.post("/api/v1/listings", &later).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let later = body["listing"]["id"].as_i64().expect("lot");
+    assert_eq!(body["listing"]["status"], "scheduled");
     app.add_user("longxu", Role::Buyer, None, true).await;
     let bidder = app.login("longxu").await;
     let (status, body) = bidder
@@ -194,6 +208,14 @@ async fn everything(app: &TestApp) {
         .advance(time::Duration::hours(1) + time::Duration::seconds(1));
     let turn = app.tick().await;
     assert_eq!(turn.lots_awarded, 1, "{turn:?}");
+    let bidder = app.login("longxu").await;
+    let (status, body) = bidder
+        .post(
+            &format!("/api/v1/listings/{later}/bids"),
+            &json!({"amount_yuan": "750000.00"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 
     let finance = app.login_as("fin", Role::Finance, None).await;
     let (status, body) = finance
@@ -242,7 +264,7 @@ async fn a_row_edited_behind_the_log_is_caught_and_named(db: TestDb) {
         "every row agrees with the log"
     );
     // Each tamper, what it must be named as, and how to undo it.
-    let cases: [(&str, &str, &str); 11] = [
+    let cases = [
         (
             "UPDATE purchases SET amount_fen = 100 WHERE status = 'settled'",
             "amount_yuan",
@@ -269,9 +291,24 @@ async fn a_row_edited_behind_the_log_is_caught_and_named(db: TestDb) {
             "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - 10000 WHERE channel = 'county'",
         ),
         (
-            "UPDATE listings SET high_bid_fen = 1 WHERE channel = 'regional'",
+            "UPDATE listings SET high_bidder_id = (SELECT id FROM users WHERE username = 'root') WHERE status = 'bidding'",
+            "high_bidder",
+            "UPDATE listings SET high_bidder_id = (SELECT id FROM users WHERE username = 'longxu') WHERE status = 'bidding'",
+        ),
+        (
+            "UPDATE purchases SET price_fen_per_mu = 1 WHERE status = 'settled'",
+            "price_per_mu",
+            "UPDATE purchases SET price_fen_per_mu = 30000000 WHERE status = 'settled'",
+        ),
+        (
+            "UPDATE listings SET start_total_fen = 1 WHERE status = 'bidding'",
+            "start_total_yuan",
+            "UPDATE listings SET start_total_fen = 75000000 WHERE status = 'bidding'",
+        ),
+        (
+            "UPDATE listings SET high_bid_fen = 1 WHERE status = 'awarded'",
             "high_bid",
-            "UPDATE listings SET high_bid_fen = 50000000 WHERE channel = 'regional'",
+            "UPDATE listings SET high_bid_fen = 50000000 WHERE status = 'awarded'",
         ),
         (
             "UPDATE allocations SET amount_fen = 99999900",

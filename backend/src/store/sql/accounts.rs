@@ -157,13 +157,22 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             password_hash: &str,
             keep_session_sha256: &str,
             now: time::OffsetDateTime,
-        ) -> Result<(), StoreError> {
+        ) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
-                .bind(password_hash)
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
+            // Only over the hash the current password was checked against: a reset by an
+            // administrator (or another change) meanwhile wins, and this one is refused.
+            let done = sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2 AND password_hash = $3",
+            )
+            .bind(password_hash)
+            .bind(user.id)
+            .bind(&user.password_hash)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_sha256 <> $2")
                 .bind(user.id)
                 .bind(keep_session_sha256)
@@ -171,7 +180,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                 .await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_changed(&user.username, password_hash, now));
             tx.commit().await?;
-            Ok(())
+            Ok(true)
         }
 
         #[tracing::instrument(skip_all)]
@@ -194,8 +203,10 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                 tx.rollback().await?;
                 return Ok(false);
             };
-            // Whoever knew the old password is logged out everywhere.
+            // Whoever knew the old password is logged out everywhere, and the owner is not kept
+            // out by failures counted against the old one.
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *tx).await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::password_reset(username, password_hash, actor, now));
             tx.commit().await?;
             Ok(true)

@@ -84,16 +84,18 @@ macro_rules! impl_audit {
                     .await?;
             let live = $crate::reconcile::LiveState {
                 listings: sqlx::query_as(
-                    "SELECT id, county_code, channel, status, area_e4_mu AS area_e4, \
-                     remaining_e4_mu AS remaining_e4, price_fen_per_mu AS price_fen, bid_count, high_bid_fen \
-                     FROM listings ORDER BY id",
+                    "SELECT l.id, l.county_code, l.channel, l.status, l.area_e4_mu AS area_e4, \
+                     l.remaining_e4_mu AS remaining_e4, l.price_fen_per_mu AS price_fen, \
+                     l.start_total_fen, l.bid_count, l.high_bid_fen, u.username AS high_bidder \
+                     FROM listings l LEFT JOIN users u ON u.id = l.high_bidder_id ORDER BY l.id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,
                 purchases: sqlx::query_as(
                     "SELECT p.id, p.listing_id, p.seller_county_code, u.username AS buyer, p.kind, p.status, \
-                     p.area_e4_mu AS area_e4, p.amount_fen, p.confirmation_no, p.bank_reference, \
-                     p.used_e4_mu AS used_e4 FROM purchases p LEFT JOIN users u ON u.id = p.buyer_id ORDER BY p.id",
+                     p.area_e4_mu AS area_e4, p.price_fen_per_mu AS price_fen, p.amount_fen, p.confirmation_no, \
+                     p.bank_reference, p.used_e4_mu AS used_e4, p.expires_at, p.settled_at \
+                     FROM purchases p LEFT JOIN users u ON u.id = p.buyer_id ORDER BY p.id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,
