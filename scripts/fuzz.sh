@@ -6,11 +6,11 @@
 # The test command runs the default (about 1,530 cases per role, 30 s warm); the long suite is
 # `scripts/fuzz.sh --cases 200` (about 6,000 cases per role, 4 minutes). Figures: docs/reliability.md.
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 CASES=25
 SEED=42
-SCHEMATHESIS_VERSION=4.32.5
 while [ $# -gt 0 ]; do
   case "$1" in
     --cases) CASES="${2:?--cases needs a number}"; shift 2 ;;
@@ -18,22 +18,6 @@ while [ $# -gt 0 ]; do
     *) die "unknown option $1 (usage: scripts/fuzz.sh [--cases N] [--seed S])" ;;
   esac
 done
-
-VENV="$ROOT/target/fuzz-venv"
-ensure_schemathesis() {
-  if "$VENV/bin/schemathesis" --version 2>/dev/null | grep "$SCHEMATHESIS_VERSION" >/dev/null; then
-    note "schemathesis $SCHEMATHESIS_VERSION: present ($VENV)"
-    return
-  fi
-  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
-    step "Installing Python 3 and venv (Debian packages)"
-    apt_install python3 python3-venv
-  fi
-  step "Installing schemathesis $SCHEMATHESIS_VERSION into $VENV (pip)"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV" || die "python3 -m venv failed"
-  "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" || die "pip install schemathesis failed"
-}
 
 step "Checking tools"
 ensure_schemathesis
@@ -71,7 +55,7 @@ for ROLE in developer tengxian finance admin; do
     awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }')"
   [ -n "$COOKIE" ] || die "could not log in as $ROLE"
   # The session must outlive the run: login/logout (/api/v1/session) are left out.
-  if ! "$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" --url "$BASE" \
+  if ! "$FUZZ_VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" --url "$BASE" \
     -H "Cookie: $COOKIE" -H "Origin: $BASE" \
     --exclude-path /api/v1/session \
     -n "$CASES" --seed "$SEED" \

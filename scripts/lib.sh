@@ -87,22 +87,59 @@ ensure_chromium() {
   fi
 }
 
+# Where Debian puts the PostgreSQL server binaries (one directory per major version).
+PG_LIB_ROOT="${QX_PG_LIB_ROOT:-/usr/lib/postgresql}"
+
+# The newest version's bin directory under $PG_LIB_ROOT, or nothing. (A glob that matches
+# nothing stays as written, so each candidate is checked.)
+latest_pg_bin() {
+  printf '%s\n' "$PG_LIB_ROOT"/*/bin | sort -V | while IFS= read -r dir; do
+    if [ -d "$dir" ]; then printf '%s\n' "$dir"; fi
+  done | tail -n 1
+}
+
 ensure_postgres() {
   if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
     note "PostgreSQL server binaries: present ($(initdb --version))"
     return
   fi
   local bin
-  # `|| true`: without PostgreSQL, ls fails and pipefail would end the script silently.
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  bin="$(latest_pg_bin)"
   if [ -z "$bin" ]; then
     step "Installing PostgreSQL server binaries (Debian package postgresql; no cluster is started)"
     apt_install postgresql
-    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    bin="$(latest_pg_bin)"
   fi
   [ -n "$bin" ] || die "PostgreSQL binaries not found after install"
   export PATH="$bin:$PATH"
   note "PostgreSQL server binaries: $bin"
+}
+
+ensure_shellcheck() {
+  if command -v shellcheck >/dev/null; then
+    note "shellcheck $(shellcheck --version | awk '/^version:/ { print $2 }'): present"
+  else
+    step "Installing shellcheck (Debian package, to check the scripts)"
+    apt_install shellcheck
+  fi
+}
+
+# schemathesis for the API fuzz suite, in its own virtualenv under target/.
+SCHEMATHESIS_VERSION=4.32.5
+FUZZ_VENV="${QX_FUZZ_VENV:-$ROOT/target/fuzz-venv}"
+ensure_schemathesis() {
+  if "$FUZZ_VENV/bin/schemathesis" --version 2>/dev/null | grep "$SCHEMATHESIS_VERSION" >/dev/null; then
+    note "schemathesis $SCHEMATHESIS_VERSION: present ($FUZZ_VENV)"
+    return
+  fi
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    step "Installing Python 3 and venv (Debian packages)"
+    apt_install python3 python3-venv
+  fi
+  step "Installing schemathesis $SCHEMATHESIS_VERSION into $FUZZ_VENV (pip)"
+  rm -rf "$FUZZ_VENV"
+  python3 -m venv "$FUZZ_VENV" || die "python3 -m venv failed"
+  "$FUZZ_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" || die "pip install schemathesis failed"
 }
 
 # Builds the web app into frontend/dist: cargo (wasm32, release) → wasm-bindgen → wasm-opt

@@ -2,6 +2,7 @@
 # Sets up and runs every test: formatting, lints, unit and integration tests on SQLite and on a
 # throwaway PostgreSQL, the WASM builds, the real binary over HTTP and the page in Chromium.
 set -euo pipefail
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 START=$(date +%s)
 
@@ -11,6 +12,14 @@ ensure_wasm_bindgen
 ensure_node_modules
 ensure_chromium
 ensure_postgres
+ensure_shellcheck
+
+step "shellcheck (every script of the two commands and CI)"
+shellcheck scripts/*.sh .ci/run
+note "clean"
+
+step "Setup steps with each tool missing (scripts/test-setup.sh: stub installers, PATH without the tool)"
+bash scripts/test-setup.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,8 +1,10 @@
 //! The demo data set: enough that every page has something to show — users for every role,
 //! county base prices, county listings, the two real Guangxi notices as regional lots (dates
 //! relative to now), settled and pending trades, a lot already awarded and paid, an
-//! allocation with a disbursement and a recorded use. Loaded once (marker in `meta`);
-//! `scripts/run.sh` loads it when the database is new. Everything goes through the same rule
+//! allocation with a disbursement and a recorded use. Loaded once (marker in `meta`), and
+//! only into an empty database: one that already holds accounts or listings is refused, so
+//! demo accounts with a published password never reach real data. `scripts/run.sh` keeps
+//! its own demo database. Everything goes through the same rule
 //! checks a user's request does.
 
 use quota_shared::api::{ListingStatus, PurchaseProject, Role};
@@ -104,6 +106,12 @@ const DEMO_BASE_PRICES: [(&str, i64); 6] = [
 pub enum DemoOutcome {
     Loaded,
     AlreadyPresent,
+    /// The database holds real-looking data the demo did not put there: accounts with a
+    /// known password and fake trades must never be mixed into it.
+    Refused {
+        accounts: usize,
+        listings: usize,
+    },
 }
 
 fn bad(what: impl std::fmt::Display) -> StoreError {
@@ -123,6 +131,14 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     if store.meta(DEMO_MARKER).await?.is_some() {
         return Ok(DemoOutcome::AlreadyPresent);
     }
+    let accounts = store.users().await?.len();
+    let listings = store
+        .listings(&crate::store::types::ListingFilter::default(), now)
+        .await?
+        .len();
+    if accounts > 0 || listings > 0 {
+        return Ok(DemoOutcome::Refused { accounts, listings });
+    }
     let day = quota_shared::calendar::day_of(now);
     let floors = default_floors();
     for (c, yuan) in DEMO_BASE_PRICES {
@@ -139,14 +155,9 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             county,
             regional_bidder,
         };
-        let id = match add_user(store, spec, "demo", now).await {
-            Ok(id) => id,
-            Err(_) => store
-                .user_by_username(username)
-                .await?
-                .map(|u| u.id)
-                .ok_or_else(|| bad(format!("user {username}")))?,
-        };
+        let id = add_user(store, spec, "demo", now)
+            .await
+            .map_err(|e| bad(format!("user {username}: {e}")))?;
         ids.insert(username, id);
     }
     let params = AuctionParams::default();

@@ -161,6 +161,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 demo::DemoOutcome::AlreadyPresent => {
                     println!("演示数据已存在，未重复载入 / demo data already present")
                 }
+                demo::DemoOutcome::Refused { accounts, listings } => {
+                    return Err(format!(
+                        "数据库已有 {accounts} 个账号、{listings} 个挂牌，演示数据只载入空数据库（演示账号的密码是公开的），未做任何改动；请把 DATABASE_URL 指向一个新的 SQLite 文件 / the database already holds {accounts} accounts and {listings} listings: demo data (accounts with a published password) goes only into an empty database, nothing was changed; point DATABASE_URL at a new SQLite file"
+                    ));
+                }
             }
             println!("演示账号（用户名 / 密码）/ demo logins (username / password):");
             for line in demo::login_lines() {

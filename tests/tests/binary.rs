@@ -479,3 +479,65 @@ fn block<F: std::future::Future>(f: F) -> F::Output {
         .expect("runtime")
         .block_on(f)
 }
+
+/// `demo` goes only into an empty database (its accounts' password is published): a
+/// database with an account of its own is refused, unchanged; the demo's own database is
+/// left as it is on a second run.
+#[test]
+fn demo_refuses_a_database_that_already_holds_accounts() {
+    let (_dir, url) = temp_sqlite();
+    let mut child = std::process::Command::new(quota_tests::binary::binary_path())
+        .args([
+            "user",
+            "add",
+            "--username",
+            "chief",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .env("DATABASE_URL", &url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), b"a-real-password\n")
+        .expect("write");
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+
+    let (code, stdout, stderr) = run(&["demo"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("1 个账号") && stderr.contains("empty database"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("demo-2026"),
+        "no demo logins printed: {stdout}"
+    );
+    // Nothing was added: the demo administrator cannot log in, the real one still can.
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let status = |username: &str, password: &str| {
+        block(async {
+            ::reqwest::Client::new()
+                .post(format!("{}/api/v1/session", server.base_url))
+                .json(&serde_json::json!({"username": username, "password": password}))
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        })
+    };
+    assert_eq!(status("admin", "demo-2026"), 401);
+    assert_eq!(status("chief", "a-real-password"), 200);
+    drop(server);
+
+    let (fresh_dir, fresh) = temp_sqlite();
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &fresh)]).0, Some(0));
+    let (code, stdout, _) = run(&["demo"], &[("DATABASE_URL", &fresh)]);
+    assert_eq!(code, Some(0), "the demo's own database again: {stdout}");
+    assert!(stdout.contains("already present"), "{stdout}");
+    drop(fresh_dir);
+}
