@@ -251,8 +251,8 @@ fn audit_verify_passes_on_the_demo_and_names_a_tampered_record() {
     );
 }
 
-/// Deleting a stream's last record and moving its head back leaves a consistent chain that
-/// `audit verify` alone accepts; an anchor written before catches it.
+/// A stream cut back together with its head: the chain alone is consistent, the rows are not,
+/// and an anchor written before names the cut record.
 #[test]
 fn an_anchor_catches_a_log_cut_back_with_its_head() {
     let (dir, url) = temp_sqlite();
@@ -294,12 +294,16 @@ fn an_anchor_catches_a_log_cut_back_with_its_head() {
         pool.close().await;
         seq
     });
+    // The chain alone is consistent after the cut, but the rows still show what the cut
+    // record said: the reconciliation names them. (Reverting those rows as well would leave
+    // only the anchor to catch it.)
     let (code, _, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &url)]);
     assert_eq!(
         code,
-        Some(0),
-        "without the anchor the cut is consistent: {stderr}"
+        Some(2),
+        "the rows disagree with the cut log: {stderr}"
     );
+    assert!(stderr.contains("与审计记录不符"), "{stderr}");
     let (code, _, stderr) = run(
         &["audit", "verify", "--anchor", &anchor_arg],
         &[("DATABASE_URL", &url)],
