@@ -22,7 +22,9 @@ apt_install() {
     APT_UPDATED=1
   fi
   note "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
+  # Through env, so the settings survive sudo. RUNLEVEL=1 (when asked) keeps a package's
+  # service from being started.
+  as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL="${RUNLEVEL:-}" apt-get install -y -qq "$@" >/dev/null || die "apt-get install $* failed"
 }
 
 ensure_wasm_target() {
@@ -113,6 +115,19 @@ ensure_postgres() {
   [ -n "$bin" ] || die "PostgreSQL binaries not found after install"
   export PATH="$bin:$PATH"
   note "PostgreSQL server binaries: $bin"
+}
+
+# nginx, openssl and curl for the deployment test (deploy/README.md). RUNLEVEL=1 keeps the
+# package from starting a system nginx on port 80: the test runs its own.
+ensure_nginx() {
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+    if command -v openssl >/dev/null && command -v curl >/dev/null; then
+      note "nginx, openssl and curl: present"
+      return
+    fi
+  fi
+  step "Installing nginx, openssl and curl (Debian packages, for the deployment test; no service is started)"
+  RUNLEVEL=1 apt_install nginx openssl curl
 }
 
 ensure_shellcheck() {

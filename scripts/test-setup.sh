@@ -146,6 +146,12 @@ run_step 'ensure_postgres; command -v initdb >/dev/null || die "initdb not on PA
 expect "missing PostgreSQL server binaries come from Debian and join PATH" "apt-get install -y -qq postgresql" "Installing PostgreSQL server binaries"
 
 new_sandbox
+stub apt-get 'echo "RUNLEVEL=$RUNLEVEL" >> "$LOG"; exit 0'
+run_step ensure_nginx
+expect "missing nginx, openssl and curl come from Debian without starting a service" "apt-get install -y -qq nginx openssl curl" "Installing nginx, openssl and curl"
+if grep -x "RUNLEVEL=1" "$LOG" >/dev/null; then pass "nginx is installed with RUNLEVEL=1 (no system nginx started)"; else fail "RUNLEVEL not passed: $(tr '\n' ';' <"$LOG")"; fi
+
+new_sandbox
 stub apt-get 'exit 0'
 run_step ensure_shellcheck
 expect "missing shellcheck comes from Debian" "apt-get install -y -qq shellcheck" "Installing shellcheck"

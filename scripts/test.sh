@@ -13,6 +13,7 @@ ensure_node_modules
 ensure_chromium
 ensure_postgres
 ensure_shellcheck
+ensure_nginx
 
 step "shellcheck (every script of the two commands and CI)"
 shellcheck scripts/*.sh .ci/run
