@@ -57,6 +57,7 @@ wire_enum! {
         WrongPassword = "wrong_password",
         PasswordChangeRequired = "password_change_required",
         TooManyFailures = "too_many_failures",
+        NotReady = "not_ready",
         Internal = "internal",
     }
 }
@@ -242,6 +243,11 @@ impl ErrorCode {
                 429,
                 "登录失败次数过多，请稍后再试",
                 "Too many failed logins: try again later",
+            ),
+            NotReady => row(
+                503,
+                "服务尚未就绪（数据库不可用或迁移未完成）",
+                "Not ready: the database is unreachable or migrations are pending",
             ),
             Internal => row(
                 500,

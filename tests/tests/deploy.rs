@@ -58,7 +58,10 @@ fn site_config(a: &str, b: &str, https: u16, http: u16, dir: &Path) -> String {
     let site = shipped
         .replace("127.0.0.1:8081", a)
         .replace("127.0.0.1:8082", b)
-        .replace("listen 443 ssl http2;", &format!("listen 127.0.0.1:{https} ssl http2;"))
+        .replace(
+            "listen 443 ssl http2;",
+            &format!("listen 127.0.0.1:{https} ssl http2;"),
+        )
         .replace("listen 80;", &format!("listen 127.0.0.1:{http};"))
         .replace(
             "/etc/ssl/quota-exchange/fullchain.pem",

@@ -7,7 +7,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use quota_shared::api::{
     BasePriceRequest, CountiesResponse, CountyResponse, ErrorEnvelope, FloorPrice,
-    FloorPricesResponse, Health, Role, RuleInfo, RulesResponse, UseCategoriesResponse,
+    FloorPricesResponse, Health, Readiness, Role, RuleInfo, RulesResponse, UseCategoriesResponse,
 };
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
@@ -35,15 +35,18 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
         .route("/rules", get(rules_catalog))
 }
 
-/// `/healthz`, outside `/api/v1`.
+/// `/healthz` (alive) and `/readyz` (ready for traffic), outside `/api/v1`.
 pub(super) fn health_router<S: Store>() -> Router<AppState<S>> {
-    Router::new().route("/healthz", get(healthz::<S>))
+    Router::new()
+        .route("/healthz", get(healthz::<S>))
+        .route("/readyz", get(readyz::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
         healthz,
+        readyz,
         counties,
         floor_prices,
         set_base_price,
@@ -55,13 +58,44 @@ pub(super) fn health_router<S: Store>() -> Router<AppState<S>> {
 )]
 pub(super) struct Doc;
 
+/// The process answers (a liveness probe: it does not wait on the database, so a slow
+/// database never gets a live instance restarted).
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
 #[tracing::instrument(skip_all)]
-async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Health>, ApiError> {
-    state.store.ping().await?;
-    Ok(Json(Health {
+async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
+    Json(Health {
         status: "ok".into(),
         database: state.store.kind().into(),
+    })
+}
+
+/// Ready for traffic: the database answers and every migration of this build is applied (a
+/// load balancer sends nothing to an instance that answers 503 here).
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses((status = 200, body = Readiness), (status = 503, description = "数据库不可用或迁移未完成 / database unreachable or migrations pending", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn readyz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Readiness>, ApiError> {
+    let not_ready = |zh: String, en: String| ApiError::coded(ErrorCode::NotReady, zh, en);
+    let (applied, pending) = match state.store.migration_state().await {
+        Ok(state) => state,
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            return Err(not_ready(
+                "数据库无法连接".into(),
+                "The database does not answer".into(),
+            ));
+        }
+    };
+    if pending > 0 {
+        return Err(not_ready(
+            format!("还有 {pending} 个数据库迁移未执行，请运行 quota-exchange migrate"),
+            format!("{pending} migrations are pending: run quota-exchange migrate"),
+        ));
+    }
+    Ok(Json(Readiness {
+        status: "ready".into(),
+        database: state.store.kind().into(),
+        migrations_applied: applied,
     }))
 }
 

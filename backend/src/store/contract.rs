@@ -36,8 +36,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         units: &[Jurisdiction],
         floors: &[FloorVersion],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// A cheap round trip, for `/healthz`.
+    /// A cheap round trip.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Migrations of this build applied to the database, and those still pending (`/readyz`).
+    fn migration_state(&self) -> impl Future<Output = Result<(u32, u32), StoreError>> + Send;
     fn counties(&self) -> impl Future<Output = Result<Vec<County>, StoreError>> + Send;
     fn floor_prices(&self) -> impl Future<Output = Result<Vec<FloorPrice>, StoreError>> + Send;
     /// Sets a county's base price (R1 is checked by the caller). `false` if no such county.

@@ -55,6 +55,19 @@ impl Store for PgStore {
         self.seed_reference(units, floors).await
     }
 
+    async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        let known = sqlx::migrate!("./migrations/postgres");
+        let pending = known
+            .iter()
+            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+            .count();
+        Ok((applied.len() as u32, pending as u32))
+    }
+
     async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let (held,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")

@@ -77,6 +77,19 @@ impl Store for SqliteStore {
     }
 
     /// One process owns a SQLite file; the conditional writes are enough.
+    async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        let known = sqlx::migrate!("./migrations/sqlite");
+        let pending = known
+            .iter()
+            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+            .count();
+        Ok((applied.len() as u32, pending as u32))
+    }
+
     async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
         Ok(Some(SchedulerTurn::Unshared))
     }

@@ -95,6 +95,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/use-categories",
             "GET /api/v1/users",
             "GET /healthz",
+            "GET /readyz",
             "POST /api/v1/allocations",
             "POST /api/v1/disbursements",
             "POST /api/v1/floor-prices",

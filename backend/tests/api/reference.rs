@@ -30,6 +30,30 @@ async fn health_names_the_database(db: TestDb) {
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], kind);
+
+    // Ready: the database answers and every migration is applied.
+    let (status, body) = app.get("/readyz").await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("ready")),
+        "{body}"
+    );
+    let applied = body["migrations_applied"].as_u64().expect("a count");
+    assert!(applied >= 4, "{body}");
+    // A migration this build knows but the database has not run: not ready, and says why.
+    with_store!(&app.db, s => sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)").execute(s.pool()).await.map(|_| ()))
+        .expect("forget the last migration");
+    let (status, body) = app.get("/readyz").await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "not_ready");
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("quota-exchange migrate")),
+        "{body}"
+    );
+    // Alive all the same.
+    assert_eq!(app.get("/healthz").await.0, 200);
 }
 
 async fn counties_come_from_the_reference_data(db: TestDb) {

@@ -123,3 +123,12 @@ pub struct Health {
     pub status: String,
     pub database: String,
 }
+
+/// `GET /readyz`: the database answers and every migration this build knows is applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    pub status: String,
+    pub database: String,
+    pub migrations_applied: u32,
+}
