@@ -545,3 +545,48 @@ fn demo_refuses_a_database_that_already_holds_accounts() {
     assert!(stdout.contains("already present"), "{stdout}");
     drop(fresh_dir);
 }
+
+/// SIGTERM (systemctl stop, a rolling update): the server stops taking connections, finishes
+/// the request in flight — here one whose body is still arriving — and then exits cleanly.
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits() {
+    use std::io::{Read, Write};
+    let (_dir, url) = temp_sqlite();
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &url)]).0, Some(0));
+    let mut server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let addr = server.base_url.trim_start_matches("http://").to_string();
+    let body = br#"{"username":"developer","password":"demo-2026"}"#;
+    let mut conn = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(
+        conn,
+        "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("headers");
+    conn.write_all(&body[..10]).expect("half the body");
+    conn.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(server.running(), "it waits for the request in flight");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "no new connections after SIGTERM"
+    );
+
+    conn.write_all(&body[10..]).expect("the rest of the body");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("the answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("developer"), "{answer}");
+    assert_eq!(
+        server.wait_for_exit(std::time::Duration::from_secs(10)),
+        Some(Some(0)),
+        "then it exits cleanly"
+    );
+}
