@@ -38,6 +38,18 @@ pub enum ConfigError {
 }
 
 impl DatabaseUrl {
+    /// The file of a SQLite URL (`sqlite://data/x.db?mode=rwc` → `data/x.db`).
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Self::Sqlite(url) => {
+                let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+                let path = rest.split('?').next().unwrap_or(rest);
+                Some(std::path::PathBuf::from(path))
+            }
+            Self::Postgres(_) => None,
+        }
+    }
+
     pub fn parse(url: &str) -> Result<Self, ConfigError> {
         let url = url.trim();
         if let Some(rest) = url.strip_prefix("sqlite:") {

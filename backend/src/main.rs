@@ -56,6 +56,13 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// 从 backup --to 的备份恢复到一个新的 SQLite 数据库（不覆盖已有的），并校验 / restore a
+    /// `backup --to` copy as a new SQLite database (never over an existing one), then verify it
+    Restore {
+        /// 备份文件 / the backup file
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// 审计日志 / the audit log
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -178,6 +185,43 @@ async fn run(cli: Cli) -> Result<(), String> {
             db.backup_to(&to).await?;
             println!("已备份到 / backed up to {}", to.display());
             Ok(())
+        }
+        Command::Restore { from } => {
+            let db = Database::restore_from(&settings.database, &from).await?;
+            let target = settings.database.redacted();
+            let checked = async {
+                db.migrate().await.map_err(|e| e.to_string())?;
+                with_store!(&db, s => quota_backend::routes::audit::verify_audit(s).await)
+                    .map_err(|e| format!("{e:?}"))
+            }
+            .await;
+            match checked {
+                Ok(v) if v.intact => {
+                    println!(
+                        "已从 {} 恢复到 {target}；审计校验通过（{} 条记录）/ restored from {} to {target}; audit verify intact ({} records)",
+                        from.display(),
+                        v.records,
+                        from.display(),
+                        v.records
+                    );
+                    Ok(())
+                }
+                other => {
+                    drop(db);
+                    if let Some(path) = settings.database.sqlite_path() {
+                        for suffix in ["", "-wal", "-shm"] {
+                            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                        }
+                    }
+                    let why = match other {
+                        Ok(v) => v.broken.unwrap_or_default(),
+                        Err(e) => e,
+                    };
+                    Err(format!(
+                        "备份未通过审计校验，已撤销恢复 / the backup does not verify, the restore was undone: {why}"
+                    ))
+                }
+            }
         }
         Command::Audit(AuditCommand::Anchor) => {
             let db = connect(&settings).await?;

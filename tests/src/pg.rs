@@ -50,7 +50,7 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// Finds a PostgreSQL server program: on PATH, or in Debian's versioned folder.
-fn pg_bin(name: &str) -> Result<PathBuf, String> {
+pub fn pg_bin(name: &str) -> Result<PathBuf, String> {
     if let Ok(path) = std::env::var("PATH") {
         for dir in std::env::split_paths(&path) {
             let candidate = dir.join(name);

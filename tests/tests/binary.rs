@@ -406,10 +406,72 @@ fn a_backup_taken_during_purchases_restores_every_trade_made_before_it() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("已存在"), "{stderr}");
 
-    // Restore: serve the copy and find every trade made before the backup began.
-    let restored_url = format!("sqlite://{}", backup.display());
+    // Restore: into a new database (never over one), verified on the way; then serve it and
+    // find every trade made before the backup began.
+    let restored_path = dir.path().join("restored/quota-exchange.db");
+    let restored_url = format!("sqlite://{}", restored_path.display());
+    let backup_arg = backup.display().to_string();
+    let (code, stdout, stderr) = run(
+        &["restore", "--from", &backup_arg],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, Some(2), "not over the live database: {stdout}");
+    assert!(stderr.contains("never overwrites"), "{stderr}");
+    let (code, stdout, stderr) = run(
+        &["restore", "--from", &backup_arg],
+        &[("DATABASE_URL", &restored_url)],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("audit verify intact"), "{stdout}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&restored_path)
+            .expect("restored")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the restored database is private");
+    }
     let (code, _, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &restored_url)]);
     assert_eq!(code, Some(0), "the copy is consistent: {stderr}");
+    // Not a backup, and a backup edited behind the log: refused, nothing left behind.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "=cmd|' /C calc'!A0").expect("junk");
+    let elsewhere = dir.path().join("elsewhere.db");
+    let elsewhere_url = format!("sqlite://{}", elsewhere.display());
+    let (code, _, stderr) = run(
+        &["restore", "--from", &junk.display().to_string()],
+        &[("DATABASE_URL", &elsewhere_url)],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not a SQLite database"), "{stderr}");
+    let edited = dir.path().join("edited.db");
+    std::fs::copy(&backup, &edited).expect("copy");
+    block(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", edited.display()))
+            .await
+            .expect("open");
+        sqlx::query(
+            "UPDATE purchases SET amount_fen = 1 WHERE id = (SELECT MIN(id) FROM purchases)",
+        )
+        .execute(&pool)
+        .await
+        .expect("edit");
+        pool.close().await;
+    });
+    let (code, _, stderr) = run(
+        &["restore", "--from", &edited.display().to_string()],
+        &[("DATABASE_URL", &elsewhere_url)],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("does not verify") && stderr.contains("amount_yuan"),
+        "{stderr}"
+    );
+    assert!(
+        !elsewhere.exists(),
+        "the refused restore left nothing behind"
+    );
     let restored = Server::start(&[
         ("DATABASE_URL", &restored_url),
         ("QX_STATIC_DIR", "/nonexistent"),
@@ -589,4 +651,78 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         Some(Some(0)),
         "then it exits cleanly"
     );
+}
+
+/// PostgreSQL is backed up with its own tools, as README and deploy/README.md say: a
+/// `pg_dump -Fc` of a database with fresh purchases, restored with `pg_restore` into a new
+/// database, holds every acknowledged purchase and passes `audit verify`.
+#[test]
+fn pg_dump_and_pg_restore_bring_back_every_acknowledged_trade() {
+    let cluster = quota_tests::pg::cluster();
+    let url = cluster.fresh_database();
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &url)]).0, Some(0));
+    let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
+    let base = server.base_url.clone();
+    let made: Vec<i64> = block(async {
+        let buyer = quota_tests::api::Api::login(&base, "developer", "demo-2026").await;
+        let mut made = Vec::new();
+        for n in 0..5 {
+            let body = serde_json::json!({"listing_id": 1, "area_mu": "0.1",
+                "project": {"name": "备份恢复测试", "use": "industrial", "county_code": "450481"}});
+            let (status, answer) = buyer
+                .buy(&format!("pg-backup-{n}"), &body)
+                .await
+                .expect("answer");
+            assert_eq!(status, 201, "{answer}");
+            made.push(answer["purchase"]["id"].as_i64().expect("id"));
+        }
+        made
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dump = dir.path().join("quota-exchange.dump");
+    let pg_dump = quota_tests::pg::pg_bin("pg_dump").expect("pg_dump");
+    let out = std::process::Command::new(pg_dump)
+        .args(["-Fc", "-f"])
+        .arg(&dump)
+        .arg(&url)
+        .output()
+        .expect("pg_dump");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(server);
+
+    let restored = cluster.fresh_database();
+    let pg_restore = quota_tests::pg::pg_bin("pg_restore").expect("pg_restore");
+    let out = std::process::Command::new(pg_restore)
+        .args(["--no-owner", "-d", &restored])
+        .arg(&dump)
+        .output()
+        .expect("pg_restore");
+    assert!(
+        out.status.success(),
+        "pg_restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, stdout, stderr) = run(&["audit", "verify"], &[("DATABASE_URL", &restored)]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let server = Server::start(&[
+        ("DATABASE_URL", &restored),
+        ("QX_STATIC_DIR", "/nonexistent"),
+    ]);
+    let ids: Vec<i64> = block(async {
+        let finance = quota_tests::api::Api::login(&server.base_url, "finance", "demo-2026").await;
+        finance
+            .all("/api/v1/purchases", "purchases")
+            .await
+            .iter()
+            .filter(|p| p["project"]["name"] == "备份恢复测试")
+            .filter_map(|p| p["id"].as_i64())
+            .collect()
+    });
+    let mut expected = made.clone();
+    expected.reverse();
+    assert_eq!(ids, expected, "every acknowledged purchase, once");
 }

@@ -82,6 +82,51 @@ impl Database {
         }
     }
 
+    /// Copies a backup (`backup --to`) into place as the SQLite database of `url`, which must
+    /// not exist yet: a restore never overwrites a database, live or not. The copy is 0600.
+    /// The caller verifies it before anyone uses it.
+    pub async fn restore_from(url: &DatabaseUrl, from: &std::path::Path) -> Result<Self, String> {
+        let Some(target) = url.sqlite_path() else {
+            return Err(
+                "PostgreSQL 请用 pg_restore 恢复 / on PostgreSQL use pg_restore, e.g. pg_restore --no-owner -d \"$DATABASE_URL\" quota-exchange.dump".into(),
+            );
+        };
+        let wal = std::path::PathBuf::from(format!("{}-wal", target.display()));
+        for existing in [target.clone(), wal] {
+            if existing.exists() {
+                return Err(format!(
+                    "{} 已存在，恢复不会覆盖现有数据库；请停止服务并把它移走，或把 DATABASE_URL 指向一个新文件 / already exists: a restore never overwrites a database; stop the server and move it aside, or point DATABASE_URL at a new file",
+                    existing.display()
+                ));
+            }
+        }
+        let bytes = std::fs::read(from).map_err(|e| {
+            format!(
+                "无法读取备份 / cannot read the backup {}: {e}",
+                from.display()
+            )
+        })?;
+        if !bytes.starts_with(b"SQLite format 3\0") {
+            return Err(format!(
+                "{} 不是 SQLite 数据库（backup --to 的输出）/ is not a SQLite database (the output of backup --to)",
+                from.display()
+            ));
+        }
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("无法创建目录 / cannot create {}: {e}", dir.display()))?;
+        }
+        super::sqlite::create_private(&target).map_err(|e| {
+            format!(
+                "无法创建数据库文件 / cannot create {}: {e}",
+                target.display()
+            )
+        })?;
+        std::fs::write(&target, &bytes)
+            .map_err(|e| format!("无法写入 / cannot write {}: {e}", target.display()))?;
+        Self::connect(url).await.map_err(|e| e.to_string())
+    }
+
     /// Migrates and loads the reference data of the shared crate.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let units = jurisdiction::wuzhou_default();
