@@ -45,14 +45,22 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .layer(middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
-                tracing::info_span!(
-                    "request",
-                    id = %request_id_of(request),
-                    method = %request.method(),
-                    path = %request.uri().path(),
-                )
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::extract::Request| {
+                    tracing::info_span!(
+                        "request",
+                        id = %request_id_of(request),
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                // One line per answered request (status and latency, in the request's span):
+                // the access log.
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
         )
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
         .layer(middleware::from_fn(drop_unusable_request_id))

@@ -110,7 +110,14 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 fn main() -> ExitCode {
-    telemetry::init();
+    let format = match telemetry::LogFormat::from_env() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("quota-exchange: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(format);
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

@@ -9,16 +9,44 @@ use tower_http::request_id::{MakeRequestId, RequestId};
 /// The request-id header, in and out.
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// How log lines are written: `QX_LOG_FORMAT=json` (one JSON object per line, with the
+/// request's span and its id, for a log collector) or text (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// From `QX_LOG_FORMAT`; anything but `json`/`text` is named in the error.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("QX_LOG_FORMAT").as_deref() {
+            Err(_) | Ok("") | Ok("text") => Ok(Self::Text),
+            Ok("json") => Ok(Self::Json),
+            Ok(other) => Err(format!(
+                "QX_LOG_FORMAT 无效 / invalid QX_LOG_FORMAT {other:?}: 应为 text 或 json (expected text or json)"
+            )),
+        }
+    }
+}
+
 /// Logs to standard error; `RUST_LOG` filters (default: info, quiet sqlx).
-pub fn init() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+pub fn init(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 /// Makes a random 64-bit id, as 16 hex digits.

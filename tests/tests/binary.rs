@@ -726,3 +726,73 @@ fn pg_dump_and_pg_restore_bring_back_every_acknowledged_trade() {
     expected.reverse();
     assert_eq!(ids, expected, "every acknowledged purchase, once");
 }
+
+/// `QX_LOG_FORMAT=json`: one JSON object per line, each request's line with its status and
+/// the request id it was answered with; an unknown format is refused at start.
+#[test]
+fn json_logs_carry_each_request_with_its_id() {
+    use std::io::BufRead;
+    let (_dir, url) = temp_sqlite();
+    let (code, _, stderr) = run(
+        &["serve"],
+        &[("DATABASE_URL", &url), ("QX_LOG_FORMAT", "xml")],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("QX_LOG_FORMAT"), "{stderr}");
+
+    let mut child = std::process::Command::new(quota_tests::binary::binary_path())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env("QX_STATIC_DIR", "/nonexistent")
+        .env("QX_LOG_FORMAT", "json")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let base = stdout
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on ").map(str::to_string))
+        .expect("listening");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    block(async {
+        ::reqwest::Client::new()
+            .get(format!("{base}/api/v1/counties"))
+            .header("X-Request-Id", "log-test-42")
+            .send()
+            .await
+            .expect("request");
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut seen = Vec::new();
+    let found = loop {
+        let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) else {
+            if std::time::Instant::now() > deadline {
+                break None;
+            }
+            continue;
+        };
+        let value: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|_| panic!("every log line is JSON: {line}"));
+        if value["span"]["id"] == "log-test-42" && value["fields"]["status"] == 200 {
+            break Some(value);
+        }
+        seen.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = found.unwrap_or_else(|| panic!("the request's line: {seen:#?}"));
+    assert_eq!(line["level"], "INFO");
+    assert_eq!(line["span"]["path"], "/api/v1/counties");
+}
