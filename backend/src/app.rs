@@ -36,6 +36,7 @@ pub struct Application {
 impl Application {
     /// Connects and migrates the database, then binds the address and reports the real one.
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
+        crate::meters::install();
         let database = Database::connect(&settings.database).await?;
         database.migrate().await?;
         let params = quota_shared::auction::AuctionParams::default();

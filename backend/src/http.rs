@@ -25,12 +25,16 @@ use crate::telemetry::{REQUEST_ID, RandomRequestId, drop_unusable_request_id, re
 /// layers every request passes (language of errors, tracing outermost).
 pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
     let api = routes::api::<S>()
+        .route_layer(middleware::from_fn(crate::meters::record))
         .fallback(api_not_found)
         // The JSON extractor enforces the size limit itself, draining oversized bodies so the
         // client receives the 413 envelope (see json::read_body).
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn(refuse_cross_site));
-    let app = routes::root::<S>().nest("/api/v1", api).with_state(state);
+    let app = routes::root::<S>()
+        .route_layer(middleware::from_fn(crate::meters::record))
+        .nest("/api/v1", api)
+        .with_state(state);
     let index = static_dir.join("index.html");
     let app = if index.is_file() {
         app.fallback_service(ServeDir::new(static_dir).fallback(ServeFile::new(index)))

@@ -6,6 +6,8 @@
 //! - [`telemetry`]: the log subscriber and the request id in every log line of a request.
 //! - [`config`]: typed [`config::Settings`] from the environment, the database URL.
 //! - [`audit`]: the tamper-evident log's records, hashes and chain check (pure).
+//! - [`meters`]: Prometheus metrics (`/metrics`): requests by route, purchases, bids, lot
+//!   closes, scheduler turns, the connection pool.
 //! - [`reconcile`]: the live rows compared with what the audit log says of them (pure).
 //! - [`reports`]: CSV/XLSX rendering of finance tables (pure).
 //! - [`store`]: the [`store::Store`] trait and its two implementations, each with its own
@@ -43,6 +45,7 @@ pub mod headers;
 pub mod http;
 pub mod idempotency;
 pub mod json;
+pub mod meters;
 pub mod reconcile;
 pub mod reports;
 pub mod routes;

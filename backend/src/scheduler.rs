@@ -102,7 +102,18 @@ impl<S: Store> Scheduler<S> {
                     .unwrap_or_else(|| Scheduler::new(store.clone(), params.clone()));
                 let now = clock.now();
                 let turn = tokio::spawn(async move {
+                    let started = std::time::Instant::now();
                     let result = this.turn(now).await;
+                    if let Ok(report) = &result
+                        && !report.not_our_turn
+                    {
+                        crate::meters::scheduler_turn(
+                            started.elapsed().as_secs_f64(),
+                            report.lots_awarded,
+                            report.lots_unsold,
+                            report.failed.len(),
+                        );
+                    }
                     (this, result)
                 });
                 match turn.await {

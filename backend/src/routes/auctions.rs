@@ -62,7 +62,7 @@ async fn place_bid<S: Store>(
         amount,
     )
     .map_err(ApiError::Rules)?;
-    match state
+    let outcome = state
         .store
         .place_bid(
             id,
@@ -72,8 +72,9 @@ async fn place_bid<S: Store>(
             params.bid_step,
             now,
         )
-        .await?
-    {
+        .await?;
+    crate::meters::bid(matches!(outcome, BidOutcome::Placed(_)));
+    match outcome {
         BidOutcome::Placed(bid) => Ok((StatusCode::CREATED, Json(BidResponse { bid }))),
         BidOutcome::Outbid { min_next } => Err(ApiError::Rules(vec![rules::bid_violation(
             amount,

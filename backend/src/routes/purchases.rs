@@ -127,7 +127,9 @@ async fn create_purchase<S: Store>(
         idem_key: key,
         request_sha256: fingerprint.clone(),
     };
-    match state.store.reserve(&draft).await? {
+    let outcome = state.store.reserve(&draft).await?;
+    crate::meters::purchase(matches!(outcome, PurchaseOutcome::Created { .. }));
+    match outcome {
         // The first answer and a concurrent twin's answer go out the same way as any replay.
         PurchaseOutcome::Created { answer, .. } | PurchaseOutcome::Replay(answer) => {
             idempotency::replay(answer, &fingerprint)

@@ -40,6 +40,7 @@ pub(super) fn health_router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/healthz", get(healthz::<S>))
         .route("/readyz", get(readyz::<S>))
+        .route("/metrics", get(metrics_text::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
@@ -67,6 +68,12 @@ async fn healthz<S: Store>(State(state): State<AppState<S>>) -> Json<Health> {
         status: "ok".into(),
         database: state.store.kind().into(),
     })
+}
+
+/// Prometheus text format (crate::meters); not in the API document: it is for the operator's
+/// scraper, and nginx keeps it off the public side.
+async fn metrics_text<S: Store>(State(state): State<AppState<S>>) -> axum::response::Response {
+    crate::meters::render(state.store.pool_state())
 }
 
 /// Ready for traffic: the database answers and every migration of this build is applied (a

@@ -36,6 +36,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         units: &[Jurisdiction],
         floors: &[FloorVersion],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Connections of the pool: (open, idle), for `/metrics`.
+    fn pool_state(&self) -> (u32, u32);
     /// A cheap round trip.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Migrations of this build applied to the database, and those still pending (`/readyz`).

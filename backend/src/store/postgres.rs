@@ -55,6 +55,10 @@ impl Store for PgStore {
         self.seed_reference(units, floors).await
     }
 
+    fn pool_state(&self) -> (u32, u32) {
+        (self.pool.size(), self.pool.num_idle() as u32)
+    }
+
     async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
         let applied: Vec<(i64,)> =
             sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")

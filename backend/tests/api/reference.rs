@@ -21,6 +21,7 @@ on_both_databases!(
     migrating_again_changes_nothing,
     unknown_routes_answer_in_the_error_envelope_in_the_asked_language,
     every_answer_carries_a_request_id_and_keeps_a_plain_one_the_client_sent,
+    metrics_count_requests_by_route_pattern_and_purchases,
 );
 
 async fn health_names_the_database(db: TestDb) {
@@ -235,5 +236,41 @@ async fn every_answer_carries_a_request_id_and_keeps_a_plain_one_the_client_sent
             .and_then(|v| v.to_str().ok()),
         Some("proxy-42"),
         "an error answer carries the id too"
+    );
+}
+
+async fn metrics_count_requests_by_route_pattern_and_purchases(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (_, listing) = crate::helpers::teng_listing(&app, "10").await;
+    let buyer = app
+        .login_as("dev", quota_shared::api::Role::Buyer, None)
+        .await;
+    let (status, _) = buyer
+        .buy(
+            "metrics-1",
+            &crate::helpers::purchase(listing, "1", "industrial", "450481"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(app.get("/api/v1/listings/987654").await.0, 404);
+    let text = reqwest::get(app.url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for needle in [
+        "# TYPE http_requests_total counter",
+        r#"route="/api/v1/listings/{id}""#,
+        r#"route="/api/v1/purchases""#,
+        "# TYPE http_request_duration_seconds histogram",
+        r#"quota_purchases_total{outcome="created"}"#,
+        r#"quota_db_pool_connections{state="idle"}"#,
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert!(
+        !text.contains("987654"),
+        "routes are labelled by pattern, never by what a client sent"
     );
 }
