@@ -39,13 +39,19 @@ impl Application {
         crate::meters::install();
         let database = Database::connect(&settings.database).await?;
         database.migrate().await?;
-        let params = quota_shared::auction::AuctionParams::default();
+        let params = settings.auction.clone();
         let clock = settings.clock.clone();
         let router = with_store!(database.clone(), s => {
             if settings.scheduler {
                 Scheduler::new(s.clone(), params.clone()).spawn(clock.clone());
             }
-            http::router(AppState { store: s, clock: clock.clone(), params: params.clone() }, &settings.static_dir)
+            let state = AppState {
+                store: s,
+                clock: clock.clone(),
+                params: params.clone(),
+                sessions: settings.sessions,
+            };
+            http::router(state, &settings.static_dir)
         });
         let listener =
             TcpListener::bind(settings.addr)

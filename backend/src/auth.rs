@@ -12,7 +12,7 @@ use quota_shared::api::Role;
 use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::CountyCode;
 use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -25,17 +25,9 @@ pub const SESSION_COOKIE: &str = "qx_session";
 /// for this host only (no Domain) and for every path, so a sibling subdomain cannot set or
 /// shadow it.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-qx_session";
-/// The longest a session lasts however busy it is: a working day.
-pub const SESSION_LIFETIME: Duration = Duration::hours(12);
-/// A session unused this long lapses (a clerk away from an unlocked screen).
-pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
-/// Activity moves the idle deadline at most this often, so reads write rarely.
+/// Activity moves the idle deadline at most this often, so reads write rarely. (How long a
+/// session lasts is a setting: [`crate::config::SessionPolicy`].)
 pub const EXTEND_EVERY: Duration = Duration::minutes(1);
-
-/// When a session used at `now` lapses: idle timeout, never past its absolute lifetime.
-pub fn session_deadline(created_at: OffsetDateTime, now: OffsetDateTime) -> OffsetDateTime {
-    (now + IDLE_TIMEOUT).min(created_at + SESSION_LIFETIME)
-}
 /// Failed logins allowed per username within [`THROTTLE_WINDOW`] before refusing attempts.
 pub const MAX_FAILED_LOGINS: i32 = 5;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
@@ -125,8 +117,9 @@ fn is_https(headers: &HeaderMap) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure only over HTTPS.
-pub fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
+/// `Set-Cookie` for a new session lasting at most `max_age`: HttpOnly, SameSite=Lax, Secure
+/// only over HTTPS.
+pub fn session_cookie(token: &str, headers: &HeaderMap, max_age: Duration) -> HeaderValue {
     let (name, secure) = if is_https(headers) {
         (SECURE_SESSION_COOKIE, "; Secure")
     } else {
@@ -134,7 +127,7 @@ pub fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
     };
     let value = format!(
         "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        SESSION_LIFETIME.whole_seconds()
+        max_age.whole_seconds()
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -171,7 +164,7 @@ impl<S: Store> FromRequestParts<AppState<S>> for MaybeUser {
         };
         // Bookkeeping of the session, not of the market: at most one write a minute per
         // session, and a failure to write does not fail the request.
-        let deadline = session_deadline(session.created_at, now);
+        let deadline = state.sessions.deadline(session.created_at, now);
         if deadline - session.expires_at >= EXTEND_EVERY
             && let Err(e) = state.store.extend_session(&digest, now, deadline).await
         {
@@ -311,7 +304,7 @@ mod tests {
             HeaderValue::from_static("a=1; qx_session=abc; b=2"),
         );
         assert_eq!(session_token(&h).as_deref(), Some("abc"));
-        let plain = session_cookie("t", &HeaderMap::new());
+        let plain = session_cookie("t", &HeaderMap::new(), Duration::hours(12));
         let plain = plain.to_str().expect("ascii");
         assert!(
             plain.contains("HttpOnly")
@@ -320,7 +313,7 @@ mod tests {
         );
         let mut https = HeaderMap::new();
         https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        let secure = session_cookie("t", &https);
+        let secure = session_cookie("t", &https, Duration::hours(12));
         let secure = secure.to_str().expect("ascii");
         assert!(
             secure.starts_with("__Host-qx_session=t; Path=/;")

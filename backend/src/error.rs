@@ -115,8 +115,8 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::coded(
             ErrorCode::Unauthorized,
-            "未登录或会话已结束（30 分钟未操作或登录满 12 小时），请重新登录",
-            "Not logged in, or the session ended (30 idle minutes or 12 hours after login): log in again",
+            "未登录或会话已结束（长时间未操作或登录时间已满），请重新登录",
+            "Not logged in, or the session ended (idle too long, or its lifetime is over): log in again",
         )
     }
 

@@ -2,15 +2,12 @@
 //! command line is parsed here (clap), everything it runs lives in the library, and every
 //! failure ends here as one line naming what to fix, exit code 2.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use quota_backend::app::Application;
-use quota_backend::config::{
-    ConfigError, DEFAULT_ADDR, DEFAULT_DATABASE_URL, DEFAULT_STATIC_DIR, DatabaseUrl, Settings,
-};
+use quota_backend::config::{FileSettings, GivenSettings, Settings};
 use quota_backend::store::{Database, Store};
 use quota_backend::{accounts, demo, telemetry, with_store};
 use quota_shared::api::Role;
@@ -19,24 +16,38 @@ use quota_shared::api::Role;
 #[derive(Debug, Parser)]
 #[command(name = "quota-exchange", version)]
 struct Cli {
+    /// 设置文件（TOML，可选）/ a settings file (TOML, optional); flags and the environment win
+    #[arg(long, global = true, env = "QX_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
     /// 数据库 / database: sqlite://PATH 或 / or postgres://USER:PASSWORD@HOST:PORT/DB
-    #[arg(
-        long,
-        global = true,
-        env = "DATABASE_URL",
-        default_value = DEFAULT_DATABASE_URL,
-        hide_env_values = true,
-        hide_default_value = true
-    )]
-    database_url: String,
+    /// [default: sqlite://data/quota-exchange.db]
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 
-    /// 监听地址 / listen address, HOST:PORT (serve)
-    #[arg(long, global = true, env = "QX_ADDR", default_value = DEFAULT_ADDR)]
-    addr: String,
+    /// 监听地址 / listen address, HOST:PORT (serve) [default: 127.0.0.1:8080]
+    #[arg(long, global = true, env = "QX_ADDR")]
+    addr: Option<String>,
 
-    /// 网页文件目录 / the built web app (serve)
-    #[arg(long, global = true, env = "QX_STATIC_DIR", default_value = DEFAULT_STATIC_DIR)]
-    static_dir: PathBuf,
+    /// 网页文件目录 / the built web app (serve) [default: frontend/dist]
+    #[arg(long, global = true, env = "QX_STATIC_DIR")]
+    static_dir: Option<PathBuf>,
+
+    /// 会话闲置多少分钟后失效 / minutes without a request before a session lapses [default: 30]
+    #[arg(long, global = true, env = "QX_SESSION_IDLE_MINUTES")]
+    session_idle_minutes: Option<String>,
+
+    /// 会话最长小时数 / hours a session lasts at most [default: 12]
+    #[arg(long, global = true, env = "QX_SESSION_LIFETIME_HOURS")]
+    session_lifetime_hours: Option<String>,
+
+    /// 竞得或购买后付款期限（天）/ days to pay after a purchase or an award [default: 15]
+    #[arg(long, global = true, env = "QX_RESERVATION_DAYS")]
+    reservation_days: Option<String>,
+
+    /// 竞买保证金比例（%）/ deposit percentage of a lot's start total [default: 10]
+    #[arg(long, global = true, env = "QX_DEPOSIT_PERCENT")]
+    deposit_percent: Option<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -44,6 +55,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 显示有效设置及来源（密码隐藏）/ print the effective settings and where each came from (passwords hidden)
+    Config,
     /// 启动服务（默认命令）/ run the server (the default command)
     Serve,
     /// 建表并载入参考数据 / apply the schema and load the reference data
@@ -136,18 +149,33 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let database = DatabaseUrl::parse(&cli.database_url).map_err(|e| e.to_string())?;
-    // Parsed here, not by clap, so a bad value is one line naming QX_ADDR.
-    let addr: SocketAddr = cli
-        .addr
-        .parse()
-        .map_err(|_| ConfigError::BadAddr(cli.addr.clone()).to_string())?;
-    let settings = Settings {
-        addr,
-        static_dir: cli.static_dir,
-        ..Settings::new(database)
+    let file = match &cli.config {
+        Some(path) => FileSettings::read(path)?,
+        None => FileSettings::default(),
     };
+    // An empty variable (`DATABASE_URL=`) counts as not given.
+    let present = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+    let given = GivenSettings {
+        database_url: present(cli.database_url),
+        addr: present(cli.addr),
+        static_dir: cli.static_dir.filter(|p| !p.as_os_str().is_empty()),
+        session_idle_minutes: present(cli.session_idle_minutes),
+        session_lifetime_hours: present(cli.session_lifetime_hours),
+        reservation_days: present(cli.reservation_days),
+        deposit_percent: present(cli.deposit_percent),
+    };
+    let (settings, shown) = Settings::resolve(given, file)?;
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Config => {
+            println!("有效设置（来源）/ effective settings (source):");
+            if let Some(path) = &cli.config {
+                println!("  settings file: {}", path.display());
+            }
+            for (name, value, source) in shown {
+                println!("  {name} = {value}  [{}]", source.label());
+            }
+            Ok(())
+        }
         Command::Serve => {
             let app = Application::build(&settings)
                 .await

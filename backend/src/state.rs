@@ -4,6 +4,7 @@
 use quota_shared::auction::AuctionParams;
 
 use crate::clock::Clock;
+use crate::config::SessionPolicy;
 
 /// Shared by every handler; cheap to clone (the store is a connection pool).
 #[derive(Clone)]
@@ -11,4 +12,5 @@ pub struct AppState<S> {
     pub store: S,
     pub clock: Clock,
     pub params: AuctionParams,
+    pub sessions: SessionPolicy,
 }

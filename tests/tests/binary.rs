@@ -796,3 +796,69 @@ fn json_logs_carry_each_request_with_its_id() {
     assert_eq!(line["level"], "INFO");
     assert_eq!(line["span"]["path"], "/api/v1/counties");
 }
+
+/// Settings come from flags and the environment, else an optional TOML file, else defaults;
+/// `config` shows each with its source and never a password; a bad one stops the binary
+/// naming it.
+#[test]
+fn config_shows_the_effective_settings_and_a_bad_one_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("quota-exchange.toml");
+    std::fs::write(
+        &file,
+        "database_url = \"postgres://qx:s3cret@db.internal:5432/qx\"\nsession_idle_minutes = 20\nreservation_days = 10\n",
+    )
+    .expect("settings file");
+    let file_arg = file.display().to_string();
+    let (code, stdout, stderr) = run(
+        &["config", "--config", &file_arg],
+        &[("QX_RESERVATION_DAYS", "7"), ("DATABASE_URL", "")],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("s3cret"), "{stdout}");
+    for line in [
+        "session_idle_minutes (QX_SESSION_IDLE_MINUTES) = 20  [file]",
+        "reservation_days (QX_RESERVATION_DAYS) = 7  [flag/env]",
+        "session_lifetime_hours (QX_SESSION_LIFETIME_HOURS) = 12  [default]",
+    ] {
+        assert!(stdout.contains(line), "{line} in:\n{stdout}");
+    }
+
+    std::fs::write(&file, "session_idle_minutes = 5000\n").expect("write");
+    let (code, _, stderr) = run(&["serve", "--config", &file_arg], &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("session_idle_minutes"), "{stderr}");
+    std::fs::write(&file, "sesion_idle_minutes = 5\n").expect("write");
+    let (code, _, stderr) = run(&["config", "--config", &file_arg], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("sesion_idle_minutes"),
+        "a misspelt key is named: {stderr}"
+    );
+    let (code, _, stderr) = run(&["serve"], &[("QX_DEPOSIT_PERCENT", "ten")]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("deposit_percent"), "{stderr}");
+
+    // A setting takes effect: sessions of at most 2 hours get a cookie of at most 2 hours.
+    let url = format!("sqlite://{}", dir.path().join("qx.db").display());
+    assert_eq!(run(&["demo"], &[("DATABASE_URL", &url)]).0, Some(0));
+    let server = Server::start(&[
+        ("DATABASE_URL", &url),
+        ("QX_STATIC_DIR", "/nonexistent"),
+        ("QX_SESSION_LIFETIME_HOURS", "2"),
+    ]);
+    let cookie = block(async {
+        ::reqwest::Client::new()
+            .post(format!("{}/api/v1/session", server.base_url))
+            .json(&serde_json::json!({"username": "finance", "password": "demo-2026"}))
+            .send()
+            .await
+            .expect("login")
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    });
+    assert!(cookie.contains("Max-Age=7200"), "{cookie}");
+}

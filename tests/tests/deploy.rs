@@ -232,7 +232,10 @@ fn two_instances_behind_nginx_keep_serving_when_one_is_killed() {
     assert_eq!(code, 200);
     assert!(page.contains("<html"), "the web app: {page}");
     // Metrics stay inside: nginx hides them, each instance serves them to the scraper.
-    assert_eq!(curl(&jar, "GET", &format!("{base}/metrics"), None, None).0, 404);
+    assert_eq!(
+        curl(&jar, "GET", &format!("{base}/metrics"), None, None).0,
+        404
+    );
     let (code, _, metrics) = curl(&jar, "GET", &format!("{}/metrics", a.base_url), None, None);
     assert_eq!(code, 200);
     assert!(metrics.contains("http_requests_total"), "{metrics}");

@@ -66,15 +66,16 @@ async fn login<S: Store>(
     let (token, digest) = auth::new_session_token();
     state
         .store
-        .create_session(&digest, &user, now, auth::session_deadline(now, now))
+        .create_session(&digest, &user, now, state.sessions.deadline(now, now))
         .await?;
     let mut response = Json(UserResponse {
         user: user.to_wire(),
     })
     .into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, auth::session_cookie(&token, &headers));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session_cookie(&token, &headers, state.sessions.lifetime),
+    );
     Ok(response)
 }
 

@@ -86,6 +86,8 @@ impl TestApp {
             static_dir: "/nonexistent".into(),
             clock: clock.clone(),
             scheduler,
+            sessions: Default::default(),
+            auction: Default::default(),
         };
         let app = Application::build(&settings)
             .await
