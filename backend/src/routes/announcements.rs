@@ -15,7 +15,6 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::store::types::{ListingFilter, PurchaseScope};
-use quota_shared::codes::ErrorCode;
 use serde::Deserialize;
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
@@ -46,14 +45,7 @@ async fn announcements<S: Store>(
     ApiQuery(q): ApiQuery<AnnouncementsQuery>,
 ) -> Result<Json<AnnouncementsResponse>, ApiError> {
     let page = Page::parse(q.limit, q.cursor.as_deref())?;
-    let bad = |field: &str, value: &str| {
-        ApiError::invalid(
-            field,
-            ErrorCode::InvalidFilter,
-            format!("筛选条件 {field}={value} 无效"),
-            format!("Invalid filter {field}={value}"),
-        )
-    };
+    let bad = super::page::bad_filter;
     let kind: Option<AnnouncementKind> = q
         .kind
         .as_deref()

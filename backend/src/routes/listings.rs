@@ -183,14 +183,7 @@ async fn list_listings<S: Store>(
     State(state): State<AppState<S>>,
     ApiQuery(q): ApiQuery<ListingQuery>,
 ) -> Result<Json<ListingsResponse>, ApiError> {
-    let bad = |field: &str, value: &str| {
-        ApiError::invalid(
-            field,
-            ErrorCode::InvalidFilter,
-            format!("筛选条件 {field}={value} 无效"),
-            format!("Invalid filter {field}={value}"),
-        )
-    };
+    let bad = super::page::bad_filter;
     let filter = ListingFilter {
         county: q
             .county

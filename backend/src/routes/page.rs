@@ -16,6 +16,16 @@ use crate::error::ApiError;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
 
+/// 422 `invalid_filter` naming a list filter and the value it was given.
+pub fn bad_filter(field: &str, value: &str) -> ApiError {
+    ApiError::invalid(
+        field,
+        ErrorCode::InvalidFilter,
+        format!("筛选条件 {field}={value} 无效"),
+        format!("Invalid filter {field}={value}"),
+    )
+}
+
 /// `?limit=&cursor=`, for list routes that take nothing else.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -55,23 +55,6 @@ impl Store for PgStore {
         self.seed_reference(units, floors).await
     }
 
-    fn pool_state(&self) -> (u32, u32) {
-        (self.pool.size(), self.pool.num_idle() as u32)
-    }
-
-    async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
-        let applied: Vec<(i64,)> =
-            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.pool)
-                .await?;
-        let known = sqlx::migrate!("./migrations/postgres");
-        let pending = known
-            .iter()
-            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
-            .count();
-        Ok((applied.len() as u32, pending as u32))
-    }
-
     async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let (held,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
@@ -87,6 +70,7 @@ impl Store for PgStore {
     }
 
     crate::store::sql::reference::impl_reference!();
+    crate::store::sql::reference::impl_pool_and_migrations!("./migrations/postgres");
     crate::store::sql::accounts::impl_accounts!();
     crate::store::sql::listings::impl_listings!();
     crate::store::sql::purchases::impl_purchases!();

@@ -77,28 +77,12 @@ impl Store for SqliteStore {
     }
 
     /// One process owns a SQLite file; the conditional writes are enough.
-    fn pool_state(&self) -> (u32, u32) {
-        (self.pool.size(), self.pool.num_idle() as u32)
-    }
-
-    async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
-        let applied: Vec<(i64,)> =
-            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.pool)
-                .await?;
-        let known = sqlx::migrate!("./migrations/sqlite");
-        let pending = known
-            .iter()
-            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
-            .count();
-        Ok((applied.len() as u32, pending as u32))
-    }
-
     async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
         Ok(Some(SchedulerTurn::Unshared))
     }
 
     crate::store::sql::reference::impl_reference!();
+    crate::store::sql::reference::impl_pool_and_migrations!("./migrations/sqlite");
     crate::store::sql::accounts::impl_accounts!();
     crate::store::sql::listings::impl_listings!();
     crate::store::sql::purchases::impl_purchases!();

@@ -219,3 +219,27 @@ macro_rules! impl_reference {
 }
 
 pub(crate) use impl_reference;
+
+/// The pool's state and the migrations of this build against the database (`/metrics`,
+/// `/readyz`); `$dir` is the store's own migrations folder.
+macro_rules! impl_pool_and_migrations {
+    ($dir:literal) => {
+        fn pool_state(&self) -> (u32, u32) {
+            (self.pool.size(), self.pool.num_idle() as u32)
+        }
+
+        async fn migration_state(&self) -> Result<(u32, u32), StoreError> {
+            let applied: Vec<(i64,)> =
+                sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&self.pool)
+                    .await?;
+            let pending = sqlx::migrate!($dir)
+                .iter()
+                .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+                .count();
+            Ok((applied.len() as u32, pending as u32))
+        }
+    };
+}
+
+pub(crate) use impl_pool_and_migrations;
