@@ -203,11 +203,12 @@ async fn list_listings<S: Store>(
     };
     let page = Page::parse(q.limit, q.cursor.as_deref())?;
     let now = state.clock.now();
-    let (listings, next_cursor) = page.take(
-        state.store.listings(&filter, now).await?,
-        Order::Descending,
-        |l| Position::at(l.listed_at, l.id),
-    );
+    let rows = state
+        .store
+        .listings_page(&filter, now, page.after_time()?, page.read_limit())
+        .await?;
+    let (listings, next_cursor) =
+        page.take(rows, Order::Descending, |l| Position::at(l.listed_at, l.id));
     Ok(Json(ListingsResponse {
         listings,
         next_cursor,

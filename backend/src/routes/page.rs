@@ -5,7 +5,8 @@
 //!
 //! A position is a pair — a time in nanoseconds and an id — compared, not looked up: an item
 //! that changes state or leaves a filtered list between two pages never breaks the next page,
-//! and no item is shown twice.
+//! and no item is shown twice. Listings and purchases, the lists that grow with use, are read
+//! a page at a time in SQL (keyset on an index); the shorter lists are cut here.
 
 use quota_shared::codes::ErrorCode;
 use serde::Deserialize;
@@ -15,6 +16,15 @@ use crate::error::ApiError;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
+
+fn bad_cursor() -> ApiError {
+    ApiError::invalid(
+        "cursor",
+        ErrorCode::InvalidFilter,
+        "翻页标记 cursor 无效：请使用上一页答复中的 next_cursor，或去掉它从第一页读起",
+        "The cursor is not valid: pass the next_cursor of the page before, or leave it out to start from the first page",
+    )
+}
 
 /// 422 `invalid_filter` naming a list filter and the value it was given.
 pub fn bad_filter(field: &str, value: &str) -> ApiError {
@@ -111,19 +121,34 @@ impl Page {
         }
         let after = match cursor {
             None => None,
-            Some(text) => Some(Position::decode(text).ok_or_else(|| {
-                ApiError::invalid(
-                    "cursor",
-                    ErrorCode::InvalidFilter,
-                    "翻页标记 cursor 无效：请使用上一页答复中的 next_cursor，或去掉它从第一页读起",
-                    "The cursor is not valid: pass the next_cursor of the page before, or leave it out to start from the first page",
-                )
-            })?),
+            Some(text) => Some(Position::decode(text).ok_or_else(bad_cursor)?),
         };
         Ok(Self {
             limit: limit as usize,
             after,
         })
+    }
+
+    /// The rows a store should read for this page: one more than it shows, to know whether
+    /// another page follows.
+    pub fn read_limit(&self) -> usize {
+        self.limit + 1
+    }
+
+    /// Where the page starts, as a time and an id (lists ordered by a time).
+    pub fn after_time(&self) -> Result<Option<(OffsetDateTime, i64)>, ApiError> {
+        self.after
+            .map(|p| {
+                OffsetDateTime::from_unix_timestamp_nanos(p.at_ns)
+                    .map(|t| (t, p.id))
+                    .map_err(|_| bad_cursor())
+            })
+            .transpose()
+    }
+
+    /// Where the page starts, as an id (lists ordered by id).
+    pub fn after_id(&self) -> Option<i64> {
+        self.after.map(|p| p.id)
     }
 
     /// From the parameters of [`PageQuery`].

@@ -176,11 +176,16 @@ async fn list_purchases<S: Store>(
         }
         Role::Finance | Role::Admin => PurchaseScope::All,
     };
-    let (purchases, next_cursor) = page.take(
-        state.store.purchases(&scope, state.clock.now()).await?,
-        Order::Descending,
-        |p| Position::id(p.id),
-    );
+    let rows = state
+        .store
+        .purchases_page(
+            &scope,
+            state.clock.now(),
+            page.after_id(),
+            page.read_limit(),
+        )
+        .await?;
+    let (purchases, next_cursor) = page.take(rows, Order::Descending, |p| Position::id(p.id));
     Ok(Json(PurchasesResponse {
         purchases,
         next_cursor,

@@ -166,6 +166,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         filter: &ListingFilter,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<Listing>, StoreError>> + Send;
+    /// One page of listings as they are at `now`, newest first: at most `limit` that pass the
+    /// filter, after the position `after` (listed at, id) when given. Reads only the rows it
+    /// needs (an index per keyset).
+    fn listings_page(
+        &self,
+        filter: &ListingFilter,
+        now: OffsetDateTime,
+        after: Option<(OffsetDateTime, i64)>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Listing>, StoreError>> + Send;
     /// Ends a live listing; `false` if it was not live.
     fn withdraw_listing(
         &self,
@@ -206,6 +216,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         scope: &PurchaseScope,
         now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
+    /// One page of purchases as they are at `now`, newest first: at most `limit` with an id
+    /// below `before` when given.
+    fn purchases_page(
+        &self,
+        scope: &PurchaseScope,
+        now: OffsetDateTime,
+        before: Option<i64>,
+        limit: usize,
     ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
     /// Settles a live reservation and gives it the next confirmation number of its seller.
     fn settle(

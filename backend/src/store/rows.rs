@@ -164,6 +164,23 @@ pub(crate) fn effective_listing(
     }
 }
 
+/// The stored statuses a listing can have while it reads as `effective` (the inverse of
+/// [`effective_listing`]), so a status filter can be applied in SQL before the effective state
+/// is worked out: a superset, never missing one.
+pub(crate) fn stored_statuses_reading_as(effective: ListingStatus) -> &'static [&'static str] {
+    use ListingStatus::*;
+    match effective {
+        Open => &["open", "sold_out"],
+        SoldOut => &["sold_out"],
+        Expired => &["open", "sold_out", "expired"],
+        Withdrawn => &["withdrawn"],
+        Scheduled => &["scheduled"],
+        Bidding => &["scheduled", "bidding"],
+        Awarded => &["scheduled", "bidding", "awarded"],
+        Unsold => &["scheduled", "bidding", "awarded", "unsold"],
+    }
+}
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
@@ -543,3 +560,40 @@ pub(crate) fn reserved_purchase(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod status_filter_tests {
+    use super::*;
+    use quota_shared::api::ListingStatus;
+
+    #[test]
+    fn every_effective_status_is_found_among_the_stored_ones_that_read_as_it() {
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(400);
+        let times = [
+            None,
+            Some(now - time::Duration::days(30)),
+            Some(now - time::Duration::hours(1)),
+            Some(now + time::Duration::hours(1)),
+        ];
+        for channel in [Channel::County, Channel::Regional] {
+            for stored in ListingStatus::ALL.iter().copied() {
+                for opens in times {
+                    for closes in times {
+                        for has_bid in [false, true] {
+                            for (remaining, due) in [(0, 0), (0, 5), (5, 0)] {
+                                let (effective, _) = effective_listing(
+                                    channel, stored, opens, closes, has_bid, 10, remaining, due,
+                                    now,
+                                );
+                                assert!(
+                                    stored_statuses_reading_as(effective).contains(&stored.wire()),
+                                    "{channel:?} stored {stored:?} reads as {effective:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -81,6 +81,30 @@ async fn every_list_pages_through_all_its_rows_once(db: TestDb) {
     let mut newest_first = listings.clone();
     newest_first.reverse();
     assert_eq!((ids(&rows), sizes), (newest_first, vec![3, 3, 1]));
+    // A status filter with the matches far apart: the store reads on until a page is full.
+    for id in [listings[1], listings[4], listings[5]] {
+        let (status, body) = bureau
+            .post_empty(&format!("/api/v1/listings/{id}/withdraw"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (rows, sizes) = walk(
+        &bureau,
+        "/api/v1/listings?county=450422&status=withdrawn",
+        "listings",
+        "id",
+        2,
+    )
+    .await;
+    assert_eq!(
+        (ids(&rows), sizes),
+        (vec![listings[5], listings[4], listings[1]], vec![2, 1])
+    );
+    let (rows, _) = walk(&bureau, "/api/v1/listings?status=open", "listings", "id", 1).await;
+    assert_eq!(
+        ids(&rows),
+        vec![listings[6], listings[3], listings[2], listings[0]]
+    );
 
     let buyer = app.login_as("dev", Role::Buyer, None).await;
     let mut bought = Vec::new();
@@ -250,6 +274,10 @@ async fn limits_and_cursors_that_cannot_be_used_are_refused(db: TestDb) {
         ("/api/v1/listings?limit=501", "limit"),
         ("/api/v1/announcements?cursor=abc", "cursor"),
         ("/api/v1/purchases?cursor=1.2.3", "cursor"),
+        (
+            "/api/v1/listings?cursor=999999999999999999999999999999.1",
+            "cursor",
+        ),
         ("/api/v1/holdings?limit=-1", "query"),
         ("/api/v1/purchases?limit=ten", "query"),
         ("/api/v1/purchases?page=2", "query"),

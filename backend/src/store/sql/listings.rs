@@ -89,6 +89,74 @@ macro_rules! impl_listings {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn listings_page(
+            &self,
+            filter: &$crate::store::types::ListingFilter,
+            now: time::OffsetDateTime,
+            after: Option<(time::OffsetDateTime, i64)>,
+            limit: usize,
+        ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
+            // The status filter is applied after reading (see `listings`), so rows are read in
+            // batches of the page's size until the page is full or the rows run out.
+            // Each condition is written only when it applies (`col = $n`, not `$n IS NULL OR
+            // col = $n`), so both databases can walk an index: (county_code, listed_at, id) or
+            // (listed_at, id).
+            let county = if filter.county.is_some() { "county_code = $2" } else { "$2 IS NULL" };
+            let channel = if filter.channel.is_some() { "channel = $3" } else { "$3 IS NULL" };
+            // The stored statuses that can read as the one asked for (a fixed list of wire
+            // names, never user text), so a rare status is found without reading every row.
+            let status = match filter.status {
+                Some(s) => format!(
+                    "status IN ({})",
+                    $crate::store::rows::stored_statuses_reading_as(s)
+                        .iter()
+                        .map(|w| format!("'{w}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "TRUE".to_string(),
+            };
+            // Batches grow when the filter keeps few rows, so a sparse status costs a few
+            // queries, not one per page-size of rows.
+            let mut batch = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+            let mut position = after.map(|(at, id)| ($crate::store::rows::db_time(at), id));
+            let mut page = Vec::new();
+            loop {
+                let after_clause = if position.is_some() {
+                    "listed_at <= $4 AND (listed_at < $4 OR id < $5)"
+                } else {
+                    "$4 IS NULL AND $5 = 0"
+                };
+                let sql = format!(
+                    "SELECT {} FROM listings WHERE {county} AND {channel} AND {status} AND {after_clause} \
+                     ORDER BY listed_at DESC, id DESC LIMIT $6",
+                    $crate::store::rows::LISTING_COLUMNS
+                );
+                let rows: Vec<$crate::store::rows::ListingRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind($crate::store::rows::db_time(now))
+                    .bind(filter.county.as_ref().map(|c| c.as_str().to_string()))
+                    .bind(filter.channel.map(|c| c.wire()))
+                    .bind(position.map(|(at, _)| at))
+                    .bind(position.map_or(0, |(_, id)| id))
+                    .bind(batch)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let read = rows.len();
+                position = rows.last().map(|r| (r.listed_at, r.id));
+                page.extend(
+                    $crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
+                        .into_iter()
+                        .filter(|l| filter.status.is_none_or(|s| s == l.status)),
+                );
+                if page.len() >= limit || (read as i64) < batch {
+                    page.truncate(limit);
+                    return Ok(page);
+                }
+                batch = (batch * 2).min(5_000);
+            }
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
             // Past its closing time a listing has ended (expired, awarded or unsold) even if

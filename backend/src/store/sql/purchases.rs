@@ -193,6 +193,40 @@ macro_rules! impl_purchases {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn purchases_page(
+            &self,
+            scope: &$crate::store::types::PurchaseScope,
+            now: time::OffsetDateTime,
+            before: Option<i64>,
+            limit: usize,
+        ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
+            use $crate::store::types::PurchaseScope;
+            let (buyer, seller) = match scope {
+                PurchaseScope::Buyer(id) => (Some(*id), None),
+                PurchaseScope::Seller(code) => (None, Some(code.as_str().to_string())),
+                PurchaseScope::All => (None, None),
+            };
+            // Conditions only where they apply, so an index serves each scope:
+            // (buyer_id, id), (seller_county_code, id) or the primary key.
+            let by_buyer = if buyer.is_some() { "p.buyer_id = $1" } else { "$1 IS NULL" };
+            let by_seller = if seller.is_some() { "p.seller_county_code = $2" } else { "$2 IS NULL" };
+            let below = if before.is_some() { "p.id < $3" } else { "$3 IS NULL" };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
+                 WHERE {by_buyer} AND {by_seller} AND {below} ORDER BY p.id DESC LIMIT $4",
+                $crate::store::rows::PURCHASE_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::PurchaseRow> = sqlx::query_as(sql)
+                .bind(buyer)
+                .bind(seller)
+                .bind(before)
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+            Ok($crate::store::rows::decode_each("purchases", rows, |r| r.into_purchase(now)))
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn settle(
             &self,
             id: i64,
