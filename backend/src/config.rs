@@ -159,6 +159,7 @@ pub struct FileSettings {
     pub session_lifetime_hours: Option<i64>,
     pub reservation_days: Option<i64>,
     pub deposit_percent: Option<String>,
+    pub bid_ceiling_per_mu: Option<String>,
 }
 
 impl FileSettings {
@@ -237,6 +238,7 @@ pub struct GivenSettings {
     pub session_lifetime_hours: Option<String>,
     pub reservation_days: Option<String>,
     pub deposit_percent: Option<String>,
+    pub bid_ceiling_per_mu: Option<String>,
 }
 
 fn number(name: &str, text: Option<String>) -> Result<Option<i64>, String> {
@@ -341,6 +343,22 @@ impl Settings {
         shown.push((
             "deposit_percent (QX_DEPOSIT_PERCENT)",
             parsed.to_string(),
+            src,
+        ));
+        let (ceiling, src) = pick(
+            given.bid_ceiling_per_mu,
+            file.bid_ceiling_per_mu,
+            auction.max_bid_per_mu.to_string(),
+        );
+        auction.max_bid_per_mu = ceiling.trim().parse().map_err(|e: quota_shared::DomainError| {
+            format!(
+                "bid_ceiling_per_mu 无效 / invalid bid_ceiling_per_mu {ceiling:?}: {} (元/亩, at most 100000000)",
+                e.message_en()
+            )
+        })?;
+        shown.push((
+            "bid_ceiling_per_mu (QX_BID_CEILING_PER_MU)",
+            auction.max_bid_per_mu.to_string(),
             src,
         ));
 
@@ -499,6 +517,11 @@ mod resolve_tests {
             ("reservation_days = -1", "reservation_days"),
             ("deposit_percent = \"ten\"", "deposit_percent"),
             ("deposit_percent = \"0\"", "deposit_percent"),
+            (
+                "bid_ceiling_per_mu = \"100000000.01\"",
+                "bid_ceiling_per_mu",
+            ),
+            ("bid_ceiling_per_mu = \"0\"", "bid_ceiling_per_mu"),
             ("addr = \"everywhere\"", "QX_ADDR"),
             ("database_url = \"mysql://x\"", "DATABASE_URL"),
         ];

@@ -49,6 +49,10 @@ struct Cli {
     #[arg(long, global = true, env = "QX_DEPOSIT_PERCENT")]
     deposit_percent: Option<String>,
 
+    /// 出价上限（元/亩）/ the highest yuan per mu a bid may come to [default: 100000000]
+    #[arg(long, global = true, env = "QX_BID_CEILING_PER_MU")]
+    bid_ceiling_per_mu: Option<String>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         session_lifetime_hours: present(cli.session_lifetime_hours),
         reservation_days: present(cli.reservation_days),
         deposit_percent: present(cli.deposit_percent),
+        bid_ceiling_per_mu: present(cli.bid_ceiling_per_mu),
     };
     let (settings, shown) = Settings::resolve(given, file)?;
     match cli.command.unwrap_or(Command::Serve) {

@@ -18,6 +18,15 @@ pub struct AuctionParams {
     pub deposit_percent: Percent,
     pub deposit_rounding: Money,
     pub reservation_days: u32,
+    /// The highest 元/亩 a bid may come to ([`bid_ceiling`]); at most, and by default, 1 亿元/亩,
+    /// the range every derived figure stays inside. A setting (`bid_ceiling_per_mu`).
+    #[serde(default = "widest_bid_price")]
+    pub max_bid_per_mu: UnitPrice,
+}
+
+/// The widest bid ceiling per 亩 the money range allows: 1 亿元/亩.
+pub fn widest_bid_price() -> UnitPrice {
+    UnitPrice::MAX
 }
 
 impl Default for AuctionParams {
@@ -27,6 +36,7 @@ impl Default for AuctionParams {
             deposit_percent: Percent::from_hundredths(1_000).unwrap_or(Percent::HUNDRED),
             deposit_rounding: Money::from_fen(10_000_000).unwrap_or_default(),
             reservation_days: 15,
+            max_bid_per_mu: widest_bid_price(),
         }
     }
 }
@@ -88,11 +98,12 @@ impl AuctionParams {
     }
 }
 
-/// The largest bid a lot of `area` takes: every figure derived from it — its 元/亩, the
-/// award's amount — stays inside the money range (at most 1 亿元/亩, under 1 万亿元), so closing
-/// the lot can never fail on it.
-pub fn bid_ceiling(area: Area) -> Money {
-    let by_price = i128::from(MAX_PRICE_FEN) * i128::from(area.e4()) / 10_000;
+/// The largest bid a lot of `area` takes at `per_mu` at most: every figure derived from it —
+/// its 元/亩, the award's amount — stays inside the money range (at most 1 亿元/亩, under
+/// 1 万亿元), so closing the lot can never fail on it.
+pub fn bid_ceiling(area: Area, per_mu: UnitPrice) -> Money {
+    let per_mu = per_mu.fen().min(MAX_PRICE_FEN);
+    let by_price = i128::from(per_mu) * i128::from(area.e4()) / 10_000;
     let fen = by_price.min(i128::from(MAX_MONEY_FEN));
     Money::from_fen(i64::try_from(fen).unwrap_or(MAX_MONEY_FEN)).unwrap_or(Money::ZERO)
 }
@@ -111,9 +122,9 @@ pub fn validate_bid(
     if let Err(v) = check_regional_bidder(regional_bidder) {
         found.push(v);
     }
-    let ceiling = bid_ceiling(area);
+    let ceiling = bid_ceiling(area, params.max_bid_per_mu);
     if amount > ceiling {
-        found.push(bid_above_ceiling(amount, ceiling));
+        found.push(bid_above_ceiling(amount, ceiling, params.max_bid_per_mu));
     } else if let Err(v) = params.check_bid(start_total, high_bid, amount) {
         found.push(v);
     }
@@ -165,7 +176,15 @@ mod tests {
         );
         // 0.0001 亩 takes at most 10,000.00 元 (1 亿元/亩): 50,025.00 is refused, naming it.
         let tiny: Area = "0.0001".parse().expect("area");
-        assert_eq!(bid_ceiling(tiny), "10000".parse().expect("money"));
+        assert_eq!(
+            bid_ceiling(tiny, widest_bid_price()),
+            "10000".parse().expect("money")
+        );
+        // A lower ceiling set by the operator applies: 30 万元/亩 on 0.0001 亩 is 30 元.
+        assert_eq!(
+            bid_ceiling(tiny, UnitPrice::from_yuan(300_000).expect("price")),
+            "30".parse().expect("money")
+        );
         let over = validate_bid(
             &params,
             true,
@@ -181,7 +200,7 @@ mod tests {
             over[0].message_zh
         );
         assert_eq!(
-            bid_ceiling("10000000".parse().expect("area")),
+            bid_ceiling("10000000".parse().expect("area"), widest_bid_price()),
             Money::from_fen(MAX_MONEY_FEN).expect("max")
         );
     }

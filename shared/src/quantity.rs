@@ -363,6 +363,9 @@ impl From<Money> for String {
 pub struct UnitPrice(i64);
 
 impl UnitPrice {
+    /// The highest price the type holds (1 亿元/亩).
+    pub const MAX: UnitPrice = UnitPrice(MAX_PRICE_FEN);
+
     /// From stored 分 per 亩.
     pub fn from_fen(fen: i64) -> Result<Self, DomainError> {
         if fen < 0 {

@@ -415,18 +415,20 @@ pub fn check_allocation_use(
 }
 
 /// R4: a bid above the ceiling that keeps a lot's figures inside the money range.
-pub fn bid_above_ceiling(amount: Money, ceiling: Money) -> RuleViolation {
+pub fn bid_above_ceiling(amount: Money, ceiling: Money, per_mu: UnitPrice) -> RuleViolation {
     RuleViolation::new(
         RuleId::R4,
         format!(
-            "出价 {} 元 超过本标的的上限 {} 元（成交单价不得超过 1 亿元/亩），请核对金额",
+            "出价 {} 元 超过本标的的上限 {} 元（成交单价不得超过 {} 元/亩），请核对金额",
             amount.grouped(),
-            ceiling.grouped()
+            ceiling.grouped(),
+            per_mu.grouped()
         ),
         format!(
-            "The bid {} yuan is above this lot's ceiling of {} yuan (at most 100 million yuan per mu); check the amount",
+            "The bid {} yuan is above this lot's ceiling of {} yuan (at most {} yuan per mu); check the amount",
             amount.grouped(),
-            ceiling.grouped()
+            ceiling.grouped(),
+            per_mu.grouped()
         ),
     )
 }

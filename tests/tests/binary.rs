@@ -861,4 +861,41 @@ fn config_shows_the_effective_settings_and_a_bad_one_is_named() {
             .to_string()
     });
     assert!(cookie.contains("Max-Age=7200"), "{cookie}");
+    drop(server);
+
+    // A lower bid ceiling: 250,000 元/亩 on the 忻城县 lot (17.5335 亩) is its start total, so
+    // one step more is refused, naming the ceiling.
+    let server = Server::start(&[
+        ("DATABASE_URL", &url),
+        ("QX_STATIC_DIR", "/nonexistent"),
+        ("QX_BID_CEILING_PER_MU", "250000"),
+    ]);
+    let (status, body) = block(async {
+        let bidder = quota_tests::api::Api::login(&server.base_url, "changzhou", "demo-2026").await;
+        let lots = bidder
+            .all(
+                "/api/v1/listings?channel=regional&status=bidding",
+                "listings",
+            )
+            .await;
+        let lot = lots
+            .iter()
+            .find(|l| l["area_mu"] == "17.5335")
+            .and_then(|l| l["id"].as_i64())
+            .expect("the 忻城县 lot");
+        bidder
+            .post(
+                &format!("/api/v1/listings/{lot}/bids"),
+                &serde_json::json!({"amount_yuan": "4433375.00"}),
+            )
+            .await
+            .expect("answer")
+    });
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("250,000.00 元/亩")),
+        "{body}"
+    );
 }
