@@ -23,7 +23,9 @@ mkdir -p "$ROOT/scripts" "$ROOT/tests/browser"
 cp "$REPO/scripts/lib.sh" "$ROOT/scripts/"
 cp "$REPO/Cargo.lock" "$ROOT/"
 cp "$REPO/tests/browser/package-lock.json" "$ROOT/tests/browser/"
-WANT_BINDGEN="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO/Cargo.lock")"
+# `|| true`: a missing awk or Cargo.lock must end in the message below, not a silent exit.
+WANT_BINDGEN="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO/Cargo.lock" || true)"
+[ -n "$WANT_BINDGEN" ] || { echo "error: the wasm-bindgen version was not found in Cargo.lock (awk is needed)" >&2; exit 1; }
 
 # Basic commands every step may use; nothing else is on the sandbox PATH.
 BASIC="$WORK/basic"

@@ -6,6 +6,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// A SQLite URL in a fresh temporary directory (kept while the `TempDir` lives).
+pub fn temp_sqlite() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("qx.db").display());
+    (dir, url)
+}
+
 /// Where the binary is: `QX_BIN`, else the release build in the workspace.
 pub fn binary_path() -> PathBuf {
     std::env::var_os("QX_BIN")

@@ -146,6 +146,17 @@ pub enum PurchaseScope {
     All,
 }
 
+impl PurchaseScope {
+    /// The buyer id and seller county to bind (`None` where the scope does not narrow).
+    pub fn binds(&self) -> (Option<i64>, Option<String>) {
+        match self {
+            Self::Buyer(id) => (Some(*id), None),
+            Self::Seller(code) => (None, Some(code.as_str().to_string())),
+            Self::All => (None, None),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum SettleOutcome {
     Settled(Box<Purchase>),

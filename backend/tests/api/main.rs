@@ -12,5 +12,6 @@ mod input;
 mod market;
 mod openapi;
 mod pages;
+mod passwords;
 mod reference;
 mod scheduler;

@@ -172,12 +172,7 @@ macro_rules! impl_purchases {
             scope: &$crate::store::types::PurchaseScope,
             now: time::OffsetDateTime,
         ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
-            use $crate::store::types::PurchaseScope;
-            let (buyer, seller) = match scope {
-                PurchaseScope::Buyer(id) => (Some(*id), None),
-                PurchaseScope::Seller(code) => (None, Some(code.as_str().to_string())),
-                PurchaseScope::All => (None, None),
-            };
+            let (buyer, seller) = scope.binds();
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
                  WHERE ($1 IS NULL OR p.buyer_id = $1) AND ($2 IS NULL OR p.seller_county_code = $2) \
@@ -200,12 +195,7 @@ macro_rules! impl_purchases {
             before: Option<i64>,
             limit: usize,
         ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
-            use $crate::store::types::PurchaseScope;
-            let (buyer, seller) = match scope {
-                PurchaseScope::Buyer(id) => (Some(*id), None),
-                PurchaseScope::Seller(code) => (None, Some(code.as_str().to_string())),
-                PurchaseScope::All => (None, None),
-            };
+            let (buyer, seller) = scope.binds();
             // Conditions only where they apply, so an index serves each scope:
             // (buyer_id, id), (seller_county_code, id) or the primary key.
             let by_buyer = if buyer.is_some() { "p.buyer_id = $1" } else { "$1 IS NULL" };

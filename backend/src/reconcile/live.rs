@@ -1,0 +1,81 @@
+//! The rows `audit verify` compares with the log, as read from the tables (one snapshot with
+//! the log: `store/sql/audit.rs`).
+
+use time::OffsetDateTime;
+
+/// A listing row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveListing {
+    pub id: i64,
+    pub county_code: String,
+    pub channel: String,
+    pub status: String,
+    pub area_e4: i64,
+    pub remaining_e4: i64,
+    pub price_fen: i64,
+    pub start_total_fen: Option<i64>,
+    pub bid_count: i64,
+    pub high_bid_fen: Option<i64>,
+    /// The username of the high bidder.
+    pub high_bidder: Option<String>,
+}
+
+/// A purchase row as stored, with its buyer's username.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LivePurchase {
+    pub id: i64,
+    pub listing_id: i64,
+    pub seller_county_code: String,
+    pub buyer: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub area_e4: i64,
+    pub price_fen: i64,
+    pub amount_fen: i64,
+    pub confirmation_no: Option<String>,
+    pub bank_reference: Option<String>,
+    pub used_e4: i64,
+    pub expires_at: OffsetDateTime,
+    pub settled_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveAllocation {
+    pub id: i64,
+    pub county_code: String,
+    pub year: i32,
+    pub use_name: String,
+    pub amount_fen: i64,
+    pub disbursed_fen: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveDisbursement {
+    pub id: i64,
+    pub allocation_id: i64,
+    pub amount_fen: i64,
+    pub voucher_no: String,
+    pub bank_reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveAccount {
+    pub username: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub regional_bidder: bool,
+    pub disabled: bool,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+/// Every row the log accounts for, read in the same snapshot as the log.
+#[derive(Debug, Clone, Default)]
+pub struct LiveState {
+    pub listings: Vec<LiveListing>,
+    pub purchases: Vec<LivePurchase>,
+    pub allocations: Vec<LiveAllocation>,
+    pub disbursements: Vec<LiveDisbursement>,
+    pub accounts: Vec<LiveAccount>,
+}

@@ -1,0 +1,425 @@
+//! The live tables checked against the audit log: replaying the log gives the state every
+//! listing, purchase, allocation, disbursement and account must be in; [`first_mismatch`]
+//! names the first that is not (a row edited, inserted or deleted behind the application's
+//! back). The hash chains prove the log itself untouched ([`crate::audit::verify`]); this
+//! proves the data agrees with it.
+//!
+//! Only what the log records is compared: a field no record of an object mentions (an old
+//! record written before the field was logged) is not held against the row.
+//!
+//! [`live`] holds the rows as read, [`replay`] the state the log describes; this module pairs
+//! them and names the first difference.
+
+mod live;
+mod replay;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use time::OffsetDateTime;
+
+use crate::audit::Stored;
+pub use live::{
+    LiveAccount, LiveAllocation, LiveDisbursement, LiveListing, LivePurchase, LiveState,
+};
+use replay::{Account, Expected};
+
+/// The first disagreement between a row and the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// `listing:5`, `purchase:7`, `allocation:2`, `disbursement:3`, `user:finance`.
+    pub object: String,
+    pub field: &'static str,
+    /// What the log says (`absent` when it never recorded the object).
+    pub logged: String,
+    /// What the table holds (`absent` when the row is gone).
+    pub live: String,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} 的 {} 与审计记录不符：记录为 {}，表中为 {} / {} field {} disagrees with the audit log: logged {}, stored {}",
+            self.object,
+            self.field,
+            self.logged,
+            self.live,
+            self.object,
+            self.field,
+            self.logged,
+            self.live
+        )
+    }
+}
+
+const ABSENT: &str = "absent";
+
+/// A fingerprint of a stored password hash (never the hash itself), logged with each password
+/// change: a hash replaced behind the application's back no longer matches it.
+pub fn password_fingerprint(password_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(password_hash.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+/// Compares one field; the first difference becomes the mismatch.
+struct Check<'a> {
+    object: &'a str,
+    found: Option<Mismatch>,
+}
+
+impl Check<'_> {
+    fn field<T: PartialEq + fmt::Debug>(&mut self, field: &'static str, logged: T, live: T) {
+        if self.found.is_none() && logged != live {
+            self.found = Some(Mismatch {
+                object: self.object.to_string(),
+                field,
+                logged: format!("{logged:?}"),
+                live: format!("{live:?}"),
+            });
+        }
+    }
+}
+
+fn missing(object: String, logged_present: bool) -> Mismatch {
+    let (logged, live) = if logged_present {
+        ("present".to_string(), ABSENT.to_string())
+    } else {
+        (ABSENT.to_string(), "present".to_string())
+    };
+    Mismatch {
+        object,
+        field: "row",
+        logged,
+        live,
+    }
+}
+
+/// Pairs each logged object with its row by key and compares them; a row without a record or
+/// a record without a row is a mismatch too.
+fn pair<K: Ord + Copy + fmt::Display, E, L>(
+    kind: &str,
+    expected: &BTreeMap<K, E>,
+    live: &[L],
+    key: impl Fn(&L) -> K,
+    compare: impl Fn(&mut Check<'_>, &E, &L),
+) -> Option<Mismatch> {
+    let mut rows: BTreeMap<K, &L> = live.iter().map(|l| (key(l), l)).collect();
+    for (k, e) in expected {
+        let object = format!("{kind}:{k}");
+        let Some(row) = rows.remove(k) else {
+            return Some(missing(object, true));
+        };
+        let mut check = Check {
+            object: &object,
+            found: None,
+        };
+        compare(&mut check, e, row);
+        if check.found.is_some() {
+            return check.found;
+        }
+    }
+    rows.keys()
+        .next()
+        .map(|k| missing(format!("{kind}:{k}"), false))
+}
+
+/// The first row that disagrees with what the log says of it, if any.
+pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> {
+    let legacy_awards: BTreeMap<i64, i64> = live
+        .purchases
+        .iter()
+        .filter(|p| p.kind == "award")
+        .map(|p| (p.listing_id, p.id))
+        .collect();
+    let e = Expected::replay(records, &legacy_awards);
+    pair(
+        "listing",
+        &e.listings,
+        &live.listings,
+        |l| l.id,
+        |c, e, l| {
+            c.field(
+                "county_code",
+                e.county_code.as_str(),
+                l.county_code.as_str(),
+            );
+            c.field("channel", e.channel.as_str(), l.channel.as_str());
+            c.field("status", e.status.as_str(), l.status.as_str());
+            c.field("area_mu", e.area_e4, l.area_e4);
+            c.field("remaining_mu", e.remaining_e4, l.remaining_e4);
+            c.field("price_per_mu", e.price_fen, l.price_fen);
+            c.field("start_total_yuan", e.start_total_fen, l.start_total_fen);
+            c.field("bid_count", e.bid_count, l.bid_count);
+            c.field("high_bid", e.high_bid_fen, l.high_bid_fen);
+            c.field(
+                "high_bidder",
+                e.high_bidder.as_deref(),
+                l.high_bidder.as_deref(),
+            );
+        },
+    )
+    .or_else(|| {
+        pair(
+            "purchase",
+            &e.purchases,
+            &live.purchases,
+            |p| p.id,
+            |c, e, p| {
+                c.field("listing_id", e.listing_id, p.listing_id);
+                c.field(
+                    "seller_county_code",
+                    e.seller_county_code.as_str(),
+                    p.seller_county_code.as_str(),
+                );
+                if e.buyer.is_some() {
+                    c.field("buyer", e.buyer.as_deref(), p.buyer.as_deref());
+                }
+                c.field("kind", e.kind.as_str(), p.kind.as_str());
+                c.field("status", e.status.as_str(), p.status.as_str());
+                c.field("area_mu", e.area_e4, p.area_e4);
+                if let Some(price) = e.price_fen {
+                    c.field("price_per_mu", price, p.price_fen);
+                }
+                c.field("amount_yuan", e.amount_fen, p.amount_fen);
+                if let Some(expires) = e.expires_at {
+                    c.field("expires_at", expires, p.expires_at.unix_timestamp());
+                }
+                c.field(
+                    "settled_at",
+                    e.settled_at,
+                    p.settled_at.map(OffsetDateTime::unix_timestamp),
+                );
+                c.field(
+                    "confirmation_no",
+                    e.confirmation_no.as_deref(),
+                    p.confirmation_no.as_deref(),
+                );
+                c.field(
+                    "bank_reference",
+                    e.bank_reference.as_deref(),
+                    p.bank_reference.as_deref(),
+                );
+                c.field("used_mu", e.used_e4, p.used_e4);
+            },
+        )
+    })
+    .or_else(|| {
+        pair(
+            "allocation",
+            &e.allocations,
+            &live.allocations,
+            |a| a.id,
+            |c, e, a| {
+                c.field(
+                    "county_code",
+                    e.county_code.as_str(),
+                    a.county_code.as_str(),
+                );
+                c.field("year", e.year, i64::from(a.year));
+                c.field("use", e.use_name.as_str(), a.use_name.as_str());
+                c.field("amount_yuan", e.amount_fen, a.amount_fen);
+                c.field("disbursed_yuan", e.disbursed_fen, a.disbursed_fen);
+                c.field("note", e.note.as_str(), a.note.as_str());
+            },
+        )
+    })
+    .or_else(|| {
+        pair(
+            "disbursement",
+            &e.disbursements,
+            &live.disbursements,
+            |d| d.id,
+            |c, e, d| {
+                c.field("allocation_id", e.allocation_id, d.allocation_id);
+                c.field("amount_yuan", e.amount_fen, d.amount_fen);
+                c.field("voucher_no", e.voucher_no.as_str(), d.voucher_no.as_str());
+                c.field(
+                    "bank_reference",
+                    e.bank_reference.as_str(),
+                    d.bank_reference.as_str(),
+                );
+            },
+        )
+    })
+    .or_else(|| accounts_mismatch(&e.accounts, &live.accounts))
+}
+
+fn accounts_mismatch(
+    expected: &BTreeMap<String, Account>,
+    live: &[LiveAccount],
+) -> Option<Mismatch> {
+    let mut rows: BTreeMap<&str, &LiveAccount> =
+        live.iter().map(|a| (a.username.as_str(), a)).collect();
+    for (name, e) in expected {
+        let object = format!("user:{name}");
+        let Some(a) = rows.remove(name.as_str()) else {
+            return Some(missing(object, true));
+        };
+        let mut c = Check {
+            object: &object,
+            found: None,
+        };
+        c.field("role", e.role.as_str(), a.role.as_str());
+        c.field(
+            "county_code",
+            e.county_code.as_deref(),
+            a.county_code.as_deref(),
+        );
+        c.field("regional_bidder", e.regional_bidder, a.regional_bidder);
+        c.field("disabled", e.disabled, a.disabled);
+        if let Some(fingerprint) = &e.password_sha256 {
+            let stored = password_fingerprint(&a.password_hash);
+            // The hash itself is never shown, only that it is not the one logged.
+            c.field(
+                "password_hash",
+                "the logged password",
+                if *fingerprint == stored {
+                    "the logged password"
+                } else {
+                    "another password"
+                },
+            );
+        }
+        c.field(
+            "must_change_password",
+            e.must_change_password,
+            a.must_change_password,
+        );
+        if c.found.is_some() {
+            return c.found;
+        }
+    }
+    rows.keys()
+        .next()
+        .map(|name| missing(format!("user:{name}"), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn record(seq: i64, object: &str, actor: &str, action: &str, after: Value) -> Stored {
+        Stored {
+            id: seq,
+            stream: "county:451321".into(),
+            seq,
+            object: object.into(),
+            actor: actor.into(),
+            action: action.into(),
+            before_json: None,
+            after_json: Some(after.to_string()),
+            at: OffsetDateTime::UNIX_EPOCH,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    fn lot(status: &str, remaining_e4: i64) -> LiveListing {
+        LiveListing {
+            id: 1,
+            county_code: "451321".into(),
+            channel: "regional".into(),
+            status: status.into(),
+            area_e4: 20_000,
+            remaining_e4,
+            price_fen: 25_000_000,
+            start_total_fen: Some(50_000_000),
+            bid_count: 1,
+            high_bid_fen: Some(50_000_000),
+            high_bidder: Some("longxu".into()),
+        }
+    }
+
+    fn award(status: &str) -> LivePurchase {
+        LivePurchase {
+            id: 9,
+            listing_id: 1,
+            seller_county_code: "451321".into(),
+            buyer: Some("longxu".into()),
+            kind: "award".into(),
+            status: status.into(),
+            area_e4: 20_000,
+            price_fen: 25_000_000,
+            amount_fen: 50_000_000,
+            confirmation_no: None,
+            bank_reference: None,
+            used_e4: 0,
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+            settled_at: None,
+        }
+    }
+
+    /// A lot from creation to an award that lapsed, with the award record in the format
+    /// written before awards named their purchase.
+    fn legacy_lot_story() -> Vec<Stored> {
+        vec![
+            record(
+                1,
+                "listing:1",
+                "xincheng",
+                "listing_created",
+                serde_json::json!({
+                "channel": "regional", "status": "scheduled", "area_mu": "2.0000",
+                "price_per_mu": "250000.00", "start_total_yuan": "500000.00"}),
+            ),
+            record(
+                2,
+                "listing:1",
+                "longxu",
+                "bid_placed",
+                serde_json::json!({
+                "bid_id": 1, "amount_yuan": "500000.00"}),
+            ),
+            record(
+                3,
+                "listing:1",
+                "system",
+                "lot_awarded",
+                serde_json::json!({
+                "status": "awarded", "winner_id": 4, "amount_yuan": "500000.00"}),
+            ),
+            record(
+                4,
+                "purchase:9",
+                "system",
+                "purchase_expired",
+                serde_json::json!({
+                "status": "expired", "returned_mu": "2.0000", "listing_id": 1, "kind": "award"}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_old_award_record_is_matched_to_its_purchase_by_lot() {
+        let live = LiveState {
+            listings: vec![lot("unsold", 20_000)],
+            purchases: vec![award("expired")],
+            ..LiveState::default()
+        };
+        assert_eq!(first_mismatch(&legacy_lot_story(), &live), None);
+        // The same rows with the award's amount changed are still caught.
+        let mut tampered = live.clone();
+        tampered.purchases[0].amount_fen = 1;
+        let m = first_mismatch(&legacy_lot_story(), &tampered).expect("caught");
+        assert_eq!((m.object.as_str(), m.field), ("purchase:9", "amount_yuan"));
+    }
+
+    #[test]
+    fn a_bid_opens_a_scheduled_lot_and_names_its_bidder() {
+        let story = &legacy_lot_story()[..2];
+        let live = LiveState {
+            listings: vec![lot("bidding", 20_000)],
+            ..LiveState::default()
+        };
+        assert_eq!(first_mismatch(story, &live), None);
+        let mut tampered = live.clone();
+        tampered.listings[0].high_bidder = Some("intruder".into());
+        let m = first_mismatch(story, &tampered).expect("caught");
+        assert_eq!(m.field, "high_bidder");
+        assert!(m.to_string().contains("intruder"), "{m}");
+    }
+}
