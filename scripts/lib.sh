@@ -159,26 +159,73 @@ ensure_schemathesis() {
 
 # Builds the web app into frontend/dist: cargo (wasm32, release) → wasm-bindgen → wasm-opt
 # (npm binaryen, when installed) → static files. Skips the slow steps when nothing changed.
+# brotli, to compress the web app's files ahead of time (gzip is everywhere already).
+ensure_brotli() {
+  if command -v brotli >/dev/null; then
+    note "brotli: present"
+  else
+    step "Installing brotli (Debian package, to precompress the web app)"
+    apt_install brotli
+  fi
+}
+
+# The web app: Yew → WASM (wasm-bindgen, then wasm-opt -Oz when binaryen is installed) in
+# target/web, then assembled into frontend/dist.
 build_frontend() {
   step "Building the web app (Yew → WASM) into frontend/dist"
-  cargo build -p quota-frontend --target wasm32-unknown-unknown --release || die "frontend build failed"
-  local wasm=target/wasm32-unknown-unknown/release/quota-frontend.wasm
-  local dist=frontend/dist
-  mkdir -p "$dist"
-  if [ ! -f "$dist/frontend_bg.wasm" ] || [ "$wasm" -nt "$dist/frontend_bg.wasm" ]; then
-    wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name frontend "$wasm" || die "wasm-bindgen failed"
+  cargo build -p quota-frontend --target wasm32-unknown-unknown --profile wasm-release || die "frontend build failed"
+  local wasm=target/wasm32-unknown-unknown/wasm-release/quota-frontend.wasm
+  local web=target/web
+  mkdir -p "$web"
+  if [ ! -f "$web/frontend_bg.wasm" ] || [ "$wasm" -nt "$web/frontend_bg.wasm" ]; then
+    wasm-bindgen --target web --no-typescript --out-dir "$web" --out-name frontend "$wasm" || die "wasm-bindgen failed"
     local opt=tests/browser/node_modules/.bin/wasm-opt
     if [ -x "$opt" ]; then
       note "wasm-opt -Oz (npm binaryen)"
-      "$opt" -Oz "$dist/frontend_bg.wasm" -o "$dist/frontend_bg.wasm" || die "wasm-opt failed"
+      "$opt" -Oz "$web/frontend_bg.wasm" -o "$web/frontend_bg.wasm" || die "wasm-opt failed"
     else
       note "wasm-opt not installed: serving the unoptimised bundle"
     fi
   else
     note "WASM bundle up to date"
   fi
-  cp frontend/static/* "$dist/"
-  note "bundle: $(stat -c %s "$dist/frontend_bg.wasm") bytes wasm, $(gzip -9c "$dist/frontend_bg.wasm" | wc -c) gzipped"
+  assemble_dist "$web" frontend/dist
+}
+
+# hashed FILE DIR: copies FILE into DIR as STEM.HASH.EXT (the first 16 hex digits of its
+# SHA-256) and prints the new name. A changed file gets a new name, so a browser may keep any
+# file for a year and still never run a stale one.
+hashed() {
+  local file="$1" dir="$2" base hash
+  base="$(basename "$file")"
+  hash="$(sha256sum "$file" | cut -c1-16)"
+  cp "$file" "$dir/${base%.*}.$hash.${base##*.}" || die "cannot copy $file"
+  printf '%s' "${base%.*}.$hash.${base##*.}"
+}
+
+# assemble_dist WEB DIST: the files the server sends, in a fresh folder swapped in at the end:
+# content-hashed names (index.html, which names them, keeps its name and is revalidated), and
+# beside each file its gzip -9 and brotli -q 11 copies, made once here instead of per request.
+assemble_dist() {
+  local web="$1" dist="$2" stage wasm_name js_name css_name boot_name f
+  ensure_brotli
+  stage="$(mktemp -d "$dist.new.XXXX")" || die "cannot create a folder beside $dist"
+  wasm_name="$(hashed "$web/frontend_bg.wasm" "$stage")"
+  js_name="$(hashed "$web/frontend.js" "$stage")"
+  css_name="$(hashed frontend/static/style.css "$stage")"
+  sed -e "s#/frontend_bg.wasm#/$wasm_name#; s#/frontend.js#/$js_name#" frontend/static/boot.js >"$web/boot.js" || die "boot.js"
+  boot_name="$(hashed "$web/boot.js" "$stage")"
+  sed -e "s#/boot.js#/$boot_name#; s#/style.css#/$css_name#" frontend/static/index.html >"$stage/index.html" || die "index.html"
+  for f in "$stage"/*; do
+    gzip -9 -n -k "$f" || die "gzip $f failed"
+    brotli -q 11 -k "$f" || die "brotli $f failed"
+  done
+  chmod 755 "$stage"
+  rm -rf "$dist.old"
+  if [ -d "$dist" ]; then mv "$dist" "$dist.old"; fi
+  mv "$stage" "$dist" || die "cannot move the web app into $dist"
+  rm -rf "$dist.old"
+  note "bundle: $(stat -c %s "$dist/$wasm_name") B wasm ($(stat -c %s "$dist/$wasm_name.gz") gzip, $(stat -c %s "$dist/$wasm_name.br") brotli) + $(stat -c %s "$dist/$js_name") B JS ($(stat -c %s "$dist/$js_name.gz") gzip)"
 }
 
 build_backend_release() {

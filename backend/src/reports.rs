@@ -31,109 +31,221 @@ pub struct Report {
 impl Report {
     /// The totals row: exact sums of money and area columns, "合计" in the first column.
     pub fn totals(&self) -> Vec<Cell> {
-        let columns = self.headers.len();
-        (0..columns)
-            .map(|c| {
-                if c == 0 {
-                    return Cell::Text("合计".into());
-                }
-                let mut money = Some(Money::ZERO);
-                let mut area = Some(Area::ZERO);
-                let mut any = false;
-                for row in &self.rows {
-                    match row.get(c) {
-                        Some(Cell::Money(m)) => {
-                            money = money.and_then(|t| t.checked_add(*m).ok());
-                            area = None;
-                            any = true;
-                        }
-                        Some(Cell::Area(a)) => {
-                            area = area.and_then(|t| t.checked_add(*a).ok());
-                            money = None;
-                            any = true;
-                        }
-                        _ => {
-                            money = None;
-                            area = None;
-                        }
-                    }
-                }
-                match (any, money, area) {
-                    (true, Some(m), _) => Cell::Money(m),
-                    (true, _, Some(a)) => Cell::Area(a),
-                    _ => Cell::Text(String::new()),
-                }
-            })
-            .collect()
+        let mut totals = Totals::new(self.headers.len());
+        self.rows.iter().for_each(|row| totals.add(row));
+        totals.row()
     }
 
     /// CSV in UTF-8 with a byte-order mark; amounts as plain decimals (no separators).
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::from("\u{feff}");
-        let line = |cells: Vec<String>| {
-            cells
-                .into_iter()
-                .map(|c| csv_field(&c))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        out.push_str(&line(self.headers.iter().map(|h| h.to_string()).collect()));
-        out.push_str("\r\n");
+        let mut out = csv_header(&self.headers);
         for row in self.rows.iter().chain(std::iter::once(&self.totals())) {
-            out.push_str(&line(row.iter().map(cell_text).collect()));
-            out.push_str("\r\n");
+            out.push_str(&csv_line(row));
         }
         out.into_bytes()
     }
 
     /// XLSX with numeric cells: money "#,##0.00", area "#,##0.0000".
     pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
-        let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(&self.sheet)?;
-        let header = Format::new().set_bold().set_align(FormatAlign::Center);
-        let money = Format::new().set_num_format("#,##0.00");
-        let area = Format::new().set_num_format("#,##0.0000");
-        let bold_money = money.clone().set_bold();
-        let bold_area = area.clone().set_bold();
-        let bold = Format::new().set_bold();
-        let plain = Format::new();
-        for (c, h) in self.headers.iter().enumerate() {
-            let c = c as u16;
-            sheet.write_string_with_format(0, c, *h, &header)?;
-            sheet.set_column_width(c, 16)?;
+        let mut sheet = XlsxSheet::new(&self.sheet, &self.headers, false)?;
+        for row in &self.rows {
+            sheet.row(row, false)?;
         }
-        let totals = self.totals();
-        let last = self.rows.len();
-        for (r, row) in self.rows.iter().chain(std::iter::once(&totals)).enumerate() {
-            let is_total = r == last;
-            let r = (r + 1) as u32;
-            for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Text(t) => {
-                        let format = if is_total { &bold } else { &plain };
-                        sheet.write_string_with_format(r, c, neutralised(t), format)?;
-                    }
-                    Cell::Int(i) => write_exact(sheet, (r, c), &i.to_string(), &plain)?,
-                    Cell::Price(p) => write_exact(sheet, (r, c), &p.to_string(), &money)?,
-                    Cell::Money(m) => write_exact(
-                        sheet,
-                        (r, c),
-                        &m.to_string(),
-                        if is_total { &bold_money } else { &money },
-                    )?,
-                    Cell::Area(a) => write_exact(
-                        sheet,
-                        (r, c),
-                        &a.to_string(),
-                        if is_total { &bold_area } else { &area },
-                    )?,
-                };
+        sheet.row(&self.totals(), true)?;
+        sheet.workbook.save_to_buffer()
+    }
+}
+
+/// Exact running totals of a table's money and area columns, a row at a time, so a table
+/// written in pages ends with the same totals row as one held whole. A column is totalled
+/// when every row holds money in it (or every row an area); a sum beyond the range, or any
+/// other cell, leaves it empty.
+pub struct Totals {
+    columns: Vec<ColumnTotal>,
+}
+
+#[derive(Clone, Copy)]
+struct ColumnTotal {
+    money: Option<Money>,
+    area: Option<Area>,
+    any: bool,
+}
+
+impl Totals {
+    pub fn new(columns: usize) -> Self {
+        let empty = ColumnTotal {
+            money: Some(Money::ZERO),
+            area: Some(Area::ZERO),
+            any: false,
+        };
+        Self {
+            columns: vec![empty; columns],
+        }
+    }
+
+    pub fn add(&mut self, row: &[Cell]) {
+        for (c, total) in self.columns.iter_mut().enumerate() {
+            match row.get(c) {
+                Some(Cell::Money(m)) => {
+                    total.money = total.money.and_then(|t| t.checked_add(*m).ok());
+                    total.area = None;
+                    total.any = true;
+                }
+                Some(Cell::Area(a)) => {
+                    total.area = total.area.and_then(|t| t.checked_add(*a).ok());
+                    total.money = None;
+                    total.any = true;
+                }
+                _ => {
+                    total.money = None;
+                    total.area = None;
+                }
             }
         }
+    }
+
+    /// "合计" in the first column, then each column's total.
+    pub fn row(&self) -> Vec<Cell> {
+        self.columns
+            .iter()
+            .enumerate()
+            .map(|(c, t)| match (c, t.any, t.money, t.area) {
+                (0, ..) => Cell::Text("合计".into()),
+                (_, true, Some(m), _) => Cell::Money(m),
+                (_, true, _, Some(a)) => Cell::Area(a),
+                _ => Cell::Text(String::new()),
+            })
+            .collect()
+    }
+}
+
+/// The first line of a CSV report: the byte-order mark and the headers.
+pub fn csv_header(headers: &[&str]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &headers
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    out
+}
+
+/// One CSV line (with its CRLF).
+pub fn csv_line(cells: &[Cell]) -> String {
+    let mut line = cells
+        .iter()
+        .map(|c| csv_field(&cell_text(c)))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// An XLSX worksheet written a row at a time. In constant-memory mode each row goes to a
+/// temporary file as soon as it is written, so a sheet of a million rows costs a few rows of
+/// memory.
+pub struct XlsxSheet {
+    pub workbook: Workbook,
+    formats: Formats,
+    name: String,
+    headers: Vec<String>,
+    constant_memory: bool,
+    /// The sheet being written (a report longer than a sheet's rows goes on in another).
+    sheet: usize,
+    next_row: u32,
+}
+
+/// Rows of an XLSX worksheet (the file format's limit), the header included.
+const SHEET_ROWS: u32 = 1_048_576;
+
+struct Formats {
+    money: Format,
+    area: Format,
+    bold_money: Format,
+    bold_area: Format,
+    bold: Format,
+    plain: Format,
+}
+
+impl XlsxSheet {
+    /// A workbook with one sheet named `name`, its header row written and frozen.
+    pub fn new(name: &str, headers: &[&str], constant_memory: bool) -> Result<Self, XlsxError> {
+        let money = Format::new().set_num_format("#,##0.00");
+        let area = Format::new().set_num_format("#,##0.0000");
+        let formats = Formats {
+            bold_money: money.clone().set_bold(),
+            bold_area: area.clone().set_bold(),
+            money,
+            area,
+            bold: Format::new().set_bold(),
+            plain: Format::new(),
+        };
+        let mut this = Self {
+            workbook: Workbook::new(),
+            formats,
+            name: name.to_string(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            constant_memory,
+            sheet: 0,
+            next_row: 1,
+        };
+        this.add_sheet(name)?;
+        Ok(this)
+    }
+
+    fn add_sheet(&mut self, name: &str) -> Result<(), XlsxError> {
+        let sheet = if self.constant_memory {
+            self.workbook.add_worksheet_with_constant_memory()?
+        } else {
+            self.workbook.add_worksheet()
+        };
+        sheet.set_name(name)?;
+        let header = Format::new().set_bold().set_align(FormatAlign::Center);
+        for (c, h) in self.headers.iter().enumerate() {
+            let c = c as u16;
+            sheet.set_column_width(c, 16)?;
+            sheet.write_string_with_format(0, c, h, &header)?;
+        }
         sheet.set_freeze_panes(1, 0)?;
-        workbook.save_to_buffer()
+        Ok(())
+    }
+
+    /// Writes the next row; `total` makes it bold.
+    pub fn row(&mut self, cells: &[Cell], total: bool) -> Result<(), XlsxError> {
+        if self.next_row == SHEET_ROWS {
+            // A sheet holds 1,048,576 rows: the report goes on in the next, headed again.
+            self.sheet += 1;
+            self.next_row = 1;
+            let name = format!("{}（续{}）", self.name, self.sheet);
+            self.add_sheet(&name)?;
+        }
+        let f = &self.formats;
+        let sheet = self.workbook.worksheet_from_index(self.sheet)?;
+        let r = self.next_row;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) => {
+                    let format = if total { &f.bold } else { &f.plain };
+                    sheet.write_string_with_format(r, c, neutralised(t), format)?;
+                }
+                Cell::Int(i) => write_exact(sheet, (r, c), &i.to_string(), &f.plain)?,
+                Cell::Price(p) => write_exact(sheet, (r, c), &p.to_string(), &f.money)?,
+                Cell::Money(m) => {
+                    let format = if total { &f.bold_money } else { &f.money };
+                    write_exact(sheet, (r, c), &m.to_string(), format)?
+                }
+                Cell::Area(a) => {
+                    let format = if total { &f.bold_area } else { &f.area };
+                    write_exact(sheet, (r, c), &a.to_string(), format)?
+                }
+            };
+        }
+        self.next_row += 1;
+        Ok(())
     }
 }
 

@@ -93,6 +93,25 @@ impl Api {
         .await
     }
 
+    /// A download read as it arrives, never held whole: the status, the time to its first
+    /// byte and its length.
+    pub async fn get_bytes(&self, path: &str) -> Option<(u16, std::time::Duration, usize)> {
+        let started = std::time::Instant::now();
+        let mut response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status().as_u16();
+        let (mut first, mut length) = (None, 0);
+        while let Some(chunk) = response.chunk().await.ok()? {
+            first.get_or_insert_with(|| started.elapsed());
+            length += chunk.len();
+        }
+        Some((status, first.unwrap_or_else(|| started.elapsed()), length))
+    }
+
     /// Every row of a paged list (`field` names the rows), following `next_cursor`.
     pub async fn all(&self, path: &str, field: &str) -> Vec<Value> {
         let join = if path.contains('?') { '&' } else { '?' };

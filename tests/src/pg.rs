@@ -131,8 +131,21 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
+/// Settings of the shared test cluster: nothing waits for the disk.
+const FAST: &str = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+
 impl PgCluster {
     fn start() -> Result<Self, String> {
+        Self::start_with(FAST)
+    }
+
+    /// A cluster of its own with PostgreSQL's durable defaults (every commit flushed), for
+    /// the benchmarks; stopped and deleted when this process ends.
+    pub fn start_durable() -> Result<Self, String> {
+        Self::start_with("")
+    }
+
+    fn start_with(settings: &str) -> Result<Self, String> {
         let initdb = pg_bin("initdb")?;
         let pg_ctl = pg_bin("pg_ctl")?;
         reap_stale(&pg_ctl);
@@ -166,7 +179,7 @@ impl PgCluster {
         ))?;
         let port = free_port()?;
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 {settings} -c max_connections=200",
             dir.display()
         );
         run_as_pg(&format!(

@@ -113,8 +113,6 @@ async fn create_purchase<S: Store>(
         .price_per_mu
         .amount_for(req.area_mu.get())
         .map_err(|e| FieldError::new("area_mu", e))?;
-    // Due reservations of this listing give their area back before the stock check.
-    scheduler::release_due_reservations_of(&state.store, req.listing_id, now).await;
     let draft = PurchaseDraft {
         listing_id: req.listing_id,
         buyer_id: buyer.id,
@@ -127,7 +125,17 @@ async fn create_purchase<S: Store>(
         idem_key: key,
         request_sha256: fingerprint.clone(),
     };
-    let outcome = state.store.reserve(&draft).await?;
+    let mut outcome = state.store.reserve(&draft).await?;
+    if matches!(
+        outcome,
+        PurchaseOutcome::NotEnough { .. } | PurchaseOutcome::NotOpen(_)
+    ) {
+        // Reservations of this listing past their expiry give their area back (the scheduler
+        // would within a second), then the stock is checked once more. Only on a refusal, so
+        // a purchase that fits costs no extra query.
+        scheduler::release_due_reservations_of(&state.store, req.listing_id, now).await;
+        outcome = state.store.reserve(&draft).await?;
+    }
     crate::meters::purchase(matches!(outcome, PurchaseOutcome::Created { .. }));
     match outcome {
         // The first answer and a concurrent twin's answer go out the same way as any replay.

@@ -2,23 +2,24 @@
 //! XLSX, laid out here and rendered by [`crate::reports`].
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use quota_shared::api::{ErrorEnvelope, PurchaseKind, PurchaseStatus, Role};
+use quota_shared::api::{ErrorEnvelope, Purchase, PurchaseKind, Role};
 use quota_shared::calendar;
-use quota_shared::jurisdiction::{self, CountyCode};
+use quota_shared::jurisdiction::{self, CountyCode, Jurisdiction};
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 use super::finance;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
-use crate::reports::{Cell, Report};
+use crate::reports::{Cell, Report, Totals, XlsxSheet, csv_header, csv_line};
 use crate::state::AppState;
-use crate::store::Store;
-use crate::store::types::PurchaseScope;
+use crate::store::{Store, StoreError};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/reports/{file}", get(report::<S>))
@@ -124,56 +125,9 @@ async fn report<S: Store>(
                 })
                 .collect(),
         },
-        "trades" => {
-            let mut trades: Vec<_> = state
-                .store
-                .purchases(&PurchaseScope::All, state.clock.now())
-                .await?
-                .into_iter()
-                .filter(|p| {
-                    p.status == PurchaseStatus::Settled
-                        && p.settled_at.is_some_and(|t| t >= from && t < to)
-                })
-                .collect();
-            trades.sort_by_key(|p| p.settled_at);
-            Report {
-                file_stem: format!("trades-{year}"),
-                sheet: format!("{year}年成交"),
-                headers: vec![
-                    "成交确认书编号",
-                    "出让方",
-                    "受让方",
-                    "方式",
-                    "面积（亩）",
-                    "单价（元/亩）",
-                    "成交金额（元）",
-                    "项目",
-                    "结算日期",
-                ],
-                rows: trades
-                    .into_iter()
-                    .map(|p| {
-                        vec![
-                            Cell::Text(p.confirmation_no.unwrap_or_default()),
-                            Cell::Text(county_name(&p.seller_county_code)),
-                            Cell::Text(p.buyer),
-                            Cell::Text(match p.kind {
-                                PurchaseKind::Purchase => "县级平台购买".into(),
-                                PurchaseKind::Award => "自治区平台竞得".into(),
-                            }),
-                            Cell::Area(p.area_mu),
-                            Cell::Price(p.price_per_mu),
-                            Cell::Money(p.amount_yuan),
-                            Cell::Text(p.project.map(|pr| pr.name).unwrap_or_default()),
-                            Cell::Text(
-                                p.settled_at
-                                    .map(|t| calendar::day_of(t).to_string())
-                                    .unwrap_or_default(),
-                            ),
-                        ]
-                    })
-                    .collect(),
-            }
+        "trades" if matches!(ext, "csv" | "xlsx") => {
+            let pages = TradePages::new(state.store.clone(), from, to);
+            return trades_export(pages, units, year, ext).await;
         }
         _ => return Err(not_found()),
     };
@@ -197,6 +151,195 @@ async fn report<S: Store>(
             ),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+const TRADE_HEADERS: [&str; 9] = [
+    "成交确认书编号",
+    "出让方",
+    "受让方",
+    "方式",
+    "面积（亩）",
+    "单价（元/亩）",
+    "成交金额（元）",
+    "项目",
+    "结算日期",
+];
+
+/// Trades read from the database per page while the export is written.
+const TRADES_PER_PAGE: usize = 1000;
+
+/// The settled trades of a year in settlement order, a page at a time.
+struct TradePages<S> {
+    store: S,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    after: Option<(OffsetDateTime, i64)>,
+    done: bool,
+}
+
+impl<S: Store> TradePages<S> {
+    fn new(store: S, from: OffsetDateTime, to: OffsetDateTime) -> Self {
+        Self {
+            store,
+            from,
+            to,
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page; `None` after the last.
+    async fn next(&mut self) -> Result<Option<Vec<Purchase>>, StoreError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self
+            .store
+            .settled_page(self.from, self.to, self.after, TRADES_PER_PAGE)
+            .await?;
+        self.done = page.len() < TRADES_PER_PAGE;
+        match page.last() {
+            Some(last) => {
+                let at = last.settled_at.ok_or_else(|| {
+                    StoreError::Corrupt(format!("settled trade {} without a time", last.id))
+                })?;
+                self.after = Some((at, last.id));
+                Ok(Some(page))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+fn trade_row(p: Purchase, units: &[Jurisdiction]) -> Vec<Cell> {
+    let county = jurisdiction::find(units, &p.seller_county_code)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| p.seller_county_code.to_string());
+    vec![
+        Cell::Text(p.confirmation_no.unwrap_or_default()),
+        Cell::Text(county),
+        Cell::Text(p.buyer),
+        Cell::Text(match p.kind {
+            PurchaseKind::Purchase => "县级平台购买".into(),
+            PurchaseKind::Award => "自治区平台竞得".into(),
+        }),
+        Cell::Area(p.area_mu),
+        Cell::Price(p.price_per_mu),
+        Cell::Money(p.amount_yuan),
+        Cell::Text(p.project.map(|pr| pr.name).unwrap_or_default()),
+        Cell::Text(
+            p.settled_at
+                .map(|t| calendar::day_of(t).to_string())
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
+/// The trades export at any size, with memory bounded by a page of trades:
+/// - CSV is sent as it is read: the first page is read before the answer starts (so a
+///   database that fails gives a 500, not a cut file), then a page per chunk, the totals last.
+/// - XLSX cannot be sent before it is complete (its directory comes last), so a blocking task
+///   writes the rows to a temporary file as the pages arrive (constant-memory sheets), and the
+///   finished file is sent from the disk.
+async fn trades_export<S: Store>(
+    mut pages: TradePages<S>,
+    units: Vec<Jurisdiction>,
+    year: i32,
+    ext: &str,
+) -> Result<Response, ApiError> {
+    let file_stem = format!("trades-{year}");
+    let first = pages.next().await?;
+    let (body, content_type) = if ext == "csv" {
+        let start = (pages, Totals::new(TRADE_HEADERS.len()), first, units);
+        let chunks = futures_util::stream::unfold(Some(start), |state| async move {
+            let (mut pages, mut totals, page, units) = state?;
+            let page = match page {
+                Some(page) => Ok(Some(page)),
+                None => pages.next().await,
+            };
+            match page {
+                Ok(Some(page)) => {
+                    let mut chunk = String::new();
+                    for trade in page {
+                        let row = trade_row(trade, &units);
+                        totals.add(&row);
+                        chunk.push_str(&csv_line(&row));
+                    }
+                    Some((Ok(Bytes::from(chunk)), Some((pages, totals, None, units))))
+                }
+                Ok(None) => Some((Ok(Bytes::from(csv_line(&totals.row()))), None)),
+                Err(e) => {
+                    tracing::error!(error = %e, "trades export: a page could not be read; the file is cut short");
+                    Some((Err(std::io::Error::other(e.to_string())), None))
+                }
+            }
+        });
+        let header = futures_util::stream::once(async move {
+            Ok::<_, std::io::Error>(Bytes::from(csv_header(&TRADE_HEADERS)))
+        });
+        (
+            Body::from_stream(futures_util::StreamExt::chain(header, chunks)),
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        let sheet = format!("{year}年成交");
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+        let writer = tokio::task::spawn_blocking(move || -> Result<std::fs::File, String> {
+            let mut xlsx =
+                XlsxSheet::new(&sheet, &TRADE_HEADERS, true).map_err(|e| e.to_string())?;
+            let mut totals = Totals::new(TRADE_HEADERS.len());
+            while let Some(rows) = receive.blocking_recv() {
+                for row in rows {
+                    totals.add(&row);
+                    xlsx.row(&row, false).map_err(|e| e.to_string())?;
+                }
+            }
+            xlsx.row(&totals.row(), true).map_err(|e| e.to_string())?;
+            // Unlinked at once: the open file stays readable until the answer is sent.
+            let file = tempfile::tempfile().map_err(|e| e.to_string())?;
+            xlsx.workbook
+                .save_to_writer(&file)
+                .map_err(|e| e.to_string())?;
+            Ok(file)
+        });
+        let mut page = first;
+        while let Some(trades) = page {
+            let rows = trades.into_iter().map(|t| trade_row(t, &units)).collect();
+            if send.send(rows).await.is_err() {
+                break; // the writer failed; its error is reported below
+            }
+            page = pages.next().await?;
+        }
+        drop(send);
+        let mut file = writer
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r)
+            .map_err(|e| {
+                tracing::error!(error = %e, "xlsx export");
+                ApiError::Internal
+            })?;
+        std::io::Seek::rewind(&mut file).map_err(|e| {
+            tracing::error!(error = %e, "xlsx export");
+            ApiError::Internal
+        })?;
+        let file = tokio::fs::File::from_std(file);
+        (
+            Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_stem}.{ext}\""),
+            ),
+        ],
+        body,
     )
         .into_response())
 }

@@ -226,6 +226,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         before: Option<i64>,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
+    /// One page of the trades settled in `[from, to)`, in settlement order (time, then id): at
+    /// most `limit` after the position `after` when given.
+    fn settled_page(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        after: Option<(OffsetDateTime, i64)>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
     /// Settles a live reservation and gives it the next confirmation number of its seller.
     fn settle(
         &self,

@@ -18,6 +18,8 @@ const SCHEDULER_LOCK: i64 = 0x0051_5853_4348_4544;
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// Writes go through the same pool: PostgreSQL locks rows, not the database.
+    writer: PgPool,
 }
 
 impl PgStore {
@@ -31,7 +33,10 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            writer: pool.clone(),
+            pool,
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -56,7 +61,7 @@ impl Store for PgStore {
     }
 
     async fn scheduler_turn(&self) -> Result<Option<SchedulerTurn>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let (held,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_xact_lock($1)")
             .bind(SCHEDULER_LOCK)
             .fetch_one(&mut *tx)

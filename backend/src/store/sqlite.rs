@@ -15,7 +15,12 @@ use super::error::StoreError;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
+    /// Readers: in WAL mode they never wait for the writer.
     pool: SqlitePool,
+    /// The one connection every write goes through. SQLite has one write lock per file;
+    /// writers queue here (in order, without sleeping) instead of polling the lock with the
+    /// busy handler's growing sleeps.
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -39,9 +44,14 @@ impl SqliteStore {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .connect_with(options.clone())
+            .await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -5,6 +5,7 @@ mod auctions;
 mod audit;
 mod authorization;
 mod corpus;
+mod exports;
 mod finance;
 mod hardening;
 mod helpers;

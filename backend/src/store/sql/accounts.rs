@@ -3,7 +3,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_accounts!`.
 
-/// The accounts methods of the `Store` trait, for a store type with a `pool`.
+/// The accounts methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_accounts {
     () => {
         #[tracing::instrument(skip_all)]
@@ -13,7 +13,7 @@ macro_rules! impl_accounts {
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<Option<i64>, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let row: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
@@ -71,7 +71,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done: Option<(i64,)> = sqlx::query_as("UPDATE users SET disabled = $1 WHERE username = $2 RETURNING id")
                 .bind(disabled)
                 .bind(username)
@@ -124,7 +124,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                 .bind($crate::store::rows::db_time(expires_at))
                 .bind(token_sha256)
                 .bind($crate::store::rows::db_time(now))
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
             Ok(())
         }
@@ -137,7 +137,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             now: time::OffsetDateTime,
             expires_at: time::OffsetDateTime,
         ) -> Result<(), StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             sqlx::query("INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_sha256)
                 .bind(user.id)
@@ -158,7 +158,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             keep_session_sha256: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // Only over the hash the current password was checked against: a reset by an
             // administrator (or another change) meanwhile wins, and this one is refused.
             let done = sqlx::query(
@@ -191,7 +191,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done: Option<(i64,)> = sqlx::query_as(
                 "UPDATE users SET password_hash = $1, must_change_password = TRUE WHERE username = $2 RETURNING id",
             )
@@ -218,7 +218,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             token_sha256: &str,
             now: time::OffsetDateTime,
         ) -> Result<(), StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let ended: Option<(i64,)> =
                 sqlx::query_as("DELETE FROM sessions WHERE token_sha256 = $1 RETURNING user_id")
                     .bind(token_sha256)
@@ -280,12 +280,12 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
         ) -> Result<u64, StoreError> {
             let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind($crate::store::rows::db_time(now))
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?
                 .rows_affected();
             let failures = sqlx::query("DELETE FROM login_failures WHERE first_failure_at < $1")
                 .bind($crate::store::rows::db_time(failures_before))
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?
                 .rows_affected();
             Ok(sessions + failures)
@@ -295,7 +295,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
         async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
             sqlx::query("DELETE FROM login_failures WHERE username = $1")
                 .bind(username)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
             Ok(())
         }

@@ -4,7 +4,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_auctions!`.
 
-/// The auctions methods of the `Store` trait, for a store type with a `pool`.
+/// The auctions methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_auctions {
     () => {
         #[tracing::instrument(skip_all)]
@@ -19,7 +19,7 @@ macro_rules! impl_auctions {
         ) -> Result<$crate::store::types::BidOutcome, StoreError> {
             use $crate::store::types::{BidOutcome}; use $crate::store::rows::{db_time};
             let now = db_time(now);
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // One conditional write decides: the lot is open for bids and the amount beats the
             // high bid by a step (or reaches the start total when there is none).
             let done = sqlx::query(
@@ -96,7 +96,7 @@ macro_rules! impl_auctions {
         ) -> Result<$crate::store::types::LotClosing, StoreError> {
             use $crate::store::types::{LotClosing}; use $crate::store::rows::{db_time};
             let now = db_time(now);
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // Exactly once, whichever instance gets here first: the status condition
             // makes every later attempt a no-op.
             #[allow(clippy::type_complexity)]

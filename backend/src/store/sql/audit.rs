@@ -11,16 +11,16 @@ macro_rules! audit_append {
     ($tx:expr, $entry:expr) => {{
         let entry: $crate::audit::Entry = $entry;
         let at = $crate::store::rows::db_time(entry.at);
-        sqlx::query("INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (stream) DO NOTHING")
-            .bind(&entry.stream)
-            .bind($crate::audit::GENESIS)
-            .execute(&mut *$tx)
-            .await?;
-        let (seq, prev): (i64, String) =
-            sqlx::query_as("UPDATE audit_heads SET seq = seq + 1 WHERE stream = $1 RETURNING seq, hash")
-                .bind(&entry.stream)
-                .fetch_one(&mut *$tx)
-                .await?;
+        // One statement takes the head: created at seq 1 on the stream's first record (its
+        // previous hash the genesis), else moved on by one (answering the previous hash).
+        let (seq, prev): (i64, String) = sqlx::query_as(
+            "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
+             ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash",
+        )
+        .bind(&entry.stream)
+        .bind($crate::audit::GENESIS)
+        .fetch_one(&mut *$tx)
+        .await?;
         let (before, after) = entry.json_texts();
         let hash = $crate::audit::record_hash(
             &prev,
@@ -59,7 +59,7 @@ macro_rules! audit_append {
 
 pub(crate) use audit_append;
 
-/// The audit methods of the `Store` trait, for a store type with a `pool`.
+/// The audit methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_audit {
     () => {
         #[tracing::instrument(skip_all)]

@@ -4,7 +4,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_finance!`.
 
-/// The finance methods of the `Store` trait, for a store type with a `pool`.
+/// The finance methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_finance {
     () => {
         #[tracing::instrument(skip_all)]
@@ -16,14 +16,17 @@ macro_rules! impl_finance {
         ) -> Result<Vec<$crate::store::types::CountyProceeds>, StoreError> {
             use $crate::store::rows::db_time;
             let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-                "SELECT j.code, \
-                 CAST(COALESCE((SELECT SUM(p.area_e4_mu) FROM purchases p WHERE p.seller_county_code = j.code \
-                   AND p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2), 0) AS BIGINT), \
-                 CAST(COALESCE((SELECT SUM(p.amount_fen) FROM purchases p WHERE p.seller_county_code = j.code \
-                   AND p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2), 0) AS BIGINT), \
-                 CAST(COALESCE((SELECT SUM(a.amount_fen) FROM allocations a WHERE a.county_code = j.code AND a.year = $3), 0) AS BIGINT), \
-                 CAST(COALESCE((SELECT SUM(a.disbursed_fen) FROM allocations a WHERE a.county_code = j.code AND a.year = $3), 0) AS BIGINT) \
-                 FROM jurisdictions j ORDER BY j.city_code, j.code",
+                // One pass over the year's settled trades per county (the covering index
+                // purchases_proceeds), one over the year's allocations.
+                "SELECT j.code, CAST(COALESCE(s.sold, 0) AS BIGINT), CAST(COALESCE(s.proceeds, 0) AS BIGINT), \
+                 CAST(COALESCE(a.allocated, 0) AS BIGINT), CAST(COALESCE(a.disbursed, 0) AS BIGINT) \
+                 FROM jurisdictions j \
+                 LEFT JOIN (SELECT p.seller_county_code AS code, SUM(p.area_e4_mu) AS sold, SUM(p.amount_fen) AS proceeds \
+                   FROM purchases p WHERE p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2 \
+                   GROUP BY p.seller_county_code) s ON s.code = j.code \
+                 LEFT JOIN (SELECT a.county_code AS code, SUM(a.amount_fen) AS allocated, SUM(a.disbursed_fen) AS disbursed \
+                   FROM allocations a WHERE a.year = $3 GROUP BY a.county_code) a ON a.code = j.code \
+                 ORDER BY j.city_code, j.code",
             )
             .bind(db_time(from))
             .bind(db_time(to))
@@ -50,7 +53,7 @@ macro_rules! impl_finance {
             d: &$crate::store::types::AllocationDraft,
         ) -> Result<$crate::store::types::AllocateOutcome, StoreError> {
             use $crate::store::types::{AllocateOutcome}; use $crate::store::rows::{db_time};
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // The county-year total first: it serialises allocations of that county and year.
             let (allocated,): (i64,) = sqlx::query_as(
                 "INSERT INTO allocation_totals (county_code, year, allocated_fen) VALUES ($1, $2, $3) \
@@ -123,7 +126,7 @@ macro_rules! impl_finance {
             d: &$crate::store::types::DisbursementDraft,
         ) -> Result<$crate::store::types::DisburseOutcome, StoreError> {
             use $crate::store::types::{DisburseOutcome}; use $crate::store::rows::{db_time};
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE allocations SET disbursed_fen = disbursed_fen + $1 \
                  WHERE id = $2 AND disbursed_fen + $1 <= amount_fen RETURNING county_code, disbursed_fen",

@@ -3,7 +3,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_holdings!`.
 
-/// The holdings methods of the `Store` trait, for a store type with a `pool`.
+/// The holdings methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_holdings {
     () => {
         #[tracing::instrument(skip_all)]
@@ -12,7 +12,7 @@ macro_rules! impl_holdings {
             d: &$crate::store::types::UseDraft,
         ) -> Result<$crate::store::types::UseOutcome, StoreError> {
             use $crate::store::types::{UseOutcome}; use $crate::store::rows::{db_time};
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let drawn: Option<(i64, i64, String)> = sqlx::query_as(
                 "UPDATE purchases SET used_e4_mu = used_e4_mu + $1 \
                  WHERE id = $2 AND status = 'settled' AND used_e4_mu + $1 <= area_e4_mu \

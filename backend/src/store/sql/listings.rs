@@ -4,12 +4,12 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_listings!`.
 
-/// The listings methods of the `Store` trait, for a store type with a `pool`.
+/// The listings methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_listings {
     () => {
         #[tracing::instrument(skip_all)]
         async fn insert_listing(&self, l: &$crate::store::types::ListingDraft) -> Result<i64, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let row: (i64,) = sqlx::query_as(
                 "INSERT INTO listings (county_code, channel, status, area_e4_mu, remaining_e4_mu, \
                  farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
@@ -158,7 +158,7 @@ macro_rules! impl_listings {
 
         #[tracing::instrument(skip_all)]
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // Past its closing time a listing has ended (expired, awarded or unsold) even if
             // the scheduler has not written so yet.
             let row: Option<(String, i64)> = sqlx::query_as(
@@ -194,7 +194,7 @@ macro_rules! impl_listings {
         #[tracing::instrument(skip_all)]
         async fn expire_listing(&self, id: i64, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let now = $crate::store::rows::db_time(now);
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let row: Option<(String,)> = sqlx::query_as(
                 "UPDATE listings SET status = 'expired' WHERE id = $1 AND channel = 'county' \
                  AND status IN ('open', 'sold_out') AND closes_at <= $2 RETURNING county_code",

@@ -5,7 +5,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_purchases!`.
 
-/// The purchases methods of the `Store` trait, for a store type with a `pool`.
+/// The purchases methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_purchases {
     () => {
         #[tracing::instrument(skip_all)]
@@ -36,7 +36,7 @@ macro_rules! impl_purchases {
         ) -> Result<$crate::store::types::PurchaseOutcome, StoreError> {
             use $crate::store::rows::{db_time, reserved_purchase, split_take};
             use $crate::store::types::{PurchaseOutcome, StoredAnswer};
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // The first statement writes: the stock check and the decrement are one step. A
             // listing past its closing time has expired even if the scheduler has not said so.
             let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
@@ -217,6 +217,39 @@ macro_rules! impl_purchases {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn settled_page(
+            &self,
+            from: time::OffsetDateTime,
+            to: time::OffsetDateTime,
+            after: Option<(time::OffsetDateTime, i64)>,
+            limit: usize,
+        ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
+            use $crate::store::rows::db_time;
+            // `status = 'settled'` spelled out, so the partial index purchases_settled serves it.
+            let past = if after.is_some() {
+                "(p.settled_at > $3 OR (p.settled_at = $3 AND p.id > $4))"
+            } else {
+                "$3 IS NULL AND $4 IS NULL"
+            };
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
+                 WHERE p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2 AND {past} \
+                 ORDER BY p.settled_at, p.id LIMIT $5",
+                $crate::store::rows::PURCHASE_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::PurchaseRow> = sqlx::query_as(sql)
+                .bind(db_time(from))
+                .bind(db_time(to))
+                .bind(after.map(|(at, _)| db_time(at)))
+                .bind(after.map(|(_, id)| id))
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+            // A settled trade is final: its state does not depend on the time it is read.
+            Ok($crate::store::rows::decode_each("settled trades", rows, |r| r.into_purchase(to)))
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn settle(
             &self,
             id: i64,
@@ -231,7 +264,7 @@ macro_rules! impl_purchases {
             };
             let now = db_time(now);
             let year = quota_shared::calendar::year_of(now);
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let (no,): (i32,) = sqlx::query_as(
                 "INSERT INTO confirmation_counters (county_code, year, last_no) VALUES ($1, $2, 1) \
                  ON CONFLICT (county_code, year) DO UPDATE SET last_no = confirmation_counters.last_no + 1 \
@@ -279,7 +312,7 @@ macro_rules! impl_purchases {
                 PurchaseStatus::Cancelled => ("cancelled", "expires_at > $3"),
                 other => return Err(StoreError::Corrupt(format!("cannot release to {other:?}"))),
             };
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let sql = sqlx::AssertSqlSafe(format!(
                 "UPDATE purchases SET status = $1 WHERE id = $2 AND status = 'reserved' AND {condition} \
                  RETURNING listing_id, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, kind, seller_county_code"

@@ -4,7 +4,7 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_reference!`.
 
-/// The reference methods of the `Store` trait, for a store type with a `pool`.
+/// The reference methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_reference {
     () => {
         #[tracing::instrument(skip_all)]
@@ -19,7 +19,7 @@ macro_rules! impl_reference {
             units: &[quota_shared::jurisdiction::Jurisdiction],
             floors: &[quota_shared::rules::FloorVersion],
         ) -> Result<(), StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             // Loaded once, whichever instance gets here first (the marker row decides); after
             // that the administrator owns the data and migrate never puts back an edit.
             let claimed = sqlx::query(
@@ -105,7 +105,7 @@ macro_rules! impl_reference {
             )
             .bind(key)
             .bind(value)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
             Ok(())
         }
@@ -129,7 +129,7 @@ macro_rules! impl_reference {
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done = sqlx::query(
                 "INSERT INTO floor_versions (price_fen_per_mu, effective_from) VALUES ($1, $2) \
                  ON CONFLICT (effective_from) DO NOTHING",
@@ -155,7 +155,7 @@ macro_rules! impl_reference {
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let updated: Option<(String,)> = sqlx::query_as(
                 "UPDATE jurisdictions SET base_price_fen_per_mu = $1, base_price_set_at = $2 WHERE code = $3 \
                  RETURNING code",
@@ -179,7 +179,7 @@ macro_rules! impl_reference {
             &self,
             categories: &[quota_shared::rules::UseCategory],
         ) -> Result<(), StoreError> {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let claimed = sqlx::query(
                 "INSERT INTO meta (key, value) VALUES ('use_categories_v1', 'loaded') ON CONFLICT (key) DO NOTHING",
             )

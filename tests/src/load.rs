@@ -1,0 +1,175 @@
+//! Load generation and figures for the benchmark harness (`src/bin/bench.rs`): closed-loop
+//! clients for throughput, an open-loop fixed rate for latency (each request timed from when
+//! it was due, so a slow answer cannot hide the requests queued behind it), percentiles and a
+//! process's resident memory.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Latencies of one run and what they add up to.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub count: usize,
+    pub elapsed: Duration,
+    sorted: Vec<Duration>,
+}
+
+impl Stats {
+    pub fn new(mut latencies: Vec<Duration>, elapsed: Duration) -> Self {
+        latencies.sort_unstable();
+        Self {
+            count: latencies.len(),
+            elapsed,
+            sorted: latencies,
+        }
+    }
+
+    /// Completed operations per second over the run.
+    pub fn per_second(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The latency below which `p` percent of the operations finished (nearest rank).
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * self.sorted.len() as f64).ceil() as usize;
+        self.sorted[rank.clamp(1, self.sorted.len()) - 1]
+    }
+
+    pub fn mean(&self) -> Duration {
+        if self.sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        self.sorted.iter().sum::<Duration>() / self.sorted.len() as u32
+    }
+
+    pub fn max(&self) -> Duration {
+        self.sorted.last().copied().unwrap_or_default()
+    }
+}
+
+/// `clients` tasks each running `op` back to back for `run_for`; the latencies of the
+/// operations that succeeded (`op` answers whether it did) and how many failed.
+pub async fn closed_loop<F, Fut>(clients: usize, run_for: Duration, op: F) -> (Stats, usize)
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let op = Arc::new(op);
+    let started = Instant::now();
+    let deadline = started + run_for;
+    let mut tasks = Vec::new();
+    for client in 0..clients {
+        let op = op.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut failed) = (Vec::new(), 0usize);
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                if op(client, n).await {
+                    ok.push(t.elapsed());
+                } else {
+                    failed += 1;
+                }
+                n += 1;
+            }
+            (ok, failed)
+        }));
+    }
+    let (mut all, mut failed) = (Vec::new(), 0);
+    for task in tasks {
+        let (ok, f) = task.await.expect("a load client");
+        all.extend(ok);
+        failed += f;
+    }
+    (Stats::new(all, started.elapsed()), failed)
+}
+
+/// `op` started `rate` times a second for `run_for`, whether or not earlier ones finished;
+/// each latency counts from the moment its request was due.
+pub async fn fixed_rate<F, Fut>(rate: u32, run_for: Duration, op: F) -> (Stats, usize)
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send + 'static,
+{
+    let interval = Duration::from_secs(1) / rate;
+    let total = (run_for.as_secs_f64() * f64::from(rate)) as u64;
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(total as usize);
+    for n in 0..total {
+        let due = started + interval * n as u32;
+        tokio::time::sleep_until(due.into()).await;
+        let request = op(n);
+        tasks.push(tokio::spawn(async move { (request.await, due.elapsed()) }));
+    }
+    let (mut ok, mut failed) = (Vec::new(), 0);
+    for task in tasks {
+        match task.await.expect("a request") {
+            (true, latency) => ok.push(latency),
+            (false, _) => failed += 1,
+        }
+    }
+    (Stats::new(ok, started.elapsed()), failed)
+}
+
+/// A process's resident memory now and at its peak (`VmRSS`, `VmHWM`), in KiB.
+pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Milliseconds with two decimals, for the tables.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let stats = Stats::new(
+            (1..=100).rev().map(Duration::from_millis).collect(),
+            Duration::from_secs(2),
+        );
+        assert_eq!(stats.percentile(50.0), Duration::from_millis(50));
+        assert_eq!(stats.percentile(99.0), Duration::from_millis(99));
+        assert_eq!(stats.percentile(100.0), Duration::from_millis(100));
+        assert_eq!(stats.max(), Duration::from_millis(100));
+        assert_eq!(stats.mean(), Duration::from_micros(50_500));
+        assert!((stats.per_second() - 50.0).abs() < 1e-9);
+        assert_eq!(Stats::default().percentile(99.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn memory_of_this_process_is_read_from_proc() {
+        let (rss, peak) = memory_kib(std::process::id()).expect("/proc/self/status");
+        assert!(rss > 0 && peak >= rss, "{rss} {peak}");
+    }
+
+    #[test]
+    fn a_fixed_rate_starts_every_request_on_time() {
+        let (stats, failed) = crate::api::block(fixed_rate(
+            100,
+            Duration::from_millis(300),
+            |n| async move { n % 10 != 3 },
+        ));
+        assert_eq!(stats.count + failed, 30);
+        assert_eq!(failed, 3);
+        assert!(
+            stats.elapsed >= Duration::from_millis(290),
+            "{:?}",
+            stats.elapsed
+        );
+    }
+}
