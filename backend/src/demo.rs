@@ -376,7 +376,6 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
 
     // 藤县 puts part of its proceeds to work, and the developer files its first approval.
     let year = quota_shared::calendar::year_of(now);
-    let (from, to) = quota_shared::calendar::year_bounds(year).ok_or_else(|| bad("year"))?;
     let finance_id = ids["finance"];
     let allocation = store
         .allocate(&AllocationDraft {
@@ -388,8 +387,6 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             created_by: finance_id,
             actor: "finance".into(),
             now,
-            from,
-            to,
         })
         .await?;
     if let AllocateOutcome::Created(a) = allocation {

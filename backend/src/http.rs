@@ -1,15 +1,15 @@
-//! The router: API v1 under `/api/v1`, `/healthz`, and the built web app from a directory read
-//! at run time (so the binary serves the API even when no web app was built).
+//! The router: API v1 under `/api/v1`, `/healthz`, and the built web app, read from its
+//! directory at start ([`crate::assets`]; the binary serves the API even when no web app was
+//! built).
 
 use std::path::Path;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
-use axum::http::HeaderName;
 use axum::http::StatusCode;
+use axum::http::{HeaderName, Method};
 use axum::response::{Html, IntoResponse};
 use axum::{Router, middleware};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::refuse_cross_site;
@@ -35,26 +35,25 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .route_layer(middleware::from_fn(crate::meters::record))
         .nest("/api/v1", api)
         .with_state(state);
-    let index = static_dir.join("index.html");
-    let app = if index.is_file() {
-        // The build wrote each file's gzip and brotli copies beside it; the one the browser
-        // accepts is sent as is, with `Content-Encoding` and `Vary: accept-encoding`.
-        let files = ServeDir::new(static_dir)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(
-                ServeFile::new(index)
-                    .precompressed_br()
-                    .precompressed_gzip(),
-            );
-        app.fallback_service(
-            tower::ServiceBuilder::new()
-                .layer(middleware::from_fn(cache_control))
-                .service(files),
-        )
-    } else {
-        tracing::warn!(dir = %static_dir.display(), "no built web app found; serving the API only");
-        app.fallback(no_web_app)
+    let app = match crate::assets::Assets::load(static_dir) {
+        Ok(Some(assets)) => {
+            let (files, bytes) = assets.size();
+            tracing::info!(dir = %static_dir.display(), files, bytes, "web app read into memory");
+            app.fallback(
+                move |method: Method, uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+                    let assets = assets.clone();
+                    async move { assets.answer(&method, uri.path(), &headers) }
+                },
+            )
+        }
+        Ok(None) => {
+            tracing::warn!(dir = %static_dir.display(), "no built web app found; serving the API only");
+            app.fallback(no_web_app)
+        }
+        Err(e) => {
+            tracing::error!(dir = %static_dir.display(), error = %e, "the web app could not be read; serving the API only");
+            app.fallback(no_web_app)
+        }
     };
     // Outermost first: the request id is set before the trace span opens (so every log line
     // of the request carries it) and copied onto the response.
@@ -84,42 +83,6 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
         .layer(middleware::from_fn(drop_unusable_request_id))
 }
 
-/// How long a browser keeps a file of the web app: a content-hashed name (`app.<16 hex>.js`,
-/// see `scripts/lib.sh`) for a year without asking again, since a change makes a new name;
-/// anything else — `index.html`, which names them, and the pages' addresses — is revalidated
-/// on every visit, so a new build reaches users at once.
-async fn cache_control(
-    request: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
-    let hashed = is_content_hashed(request.uri().path());
-    let mut response = next.run(request).await;
-    let value = if hashed && response.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static(value),
-    );
-    response
-}
-
-/// Whether the last segment of `path` reads `stem.<16 hex digits>.ext`.
-fn is_content_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let mut parts = name.rsplit('.');
-    let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !stem.is_empty()
-        && hash.len() == 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::not_found(
         &format!("接口 {}", uri.path()),
@@ -139,23 +102,4 @@ async fn no_web_app() -> impl IntoResponse {
              <a href=/api/v1/counties>/api/v1/counties</a></p>",
         ),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_content_hashed;
-
-    #[test]
-    fn only_names_with_a_sixteen_digit_hash_are_cached_for_good() {
-        assert!(is_content_hashed("/frontend_bg.0123456789abcdef.wasm"));
-        assert!(is_content_hashed("/style.fedcba9876543210.css"));
-        assert!(!is_content_hashed("/index.html"));
-        assert!(!is_content_hashed("/"));
-        assert!(!is_content_hashed("/listings/12"));
-        assert!(!is_content_hashed("/style.css"));
-        assert!(!is_content_hashed("/.0123456789abcdef.css"));
-        assert!(!is_content_hashed("/x.0123456789ABCDEF.css"));
-        assert!(!is_content_hashed("/x.0123456789abcde.css"));
-        assert!(!is_content_hashed("/x.0123456789abcdefa.css"));
-    }
 }

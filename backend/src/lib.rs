@@ -22,6 +22,8 @@
 //! - [`scheduler`]: time-driven changes (listing expiry, lot close and award, reservation
 //!   expiry), in one background task, never on a request path.
 //! - [`routes`]: one module per resource, each with its router and OpenAPI paths.
+//! - [`assets`]: the built web app in memory, precompressed copies by `Accept-Encoding`,
+//!   caching by content-hashed name.
 //! - [`headers`]: the security headers on every answer (CSP, nosniff, no framing).
 //! - [`http`]: the whole router: API, `/healthz`, the built web app, middleware.
 //! - [`app`]: [`app::Application`] connects, migrates, starts the scheduler, binds (port 0 in
@@ -34,6 +36,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod clock;

@@ -100,6 +100,7 @@ impl Api {
         let mut response = self
             .http
             .get(format!("{}{path}", self.base))
+            .timeout(std::time::Duration::from_secs(600))
             .send()
             .await
             .ok()?;

@@ -101,9 +101,9 @@ pub(super) async fn proceeds_of<S: Store>(
     state: &AppState<S>,
     year: i32,
 ) -> Result<ProceedsResponse, ApiError> {
-    let (from, to) = year_bounds(year)?;
+    year_bounds(year)?; // a year out of range is the caller's to fix (422)
     let units = state.store.jurisdictions().await?;
-    let rows = state.store.proceeds(year, from, to).await?;
+    let rows = state.store.proceeds(year).await?;
     let mut proceeds = Vec::with_capacity(rows.len());
     for r in rows {
         let name = jurisdiction::find(&units, &r.county_code)
@@ -150,7 +150,7 @@ async fn allocate<S: Store>(
     let categories = state.store.use_categories().await?;
     rules::check_allocation_use(&req.use_, &categories).map_err(|v| ApiError::Rules(vec![v]))?;
     let year = year_or_now(&state, req.year);
-    let (from, to) = year_bounds(year)?;
+    year_bounds(year)?; // a year out of range is the caller's to fix (422)
     let now = state.clock.now();
     let draft = AllocationDraft {
         county_code: req.county_code.clone(),
@@ -161,8 +161,6 @@ async fn allocate<S: Store>(
         created_by: finance.id,
         actor: finance.username.clone(),
         now,
-        from,
-        to,
     };
     match state.store.allocate(&draft).await? {
         AllocateOutcome::Created(allocation) => {

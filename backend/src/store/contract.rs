@@ -294,12 +294,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         scope: &HoldingScope,
     ) -> impl Future<Output = Result<Vec<quota_shared::api::Holding>, StoreError>> + Send;
-    /// Every county's settled sales in [from, to) and its allocations of `year`.
+    /// Every county's settled sales and allocations of `year` (Asia/Shanghai).
     fn proceeds(
         &self,
         year: i32,
-        from: OffsetDateTime,
-        to: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<CountyProceeds>, StoreError>> + Send;
     /// Allocates proceeds to a use; refused when allocated would exceed received.
     fn allocate(

@@ -245,9 +245,6 @@ pub struct AllocationDraft {
     pub created_by: i64,
     pub actor: String,
     pub now: OffsetDateTime,
-    /// The Asia/Shanghai year as UTC instants: [from, to).
-    pub from: OffsetDateTime,
-    pub to: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]

@@ -1,7 +1,10 @@
-//! The trades export at more than a page of trades: read from the database a page at a time
-//! (in settlement order, ties by id) and written as it goes, yet every trade appears exactly
-//! once, in order, and the totals row sums them all — in CSV and in XLSX.
+//! Finance at scale: the trades export at more than a page of trades (read from the database a
+//! page at a time, in settlement order, ties by id, and written as it goes, yet every trade
+//! exactly once, in order, and a totals row that sums them all — in CSV and in XLSX), and the
+//! running proceeds totals: kept by settlement in the Asia/Shanghai year, and rebuilt by the
+//! migration's backfill to the same figures.
 
+use quota_backend::clock::Clock;
 use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -9,7 +12,10 @@ use serde_json::json;
 use crate::finance::download;
 use crate::helpers::{TestApp, TestDb, on_both_databases, purchase, teng_listing};
 
-on_both_databases!(a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_totals,);
+on_both_databases!(
+    a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_totals,
+    proceeds_totals_count_a_settlement_in_its_shanghai_year_and_the_backfill_agrees,
+);
 
 /// Copies of the settled trade, straight in SQL: the API would take minutes to settle as many.
 /// All settled at the same instant, so only the id orders them (the page boundary falls inside
@@ -111,4 +117,75 @@ async fn a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_total
         other => other.to_string(),
     };
     assert_eq!(xlsx_total, total_amount, "the same totals in both files");
+}
+
+async fn proceeds_totals_count_a_settlement_in_its_shanghai_year_and_the_backfill_agrees(
+    db: TestDb,
+) {
+    // Five seconds into the next Asia/Shanghai year: still the old year in UTC.
+    let clock = Clock::default();
+    let this_year = quota_shared::calendar::year_of(clock.now());
+    let (new_year, _) = quota_shared::calendar::year_bounds(this_year + 1).expect("a year");
+    clock.advance(new_year - clock.now() + time::Duration::seconds(5));
+    assert_eq!(clock.now().year(), this_year, "UTC still in the old year");
+    let app = TestApp::spawn_with_clock(db, clock).await;
+    let (bureau, listing) = teng_listing(&app, "20").await;
+    let buyer = app.login_as("dev", Role::Buyer, None).await;
+    let (_, p) = buyer
+        .buy("k", &purchase(listing, "1.2345", "commercial", "450481"))
+        .await;
+    let id = p["purchase"]["id"].as_i64().expect("id");
+    let (status, s) = bureau
+        .post(
+            &format!("/api/v1/purchases/{id}/settle"),
+            &json!({"bank_reference": "B-1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    let amount = s["purchase"]["amount_yuan"].clone();
+    let finance = app.login_as("fin", Role::Finance, None).await;
+    let teng = |year: i32| {
+        let finance = &finance;
+        async move {
+            let (status, body) = finance.get(&format!("/api/v1/proceeds?year={year}")).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let row = body["proceeds"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .find(|r| r["county_code"] == "450422")
+                .cloned()
+                .expect("藤县");
+            (row["sold_mu"].clone(), row["proceeds_yuan"].clone())
+        }
+    };
+    let counted = teng(this_year + 1).await;
+    assert_eq!(
+        counted,
+        (json!("1.2345"), amount),
+        "in the Shanghai year of settlement"
+    );
+    assert_eq!(teng(this_year).await, (json!("0.0000"), json!("0.00")));
+
+    // The migration's backfill, run again over the same trades, gives the same totals.
+    let dialect = match app.db {
+        quota_backend::store::Database::Sqlite(_) => "sqlite",
+        quota_backend::store::Database::Postgres(_) => "postgres",
+    };
+    let migration = std::fs::read_to_string(format!(
+        "{}/migrations/{dialect}/0006_settled_trades.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("migration");
+    let start = migration
+        .find("INSERT INTO proceeds_totals")
+        .expect("the backfill");
+    let backfill = &migration[start..start + migration[start..].find(';').expect("its end")];
+    quota_backend::with_store!(&app.db, s => {
+        sqlx::raw_sql("DELETE FROM proceeds_totals").execute(s.pool()).await.expect("emptied");
+        assert_eq!(teng(this_year + 1).await.0, json!("0.0000"), "the report reads the totals");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(backfill.to_string())).execute(s.pool()).await.expect("backfill");
+    });
+    assert_eq!(teng(this_year + 1).await, counted);
+    assert_eq!(teng(this_year).await, (json!("0.0000"), json!("0.00")));
 }

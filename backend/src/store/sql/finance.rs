@@ -11,25 +11,18 @@ macro_rules! impl_finance {
         async fn proceeds(
             &self,
             year: i32,
-            from: time::OffsetDateTime,
-            to: time::OffsetDateTime,
         ) -> Result<Vec<$crate::store::types::CountyProceeds>, StoreError> {
-            use $crate::store::rows::db_time;
             let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-                // One pass over the year's settled trades per county (the covering index
-                // purchases_proceeds), one over the year's allocations.
-                "SELECT j.code, CAST(COALESCE(s.sold, 0) AS BIGINT), CAST(COALESCE(s.proceeds, 0) AS BIGINT), \
+                // Sales from the running totals (one row per county and year), allocations
+                // summed per county.
+                "SELECT j.code, COALESCE(s.sold_e4_mu, 0), COALESCE(s.amount_fen, 0), \
                  CAST(COALESCE(a.allocated, 0) AS BIGINT), CAST(COALESCE(a.disbursed, 0) AS BIGINT) \
                  FROM jurisdictions j \
-                 LEFT JOIN (SELECT p.seller_county_code AS code, SUM(p.area_e4_mu) AS sold, SUM(p.amount_fen) AS proceeds \
-                   FROM purchases p WHERE p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2 \
-                   GROUP BY p.seller_county_code) s ON s.code = j.code \
+                 LEFT JOIN proceeds_totals s ON s.county_code = j.code AND s.year = $1 \
                  LEFT JOIN (SELECT a.county_code AS code, SUM(a.amount_fen) AS allocated, SUM(a.disbursed_fen) AS disbursed \
-                   FROM allocations a WHERE a.year = $3 GROUP BY a.county_code) a ON a.code = j.code \
+                   FROM allocations a WHERE a.year = $1 GROUP BY a.county_code) a ON a.code = j.code \
                  ORDER BY j.city_code, j.code",
             )
-            .bind(db_time(from))
-            .bind(db_time(to))
             .bind(year)
             .fetch_all(&self.pool)
             .await?;
@@ -68,12 +61,10 @@ macro_rules! impl_finance {
             // Received only grows (a settlement is never undone), so checking after the
             // increment under the lock is enough.
             let (received,): (i64,) = sqlx::query_as(
-                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM purchases WHERE seller_county_code = $1 \
-                 AND status = 'settled' AND settled_at >= $2 AND settled_at < $3",
+                "SELECT COALESCE((SELECT amount_fen FROM proceeds_totals WHERE county_code = $1 AND year = $2), 0)",
             )
             .bind(d.county_code.as_str())
-            .bind(db_time(d.from))
-            .bind(db_time(d.to))
+            .bind(d.year)
             .fetch_one(&mut *tx)
             .await?;
             let money = |fen| quota_shared::Money::from_fen(fen).map_err(|_| StoreError::Corrupt("allocation".into()));

@@ -123,7 +123,9 @@ macro_rules! impl_listings {
             let mut page = Vec::new();
             loop {
                 let after_clause = if position.is_some() {
-                    "listed_at <= $4 AND (listed_at < $4 OR id < $5)"
+                    // A row value: the index range starts at the position itself, even inside
+                    // a long run of equal times.
+                    "(listed_at, id) < ($4, $5)"
                 } else {
                     "$4 IS NULL AND $5 = 0"
                 };

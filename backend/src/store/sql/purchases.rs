@@ -225,9 +225,11 @@ macro_rules! impl_purchases {
             limit: usize,
         ) -> Result<Vec<quota_shared::api::Purchase>, StoreError> {
             use $crate::store::rows::db_time;
-            // `status = 'settled'` spelled out, so the partial index purchases_settled serves it.
+            // The index purchases_settled (status, settled_at, id) serves it in order.
             let past = if after.is_some() {
-                "(p.settled_at > $3 OR (p.settled_at = $3 AND p.id > $4))"
+                // A row value: the index range starts at the position itself, even inside a
+                // long run of equal times.
+                "(p.settled_at, p.id) > ($3, $4)"
             } else {
                 "$3 IS NULL AND $4 IS NULL"
             };
@@ -290,6 +292,17 @@ macro_rules! impl_purchases {
                 let status = self.purchase(id, now).await?.map(|(p, _)| p.status).unwrap_or(current.status);
                 return Ok(SettleOutcome::Conflict(status));
             }
+            sqlx::query(
+                "INSERT INTO proceeds_totals (county_code, year, sold_e4_mu, amount_fen) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (county_code, year) DO UPDATE SET \
+                 sold_e4_mu = proceeds_totals.sold_e4_mu + $3, amount_fen = proceeds_totals.amount_fen + $4",
+            )
+            .bind(current.seller_county_code.as_str())
+            .bind(year)
+            .bind(current.area_mu.e4())
+            .bind(current.amount_yuan.fen())
+            .execute(&mut *tx)
+            .await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, &confirmation, bank_reference, current.amount_yuan, actor, now));
             tx.commit().await?;
             match self.purchase(id, now).await? {
