@@ -169,27 +169,36 @@ ensure_brotli() {
   fi
 }
 
-# The web app: Yew → WASM (wasm-bindgen, then wasm-opt -Oz when binaryen is installed) in
-# target/web, then assembled into frontend/dist.
+# The web app: Yew → WASM in two bundles, the public pages (`frontend`) and the staff consoles
+# with every page (`staff`, feature `staff`), each through wasm-bindgen and wasm-opt -Oz (when
+# binaryen is installed) in target/web, then assembled into frontend/dist.
 build_frontend() {
-  step "Building the web app (Yew → WASM) into frontend/dist"
-  cargo build -p quota-frontend --target wasm32-unknown-unknown --profile wasm-release || die "frontend build failed"
-  local wasm=target/wasm32-unknown-unknown/wasm-release/quota-frontend.wasm
-  local web=target/web
-  mkdir -p "$web"
-  if [ ! -f "$web/frontend_bg.wasm" ] || [ "$wasm" -nt "$web/frontend_bg.wasm" ]; then
-    wasm-bindgen --target web --no-typescript --out-dir "$web" --out-name frontend "$wasm" || die "wasm-bindgen failed"
-    local opt=tests/browser/node_modules/.bin/wasm-opt
-    if [ -x "$opt" ]; then
-      note "wasm-opt -Oz (npm binaryen)"
-      "$opt" -Oz "$web/frontend_bg.wasm" -o "$web/frontend_bg.wasm" || die "wasm-opt failed"
-    else
-      note "wasm-opt not installed: serving the unoptimised bundle"
-    fi
-  else
-    note "WASM bundle up to date"
+  step "Building the web app (Yew → WASM, public and staff bundles) into frontend/dist"
+  mkdir -p target/web
+  build_bundle frontend
+  build_bundle staff --features staff
+  assemble_dist target/web frontend/dist
+}
+
+# build_bundle NAME [CARGO ARGS]: one bundle into target/web/NAME.js and NAME_bg.wasm; skipped
+# when the compiled WASM is the one it was made from.
+build_bundle() {
+  local name="$1" web=target/web wasm=target/wasm32-unknown-unknown/wasm-release/quota-frontend.wasm
+  shift
+  cargo build -p quota-frontend --target wasm32-unknown-unknown --profile wasm-release "$@" || die "frontend build ($name) failed"
+  if [ -f "$web/${name}_bg.wasm" ] && cmp -s "$wasm" "$web/$name.input.wasm"; then
+    note "$name bundle up to date"
+    return
   fi
-  assemble_dist "$web" frontend/dist
+  cp "$wasm" "$web/$name.input.wasm" || die "cannot copy $wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$web" --out-name "$name" "$web/$name.input.wasm" || die "wasm-bindgen ($name) failed"
+  local opt=tests/browser/node_modules/.bin/wasm-opt
+  if [ -x "$opt" ]; then
+    note "wasm-opt -Oz $name (npm binaryen)"
+    "$opt" -Oz "$web/${name}_bg.wasm" -o "$web/${name}_bg.wasm" || die "wasm-opt ($name) failed"
+  else
+    note "wasm-opt not installed: the $name bundle is unoptimised"
+  fi
 }
 
 # hashed FILE DIR: copies FILE into DIR as STEM.HASH.EXT (the first 16 hex digits of its
@@ -207,15 +216,19 @@ hashed() {
 # content-hashed names (index.html, which names them, keeps its name and is revalidated), and
 # beside each file its gzip -9 and brotli -q 11 copies, made once here instead of per request.
 assemble_dist() {
-  local web="$1" dist="$2" stage wasm_name js_name css_name boot_name f
+  local web="$1" dist="$2" stage name f boot_name css_name
+  local -A hashed_name=()
   ensure_brotli
   stage="$(mktemp -d "$dist.new.XXXX")" || die "cannot create a folder beside $dist"
-  wasm_name="$(hashed "$web/frontend_bg.wasm" "$stage")"
-  js_name="$(hashed "$web/frontend.js" "$stage")"
+  for name in frontend_bg.wasm frontend.js staff_bg.wasm staff.js; do
+    hashed_name[$name]="$(hashed "$web/$name" "$stage")"
+  done
   css_name="$(hashed frontend/static/style.css "$stage")"
-  sed -e "s#/frontend_bg.wasm#/$wasm_name#; s#/frontend.js#/$js_name#" frontend/static/boot.js >"$web/boot.js" || die "boot.js"
+  sed -e "s#\"/frontend_bg.wasm\"#\"/${hashed_name[frontend_bg.wasm]}\"#; s#\"/frontend.js\"#\"/${hashed_name[frontend.js]}\"#" \
+      -e "s#\"/staff_bg.wasm\"#\"/${hashed_name[staff_bg.wasm]}\"#; s#\"/staff.js\"#\"/${hashed_name[staff.js]}\"#" \
+      frontend/static/boot.js >"$web/boot.js" || die "boot.js"
   boot_name="$(hashed "$web/boot.js" "$stage")"
-  sed -e "s#/boot.js#/$boot_name#; s#/style.css#/$css_name#" frontend/static/index.html >"$stage/index.html" || die "index.html"
+  sed -e "s#\"/boot.js\"#\"/$boot_name\"#; s#\"/style.css\"#\"/$css_name\"#" frontend/static/index.html >"$stage/index.html" || die "index.html"
   for f in "$stage"/*; do
     gzip -9 -n -k "$f" || die "gzip $f failed"
     brotli -q 11 -k "$f" || die "brotli $f failed"
@@ -225,7 +238,10 @@ assemble_dist() {
   if [ -d "$dist" ]; then mv "$dist" "$dist.old"; fi
   mv "$stage" "$dist" || die "cannot move the web app into $dist"
   rm -rf "$dist.old"
-  note "bundle: $(stat -c %s "$dist/$wasm_name") B wasm ($(stat -c %s "$dist/$wasm_name.gz") gzip, $(stat -c %s "$dist/$wasm_name.br") brotli) + $(stat -c %s "$dist/$js_name") B JS ($(stat -c %s "$dist/$js_name.gz") gzip)"
+  for name in frontend staff; do
+    local wasm="$dist/${hashed_name[${name}_bg.wasm]}" js="$dist/${hashed_name[$name.js]}"
+    note "$name bundle: $(stat -c %s "$wasm") B wasm ($(stat -c %s "$wasm.gz") gzip, $(stat -c %s "$wasm.br") brotli) + $(stat -c %s "$js") B JS ($(stat -c %s "$js.gz") gzip); gzip total $(( $(stat -c %s "$wasm.gz") + $(stat -c %s "$js.gz") )) B"
+  done
 }
 
 build_backend_release() {

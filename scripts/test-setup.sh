@@ -160,6 +160,17 @@ expect "missing shellcheck comes from Debian" "apt-get install -y -qq shellcheck
 
 new_sandbox
 stub apt-get 'exit 0'
+run_step ensure_brotli
+expect "missing brotli comes from Debian" "apt-get install -y -qq brotli" "Installing brotli"
+
+new_sandbox
+stub apt-get 'exit 0'
+stub brotli 'exit 0'
+run_step ensure_brotli
+expect_nothing_installed "present brotli is left alone" "brotli: present"
+
+new_sandbox
+stub apt-get 'exit 0'
 # python3 without venv; once "installed", `-m venv DIR` makes a venv whose pip is a stub.
 stub python3 'if [ "$1 $2" = "-m venv" ] && [ -n "${3:-}" ] && [ "$3" != --help ]; then mkdir -p "$3/bin"; printf "#!/bin/sh\necho \"pip \$*\" >> \"\$LOG\"\n" > "$3/bin/pip"; chmod +x "$3/bin/pip"; exit 0; fi; exit 1'
 run_step ensure_schemathesis

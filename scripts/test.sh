@@ -14,6 +14,7 @@ ensure_chromium
 ensure_postgres
 ensure_shellcheck
 ensure_nginx
+ensure_brotli
 
 step "shellcheck (every script of the two commands and CI)"
 shellcheck scripts/*.sh .ci/run
@@ -25,9 +26,10 @@ bash scripts/test-setup.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy --all-targets -- -D warnings (the web app with and without its staff consoles)"
+cargo clippy --workspace --all-targets --features quota-frontend/staff -- -D warnings
 cargo clippy -p quota-frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p quota-frontend --target wasm32-unknown-unknown --features staff -- -D warnings
 
 step "Building the domain crate for wasm32-unknown-unknown"
 cargo build -p quota-shared --target wasm32-unknown-unknown
@@ -37,7 +39,7 @@ build_backend_release
 
 step "cargo test (unit, integration on SQLite and PostgreSQL, the release binary over HTTP)"
 export QX_BIN="$ROOT/target/release/quota-exchange"
-cargo test --workspace
+cargo test --workspace --features quota-frontend/staff
 
 step "API fuzz (schemathesis, 25 cases per operation, each role; scripts/fuzz.sh --cases 200 is the long suite)"
 bash scripts/fuzz.sh

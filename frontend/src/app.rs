@@ -31,9 +31,16 @@ fn switch(route: Route) -> Html {
         Route::Mine => html! { <pages::mine::Mine /> },
         Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
         Route::Login => html! { <pages::login::Login /> },
+        #[cfg(feature = "staff")]
         Route::Bureau => html! { <pages::bureau::Bureau /> },
+        #[cfg(feature = "staff")]
         Route::Finance => html! { <pages::finance::Finance /> },
+        #[cfg(feature = "staff")]
         Route::Admin => html! { <pages::admin::Admin /> },
+        #[cfg(not(feature = "staff"))]
+        Route::Bureau | Route::Finance | Route::Admin => {
+            html! { <pages::staff_console::StaffConsole /> }
+        }
         Route::Account => html! { <pages::account::Account /> },
         Route::NotFound => html! { <pages::home::Home /> },
     }

@@ -44,6 +44,7 @@ texts! {
     NavLogout => "退出", "Log out";
     Loading => "正在加载…", "Loading…";
     Retry => "重试", "Retry";
+    ConsoleNotLoaded => "工作台未能载入，请刷新页面；如仍不行请联系管理员", "The console did not load; reload the page, and tell the administrator if it persists";
     FloorHeading => "自治区流转基准指导价（最低价）", "Regional floor price";
     FloorInForce => "现行", "in force";
     FloorFrom => "起始日期", "Effective from";

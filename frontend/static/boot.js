@@ -1,4 +1,12 @@
 // Starts the web app: loads the WASM built from frontend/ (a file, not an inline script, so the
-// Content-Security-Policy can forbid inline scripts).
-import init from "/frontend.js";
-init({ module_or_path: "/frontend_bg.wasm" });
+// Content-Security-Policy can forbid inline scripts). The staff consoles (county bureau,
+// finance, administrator) are a second, larger bundle: only their addresses load it, so
+// visitors and buyers never download it. The names below are replaced by content-hashed ones
+// when the app is built (scripts/lib.sh).
+const staff = /^\/(bureau|finance|admin)(\/|$)/.test(location.pathname);
+document.documentElement.setAttribute("data-boot-path", location.pathname);
+const app = staff
+  ? { js: "/staff.js", wasm: "/staff_bg.wasm" }
+  : { js: "/frontend.js", wasm: "/frontend_bg.wasm" };
+const { default: init } = await import(app.js);
+await init({ module_or_path: app.wasm });

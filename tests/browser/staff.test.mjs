@@ -289,3 +289,33 @@ test("an administrator resets a password and its owner must choose a new one bef
   assert.match(page.url(), /\/mine$/);
   await context.close();
 });
+
+test("the public pages never download the staff consoles; the bureau's own link loads them", async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  const fetched = [];
+  page.on("response", (r) => fetched.push({ url: r.url(), headers: r.headers() }));
+  await page.goto(`${server.url}/login`);
+  await page.fill("#username", "tengxian");
+  await page.fill("#password", "demo-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.locator("#who").waitFor();
+  const wasm = (name) => fetched.filter((f) => new RegExp(`/${name}_bg\\.[0-9a-f]{16}\\.wasm$`).test(f.url));
+  assert.equal(wasm("staff").length, 0, "the login and home pages load no staff code");
+  const [publicWasm] = wasm("frontend");
+  assert.ok(publicWasm, "the public bundle was loaded");
+  // Sent precompressed, under a content-hashed name cached for a year.
+  assert.match(publicWasm.headers["content-encoding"] ?? "", /^(br|gzip)$/);
+  assert.match(publicWasm.headers["cache-control"], /immutable/);
+  assert.equal(publicWasm.headers["vary"], "accept-encoding");
+
+  // The navigation link (inside the app) brings the console, from the staff bundle.
+  await page.click('nav a[href="/bureau"]');
+  await page.locator("#base-price").waitFor();
+  assert.equal(wasm("staff").length, 1, "the staff bundle was loaded once");
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.bootPath), "/bureau");
+  // From the console, a public page still works (the staff bundle has every page).
+  await page.click('nav a[href="/market"]');
+  await page.locator("h2", { hasText: "挂牌" }).first().waitFor();
+  await context.close();
+});

@@ -72,12 +72,19 @@ pub fn Calculator() -> Html {
         (None, Some(e)) => failed(lang, e, None),
         (Some(d), _) if *mode_county => county_mode(lang, &forecast),
         (Some(d), _) => {
+            // How long the quote took, on the form as `data-quote-ms` (the benchmark reads it).
+            let clock = web_sys::window().and_then(|w| w.performance());
+            let started = clock.as_ref().map(|p| p.now());
             let answer = quote_for(&form, &d.counties, &d.listings, today());
+            let quote_ms = clock
+                .zip(started)
+                .map(|(p, t)| format!("{:.3}", p.now() - t))
+                .unwrap_or_default();
             let example = *form == CalcForm::default();
             html! {
                 <>
                 { if example { html! { <p class="notice" id="calc-example">{ t(lang, Key::CalcExample) }</p> } } else { html! {} } }
-                <div class="form calc-form">
+                <div class="form calc-form" data-quote-ms={quote_ms} data-listings={d.listings.len().to_string()}>
                     <label>{ t(lang, Key::FieldUse) }
                         <select id="calc-use" onchange={select(|v| CalcAction::Use(v.parse().unwrap_or(ProjectUse::Residential)))}>
                             { for ProjectUse::ALL.iter().map(|u| html! {

@@ -1,14 +1,22 @@
-//! One module per page; what pages share lives in `components/` and `hooks/`.
+//! One module per page; what pages share lives in `components/` and `hooks/`. The staff
+//! consoles (bureau, finance, admin) are only in the staff bundle (feature `staff`); the
+//! public bundle has [`staff_console`] in their place, which loads the staff bundle.
 
 pub mod account;
+#[cfg(feature = "staff")]
 pub mod admin;
+#[cfg(feature = "staff")]
 pub mod bureau;
 pub mod buy;
 pub mod calculator;
 pub mod confirmation;
+#[cfg(feature = "staff")]
 pub mod finance;
 pub mod home;
 pub mod login;
 pub mod lot;
 pub mod market;
 pub mod mine;
+// Used by the public bundle only; compiled in both so each checks it.
+#[cfg_attr(feature = "staff", allow(dead_code))]
+pub mod staff_console;

@@ -708,13 +708,17 @@ fn finance() -> Section {
         quota_tests::workspace_root().join("backend/migrations/sqlite/0006_settled_trades.sql"),
     )
     .expect("migration 0006");
-    let start = migration.find("INSERT INTO proceeds_totals").expect("the backfill");
+    let start = migration
+        .find("INSERT INTO proceeds_totals")
+        .expect("the backfill");
     let backfill = format!(
         "DELETE FROM proceeds_totals; {};",
         &migration[start..start + migration[start..].find(';').expect("its end")]
     );
     block(async {
-        let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("database");
+        let mut conn = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("database");
         sqlx::raw_sql(sqlx::AssertSqlSafe(backfill))
             .execute(&mut conn)
             .await
