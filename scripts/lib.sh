@@ -190,15 +190,18 @@ build_bundle() {
     note "$name bundle up to date"
     return
   fi
-  cp "$wasm" "$web/$name.input.wasm" || die "cannot copy $wasm"
-  wasm-bindgen --target web --no-typescript --out-dir "$web" --out-name "$name" "$web/$name.input.wasm" || die "wasm-bindgen ($name) failed"
+  rm -f "$web/$name.input.wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$web" --out-name "$name" "$wasm" || die "wasm-bindgen ($name) failed"
   local opt=tests/browser/node_modules/.bin/wasm-opt
   if [ -x "$opt" ]; then
     note "wasm-opt -Oz $name (npm binaryen)"
-    "$opt" -Oz "$web/${name}_bg.wasm" -o "$web/${name}_bg.wasm" || die "wasm-opt ($name) failed"
+    "$opt" -Oz "$web/${name}_bg.wasm" -o "$web/${name}_bg.opt.wasm" || die "wasm-opt ($name) failed"
+    mv "$web/${name}_bg.opt.wasm" "$web/${name}_bg.wasm"
   else
     note "wasm-opt not installed: the $name bundle is unoptimised"
   fi
+  # Last: what the bundle was made from, so a failed step above is redone next time.
+  cp "$wasm" "$web/$name.input.wasm" || die "cannot copy $wasm"
 }
 
 # hashed FILE DIR: copies FILE into DIR as STEM.HASH.EXT (the first 16 hex digits of its
@@ -227,12 +230,25 @@ assemble_dist() {
   sed -e "s#\"/frontend_bg.wasm\"#\"/${hashed_name[frontend_bg.wasm]}\"#; s#\"/frontend.js\"#\"/${hashed_name[frontend.js]}\"#" \
       -e "s#\"/staff_bg.wasm\"#\"/${hashed_name[staff_bg.wasm]}\"#; s#\"/staff.js\"#\"/${hashed_name[staff.js]}\"#" \
       frontend/static/boot.js >"$web/boot.js" || die "boot.js"
+  for name in frontend_bg.wasm frontend.js staff_bg.wasm staff.js; do
+    grep -qF "\"/${hashed_name[$name]}\"" "$web/boot.js" || die "boot.js does not name /$name as \"/$name\": it would load a stale file"
+  done
   boot_name="$(hashed "$web/boot.js" "$stage")"
   sed -e "s#\"/boot.js\"#\"/$boot_name\"#; s#\"/style.css\"#\"/$css_name\"#" frontend/static/index.html >"$stage/index.html" || die "index.html"
+  for name in "$boot_name" "$css_name"; do
+    grep -qF "\"/$name\"" "$stage/index.html" || die "index.html does not name /boot.js and /style.css in double quotes"
+  done
   for f in "$stage"/*; do
     gzip -9 -n -k "$f" || die "gzip $f failed"
     brotli -q 11 -k "$f" || die "brotli $f failed"
   done
+  # The previous build's hashed files stay a week: a page loaded just before this build (or
+  # from an instance not yet restarted) still finds the files it names.
+  if [ -d "$dist" ]; then
+    while IFS= read -r -d '' f; do
+      [ -e "$stage/${f##*/}" ] || cp -p "$f" "$stage/" || die "cannot keep $f"
+    done < <(find "$dist" -maxdepth 1 -type f -name '*.????????????????.*' -mtime -7 -print0)
+  fi
   chmod 755 "$stage"
   rm -rf "$dist.old"
   if [ -d "$dist" ]; then mv "$dist" "$dist.old"; fi

@@ -42,7 +42,7 @@ pub fn router<S: Store>(state: AppState<S>, static_dir: &Path) -> Router {
             app.fallback(
                 move |method: Method, uri: axum::http::Uri, headers: axum::http::HeaderMap| {
                     let assets = assets.clone();
-                    async move { assets.answer(&method, uri.path(), &headers) }
+                    async move { assets.answer(&method, uri.path(), &headers).await }
                 },
             )
         }

@@ -6,8 +6,8 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{
-    ErrorEnvelope, PurchaseRequest, PurchaseResponse, PurchaseStatus, PurchasesResponse, Role,
-    SettleRequest,
+    ErrorEnvelope, ListingStatus, PurchaseRequest, PurchaseResponse, PurchaseStatus,
+    PurchasesResponse, Role, SettleRequest,
 };
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
@@ -128,7 +128,7 @@ async fn create_purchase<S: Store>(
     let mut outcome = state.store.reserve(&draft).await?;
     if matches!(
         outcome,
-        PurchaseOutcome::NotEnough { .. } | PurchaseOutcome::NotOpen(_)
+        PurchaseOutcome::NotEnough { .. } | PurchaseOutcome::NotOpen(ListingStatus::SoldOut)
     ) {
         // Reservations of this listing past their expiry give their area back (the scheduler
         // would within a second), then the stock is checked once more. Only on a refusal, so

@@ -1,8 +1,9 @@
 //! Finance at scale: the trades export at more than a page of trades (read from the database a
 //! page at a time, in settlement order, ties by id, and written as it goes, yet every trade
 //! exactly once, in order, and a totals row that sums them all — in CSV and in XLSX), and the
-//! running proceeds totals: kept by settlement in the Asia/Shanghai year, and rebuilt by the
-//! migration's backfill to the same figures.
+//! running proceeds totals: kept by the database's triggers (a settlement, or a settled row
+//! inserted) in the Asia/Shanghai year, and rebuilt by the migration's backfill to the same
+//! figures.
 
 use quota_backend::clock::Clock;
 use quota_shared::api::Role;
@@ -87,6 +88,20 @@ async fn a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_total
         cents(total_amount),
         cents(&amount) * trades as i64,
         "{total}"
+    );
+    // The database's trigger counted the copies into the running totals as they were inserted.
+    let (status, proceeds) = finance.get(&format!("/api/v1/proceeds?year={year}")).await;
+    assert_eq!(status, StatusCode::OK, "{proceeds}");
+    let teng = proceeds["proceeds"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["county_code"] == "450422")
+        .expect("藤县")
+        .clone();
+    assert_eq!(
+        teng["proceeds_yuan"], total_amount,
+        "the report agrees with the export"
     );
     let total_area = total.split(',').nth(4).expect("area column");
     assert_eq!(
@@ -178,7 +193,7 @@ async fn proceeds_totals_count_a_settlement_in_its_shanghai_year_and_the_backfil
     ))
     .expect("migration");
     let start = migration
-        .find("INSERT INTO proceeds_totals")
+        .rfind("INSERT INTO proceeds_totals")
         .expect("the backfill");
     let backfill = &migration[start..start + migration[start..].find(';').expect("its end")];
     quota_backend::with_store!(&app.db, s => {

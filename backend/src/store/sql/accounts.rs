@@ -268,7 +268,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             .bind(username)
             .bind($crate::store::rows::db_time(now))
             .bind($crate::store::rows::db_time(window_start))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.writer)
             .await?)
         }
 

@@ -292,17 +292,7 @@ macro_rules! impl_purchases {
                 let status = self.purchase(id, now).await?.map(|(p, _)| p.status).unwrap_or(current.status);
                 return Ok(SettleOutcome::Conflict(status));
             }
-            sqlx::query(
-                "INSERT INTO proceeds_totals (county_code, year, sold_e4_mu, amount_fen) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (county_code, year) DO UPDATE SET \
-                 sold_e4_mu = proceeds_totals.sold_e4_mu + $3, amount_fen = proceeds_totals.amount_fen + $4",
-            )
-            .bind(current.seller_county_code.as_str())
-            .bind(year)
-            .bind(current.area_mu.e4())
-            .bind(current.amount_yuan.fen())
-            .execute(&mut *tx)
-            .await?;
+            // proceeds_totals gains the trade by the database's trigger (migration 0006).
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, &confirmation, bank_reference, current.amount_yuan, actor, now));
             tx.commit().await?;
             match self.purchase(id, now).await? {
