@@ -70,7 +70,17 @@ pub struct LiveAccount {
     pub must_change_password: bool,
 }
 
-/// Every row the log accounts for, read in the same snapshot as the log.
+/// A county's running proceeds total of a year (`proceeds_totals`), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveProceedsTotal {
+    pub county_code: String,
+    pub year: i32,
+    pub sold_e4: i64,
+    pub amount_fen: i64,
+}
+
+/// Every row the log accounts for, read in the same snapshot as the log, and the running
+/// totals derived from them.
 #[derive(Debug, Clone, Default)]
 pub struct LiveState {
     pub listings: Vec<LiveListing>,
@@ -78,4 +88,5 @@ pub struct LiveState {
     pub allocations: Vec<LiveAllocation>,
     pub disbursements: Vec<LiveDisbursement>,
     pub accounts: Vec<LiveAccount>,
+    pub proceeds_totals: Vec<LiveProceedsTotal>,
 }

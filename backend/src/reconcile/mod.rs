@@ -20,7 +20,8 @@ use time::OffsetDateTime;
 
 use crate::audit::Stored;
 pub use live::{
-    LiveAccount, LiveAllocation, LiveDisbursement, LiveListing, LivePurchase, LiveState,
+    LiveAccount, LiveAllocation, LiveDisbursement, LiveListing, LiveProceedsTotal, LivePurchase,
+    LiveState,
 };
 use replay::{Account, Expected};
 
@@ -245,6 +246,47 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
         )
     })
     .or_else(|| accounts_mismatch(&e.accounts, &live.accounts))
+    .or_else(|| totals_mismatch(live))
+}
+
+/// The running proceeds totals against the settled trades they sum (each in the Asia/Shanghai
+/// year of its settlement): the reports and the allocation check read the totals, so a total
+/// that drifted from the trades is named like a row that drifted from the log.
+fn totals_mismatch(live: &LiveState) -> Option<Mismatch> {
+    let mut expected: BTreeMap<(&str, i32), (i64, i64)> = BTreeMap::new();
+    for p in live.purchases.iter().filter(|p| p.status == "settled") {
+        let Some(at) = p.settled_at else { continue };
+        let year = quota_shared::calendar::year_of(at);
+        let sum = expected
+            .entry((p.seller_county_code.as_str(), year))
+            .or_default();
+        *sum = (sum.0 + p.area_e4, sum.1 + p.amount_fen);
+    }
+    let mut stored: BTreeMap<(&str, i32), (i64, i64)> = live
+        .proceeds_totals
+        .iter()
+        .map(|t| ((t.county_code.as_str(), t.year), (t.sold_e4, t.amount_fen)))
+        .collect();
+    for ((county, year), (sold, amount)) in &expected {
+        let object = format!("proceeds_total:{county}/{year}");
+        let Some((stored_sold, stored_amount)) = stored.remove(&(*county, *year)) else {
+            return Some(missing(object, true));
+        };
+        let mut c = Check {
+            object: &object,
+            found: None,
+        };
+        c.field("sold_mu", *sold, stored_sold);
+        c.field("proceeds_yuan", *amount, stored_amount);
+        if c.found.is_some() {
+            return c.found;
+        }
+    }
+    // A total without a settled trade behind it must be zero.
+    stored
+        .into_iter()
+        .find(|(_, sums)| *sums != (0, 0))
+        .map(|((county, year), _)| missing(format!("proceeds_total:{county}/{year}"), false))
 }
 
 fn accounts_mismatch(
@@ -406,6 +448,62 @@ mod tests {
         tampered.purchases[0].amount_fen = 1;
         let m = first_mismatch(&legacy_lot_story(), &tampered).expect("caught");
         assert_eq!((m.object.as_str(), m.field), ("purchase:9", "amount_yuan"));
+    }
+
+    #[test]
+    fn running_totals_must_add_up_to_the_settled_trades_of_their_shanghai_year() {
+        let settled = |id, amount_fen, at: OffsetDateTime| LivePurchase {
+            id,
+            kind: "purchase".into(),
+            status: "settled".into(),
+            amount_fen,
+            settled_at: Some(at),
+            ..award("settled")
+        };
+        // 2026-12-31 16:30 UTC is 2027-01-01 in Shanghai.
+        let new_year = time::macros::datetime!(2026-12-31 16:30 UTC);
+        let live = LiveState {
+            purchases: vec![
+                settled(1, 100, time::macros::datetime!(2026-06-01 00:00 UTC)),
+                settled(2, 250, new_year),
+                award("expired"),
+            ],
+            proceeds_totals: vec![
+                LiveProceedsTotal {
+                    county_code: "451321".into(),
+                    year: 2026,
+                    sold_e4: 20_000,
+                    amount_fen: 100,
+                },
+                LiveProceedsTotal {
+                    county_code: "451321".into(),
+                    year: 2027,
+                    sold_e4: 20_000,
+                    amount_fen: 250,
+                },
+            ],
+            ..LiveState::default()
+        };
+        assert_eq!(totals_mismatch(&live), None);
+        let mut drifted = live.clone();
+        drifted.proceeds_totals[1].amount_fen = 251;
+        let m = totals_mismatch(&drifted).expect("caught");
+        assert_eq!(
+            (m.object.as_str(), m.field),
+            ("proceeds_total:451321/2027", "proceeds_yuan")
+        );
+        let mut counted_in_utc = live.clone();
+        counted_in_utc.proceeds_totals[0].amount_fen = 350;
+        counted_in_utc.proceeds_totals.pop();
+        assert!(totals_mismatch(&counted_in_utc).is_some());
+        let mut extra = live.clone();
+        extra.proceeds_totals.push(LiveProceedsTotal {
+            county_code: "450422".into(),
+            year: 2026,
+            sold_e4: 0,
+            amount_fen: 5,
+        });
+        assert_eq!(totals_mismatch(&extra).expect("caught").field, "row");
     }
 
     #[test]

@@ -335,6 +335,12 @@ async fn a_row_edited_behind_the_log_is_caught_and_named(db: TestDb) {
             "must_change_password",
             "UPDATE users SET must_change_password = TRUE WHERE username = 'fin'",
         ),
+        // The running totals the reports read must add up to the settled trades.
+        (
+            "UPDATE proceeds_totals SET amount_fen = amount_fen + 1",
+            "proceeds_total:",
+            "UPDATE proceeds_totals SET amount_fen = amount_fen - 1",
+        ),
     ];
     for (tamper_sql, named, undo) in cases {
         run_sql(&app, tamper_sql).await;

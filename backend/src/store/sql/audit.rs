@@ -116,6 +116,12 @@ macro_rules! impl_audit {
                 )
                 .fetch_all(&mut *tx)
                 .await?,
+                proceeds_totals: sqlx::query_as(
+                    "SELECT county_code, year, sold_e4_mu AS sold_e4, amount_fen FROM proceeds_totals \
+                     ORDER BY county_code, year",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
             };
             tx.rollback().await?;
             Ok($crate::store::types::AuditSnapshot { records, heads, live })
