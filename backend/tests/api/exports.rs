@@ -11,12 +11,19 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::finance::download;
-use crate::helpers::{TestApp, TestDb, on_both_databases, purchase, teng_listing};
+use crate::helpers::{TestApp, TestDb, on_both_databases};
 
 on_both_databases!(
     a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_totals,
     proceeds_totals_count_a_settlement_in_its_shanghai_year_and_the_backfill_agrees,
 );
+
+/// `dev` buys `area` of 藤县's listing and 藤县 settles it: the purchase's id and amount.
+async fn settled(app: &TestApp, area: &str) -> (i64, serde_json::Value) {
+    let (_, buyer, id) = crate::finance::settled_purchase(app, area).await;
+    let (_, mine) = buyer.get("/api/v1/purchases").await;
+    (id, mine["purchases"][0]["amount_yuan"].clone())
+}
 
 /// Copies of the settled trade, straight in SQL: the API would take minutes to settle as many.
 /// All settled at the same instant, so only the id orders them (the page boundary falls inside
@@ -26,24 +33,8 @@ const COPIES: u32 = 2_345;
 async fn a_trades_export_longer_than_a_page_has_every_trade_once_and_exact_totals(db: TestDb) {
     use calamine::Reader;
     let app = TestApp::spawn(db).await;
-    let (bureau, listing) = teng_listing(&app, "20").await;
-    let buyer = app.login_as("dev", Role::Buyer, None).await;
-    let (status, p) = buyer
-        .buy("k", &purchase(listing, "0.0100", "commercial", "450481"))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{p}");
-    let id = p["purchase"]["id"].as_i64().expect("id");
-    let (status, s) = bureau
-        .post(
-            &format!("/api/v1/purchases/{id}/settle"),
-            &json!({"bank_reference": "B-1"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{s}");
-    let amount = s["purchase"]["amount_yuan"]
-        .as_str()
-        .expect("amount")
-        .to_string();
+    let (id, amount) = settled(&app, "0.0100").await;
+    let amount = amount.as_str().expect("amount").to_string();
     let columns = "listing_id, buyer_id, seller_county_code, kind, area_e4_mu, farmland_e4_mu, paddy_e4_mu, \
                    grain_capacity_kg, price_fen_per_mu, amount_fen, status, project_name, project_use, \
                    project_county_code, confirmation_no, bank_reference, created_at, expires_at, settled_at, \
@@ -144,20 +135,7 @@ async fn proceeds_totals_count_a_settlement_in_its_shanghai_year_and_the_backfil
     clock.advance(new_year - clock.now() + time::Duration::seconds(5));
     assert_eq!(clock.now().year(), this_year, "UTC still in the old year");
     let app = TestApp::spawn_with_clock(db, clock).await;
-    let (bureau, listing) = teng_listing(&app, "20").await;
-    let buyer = app.login_as("dev", Role::Buyer, None).await;
-    let (_, p) = buyer
-        .buy("k", &purchase(listing, "1.2345", "commercial", "450481"))
-        .await;
-    let id = p["purchase"]["id"].as_i64().expect("id");
-    let (status, s) = bureau
-        .post(
-            &format!("/api/v1/purchases/{id}/settle"),
-            &json!({"bank_reference": "B-1"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{s}");
-    let amount = s["purchase"]["amount_yuan"].clone();
+    let (_, amount) = settled(&app, "1.2345").await;
     let finance = app.login_as("fin", Role::Finance, None).await;
     let teng = |year: i32| {
         let finance = &finance;

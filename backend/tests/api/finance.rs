@@ -17,7 +17,7 @@ on_both_databases!(
 );
 
 /// 藤县 lists 20 亩 at 300,000 元/亩; `dev` buys `area` for a 岑溪 project and 藤县 settles it.
-async fn settled_purchase(app: &TestApp, area: &str) -> (Client, Client, i64) {
+pub async fn settled_purchase(app: &TestApp, area: &str) -> (Client, Client, i64) {
     let (bureau, listing) = teng_listing(app, "20").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
     let (status, p) = buyer
