@@ -285,15 +285,24 @@ async fn trades_export<S: Store>(
         )
     } else {
         let sheet = format!("{year}年成交");
-        let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(2);
+        // Pages of rows, then `None` once every page was sent: a channel closed before that
+        // means the request is gone (the client left, or a page failed), and the file is
+        // abandoned instead of finished for nobody.
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Option<Vec<Vec<Cell>>>>(2);
         let writer = tokio::task::spawn_blocking(move || -> Result<std::fs::File, String> {
             let mut xlsx =
                 XlsxSheet::new(&sheet, &TRADE_HEADERS, true).map_err(|e| e.to_string())?;
             let mut totals = Totals::new(TRADE_HEADERS.len());
-            while let Some(rows) = receive.blocking_recv() {
-                for row in rows {
-                    totals.add(&row);
-                    xlsx.row(&row, false).map_err(|e| e.to_string())?;
+            loop {
+                match receive.blocking_recv() {
+                    Some(Some(rows)) => {
+                        for row in rows {
+                            totals.add(&row);
+                            xlsx.row(&row, false).map_err(|e| e.to_string())?;
+                        }
+                    }
+                    Some(None) => break,
+                    None => return Err("the request ended before every page was read".into()),
                 }
             }
             xlsx.row(&totals.row(), true).map_err(|e| e.to_string())?;
@@ -307,11 +316,12 @@ async fn trades_export<S: Store>(
         let mut page = first;
         while let Some(trades) = page {
             let rows = trades.into_iter().map(|t| trade_row(t, &units)).collect();
-            if send.send(rows).await.is_err() {
+            if send.send(Some(rows)).await.is_err() {
                 break; // the writer failed; its error is reported below
             }
             page = pages.next().await?;
         }
+        let _ = send.send(None).await;
         drop(send);
         let mut file = writer
             .await
