@@ -7,7 +7,7 @@
 //! - [`binary`]: the real `quota-exchange` binary started on a free port with its own database.
 //! - [`api`]: a logged-in HTTP client of that binary, for the race and crash suites.
 //! - [`load`]: load generation, percentiles and memory for the benchmark harness
-//!   (`src/bin/bench.rs`).
+//!   (`src/bin/bench/`).
 //! - [`race`]: the race scenario and its invariants, run by `tests/tests/race.rs`.
 //! - [`crash`]: kill -9 during purchases and lot closes, and the checks after a restart
 //!   (`tests/tests/crash.rs`).

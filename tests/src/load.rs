@@ -1,4 +1,4 @@
-//! Load generation and figures for the benchmark harness (`src/bin/bench.rs`): closed-loop
+//! Load generation and figures for the benchmark harness (`src/bin/bench/`): closed-loop
 //! clients for throughput, an open-loop fixed rate for latency (each request timed from when
 //! it was due, so a slow answer cannot hide the requests queued behind it), percentiles and a
 //! process's resident memory.
