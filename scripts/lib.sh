@@ -209,8 +209,10 @@ build_bundle() {
 # file for a year and still never run a stale one.
 hashed() {
   local file="$1" dir="$2" base hash
-  base="$(basename "$file")"
-  hash="$(sha256sum "$file" | cut -c1-16)"
+  command -v sha256sum >/dev/null || die "sha256sum (Debian package coreutils) is needed to name the web app's files"
+  base="${file##*/}"
+  hash="$(sha256sum "$file")" || die "sha256sum $file failed"
+  hash="${hash:0:16}"
   cp "$file" "$dir/${base%.*}.$hash.${base##*.}" || die "cannot copy $file"
   printf '%s' "${base%.*}.$hash.${base##*.}"
 }

@@ -169,6 +169,27 @@ stub brotli 'exit 0'
 run_step ensure_brotli
 expect_nothing_installed "present brotli is left alone" "brotli: present"
 
+# Content-hashed names: without sha256sum the build stops and says why; with it, the copy is
+# named by the first 16 hex digits of the file's SHA-256.
+new_sandbox
+mkdir -p "$WORK/named"
+printf 'body{}' >"$WORK/named-in.css"
+run_step "name=\"\$(hashed '$WORK/named-in.css' '$WORK/named')\"; echo \"NAMED \$name\""
+if [ "$STATUS" != 0 ] && printf '%s' "$OUT" | grep -F "sha256sum (Debian package coreutils) is needed" >/dev/null \
+  && ! printf '%s' "$OUT" | grep -x CONTINUED >/dev/null; then
+  pass "a missing sha256sum stops the web app's build and names the package"
+else
+  fail "missing sha256sum: exit $STATUS: $OUT"
+fi
+ln -s "$(command -v sha256sum)" "$STUBS/sha256sum"
+run_step "name=\"\$(hashed '$WORK/named-in.css' '$WORK/named')\"; echo \"NAMED \$name\""
+want="named-in.$(sha256sum "$WORK/named-in.css" | cut -c1-16).css"
+if [ "$STATUS" = 0 ] && printf '%s' "$OUT" | grep -x "NAMED $want" >/dev/null && [ -f "$WORK/named/$want" ]; then
+  pass "a file is copied under its content-hashed name"
+else
+  fail "hashed name: exit $STATUS: $OUT (wanted $want)"
+fi
+
 new_sandbox
 stub apt-get 'exit 0'
 # python3 without venv; once "installed", `-m venv DIR` makes a venv whose pip is a stub.

@@ -100,7 +100,7 @@ fn missing(object: String, logged_present: bool) -> Mismatch {
 
 /// Pairs each logged object with its row by key and compares them; a row without a record or
 /// a record without a row is a mismatch too.
-fn pair<K: Ord + Copy + fmt::Display, E, L>(
+fn pair<K: Ord + fmt::Display, E, L>(
     kind: &str,
     expected: &BTreeMap<K, E>,
     live: &[L],
@@ -253,40 +253,25 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
 /// year of its settlement): the reports and the allocation check read the totals, so a total
 /// that drifted from the trades is named like a row that drifted from the log.
 fn totals_mismatch(live: &LiveState) -> Option<Mismatch> {
-    let mut expected: BTreeMap<(&str, i32), (i64, i64)> = BTreeMap::new();
+    let mut expected: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for p in live.purchases.iter().filter(|p| p.status == "settled") {
         let Some(at) = p.settled_at else { continue };
         let year = quota_shared::calendar::year_of(at);
         let sum = expected
-            .entry((p.seller_county_code.as_str(), year))
+            .entry(format!("{}/{year}", p.seller_county_code))
             .or_default();
         *sum = (sum.0 + p.area_e4, sum.1 + p.amount_fen);
     }
-    let mut stored: BTreeMap<(&str, i32), (i64, i64)> = live
-        .proceeds_totals
-        .iter()
-        .map(|t| ((t.county_code.as_str(), t.year), (t.sold_e4, t.amount_fen)))
-        .collect();
-    for ((county, year), (sold, amount)) in &expected {
-        let object = format!("proceeds_total:{county}/{year}");
-        let Some((stored_sold, stored_amount)) = stored.remove(&(*county, *year)) else {
-            return Some(missing(object, true));
-        };
-        let mut c = Check {
-            object: &object,
-            found: None,
-        };
-        c.field("sold_mu", *sold, stored_sold);
-        c.field("proceeds_yuan", *amount, stored_amount);
-        if c.found.is_some() {
-            return c.found;
-        }
-    }
-    // A total without a settled trade behind it must be zero.
-    stored
-        .into_iter()
-        .find(|(_, sums)| *sums != (0, 0))
-        .map(|((county, year), _)| missing(format!("proceeds_total:{county}/{year}"), false))
+    pair(
+        "proceeds_total",
+        &expected,
+        &live.proceeds_totals,
+        |t| format!("{}/{}", t.county_code, t.year),
+        |c, (sold, amount), t| {
+            c.field("sold_mu", *sold, t.sold_e4);
+            c.field("proceeds_yuan", *amount, t.amount_fen);
+        },
+    )
 }
 
 fn accounts_mismatch(

@@ -131,28 +131,40 @@ async fn report<S: Store>(
         }
         _ => return Err(not_found()),
     };
-    let (bytes, content_type) = match ext {
-        "csv" => (report.to_csv(), "text/csv; charset=utf-8"),
-        "xlsx" => (
-            report.to_xlsx().map_err(|e| {
-                tracing::error!(error = %e, "xlsx export");
-                ApiError::Internal
-            })?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        _ => return Err(not_found()),
-    };
-    Ok((
+    match ext {
+        "csv" => Ok(attachment(&report.file_stem, ext, CSV, report.to_csv())),
+        "xlsx" => Ok(attachment(
+            &report.file_stem,
+            ext,
+            XLSX,
+            report.to_xlsx().map_err(xlsx_failed)?,
+        )),
+        _ => Err(not_found()),
+    }
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A download: its type, and the file name the browser saves it under.
+fn attachment(file_stem: &str, ext: &str, content_type: &str, body: impl Into<Body>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.{ext}\"", report.file_stem),
+                format!("attachment; filename=\"{file_stem}.{ext}\""),
             ),
         ],
-        bytes,
+        body.into(),
     )
-        .into_response())
+        .into_response()
+}
+
+/// An XLSX that could not be written: logged, and a 500 for the caller.
+fn xlsx_failed(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "xlsx export");
+    ApiError::Internal
 }
 
 const TRADE_HEADERS: [&str; 9] = [
@@ -281,7 +293,7 @@ async fn trades_export<S: Store>(
         });
         (
             Body::from_stream(futures_util::StreamExt::chain(header, chunks)),
-            "text/csv; charset=utf-8",
+            CSV,
         )
     } else {
         let sheet = format!("{year}年成交");
@@ -327,29 +339,13 @@ async fn trades_export<S: Store>(
             .await
             .map_err(|e| e.to_string())
             .and_then(|r| r)
-            .map_err(|e| {
-                tracing::error!(error = %e, "xlsx export");
-                ApiError::Internal
-            })?;
-        std::io::Seek::rewind(&mut file).map_err(|e| {
-            tracing::error!(error = %e, "xlsx export");
-            ApiError::Internal
-        })?;
+            .map_err(xlsx_failed)?;
+        std::io::Seek::rewind(&mut file).map_err(xlsx_failed)?;
         let file = tokio::fs::File::from_std(file);
         (
             Body::from_stream(tokio_util::io::ReaderStream::new(file)),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX,
         )
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_stem}.{ext}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(attachment(&file_stem, ext, content_type, body))
 }

@@ -294,6 +294,16 @@ pub async fn download(client: &Client, path: &str) -> (StatusCode, String, Vec<u
     (status, kind, r.bytes().await.expect("body").to_vec())
 }
 
+/// The first worksheet of an XLSX download, which must open as one.
+pub fn first_sheet(bytes: Vec<u8>) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a valid XLSX");
+    book.worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable")
+}
+
 /// A numeric XLSX cell written with two decimals, as the sheet shows it.
 fn cell_2dp(cell: &calamine::Data) -> String {
     match cell {
@@ -304,7 +314,6 @@ fn cell_2dp(cell: &calamine::Data) -> String {
 }
 
 async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestDb) {
-    use calamine::Reader;
     let app = TestApp::spawn(db).await;
     let (bureau, buyer, _) = settled_purchase(&app, "10").await;
     // A second county with a settled trade, so the totals add two rows.
@@ -351,12 +360,7 @@ async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestD
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(kind.contains("spreadsheetml"), "{kind}");
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a valid XLSX");
-    let sheet = book
-        .worksheet_range_at(0)
-        .expect("a sheet")
-        .expect("readable");
+    let sheet = first_sheet(bytes);
     let rows: Vec<_> = sheet.rows().collect();
     let headers: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
     assert_eq!(

@@ -112,7 +112,6 @@ async fn bad_paths_and_query_strings_answer_in_the_envelope(db: TestDb) {
 }
 
 async fn a_project_named_like_a_formula_stays_text_in_both_exports(db: TestDb) {
-    use calamine::Reader;
     let app = TestApp::spawn(db).await;
     let (bureau, listing) = teng_listing(&app, "10").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
@@ -142,12 +141,7 @@ async fn a_project_named_like_a_formula_stays_text_in_both_exports(db: TestDb) {
         "{csv}"
     );
     let (_, _, xlsx) = download(&finance, "/api/v1/reports/trades.xlsx").await;
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("a valid XLSX");
-    let sheet = book
-        .worksheet_range_at(0)
-        .expect("a sheet")
-        .expect("readable");
+    let sheet = crate::finance::first_sheet(xlsx);
     let project = sheet
         .rows()
         .nth(1)
