@@ -19,6 +19,7 @@ wire_enum! {
         ListingClosed = "listing_closed",
         BiddingNotOpen = "bidding_not_open",
         BiddingClosed = "bidding_closed",
+        LotHasBids = "lot_has_bids",
         PurchaseNotReserved = "purchase_not_reserved",
         NotAHolding = "not_a_holding",
         ApprovalRecorded = "approval_recorded",
@@ -122,6 +123,11 @@ impl ErrorCode {
             ),
             BiddingNotOpen => row(409, "竞价尚未开始", "Bidding has not opened yet"),
             BiddingClosed => row(409, "竞价已结束", "Bidding has ended"),
+            LotHasBids => row(
+                409,
+                "标的已有人出价，不能撤回，竞价将按时结束",
+                "The lot has bids: it cannot be withdrawn and bidding runs to its close",
+            ),
             PurchaseNotReserved => row(
                 409,
                 "交易已不是待付款状态",

@@ -169,7 +169,8 @@ pub fn check_base_price(
 }
 
 /// R2 (county channel) or R3 (regional channel): the listing price against the county's
-/// base price or the regional floor.
+/// base price or the regional floor. A county listing is also held to the floor in force on
+/// `day` (R1), whatever floor its base price was set under.
 pub fn check_listing_price(
     channel: Channel,
     price: UnitPrice,
@@ -199,7 +200,32 @@ pub fn check_listing_price(
                     base.grouped()
                 ),
             )),
-            Some(_) => Ok(()),
+            // R1 and R2 together: a base price set under an older, lower floor does not let a
+            // listing below the floor in force today.
+            Some(base) => match floor_on(floors, day) {
+                Some(floor) if RuleId::R1.def().in_force_on(day) && price < floor.price_per_mu => {
+                    Err(RuleViolation::new(
+                        RuleId::R1,
+                        format!(
+                            "挂牌单价 {} 元/亩 低于现行自治区最低价 {} 元/亩（{} 起执行）；本县基准指导价 {} 元/亩 已低于最低价，请把挂牌单价设为不低于 {} 元/亩，并更新基准指导价",
+                            price.grouped(),
+                            floor.price_per_mu.grouped(),
+                            floor.effective_from,
+                            base.grouped(),
+                            floor.price_per_mu.grouped()
+                        ),
+                        format!(
+                            "The listing price {} yuan/mu is below the regional floor of {} yuan/mu in force since {}; the county base price {} is below that floor: list at {} or more and update the base price",
+                            price.grouped(),
+                            floor.price_per_mu.grouped(),
+                            floor.effective_from,
+                            base.grouped(),
+                            floor.price_per_mu.grouped()
+                        ),
+                    ))
+                }
+                _ => Ok(()),
+            },
         },
         Channel::Regional => match floor_on(floors, day) {
             Some(floor) if price < floor.price_per_mu => Err(RuleViolation::new(

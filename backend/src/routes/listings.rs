@@ -232,7 +232,7 @@ async fn get_listing<S: Store>(
     params(("id" = i64, Path)),
     responses((status = 200, body = ListingResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
-        (status = 409, description = "挂牌已结束 / the listing has ended", body = ErrorEnvelope)))]
+        (status = 409, description = "挂牌已结束，或标的已有出价 / the listing has ended, or the lot has bids (`lot_has_bids`)", body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn withdraw_listing<S: Store>(
     State(state): State<AppState<S>>,
@@ -250,6 +250,20 @@ async fn withdraw_listing<S: Store>(
         .withdraw_listing(id, &user.0.username, now)
         .await?
     {
+        let listing = load_listing(&state, id).await?;
+        if listing.status == ListingStatus::Bidding && listing.bid_count > 0 {
+            return Err(ApiError::coded(
+                ErrorCode::LotHasBids,
+                format!(
+                    "标的 #{id} 已有 {} 次出价，不能撤回；竞价将在截止时间按价高者得结束",
+                    listing.bid_count
+                ),
+                format!(
+                    "Lot #{id} has {} bid(s): it cannot be withdrawn; bidding runs to its close and the highest bid wins",
+                    listing.bid_count
+                ),
+            ));
+        }
         return Err(ApiError::coded(
             ErrorCode::ListingClosed,
             format!("挂牌 #{id} 已{}，不能撤回", listing.status.label_zh()),

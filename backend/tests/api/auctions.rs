@@ -16,6 +16,7 @@ use crate::helpers::{
 on_both_databases!(
     an_auction_runs_from_first_bid_to_award_and_settlement,
     a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold,
+    a_lot_is_withdrawn_only_while_scheduled_or_bidding_without_a_bid,
 );
 
 /// 忻城县 lists the 2020 notice's lot (17.5335 亩 at 250,000 元/亩) closing in `hours`.
@@ -23,15 +24,26 @@ async fn xincheng_lot(app: &TestApp, hours: i64) -> (Client, i64) {
     let bureau = app
         .login_as("xincheng", Role::CountyBureau, Some("451321"))
         .await;
-    let closes = (app.clock.now() + Duration::hours(hours))
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("time");
+    let lot = list_lot(app, &bureau, None, hours).await;
+    (bureau, lot)
+}
+
+/// `bureau` lists that lot, bidding from `opens_in` hours (now when `None`) until `closes_in`.
+async fn list_lot(app: &TestApp, bureau: &Client, opens_in: Option<i64>, closes_in: i64) -> i64 {
+    let at = |hours: i64| {
+        (app.clock.now() + Duration::hours(hours))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("time")
+    };
     let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
     lot["channel"] = json!("regional");
-    lot["closes_at"] = json!(closes);
+    lot["closes_at"] = json!(at(closes_in));
+    if let Some(opens) = opens_in {
+        lot["opens_at"] = json!(at(opens));
+    }
     let (status, body) = bureau.post("/api/v1/listings", &lot).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    (bureau, body["listing"]["id"].as_i64().expect("id"))
+    body["listing"]["id"].as_i64().expect("id")
 }
 
 async fn bid(client: &Client, lot: i64, amount: &str) -> (StatusCode, Value) {
@@ -286,15 +298,8 @@ async fn a_lot_without_bids_closes_unsold_and_an_unpaid_award_leaves_it_unsold(d
 /// A second lot of the same seller, closing in two hours.
 async fn xincheng_lot_again(app: &TestApp) -> (Client, i64) {
     let bureau = app.login("xincheng").await;
-    let closes = (app.clock.now() + Duration::hours(2))
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("time");
-    let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
-    lot["channel"] = json!("regional");
-    lot["closes_at"] = json!(closes);
-    let (status, body) = bureau.post("/api/v1/listings", &lot).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (bureau, body["listing"]["id"].as_i64().expect("id"))
+    let lot = list_lot(app, &bureau, None, 2).await;
+    (bureau, lot)
 }
 
 /// Two backend instances on one PostgreSQL database close the same lot at the same moment:
@@ -341,4 +346,121 @@ async fn two_instances_racing_to_close_a_lot_award_it_once() {
     let (_, mine) = changzhou.get("/api/v1/purchases").await;
     let awards = mine["purchases"].as_array().expect("purchases").len();
     assert_eq!(awards, 1, "exactly one award: {mine}");
+}
+
+/// Withdrawal: while `scheduled`; while `bidding` with no bid; never once a bid is in (even
+/// racing it), never past the close.
+async fn a_lot_is_withdrawn_only_while_scheduled_or_bidding_without_a_bid(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let withdraw = |client: &Client, lot: i64| {
+        let client = client.clone();
+        async move {
+            let (status, body) = client
+                .post_empty(&format!("/api/v1/listings/{lot}/withdraw"))
+                .await;
+            (status, error_of(&body).0, body)
+        }
+    };
+    // Scheduled: bidding opens tomorrow.
+    let (bureau, open) = xincheng_lot(&app, 48).await;
+    let scheduled = list_lot(&app, &bureau, Some(24), 48).await;
+    let (status, _, body) = withdraw(&bureau, scheduled).await;
+    assert_eq!(
+        (status, body["listing"]["status"].as_str()),
+        (StatusCode::OK, Some("withdrawn")),
+        "{body}"
+    );
+    // Bidding, no bid yet.
+    let (status, _, body) = withdraw(&bureau, open).await;
+    assert_eq!(
+        (status, body["listing"]["status"].as_str()),
+        (StatusCode::OK, Some("withdrawn")),
+        "{body}"
+    );
+
+    // Bidding with a bid: refused, and the lot keeps its bid and its status.
+    let lot = list_lot(&app, &bureau, None, 2).await;
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    let changzhou = app.login("changzhou").await;
+    assert_eq!(
+        bid(&changzhou, lot, "4383375.00").await.0,
+        StatusCode::CREATED
+    );
+    let (status, code, body) = withdraw(&bureau, lot).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "lot_has_bids"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("不能撤回")),
+        "{body}"
+    );
+    let (_, l) = app
+        .anonymous()
+        .get(&format!("/api/v1/listings/{lot}"))
+        .await;
+    assert_eq!(
+        (
+            l["listing"]["status"].as_str(),
+            l["listing"]["bid_count"].as_i64()
+        ),
+        (Some("bidding"), Some(1))
+    );
+
+    // A bid and a withdrawal racing: exactly one of them wins, never both.
+    let mut race_withdrawals = 0;
+    for _ in 0..5 {
+        let lot = list_lot(&app, &bureau, None, 2).await;
+        let (w, b) = tokio::join!(withdraw(&bureau, lot), bid(&changzhou, lot, "4383375.00"));
+        let withdrawn = w.0 == StatusCode::OK;
+        let bid_in = b.0 == StatusCode::CREATED;
+        race_withdrawals += usize::from(withdrawn);
+        assert!(
+            withdrawn != bid_in,
+            "withdraw {:?} {}, bid {:?} {}",
+            w.0,
+            w.2,
+            b.0,
+            b.1
+        );
+        let (_, l) = app
+            .anonymous()
+            .get(&format!("/api/v1/listings/{lot}"))
+            .await;
+        let expected = if withdrawn {
+            ("withdrawn", 0)
+        } else {
+            ("bidding", 1)
+        };
+        assert_eq!(
+            (
+                l["listing"]["status"].as_str(),
+                l["listing"]["bid_count"].as_i64()
+            ),
+            (Some(expected.0), Some(expected.1))
+        );
+    }
+
+    // Past the close (not yet written by the scheduler) a lot without bids has ended too.
+    let late = list_lot(&app, &bureau, None, 1).await;
+    app.clock.advance(Duration::hours(1) + Duration::seconds(1));
+    let bureau = app.login("xincheng").await;
+    let (status, code, body) = withdraw(&bureau, late).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "listing_closed"),
+        "{body}"
+    );
+    // Refusals leave nothing in the audit log: it holds the two withdrawals that went through
+    // and those that won their race.
+    let records = with_store!(&app.db, s => s.audit_snapshot().await).expect("store");
+    let withdrawals = records
+        .records
+        .iter()
+        .filter(|r| r.action == AuditAction::ListingWithdrawn.wire())
+        .count();
+    assert_eq!(withdrawals, 2 + race_withdrawals);
 }

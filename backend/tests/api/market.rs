@@ -18,6 +18,7 @@ on_both_databases!(
     fifty_concurrent_purchases_never_oversell,
     the_quote_uses_live_listings,
     a_county_listing_with_a_closing_time_expires,
+    a_raised_floor_holds_county_listings_above_an_older_base_price,
 );
 
 fn year_now(app: &TestApp) -> i32 {
@@ -492,4 +493,56 @@ async fn a_county_listing_with_a_closing_time_expires(db: TestDb) {
         StatusCode::CONFLICT,
         "an expired listing cannot be withdrawn"
     );
+}
+
+/// R1 with R2: the administrator raises the floor above a county's base price; from the
+/// floor's first day a county listing below it is refused even though it is above the base.
+async fn a_raised_floor_holds_county_listings_above_an_older_base_price(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let bureau = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    let (status, _) = bureau
+        .put(
+            "/api/v1/counties/450422/base-price",
+            &json!({"price_per_mu": "260000"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let tomorrow = quota_shared::calendar::day_of(app.clock.now())
+        .next_day()
+        .expect("day");
+    let admin = app.login_as("admin", Role::Admin, None).await;
+    let (status, body) = admin
+        .post(
+            "/api/v1/floor-prices",
+            &json!({"price_per_mu": "300000", "effective_from": tomorrow.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Today the old floor is in force: 280,000 is above the base price and the floor.
+    let (status, body) = bureau
+        .post("/api/v1/listings", &county_listing("1", "0", "0", "280000"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.clock.advance(time::Duration::days(1));
+    let bureau = app.login("teng").await;
+    let (status, body) = bureau
+        .post("/api/v1/listings", &county_listing("1", "0", "0", "280000"))
+        .await;
+    assert_eq!(
+        (status, error_of(&body).1.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("R1")),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("300,000.00") && m.contains("基准指导价")),
+        "{body}"
+    );
+    let (status, body) = bureau
+        .post("/api/v1/listings", &county_listing("1", "0", "0", "300000"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }

@@ -47,6 +47,45 @@ fn r1_uses_the_floor_version_in_force_on_the_day() {
 }
 
 #[test]
+fn a_county_listing_is_held_to_the_floor_in_force_even_above_an_old_base_price() {
+    // A base price of 200,000 set while the floor was 100,000; the floor rose to 250,000.
+    let floors = default_floors();
+    let base = Some(price("200000"));
+    // R1 applies from the Wuzhou measures of 2021-06-30: the day before only R2 counts.
+    assert_eq!(
+        check_listing_price(
+            Channel::County,
+            price("200000"),
+            base,
+            date!(2021 - 06 - 29),
+            &floors
+        ),
+        Ok(())
+    );
+    let on = check_listing_price(
+        Channel::County,
+        price("200000"),
+        base,
+        date!(2021 - 06 - 30),
+        &floors,
+    );
+    assert_eq!(on.map_err(|v| v.rule), Err(RuleId::R1));
+    let v = check_listing_price(Channel::County, price("249999.99"), base, TODAY, &floors)
+        .expect_err("below the floor in force");
+    assert_eq!(v.rule, RuleId::R1);
+    assert!(v.message_zh.contains("250,000.00"), "{}", v.message_zh);
+    assert!(v.message_zh.contains("基准指导价"), "{}", v.message_zh);
+    assert_eq!(
+        check_listing_price(Channel::County, price("250000"), base, TODAY, &floors),
+        Ok(())
+    );
+    // R2 still comes first: below the base price is an R2 refusal.
+    let v = check_listing_price(Channel::County, price("199999.99"), base, TODAY, &floors)
+        .expect_err("below base");
+    assert_eq!(v.rule, RuleId::R2);
+}
+
+#[test]
 fn r2_needs_a_base_price_and_a_listing_at_or_above_it() {
     let floors = default_floors();
     let v = check_listing_price(Channel::County, price("300000"), None, TODAY, &floors)

@@ -162,10 +162,12 @@ macro_rules! impl_listings {
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let mut tx = self.writer.begin().await?;
             // Past its closing time a listing has ended (expired, awarded or unsold) even if
-            // the scheduler has not written so yet.
+            // the scheduler has not written so yet. A lot that has a bid is the bidders' now:
+            // it runs to its close (the bid and this update lock the same row).
             let row: Option<(String, i64)> = sqlx::query_as(
                 "UPDATE listings SET status = 'withdrawn' WHERE id = $1 \
                  AND status IN ('open', 'scheduled', 'bidding') AND (closes_at IS NULL OR closes_at > $2) \
+                 AND (channel = 'county' OR bid_count = 0) \
                  RETURNING county_code, remaining_e4_mu",
             )
             .bind(id)
