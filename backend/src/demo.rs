@@ -413,7 +413,9 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
                 purchase_id: holding.id,
                 approval_no: "梧政土批〔2026〕8号".into(),
                 area: area("2")?,
-                project_name: Some("岑溪市城南商业综合体一期".into()),
+                project: holding.project.clone().ok_or_else(|| {
+                    StoreError::Corrupt("the demo purchase has no project".into())
+                })?,
                 recorded_by: ids["developer"],
                 actor: "developer".into(),
                 now,

@@ -16,7 +16,20 @@ macro_rules! texts {
             }
         }
 
-        /// The name of a role in the interface language.
+        #[cfg(test)]
+        pub const ALL: &[Key] = &[$(Key::$key),*];
+    };
+}
+
+/// A message given in both languages, in the interface language.
+pub fn words(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// The name of a role in the interface language.
 pub fn role_label(lang: Lang, role: Role) -> &'static str {
     match (lang, role) {
         (Lang::Zh, r) => r.label_zh(),
@@ -25,11 +38,6 @@ pub fn role_label(lang: Lang, role: Role) -> &'static str {
         (Lang::En, Role::Buyer) => "buyer",
         (Lang::En, Role::Finance) => "finance",
     }
-}
-
-#[cfg(test)]
-        pub const ALL: &[Key] = &[$(Key::$key),*];
-    };
 }
 
 texts! {
@@ -196,6 +204,8 @@ texts! {
     Created => "已发布", "Published";
     OwnListingsHeading => "本县挂牌", "This county's listings";
     Withdraw => "撤回", "Withdraw";
+    LotHasBids => "已有出价", "Has bids";
+    LotHasBidsHint => "已有人出价的标的不能撤回，竞价将在截止时间结束", "A lot with bids cannot be withdrawn; bidding runs to its close";
     IncomingHeading => "待确认收款", "Payments to confirm";
     NoIncoming => "暂无待确认的交易", "Nothing to confirm";
     Settle => "确认收款", "Confirm payment";
@@ -245,6 +255,10 @@ texts! {
     Buyer => "受让方", "Buyer";
     UsesHeading => "落地使用登记（本县项目）", "Uses on projects in this county";
     RecordUse => "登记使用", "Record use";
+    ChooseHolding => "请选择要使用的指标（成交确认书）", "Choose the holding (confirmation) to draw on";
+    AwardNamesProject => "竞得的指标：请填写落地项目（自治区平台指标按当日规则 R7、R8 核验）", "Awarded quota: name the project it lands on (checked against R7 and R8 of the day)";
+    AwardedQuota => "竞得", "Awarded";
+    MineUsesHeading => "登记落地使用", "Record a use (land-use approval)";
     NoProjectHoldings => "本县暂无项目持有的已结算指标", "No settled quota held for projects in this county";
     CountyNotices => "本县公告", "This county's notices";
 }

@@ -50,6 +50,7 @@ wire_enum! {
         InThePast = "in_the_past",
         OpensAfterClose = "opens_after_close",
         ExceedsHolding = "exceeds_holding",
+        ProjectMismatch = "project_mismatch",
         ExceedsReceived = "exceeds_received",
         ExceedsAllocated = "exceeds_allocated",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -218,6 +219,11 @@ impl ErrorCode {
                 422,
                 "开始竞价时间须早于截止时间",
                 "Bidding must open before it closes",
+            ),
+            ProjectMismatch => row(
+                422,
+                "登记使用的项目与购买时的项目不一致",
+                "A use names another project than the one the quota was bought for",
             ),
             ExceedsHolding => row(
                 422,

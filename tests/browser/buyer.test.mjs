@@ -153,3 +153,28 @@ test("the home page lists open listings, lots with a countdown and recent result
   assert.match(await page.locator("#results").textContent(), /成交公示：藤县 5\.0000 亩/);
   await page.close();
 });
+
+test("the winner of a lot lands part of its award on a named project from 我的交易", async () => {
+  const { context, page } = await loggedIn("changzhou");
+  await page.goto(`${server.url}/mine`);
+  await page.locator("#use-form").waitFor();
+  const award = (await myPurchases(page)).find((p) => p.kind === "award" && p.status === "settled");
+  await page.selectOption("#use-purchase", String(award.id));
+  // An award names its project: the form asks for it, and refuses to send without a name.
+  await page.locator("#use-project").waitFor();
+  await page.fill("#use-approval", "长政土批〔2026〕9号");
+  await page.fill("#use-area", "2.5");
+  assert.equal(await page.locator("#use-submit").isDisabled(), true);
+  await page.fill("#use-project", "长洲区滨江商住小区");
+  await page.selectOption("#use-use", "residential");
+  await page.selectOption("#use-county", "450405");
+  await page.click("#use-submit");
+  await page.locator("#use-notice", { hasText: "长政土批〔2026〕9号" }).waitFor();
+  await page.locator("#holdings td", { hasText: "长洲区滨江商住小区" }).waitFor();
+  const holdings = await page.evaluate(async () => (await (await fetch("/api/v1/holdings")).json()).holdings);
+  const landed = holdings.find((h) => h.purchase_id === award.id).uses.at(-1);
+  assert.deepEqual(landed.project, { name: "长洲区滨江商住小区", use: "residential", county_code: "450405" });
+  assert.equal(landed.area_mu, "2.5000");
+  await screenshot(page, "mine-use-zh");
+  await context.close();
+});

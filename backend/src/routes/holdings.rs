@@ -7,11 +7,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use quota_shared::Area;
 use quota_shared::api::{
-    ErrorEnvelope, HoldingTotals, HoldingsResponse, Role, UseRequest, UseResponse,
+    ErrorEnvelope, HoldingTotals, HoldingsResponse, Purchase, PurchaseKind, PurchaseProject, Role,
+    UseRequest, UseResponse,
 };
 use quota_shared::codes::ErrorCode;
+use quota_shared::rules::{Channel, validate_purchase};
+use quota_shared::{DomainError, FieldError, calendar, jurisdiction};
 
-use super::lookup::purchase_not_found;
+use super::lookup::{county_of, purchase_not_found};
 use super::page::{Order, Page, PageQuery, Position};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -36,7 +39,7 @@ pub(super) struct Doc;
     responses((status = 201, body = UseResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "未结算或批文号已登记 / not settled, or the approval is already recorded", body = ErrorEnvelope),
-        (status = 422, description = "超出剩余指标或输入错误 / more than what is left, or invalid input", body = ErrorEnvelope)))]
+        (status = 422, description = "超出剩余指标、项目不符、违反 R6–R8 或输入错误 / more than what is left, another project, R6–R8, or invalid input", body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn record_use<S: Store>(
     State(state): State<AppState<S>>,
@@ -44,27 +47,35 @@ async fn record_use<S: Store>(
     body: ApiJson<UseRequest>,
 ) -> Result<(StatusCode, Json<UseResponse>), ApiError> {
     let req = body.value;
+    let now = state.clock.now();
     let (purchase, owner) = state
         .store
-        .purchase(req.purchase_id, state.clock.now())
+        .purchase(req.purchase_id, now)
         .await?
         .ok_or_else(|| purchase_not_found(req.purchase_id))?;
-    // The buyer, or the bureau of the county where the project is.
     let is_owner = user.0.role == Role::Buyer && owner == user.0.id;
+    if user.0.role == Role::Buyer && !is_owner {
+        return Err(purchase_not_found(req.purchase_id));
+    }
+    let project = project_of_use(&purchase, req.project)?;
+    // The buyer, or the bureau of the project's county: for a purchase, the county named when
+    // it was bought; for an award, a county where the holder has already landed some of it.
     let is_project_bureau = user.0.role == Role::CountyBureau
-        && purchase
-            .project
-            .as_ref()
-            .is_some_and(|p| Some(&p.county_code) == user.0.county_code.as_ref());
+        && user.0.county_code.as_ref() == Some(&project.county_code)
+        && match purchase.kind {
+            PurchaseKind::Purchase => true,
+            PurchaseKind::Award => state
+                .store
+                .holdings(&HoldingScope::ProjectCounty(project.county_code.clone()))
+                .await?
+                .iter()
+                .any(|h| h.purchase_id == purchase.id),
+        };
     if !is_owner && !is_project_bureau {
-        return Err(if user.0.role == Role::Buyer {
-            purchase_not_found(req.purchase_id)
-        } else {
-            ApiError::forbidden(
-                "只有购买方或项目所在县（市、区）自然资源局可以登记使用",
-                "Only the buyer or the bureau of the project's county may record uses",
-            )
-        });
+        return Err(ApiError::forbidden(
+            "只有购买方或项目所在县（市、区）自然资源局可以登记使用；竞得的指标由竞得人先登记首笔使用",
+            "Only the buyer or the bureau of the project's county may record uses; the winner of a lot records its first use",
+        ));
     }
     let approval_no = req.approval_no.trim().to_string();
     if approval_no.is_empty() {
@@ -75,17 +86,37 @@ async fn record_use<S: Store>(
             "The approval number is required",
         ));
     }
+    // R6–R8 on the day of filing, for the project the quota lands on.
+    let units = state.store.jurisdictions().await?;
+    let seller = county_of(&units, &purchase.seller_county_code)?;
+    let project_unit = jurisdiction::find(&units, &project.county_code).ok_or_else(|| {
+        FieldError::new(
+            "project.county_code",
+            DomainError::UnknownCounty {
+                input: project.county_code.to_string(),
+            },
+        )
+    })?;
+    let channel = match purchase.kind {
+        PurchaseKind::Purchase => Channel::County,
+        PurchaseKind::Award => Channel::Regional,
+    };
+    validate_purchase(
+        seller,
+        channel,
+        project_unit,
+        project.use_,
+        calendar::day_of(now),
+    )
+    .map_err(ApiError::Rules)?;
     let draft = UseDraft {
         purchase_id: req.purchase_id,
         approval_no: approval_no.clone(),
         area: req.area_mu.get(),
-        project_name: req
-            .project_name
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty()),
+        project,
         recorded_by: user.0.id,
         actor: user.0.username.clone(),
-        now: state.clock.now(),
+        now,
     };
     match state.store.record_use(&draft).await? {
         UseOutcome::Recorded(use_) => Ok((StatusCode::CREATED, Json(UseResponse { use_ }))),
@@ -111,6 +142,65 @@ async fn record_use<S: Store>(
             ErrorCode::ApprovalRecorded,
             format!("批文号 {approval_no} 已在本笔指标上登记过"),
             format!("Approval {approval_no} is already recorded on this holding"),
+        )),
+    }
+}
+
+/// The project a use lands on: an award's must be named; a purchase's is the one it was bought
+/// for (named again, it must be the same).
+fn project_of_use(
+    purchase: &Purchase,
+    named: Option<PurchaseProject>,
+) -> Result<PurchaseProject, ApiError> {
+    let named = named
+        .map(|p| {
+            let name = p.name.trim().to_string();
+            if name.is_empty() {
+                return Err(ApiError::invalid(
+                    "project.name",
+                    ErrorCode::Required,
+                    "请填写项目名称",
+                    "The project name is required",
+                ));
+            }
+            Ok(PurchaseProject { name, ..p })
+        })
+        .transpose()?;
+    match (&purchase.project, named) {
+        (Some(bought), None) => Ok(bought.clone()),
+        (Some(bought), Some(named)) => {
+            if bought.name.trim() == named.name
+                && bought.use_ == named.use_
+                && bought.county_code == named.county_code
+            {
+                Ok(bought.clone())
+            } else {
+                Err(ApiError::invalid(
+                    "project",
+                    ErrorCode::ProjectMismatch,
+                    format!(
+                        "交易 #{} 是为“{}”（{}，{}）购买的，只能登记在该项目上",
+                        purchase.id,
+                        bought.name,
+                        bought.use_.label_zh(),
+                        bought.county_code
+                    ),
+                    format!(
+                        "Purchase #{} was bought for \"{}\" ({}, {}): uses land on that project only",
+                        purchase.id,
+                        bought.name,
+                        bought.use_.label_en(),
+                        bought.county_code
+                    ),
+                ))
+            }
+        }
+        (None, Some(named)) => Ok(named),
+        (None, None) => Err(ApiError::invalid(
+            "project",
+            ErrorCode::Required,
+            "竞得的指标登记使用时须填写项目：名称、用途、所在县（市、区）",
+            "A use of awarded quota names its project: name, use and county",
         )),
     }
 }

@@ -369,7 +369,9 @@ pub(crate) fn use_recorded(
         "used_mu": mu(used_after_e4),
         "use_id": use_id,
         "approval_no": d.approval_no,
-        "project_name": d.project_name,
+        "project_name": d.project.name,
+        "project_use": d.project.use_.wire(),
+        "project_county_code": d.project.county_code.as_str(),
     }))
 }
 

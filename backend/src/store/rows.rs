@@ -52,6 +52,22 @@ impl AllocationRow {
     }
 }
 
+/// A project stored as three columns: all three, or none (an award; an old filing).
+fn stored_project(
+    name: Option<String>,
+    use_: Option<String>,
+    county: Option<String>,
+) -> Result<Option<PurchaseProject>, StoreError> {
+    Ok(match (name, use_, county) {
+        (Some(name), Some(use_), Some(county)) => Some(PurchaseProject {
+            name,
+            use_: use_.parse::<ProjectUse>().map_err(|_| corrupt("use"))?,
+            county_code: county.parse().map_err(|_| corrupt("project county"))?,
+        }),
+        _ => None,
+    })
+}
+
 /// A holding use row.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct UseRow {
@@ -59,6 +75,8 @@ pub(crate) struct UseRow {
     pub purchase_id: i64,
     pub approval_no: String,
     pub project_name: Option<String>,
+    pub project_use: Option<String>,
+    pub project_county_code: Option<String>,
     pub used_before_e4_mu: i64,
     pub area_e4_mu: i64,
     pub holding_e4_mu: i64,
@@ -72,6 +90,11 @@ impl UseRow {
             id: self.id,
             purchase_id: self.purchase_id,
             approval_no: self.approval_no,
+            project: stored_project(
+                self.project_name.clone(),
+                self.project_use,
+                self.project_county_code,
+            )?,
             project_name: self.project_name,
             used_before_mu: area(self.used_before_e4_mu)?,
             area_mu: area(self.area_e4_mu)?,
@@ -327,18 +350,11 @@ impl PurchaseRow {
                 status => status,
             },
             kind: parse_stored("purchase kind", &self.kind)?,
-            project: match (
+            project: stored_project(
                 self.project_name,
                 self.project_use,
                 self.project_county_code,
-            ) {
-                (Some(name), Some(use_), Some(county)) => Some(PurchaseProject {
-                    name,
-                    use_: use_.parse::<ProjectUse>().map_err(|_| corrupt("use"))?,
-                    county_code: county.parse().map_err(|_| corrupt("project county"))?,
-                }),
-                _ => None,
-            },
+            )?,
             confirmation_no: self.confirmation_no,
             bank_reference: self.bank_reference,
             created_at: self.created_at,

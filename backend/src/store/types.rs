@@ -197,7 +197,8 @@ pub struct UseDraft {
     pub purchase_id: i64,
     pub approval_no: String,
     pub area: Area,
-    pub project_name: Option<String>,
+    /// The project, checked against the rules of the day (R6–R8) before the draft is made.
+    pub project: quota_shared::api::PurchaseProject,
     pub recorded_by: i64,
     pub actor: String,
     pub now: OffsetDateTime,
@@ -220,7 +221,8 @@ pub enum UseOutcome {
 #[derive(Debug, Clone)]
 pub enum HoldingScope {
     Buyer(i64),
-    /// The bureau of the projects' county.
+    /// The bureau of the projects' county: purchases for projects there, and awards with a
+    /// use (落地) filed for a project there.
     ProjectCounty(CountyCode),
     All,
 }

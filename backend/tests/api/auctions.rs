@@ -207,15 +207,20 @@ async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
     let (status, used) = longxu
         .post(
             "/api/v1/holdings/uses",
-            &json!({"purchase_id": award_id, "approval_no": "梧政土批〔2026〕21号", "area_mu": "10", "project_name": "龙圩区商住地块A"}),
+            &json!({"purchase_id": award_id, "approval_no": "梧政土批〔2026〕21号", "area_mu": "10",
+                    "project": {"name": "龙圩区商住地块A", "use": "residential", "county_code": "450406"}}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{used}");
     assert_eq!(used["use"]["remaining_mu"], "7.5335");
     let (_, holdings) = longxu.get("/api/v1/holdings").await;
+    let landed = &holdings["holdings"][0]["uses"][0];
     assert_eq!(
-        holdings["holdings"][0]["uses"][0]["project_name"],
-        "龙圩区商住地块A"
+        (
+            landed["project_name"].as_str(),
+            landed["project"]["county_code"].as_str()
+        ),
+        (Some("龙圩区商住地块A"), Some("450406"))
     );
 }
 

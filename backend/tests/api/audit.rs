@@ -153,7 +153,7 @@ async fn everything(app: &TestApp) {
     let (status, body) = buyer
         .post(
             "/api/v1/holdings/uses",
-            &json!({"purchase_id": id, "approval_no": "梧自然资批〔2026〕1号", "area_mu": "0.5", "project_name": "城南商业综合体"}),
+            &json!({"purchase_id": id, "approval_no": "梧自然资批〔2026〕1号", "area_mu": "0.5"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

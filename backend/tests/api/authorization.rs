@@ -301,7 +301,7 @@ impl World {
                     path.to_string(),
                     Some(
                         json!({"purchase_id": id, "approval_no": format!("藤自然资批〔2026〕{n}号"),
-                                "area_mu": "0.001", "project_name": "藤县工业园"}),
+                                "area_mu": "0.001"}),
                     ),
                     None,
                 )

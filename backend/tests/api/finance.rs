@@ -48,7 +48,7 @@ async fn use_of(
     client
         .post(
             "/api/v1/holdings/uses",
-            &json!({"purchase_id": purchase_id, "approval_no": approval, "area_mu": area, "project_name": "城南商业综合体一期"}),
+            &json!({"purchase_id": purchase_id, "approval_no": approval, "area_mu": area}),
         )
         .await
 }

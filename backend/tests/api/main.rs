@@ -16,3 +16,4 @@ mod pages;
 mod passwords;
 mod reference;
 mod scheduler;
+mod uses;

@@ -1,12 +1,12 @@
 //! 挂牌管理 (county bureau): the base price with the floor and R1 checked live, new county
 //! listings and regional lots with live validation, withdrawal, and payments to confirm.
 
+use quota_shared::UnitPrice;
 use quota_shared::api::{
     Announcement, BasePriceRequest, County, FloorPrice, Holding, Lang, Listing, ListingStatus,
-    NewListing, Purchase, PurchaseStatus, SettleRequest, UseRequest,
+    NewListing, Purchase, PurchaseStatus, SettleRequest,
 };
 use quota_shared::rules::{FloorVersion, check_base_price, floor_on};
-use quota_shared::{PositiveArea, UnitPrice};
 
 use yew::prelude::*;
 
@@ -15,18 +15,12 @@ use crate::components::badge::listing_status;
 use crate::components::form::{bind, bind_select};
 use crate::components::format::today;
 use crate::components::status::failed;
+use crate::components::use_form::UseForm;
 use crate::forms::ListingForm;
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, t, words};
 use crate::session::Session;
 use quota_shared::calendar::day_of;
 use web_sys::HtmlInputElement;
-
-fn words(lang: Lang, zh: String, en: String) -> String {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
 
 #[component]
 pub fn Bureau() -> Html {
@@ -45,9 +39,6 @@ pub fn Bureau() -> Html {
     let notice = use_state(|| None::<String>);
     let holdings = use_state(Vec::<Holding>::new);
     let news = use_state(Vec::<Announcement>::new);
-    let use_purchase = use_state(String::new);
-    let use_approval = use_state(String::new);
-    let use_area = use_state(String::new);
     let base_input = use_state(String::new);
     let channel = use_state(|| "county".to_string());
     let area = use_state(String::new);
@@ -252,61 +243,17 @@ pub fn Bureau() -> Html {
             }
         })
     };
-    let use_check: Result<UseRequest, String> = (|| {
-        let purchase_id: i64 = use_purchase
-            .parse()
-            .map_err(|_| t(lang, Key::ConfirmationNo).to_string())?;
-        if use_approval.trim().is_empty() {
-            return Err(t(lang, Key::Approval).to_string());
-        }
-        let area: PositiveArea = use_area
-            .parse()
-            .map_err(|e: quota_shared::DomainError| words(lang, e.message_zh(), e.message_en()))?;
-        if let Some(h) = holdings.iter().find(|h| h.purchase_id == purchase_id)
-            && area.get() > h.remaining_mu
-        {
-            return Err(format!("{} {} 亩", t(lang, Key::AtMost), h.remaining_mu));
-        }
-        Ok(UseRequest {
-            purchase_id,
-            approval_no: use_approval.trim().to_string(),
-            area_mu: area,
-            project_name: None,
-        })
-    })();
-    let submit_use = {
-        let (check, problem, notice, reload, use_area) = (
-            use_check.clone(),
-            problem.clone(),
-            notice.clone(),
-            reload.clone(),
-            use_area.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Ok(req) = check.clone() else { return };
-            let (problem, notice, reload, use_area) = (
-                problem.clone(),
-                notice.clone(),
-                reload.clone(),
-                use_area.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                match api::record_use(&req).await {
-                    Ok(u) => {
-                        notice.set(Some(format!(
-                            "{}：{} · {} 亩",
-                            t(lang, Key::RecordUse),
-                            u.use_.approval_no,
-                            u.use_.area_mu
-                        )));
-                        problem.set(None);
-                        use_area.set(String::new());
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => problem.set(Some(e)),
-                }
-            });
+    let on_use = {
+        let (notice, problem, reload) = (notice.clone(), problem.clone(), reload.clone());
+        Callback::from(move |u: quota_shared::api::HoldingUse| {
+            notice.set(Some(format!(
+                "{}：{} · {} 亩",
+                t(lang, Key::RecordUse),
+                u.approval_no,
+                u.area_mu
+            )));
+            problem.set(None);
+            reload.set(*reload + 1);
         })
     };
     let pending: Vec<&Purchase> = purchases
@@ -377,22 +324,14 @@ pub fn Bureau() -> Html {
                     <thead><tr><th>{ t(lang, Key::ConfirmationNo) }</th><th>{ t(lang, Key::Buyer) }</th><th>{ t(lang, Key::ColProject) }</th><th class="num">{ t(lang, Key::ColArea) }</th><th class="num">{ t(lang, Key::Used) }</th><th class="num">{ t(lang, Key::ColRemaining) }</th></tr></thead>
                     <tbody>{ for holdings.iter().map(|h| html! {
                         <tr data-purchase={h.purchase_id.to_string()}><td>{ h.confirmation_no.clone().unwrap_or_default() }</td><td>{ h.buyer.clone() }</td>
-                            <td>{ h.project.as_ref().map(|p| p.name.clone()).unwrap_or_default() }</td>
+                            <td>{ match &h.project {
+                                Some(p) => p.name.clone(),
+                                None => format!("{}：{}", t(lang, Key::AwardedQuota), h.uses.iter().filter_map(|u| u.project_name.clone()).collect::<Vec<_>>().join("、")),
+                            } }</td>
                             <td class="num">{ h.area_mu.grouped() }</td><td class="num">{ h.used_mu.grouped() }</td><td class="num">{ h.remaining_mu.grouped() }</td></tr>
                     }) }</tbody>
                 </table></div>
-                <form class="form" onsubmit={submit_use} id="use-form">
-                    <label>{ t(lang, Key::ConfirmationNo) }
-                        <select id="use-purchase" onchange={bind_select(&use_purchase)}>
-                            <option value="">{ "—" }</option>
-                            { for holdings.iter().filter(|h| !h.remaining_mu.is_zero()).map(|h| html! { <option value={h.purchase_id.to_string()}>{ h.confirmation_no.clone().unwrap_or_default() }</option> }) }
-                        </select>
-                    </label>
-                    <label>{ t(lang, Key::Approval) }<input id="use-approval" value={(*use_approval).clone()} oninput={bind(&use_approval)} /></label>
-                    <label>{ t(lang, Key::ColArea) }<input id="use-area" value={(*use_area).clone()} oninput={bind(&use_area)} /></label>
-                    { match (&use_check, use_area.is_empty()) { (Err(m), false) => html! { <p class="error" id="use-check">{ m.clone() }</p> }, _ => html! {} } }
-                    <button type="submit" class="primary" id="use-submit" disabled={use_check.is_err()}>{ t(lang, Key::RecordUse) }</button>
-                </form>
+                <UseForm holdings={(*holdings).clone()} counties={(*counties).clone()} fixed_county={Some(code.clone())} on_recorded={on_use} />
                 </>
             } } }
         </section>
@@ -414,8 +353,11 @@ pub fn Bureau() -> Html {
                         <td class="num">{ l.area_mu.grouped() }</td><td class="num">{ l.remaining_mu.grouped() }</td>
                         <td class="num">{ l.price_per_mu.grouped() }</td>
                         <td>{ listing_status(lang, l.status) }</td>
-                        <td>{ if matches!(l.status, ListingStatus::Open | ListingStatus::Scheduled | ListingStatus::Bidding) {
+                        <td>{ if matches!(l.status, ListingStatus::Open | ListingStatus::Scheduled)
+                            || (l.status == ListingStatus::Bidding && l.bid_count == 0) {
                             html! { <button class="link" onclick={withdraw(l.id)}>{ t(lang, Key::Withdraw) }</button> }
+                        } else if l.status == ListingStatus::Bidding {
+                            html! { <span class="muted nowrap" title={t(lang, Key::LotHasBidsHint)}>{ t(lang, Key::LotHasBids) }</span> }
                         } else { html! {} } }</td>
                     </tr>
                 }) }</tbody>

@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::badge::purchase_status;
 use crate::components::format::county_name;
 use crate::components::status::{failed, loading};
+use crate::components::use_form::UseForm;
 use crate::hooks::{Load, use_counties};
 use crate::i18n::{Key, t};
 use crate::route::Route;
@@ -31,6 +32,21 @@ pub fn Mine() -> Html {
             });
         });
     }
+    let notice = use_state(|| None::<String>);
+    let on_use = {
+        let (notice, reload) = (notice.clone(), reload.clone());
+        Callback::from(move |u: quota_shared::api::HoldingUse| {
+            notice.set(Some(format!(
+                "{}：{} · {} 亩 · {} {} 亩",
+                t(lang, Key::RecordUse),
+                u.approval_no,
+                u.area_mu,
+                t(lang, Key::ColRemaining),
+                u.remaining_mu
+            )));
+            reload.set(*reload + 1);
+        })
+    };
     let cancel = |id: i64| {
         let reload = reload.clone();
         Callback::from(move |_: MouseEvent| {
@@ -105,7 +121,7 @@ pub fn Mine() -> Html {
                                 <td class="num">{ x.used_mu.grouped() }</td>
                                 <td class="num">{ x.remaining_mu.grouped() }</td>
                                 <td>{ for x.uses.iter().map(|u| html! {
-                                    <div class="use">{ format!("{} · {} 亩 · {}", u.approval_no, u.area_mu, day_of(u.created_at)) }</div>
+                                    <div class="use">{ format!("{} · {} 亩 · {} · {}", u.approval_no, u.area_mu, u.project_name.clone().unwrap_or_default(), day_of(u.created_at)) }</div>
                                 }) }</td>
                             </tr>
                         }) }
@@ -114,6 +130,16 @@ pub fn Mine() -> Html {
                 },
             } }
         </section>
+        { match &*holdings {
+            Load::Ready(h) if h.holdings.iter().any(|x| !x.remaining_mu.is_zero()) => html! {
+                <section class="card">
+                    <h2>{ t(lang, Key::MineUsesHeading) }</h2>
+                    { match &*notice { Some(n) => html! { <p class="ok" id="use-notice">{ n.clone() }</p> }, None => html! {} } }
+                    <UseForm holdings={h.holdings.clone()} counties={counties.clone()} on_recorded={on_use} />
+                </section>
+            },
+            _ => html! {},
+        } }
         </>
     }
 }

@@ -16,9 +16,10 @@ pub struct UseRequest {
     pub purchase_id: i64,
     pub approval_no: String,
     pub area_mu: PositiveArea,
-    /// The project this filing is for (names the project of an award).
+    /// The project this filing is for: required for an award; for a purchase it may be left
+    /// out and must otherwise be the purchase's project. R6–R8 are applied to it at filing.
     #[serde(default)]
-    pub project_name: Option<String>,
+    pub project: Option<PurchaseProject>,
 }
 
 /// A use (落地) as recorded: used before, this filing, remaining after.
@@ -28,7 +29,11 @@ pub struct HoldingUse {
     pub id: i64,
     pub purchase_id: i64,
     pub approval_no: String,
+    /// The project's name (also for filings recorded before projects were named in full).
     pub project_name: Option<String>,
+    /// The project in full; `None` only for an award's filing recorded before that.
+    #[serde(default)]
+    pub project: Option<PurchaseProject>,
     pub used_before_mu: Area,
     pub area_mu: Area,
     pub remaining_mu: Area,

@@ -42,14 +42,16 @@ macro_rules! impl_holdings {
             let used_before = used_after - d.area.e4();
             let inserted: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO holding_uses (purchase_id, approval_no, used_before_e4_mu, area_e4_mu, project_name, \
-                 recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 project_use, project_county_code, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (purchase_id, approval_no) DO NOTHING RETURNING id",
             )
             .bind(d.purchase_id)
             .bind(&d.approval_no)
             .bind(used_before)
             .bind(d.area.e4())
-            .bind(&d.project_name)
+            .bind(&d.project.name)
+            .bind(d.project.use_.wire())
+            .bind(d.project.county_code.as_str())
             .bind(d.recorded_by)
             .bind(db_time(d.now))
             .fetch_optional(&mut *tx)
@@ -64,7 +66,9 @@ macro_rules! impl_holdings {
                 id,
                 purchase_id: d.purchase_id,
                 approval_no: d.approval_no.clone(),
-                project_name: d.project_name.clone(),
+                project_name: Some(d.project.name.clone()),
+                project_use: Some(d.project.use_.wire().to_string()),
+                project_county_code: Some(d.project.county_code.as_str().to_string()),
                 used_before_e4_mu: used_before,
                 area_e4_mu: d.area.e4(),
                 holding_e4_mu: holding,
@@ -88,7 +92,8 @@ macro_rules! impl_holdings {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
                  WHERE p.status = 'settled' AND ($1 IS NULL OR p.buyer_id = $1) \
-                 AND ($2 IS NULL OR p.project_county_code = $2) ORDER BY p.id",
+                 AND ($2 IS NULL OR p.project_county_code = $2 OR EXISTS (SELECT 1 FROM holding_uses h \
+                 WHERE h.project_county_code = $2 AND h.purchase_id = p.id)) ORDER BY p.id",
                 $crate::store::rows::PURCHASE_COLUMNS
             ));
             let rows: Vec<$crate::store::rows::PurchaseRow> =
@@ -105,7 +110,8 @@ macro_rules! impl_holdings {
                     }
                 };
                 let uses: Vec<$crate::store::rows::UseRow> = sqlx::query_as(
-                    "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.used_before_e4_mu, \
+                    "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.project_use, \
+                     h.project_county_code, h.used_before_e4_mu, \
                      h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at \
                      FROM holding_uses h JOIN purchases p ON p.id = h.purchase_id \
                      WHERE h.purchase_id = $1 ORDER BY h.id",
