@@ -156,6 +156,7 @@ mod tests {
     #[test]
     fn roles_parse_from_their_wire_names() {
         assert_eq!(parse_role("county_bureau"), Ok(Role::CountyBureau));
+        assert_eq!(parse_role("supervisor"), Ok(Role::Supervisor));
         assert!(parse_role("root").is_err());
     }
 }

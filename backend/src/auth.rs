@@ -199,9 +199,25 @@ impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
                 ));
             }
         }
+        if user.role == Role::Supervisor && !matches!(parts.method, Method::GET | Method::HEAD) {
+            let path = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or(parts.uri.path(), |u| u.0.path());
+            let path = path.strip_prefix("/api/v1").unwrap_or(path);
+            if !SUPERVISOR_MAY_WRITE.contains(&path) {
+                return Err(ApiError::forbidden(
+                    "监督账号只读：可以查看所有县（市、区）的数据，不能修改任何数据",
+                    "A supervisor account reads everything and changes nothing",
+                ));
+            }
+        }
         Ok(Self(user))
     }
 }
+
+/// What a supervisor may change: its own password and its session (paths under `/api/v1`).
+const SUPERVISOR_MAY_WRITE: [&str; 2] = ["/me/password", "/session"];
 
 impl CurrentUser {
     /// 403 unless the user has one of `roles`.

@@ -30,7 +30,7 @@ const DEMO_MARKER: &str = "demo_v2";
 pub const DEMO_PASSWORD: &str = "demo-2026";
 
 /// Demo accounts: username, role, county, regional bidder, what it is for.
-pub const DEMO_USERS: [(&str, Role, Option<&str>, bool, &str); 9] = [
+pub const DEMO_USERS: [(&str, Role, Option<&str>, bool, &str); 10] = [
     (
         "admin",
         Role::Admin,
@@ -39,6 +39,13 @@ pub const DEMO_USERS: [(&str, Role, Option<&str>, bool, &str); 9] = [
         "自治区管理员 / regional administrator",
     ),
     ("finance", Role::Finance, None, false, "财政 / finance"),
+    (
+        "jijian",
+        Role::Supervisor,
+        None,
+        false,
+        "监督（纪检、审计，只读）/ supervisor (inspection and audit, read only)",
+    ),
     (
         "tengxian",
         Role::CountyBureau,

@@ -107,7 +107,7 @@ enum UserCommand {
         /// 用户名 / username
         #[arg(long)]
         username: String,
-        /// 角色 / role: admin, county_bureau, buyer, finance
+        /// 角色 / role: admin, county_bureau, buyer, finance, supervisor（监督：只读）
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// 县级自然资源局所属区划代码 / the county of a county_bureau account, e.g. 450422

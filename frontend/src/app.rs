@@ -135,7 +135,7 @@ fn Nav() -> Html {
             { link(Route::Market, Key::NavMarket) }
             { if is_buyer { link(Route::Mine, Key::NavMine) } else { html! {} } }
             { if role == Some(Role::CountyBureau) { link(Route::Bureau, Key::NavBureau) } else { html! {} } }
-            { if matches!(role, Some(Role::Finance | Role::Admin)) { link(Route::Finance, Key::NavFinance) } else { html! {} } }
+            { if matches!(role, Some(Role::Finance | Role::Admin | Role::Supervisor)) { link(Route::Finance, Key::NavFinance) } else { html! {} } }
             { if role == Some(Role::Admin) { link(Route::Admin, Key::NavAdmin) } else { html! {} } }
             <span class="spacer"></span>
             { match user {

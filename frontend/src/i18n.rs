@@ -37,6 +37,7 @@ pub fn role_label(lang: Lang, role: Role) -> &'static str {
         (Lang::En, Role::CountyBureau) => "county bureau",
         (Lang::En, Role::Buyer) => "buyer",
         (Lang::En, Role::Finance) => "finance",
+        (Lang::En, Role::Supervisor) => "supervisor (inspection, audit)",
     }
 }
 
@@ -257,6 +258,7 @@ texts! {
     RecordUse => "登记使用", "Record use";
     ChooseHolding => "请选择要使用的指标（成交确认书）", "Choose the holding (confirmation) to draw on";
     AwardNamesProject => "竞得的指标：请填写落地项目（自治区平台指标按当日规则 R7、R8 核验）", "Awarded quota: name the project it lands on (checked against R7 and R8 of the day)";
+    ReadOnlyNotice => "监督账号只读：可查看各县（市、区）的收益、分配、交易并下载报表，不能登记或修改", "Supervisor account, read only: every county's proceeds, allocations and trades, and the downloads; nothing can be recorded or changed";
     AwardedQuota => "竞得", "Awarded";
     MineUsesHeading => "登记落地使用", "Record a use (land-use approval)";
     NoProjectHoldings => "本县暂无项目持有的已结算指标", "No settled quota held for projects in this county";

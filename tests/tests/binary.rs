@@ -117,6 +117,18 @@ fn user_add_reads_the_password_from_stdin_and_the_account_can_log_in() {
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("role"), "{stderr}");
+    // 监督 (纪检/审计): a read-only account, no county.
+    let supervisor = [
+        "user",
+        "add",
+        "--username",
+        "jijian",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+    ];
+    let (code, stderr) = add(&supervisor, "long-enough-pw\n");
+    assert_eq!(code, Some(0), "{stderr}");
 
     let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
     let status = |password: &str| {

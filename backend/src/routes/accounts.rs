@@ -67,7 +67,7 @@ async fn list_users<S: Store>(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<AccountsResponse>, ApiError> {
-    user.require(&[Role::Admin])?;
+    user.require(&[Role::Admin, Role::Supervisor])?;
     let page = Page::of(&q)?;
     Ok(Json(accounts_page(&state, page).await?))
 }

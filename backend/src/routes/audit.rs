@@ -48,7 +48,7 @@ async fn audit_of<S: Store>(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditResponse>, ApiError> {
-    user.require(&[Role::Admin, Role::Finance])?;
+    user.require(&[Role::Admin, Role::Finance, Role::Supervisor])?;
     let page = Page::parse(q.limit, q.cursor.as_deref())?;
     let (records, next_cursor) = page.take(
         state.store.audit_of(q.object.trim()).await?,
@@ -122,7 +122,7 @@ async fn audit_verify<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
 ) -> Result<Json<AuditVerificationResponse>, ApiError> {
-    user.require(&[Role::Admin, Role::Finance])?;
+    user.require(&[Role::Admin, Role::Finance, Role::Supervisor])?;
     Ok(Json(AuditVerificationResponse {
         verification: verify_audit(&state.store).await?,
     }))

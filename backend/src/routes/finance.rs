@@ -90,7 +90,7 @@ async fn proceeds<S: Store>(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> Result<Json<ProceedsResponse>, ApiError> {
-    user.require(&[Role::Finance, Role::Admin])?;
+    user.require(&[Role::Finance, Role::Admin, Role::Supervisor])?;
     Ok(Json(
         proceeds_of(&state, year_or_now(&state, q.year)).await?,
     ))
@@ -201,7 +201,7 @@ async fn list_allocations<S: Store>(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<AllocationsQuery>,
 ) -> Result<Json<AllocationsResponse>, ApiError> {
-    user.require(&[Role::Finance, Role::Admin])?;
+    user.require(&[Role::Finance, Role::Admin, Role::Supervisor])?;
     let page = Page::parse(q.limit, q.cursor.as_deref())?;
     let county: Option<CountyCode> = q
         .county

@@ -222,7 +222,7 @@ async fn list_holdings<S: Store>(
         Role::CountyBureau => {
             HoldingScope::ProjectCounty(u.county_code.clone().ok_or(ApiError::Internal)?)
         }
-        Role::Finance | Role::Admin => HoldingScope::All,
+        Role::Finance | Role::Admin | Role::Supervisor => HoldingScope::All,
     };
     let holdings = state.store.holdings(&scope).await?;
     let mut totals: Vec<HoldingTotals> = Vec::new();

@@ -182,7 +182,7 @@ async fn list_purchases<S: Store>(
         Role::CountyBureau => {
             PurchaseScope::Seller(u.county_code.clone().ok_or(ApiError::Internal)?)
         }
-        Role::Finance | Role::Admin => PurchaseScope::All,
+        Role::Finance | Role::Admin | Role::Supervisor => PurchaseScope::All,
     };
     let rows = state
         .store

@@ -47,7 +47,7 @@ async fn report<S: Store>(
     ApiPath(file): ApiPath<String>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiError> {
-    user.require(&[Role::Finance, Role::Admin])?;
+    user.require(&[Role::Finance, Role::Admin, Role::Supervisor])?;
     let not_found = || {
         ApiError::not_found(
             &format!("报表 {file}（可选 proceeds、allocations、trades 的 .csv 或 .xlsx）"),

@@ -68,6 +68,10 @@ fn chart(lang: Lang, model: &ProceedsChart) -> Html {
 #[component]
 pub fn Finance() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
+    // 监督 reads the same figures and downloads; the forms that write are not shown.
+    let read_only = use_context::<crate::session::Session>()
+        .and_then(|s| s.user.map(|u| u.role))
+        .is_some_and(|r| r == quota_shared::api::Role::Supervisor);
     let this_year = day_of(time::OffsetDateTime::now_utc()).year();
     let year = use_state(|| this_year);
     let proceeds = use_load(*year, |y| async move {
@@ -233,7 +237,9 @@ pub fn Finance() -> Html {
                     }) }</tbody></table></div></div> }
             } } }
         </section>
+        { if read_only { html! { <p class="notice" id="read-only">{ t(lang, Key::ReadOnlyNotice) }</p> } } else { html! {} } }
         <div class="two-col">
+        { if read_only { html! {} } else { html! {
         <section class="card">
             <h2>{ t(lang, Key::AllocateHeading) }</h2>
             <form class="form" onsubmit={submit_alloc} id="allocate-form">
@@ -255,6 +261,7 @@ pub fn Finance() -> Html {
                 <button type="submit" class="primary" id="alloc-submit" disabled={alloc_check.is_err() || alloc_submit.busy()}>{ t(lang, Key::AllocateButton) }</button>
             </form>
         </section>
+        } } }
         <section class="card">
             <h2>{ t(lang, Key::AllocationsHeading) }</h2>
             <div class="table-wrap"><table class="data" id="allocations">
@@ -265,6 +272,7 @@ pub fn Finance() -> Html {
                         <td>{ a.use_.clone() }</td><td class="num">{ a.amount_yuan.grouped() }</td><td class="num">{ a.disbursed_yuan.grouped() }</td></tr>
                 }) }</tbody>
             </table></div>
+            { if read_only { html! {} } else { html! {
             <form class="form" onsubmit={submit_disb} id="disburse-form">
                 <label>{ t(lang, Key::AllocationsHeading) }
                     <select id="disb-allocation" onchange={on_select(disb_field(|f, v| f.allocation = v))}>
@@ -278,6 +286,7 @@ pub fn Finance() -> Html {
                 { match (&disb_check, disb_form.amount.is_empty()) { (Err(m), false) => html! { <p class="error" id="disb-check">{ m.clone() }</p> }, _ => html! {} } }
                 <button type="submit" class="primary" id="disb-submit" disabled={disb_check.is_err() || disb_submit.busy()}>{ t(lang, Key::Disburse) }</button>
             </form>
+            } } }
         </section>
         </div>
         </>

@@ -12,6 +12,8 @@ wire_enum! {
         CountyBureau = "county_bureau",
         Buyer = "buyer",
         Finance = "finance",
+        /// 监督: the 纪检/审计 offices read everything, across all counties, and write nothing.
+        Supervisor = "supervisor",
     }
 }
 
@@ -22,6 +24,7 @@ impl Role {
             Self::CountyBureau => "县级自然资源局",
             Self::Buyer => "购买方",
             Self::Finance => "财政",
+            Self::Supervisor => "监督（纪检、审计）",
         }
     }
 }
