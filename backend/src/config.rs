@@ -387,8 +387,9 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub static_dir: PathBuf,
     pub sessions: SessionPolicy,
-    /// Deposit percentage, reservation days and the bid step until rule versions hold them
-    /// (issue 14).
+    /// The bid ceiling (a setting), and the fallbacks for the deposit, payment period and bid
+    /// step when no rule version is in force — the versions (R4, R5, R15) always win
+    /// ([`quota_shared::auction::AuctionParams::as_on`]).
     pub auction: quota_shared::auction::AuctionParams,
     /// The system clock; tests share a clone and move it forward.
     pub clock: crate::clock::Clock,

@@ -11,8 +11,7 @@ use quota_shared::api::{ListingStatus, PurchaseProject, Role};
 use quota_shared::auction::AuctionParams;
 use quota_shared::jurisdiction::CountyCode;
 use quota_shared::rules::{
-    Channel, ProjectUse, RULESET_VERSION, check_base_price, default_floors, floor_on,
-    validate_listing,
+    Channel, ProjectUse, check_base_price, default_floors, floor_on, validate_listing,
 };
 use quota_shared::{Area, Money, UnitPrice};
 use time::{Duration, OffsetDateTime};
@@ -148,9 +147,10 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     }
     let day = quota_shared::calendar::day_of(now);
     let floors = default_floors();
+    let book = store.rule_versions().await?;
     for (c, yuan) in DEMO_BASE_PRICES {
         let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
-        check_base_price(price, day, &floors).map_err(|v| bad(v.message_en))?;
+        check_base_price(price, day, &floors, &book).map_err(|v| bad(v.message_en))?;
         store.set_base_price(&code(c)?, price, "demo", now).await?;
     }
     let mut ids = std::collections::HashMap::new();
@@ -167,7 +167,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .map_err(|e| bad(format!("user {username}: {e}")))?;
         ids.insert(username, id);
     }
-    let params = AuctionParams::default();
+    let params = AuctionParams::default().as_on(&book, day);
     let base_of = |c: &str| {
         DEMO_BASE_PRICES
             .iter()
@@ -251,7 +251,8 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .map(UnitPrice::from_yuan)
             .transpose()
             .map_err(bad)?;
-        validate_listing(channel, price, base, day, &floors).map_err(|v| bad(format!("{v:?}")))?;
+        validate_listing(channel, price, base, day, &floors, &book)
+            .map_err(|v| bad(format!("{v:?}")))?;
         let area_mu = area(total)?;
         let (status, start_total, deposit) = match channel {
             Channel::County => (ListingStatus::Open, None, None),
@@ -275,13 +276,14 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             price,
             start_total,
             deposit,
+            bid_step: start_total.map(|_| params.bid_step),
             source_project: project.into(),
             township: township.into(),
             advance: false,
             listed_at: now,
             opens_at: None,
             closes_at: closes_in.map(|d| now + Duration::days(d)),
-            ruleset_version: RULESET_VERSION.into(),
+            ruleset_version: book.labels_on(day),
             floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
             created_by: ids[seller],
             actor: seller.to_string(),
@@ -306,7 +308,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             },
             now,
             expires_at: now + Duration::days(i64::from(params.reservation_days)),
-            ruleset_version: RULESET_VERSION.into(),
+            ruleset_version: book.labels_on(day),
             idem_key: format!("demo-{n}"),
             request_sha256: format!("demo-{n}"),
         };
@@ -337,13 +339,14 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         price: lot_price,
         start_total: Some(start),
         deposit: Some(params.deposit(start).map_err(bad)?),
+        bid_step: Some(params.bid_step),
         source_project: "蒙山县文圩镇城乡建设用地增减挂钩项目".into(),
         township: "文圩镇".into(),
         advance: false,
         listed_at: now - Duration::days(20),
         opens_at: Some(now - Duration::days(20)),
         closes_at: Some(now - Duration::days(3)),
-        ruleset_version: RULESET_VERSION.into(),
+        ruleset_version: book.labels_on(day),
         floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
         created_by: ids["mengshan"],
         actor: "mengshan".into(),
@@ -354,14 +357,15 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         .map_err(bad)?;
     for (amount, when) in [(start, 10), (winning, 5)] {
         store
-            .place_bid(
-                lot_id,
-                ids["changzhou"],
-                "changzhou",
+            .place_bid(&crate::store::types::BidDraft {
+                listing_id: lot_id,
+                bidder_id: ids["changzhou"],
+                bidder: "changzhou".into(),
                 amount,
-                params.bid_step,
-                now - Duration::days(when),
-            )
+                step: params.bid_step,
+                ruleset_version: book.labels_on(day),
+                now: now - Duration::days(when),
+            })
             .await?;
     }
     store
@@ -423,6 +427,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
                 project: holding.project.clone().ok_or_else(|| {
                     StoreError::Corrupt("the demo purchase has no project".into())
                 })?,
+                ruleset_version: book.labels_on(day),
                 recorded_by: ids["developer"],
                 actor: "developer".into(),
                 now,

@@ -166,7 +166,12 @@ impl<S: Store> Scheduler<S> {
         now: OffsetDateTime,
         report: &mut Report,
     ) -> Result<(), StoreError> {
-        let reservation = Duration::days(i64::from(self.params.reservation_days));
+        // R15: an award waits for payment the days of the version in force on the day it is made.
+        let book = self.store.rule_versions().await?;
+        let params = self
+            .params
+            .as_on(&book, quota_shared::calendar::day_of(now));
+        let reservation = Duration::days(i64::from(params.reservation_days));
         // The due items are listed once, before any is done: an award this turn creates is
         // expired (if ever) by a later turn.
         let (store, retries) = (&self.store, &mut self.retries);

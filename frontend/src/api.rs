@@ -387,6 +387,42 @@ pub async fn rules() -> Result<RulesResponse, ApiFailure> {
     get("/api/v1/rules").await
 }
 
+/// The server's rule versions (R13); the built-in seed when they cannot be read, so the
+/// calculator and the forms still check offline (the server checks again).
+pub async fn rule_book() -> quota_shared::rules::RuleBook {
+    match rules().await {
+        Ok(r) => quota_shared::rules::RuleBook::new(
+            r.rules.into_iter().flat_map(|rule| rule.versions).collect(),
+        ),
+        Err(_) => quota_shared::rules::RuleBook::builtin(),
+    }
+}
+
+pub async fn add_rule_version(
+    rule: quota_shared::rules::RuleId,
+    request: &quota_shared::api::NewRuleVersion,
+) -> Result<quota_shared::api::RuleVersionResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/rules/{rule}/versions")),
+        request,
+        true,
+    )
+    .await
+}
+
+pub async fn end_rule_version(
+    rule: quota_shared::rules::RuleId,
+    version: u32,
+    request: &quota_shared::api::EndRuleVersion,
+) -> Result<quota_shared::api::RuleVersionResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/rules/{rule}/versions/{version}/end")),
+        request,
+        true,
+    )
+    .await
+}
+
 pub async fn audit_verify() -> Result<AuditVerificationResponse, ApiFailure> {
     get("/api/v1/audit/verify").await
 }

@@ -9,6 +9,7 @@ use quota_shared::auction::AuctionParams;
 use quota_shared::calculator::{self, Market, ProceedsForecast};
 use quota_shared::jurisdiction::Jurisdiction;
 use quota_shared::rules::ProjectUse;
+use quota_shared::rules::RuleBook;
 use quota_shared::{AreaUnit, FieldError, Percent, UnitPrice};
 use yew::Reducible;
 
@@ -72,6 +73,7 @@ pub fn quote_for(
     counties: &[County],
     listings: &[Listing],
     day: time::Date,
+    book: &RuleBook,
 ) -> Option<Result<Quote, FieldError>> {
     if form.area.trim().is_empty() {
         return None;
@@ -81,7 +83,7 @@ pub fn quote_for(
         Err(e) => return Some(Err(FieldError::new("county_code", e))),
     };
     let units: Vec<Jurisdiction> = counties.iter().map(County::jurisdiction).collect();
-    let params = AuctionParams::default();
+    let params = AuctionParams::default().as_on(book, day);
     let project = QuoteProject {
         use_: form.use_,
         county_code,
@@ -94,6 +96,7 @@ pub fn quote_for(
             units: &units,
             listings,
             params: &params,
+            book,
             day,
         },
     ))
@@ -184,9 +187,15 @@ mod tests {
             area: "2".into(),
             unit: AreaUnit::Ha,
         };
-        let q = quote_for(&form, &counties(), &[], time::macros::date!(2026 - 11 - 29))
-            .expect("an answer")
-            .expect("a quote");
+        let q = quote_for(
+            &form,
+            &counties(),
+            &[],
+            time::macros::date!(2026 - 11 - 29),
+            &RuleBook::builtin(),
+        )
+        .expect("an answer")
+        .expect("a quote");
         assert_eq!(q.required_mu.to_string(), "30.0000");
         assert!(q.must_buy);
         assert!(q.rules_applied.iter().any(|r| r.rule == RuleId::R7));
@@ -199,6 +208,7 @@ mod tests {
             &counties(),
             &[],
             time::macros::date!(2026 - 11 - 29),
+            &RuleBook::builtin(),
         )
         .expect("an answer")
         .expect("a quote");
@@ -212,11 +222,26 @@ mod tests {
             area: String::new(),
             ..CalcForm::default()
         };
-        assert!(quote_for(&form, &counties(), &[], time::macros::date!(2026 - 11 - 29)).is_none());
+        assert!(
+            quote_for(
+                &form,
+                &counties(),
+                &[],
+                time::macros::date!(2026 - 11 - 29),
+                &RuleBook::builtin()
+            )
+            .is_none()
+        );
         form.area = "1.00001".into();
-        let e = quote_for(&form, &counties(), &[], time::macros::date!(2026 - 11 - 29))
-            .expect("an answer")
-            .expect_err("refused");
+        let e = quote_for(
+            &form,
+            &counties(),
+            &[],
+            time::macros::date!(2026 - 11 - 29),
+            &RuleBook::builtin(),
+        )
+        .expect("an answer")
+        .expect_err("refused");
         assert_eq!(e.field, "area");
         assert!(e.message_zh().contains("1.0000"), "{}", e.message_zh());
     }

@@ -9,7 +9,9 @@ use quota_shared::api::{
 };
 use quota_shared::calendar;
 use quota_shared::error::{DomainError, field_zh};
-use quota_shared::rules::{Channel, FloorVersion, check_listing_quantities, validate_listing};
+use quota_shared::rules::{
+    Channel, FloorVersion, RuleBook, check_listing_quantities, validate_listing,
+};
 use quota_shared::{Area, Money, PositiveArea, PositiveMoney, UnitPrice};
 use time::Date;
 
@@ -136,6 +138,7 @@ impl ListingForm {
         floors: &[FloorVersion],
         today: Date,
         lang: Lang,
+        book: &RuleBook,
     ) -> Result<NewListing, String> {
         let channel: Channel = self.channel.parse().unwrap_or(Channel::County);
         let parse_area = |s: &str, field: &str| {
@@ -162,7 +165,7 @@ impl ListingForm {
             Lang::Zh => format!("单价：{}", e.message_zh()),
             Lang::En => format!("price: {}", e.message_en()),
         })?;
-        validate_listing(channel, price, base_price, today, floors).map_err(|found| {
+        validate_listing(channel, price, base_price, today, floors, book).map_err(|found| {
             found
                 .into_iter()
                 .map(|v| match lang {
@@ -324,7 +327,7 @@ mod tests {
         let today = time::macros::date!(2026 - 11 - 30);
         let base = Some(m("280000").fen()).map(|f| UnitPrice::from_fen(f).expect("price"));
         let listing = teng_lot()
-            .check(base, &floors, today, Lang::Zh)
+            .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
             .expect("valid");
         assert_eq!(listing.source_project, "藤县象棋镇拆旧复垦项目");
         // R2: below the county's base price, with the rule named.
@@ -334,14 +337,14 @@ mod tests {
         };
         assert!(
             cheap
-                .check(base, &floors, today, Lang::Zh)
+                .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
                 .expect_err("R2")
                 .starts_with("R2")
         );
         // Without a base price at all, R2 says to set one first.
         assert!(
             teng_lot()
-                .check(None, &floors, today, Lang::Zh)
+                .check(None, &floors, today, Lang::Zh, &RuleBook::builtin())
                 .expect_err("R2")
                 .contains("基准指导价")
         );
@@ -351,7 +354,7 @@ mod tests {
         };
         assert!(
             paddy
-                .check(base, &floors, today, Lang::Zh)
+                .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
                 .expect_err("paddy")
                 .contains("水田")
         );
@@ -362,7 +365,7 @@ mod tests {
             ..teng_lot()
         };
         assert!(
-            lot.check(base, &floors, today, Lang::En)
+            lot.check(base, &floors, today, Lang::En, &RuleBook::builtin())
                 .expect_err("closes")
                 .contains("closing time")
         );
@@ -370,7 +373,9 @@ mod tests {
             closes: "2026-12-31 17:00".into(),
             ..lot
         };
-        let lot = lot.check(base, &floors, today, Lang::Zh).expect("lot");
+        let lot = lot
+            .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
+            .expect("lot");
         assert_eq!(
             lot.closes_at,
             Some(time::macros::datetime!(2026-12-31 09:00 UTC))
@@ -381,6 +386,9 @@ mod tests {
             paddy: "0".into(),
             ..teng_lot()
         };
-        assert!(zero.check(base, &floors, today, Lang::Zh).is_err());
+        assert!(
+            zero.check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
+                .is_err()
+        );
     }
 }

@@ -52,6 +52,7 @@ fn listings(n: usize) -> Vec<Listing> {
                 deposit_yuan: None,
                 high_bid_yuan: None,
                 min_next_bid_yuan: None,
+                bid_step_yuan: None,
                 bid_count: 0,
                 ruleset_version: RULESET_VERSION.into(),
             }
@@ -72,10 +73,12 @@ fn main() {
     let units = wuzhou_default();
     let listings = listings(10_000);
     let params = AuctionParams::default();
+    let book = quota_shared::rules::RuleBook::builtin();
     let market = Market {
         units: &units,
         listings: &listings,
         params: &params,
+        book: &book,
         day: date!(2026 - 11 - 29),
     };
     let cases = [

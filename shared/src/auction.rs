@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 use crate::quantity::{Area, Money, Percent, UnitPrice};
 use crate::quantity::{MAX_MONEY_FEN, MAX_PRICE_FEN};
-use crate::rules::{RuleViolation, bid_above_ceiling, bid_violation, check_regional_bidder};
+use crate::rules::{
+    DEFAULT_BID_STEP_FEN, DEFAULT_DEPOSIT_HUNDREDTHS, DEFAULT_DEPOSIT_ROUNDING_FEN,
+    DEFAULT_RESERVATION_DAYS, RuleBook, RuleId, RuleViolation, bid_above_ceiling, bid_violation,
+    check_regional_bidder,
+};
 
 /// Parameters of the regional platform. Defaults: step 50,000 元 (notices, confirmed), deposit
 /// 10 % of the start total rounded up to 100,000 元 (fits both notices; unconfirmed), unpaid
@@ -32,16 +36,36 @@ pub fn widest_bid_price() -> UnitPrice {
 impl Default for AuctionParams {
     fn default() -> Self {
         Self {
-            bid_step: Money::from_fen(5_000_000).unwrap_or_default(),
-            deposit_percent: Percent::from_hundredths(1_000).unwrap_or(Percent::HUNDRED),
-            deposit_rounding: Money::from_fen(10_000_000).unwrap_or_default(),
-            reservation_days: 15,
+            bid_step: Money::from_fen(DEFAULT_BID_STEP_FEN).unwrap_or_default(),
+            deposit_percent: Percent::from_hundredths(DEFAULT_DEPOSIT_HUNDREDTHS)
+                .unwrap_or(Percent::HUNDRED),
+            deposit_rounding: Money::from_fen(DEFAULT_DEPOSIT_ROUNDING_FEN).unwrap_or_default(),
+            reservation_days: DEFAULT_RESERVATION_DAYS,
             max_bid_per_mu: widest_bid_price(),
         }
     }
 }
 
 impl AuctionParams {
+    /// These parameters as the rule versions in force on `day` set them: the bid step (R4),
+    /// the deposit (R5) and the payment period (R15); the rest (the bid ceiling, a setting)
+    /// as they are.
+    pub fn as_on(&self, book: &RuleBook, day: time::Date) -> AuctionParams {
+        let p = |rule| book.on(rule, day).map(|v| &v.params);
+        let mut out = self.clone();
+        if let Some(step) = p(RuleId::R4).and_then(|p| p.bid_step_yuan) {
+            out.bid_step = step;
+        }
+        if let Some(p5) = p(RuleId::R5) {
+            out.deposit_percent = p5.deposit_percent.unwrap_or(out.deposit_percent);
+            out.deposit_rounding = p5.deposit_rounding_yuan.unwrap_or(out.deposit_rounding);
+        }
+        if let Some(days) = p(RuleId::R15).and_then(|p| p.reservation_days) {
+            out.reservation_days = days;
+        }
+        out
+    }
+
     /// The start total of a lot: area × start price, half-up once (R9).
     pub fn start_total(&self, area: Area, start_price: UnitPrice) -> Result<Money, DomainError> {
         start_price.amount_for(area)

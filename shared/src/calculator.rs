@@ -16,7 +16,9 @@ use crate::auction::AuctionParams;
 use crate::error::{DomainError, FieldError};
 use crate::jurisdiction::{self, Jurisdiction};
 use crate::quantity::{Area, Money, Percent, UnitPrice};
-use crate::rules::{self, Channel, RuleApplied, RuleId, RuleViolation, check_quota_eligibility};
+use crate::rules::{
+    self, Channel, RuleApplied, RuleBook, RuleId, RuleViolation, check_quota_eligibility,
+};
 
 /// Everything the calculator reads besides the project: reference data and live offers.
 #[derive(Debug, Clone, Copy)]
@@ -24,17 +26,10 @@ pub struct Market<'a> {
     pub units: &'a [Jurisdiction],
     pub listings: &'a [Listing],
     pub params: &'a AuctionParams,
+    /// The rule versions; the ones in force on `day` apply.
+    pub book: &'a RuleBook,
     /// The calendar day in Asia/Shanghai on which rules are applied.
     pub day: Date,
-}
-
-fn applied(rule: RuleId, message_zh: String, message_en: String) -> RuleApplied {
-    RuleViolation {
-        rule,
-        message_zh,
-        message_en,
-        citation: rule.def().citation.to_string(),
-    }
 }
 
 /// Answers a buyer's question about a project. Errors name the input field at fault.
@@ -50,8 +45,12 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
         )
     })?;
     let use_ = project.use_;
-    let must_buy = rules::must_buy(unit, use_, market.day);
-    let regional_only = rules::regional_poverty_only(unit, use_, market.day);
+    let (book, day) = (market.book, market.day);
+    let applied = |rule: RuleId, message_zh: String, message_en: String| -> RuleApplied {
+        RuleViolation::cited(book, day, rule, message_zh, message_en)
+    };
+    let must_buy = rules::must_buy(unit, use_, day, book);
+    let regional_only = rules::regional_poverty_only(unit, use_, day, book);
 
     let mut rules_applied = vec![if must_buy {
         applied(
@@ -106,7 +105,7 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
     };
     let eligible = |seller: &Jurisdiction, channel: Channel| {
         eligible_channels.contains(&channel)
-            && check_quota_eligibility(seller, channel, unit, use_, market.day).is_empty()
+            && check_quota_eligibility(seller, channel, unit, use_, day, book).is_empty()
     };
     let eligible_seller_counties = market
         .units
@@ -303,6 +302,7 @@ mod tests {
             deposit_yuan: None,
             high_bid_yuan: None,
             min_next_bid_yuan: None,
+            bid_step_yuan: None,
             bid_count: 0,
             ruleset_version: rules::RULESET_VERSION.into(),
         }
@@ -312,10 +312,12 @@ mod tests {
     fn quote_in(listings: &[Listing], project: &QuoteProject) -> Result<Quote, FieldError> {
         let units = wuzhou_default();
         let params = AuctionParams::default();
+        let book = rules::RuleBook::builtin();
         let market = Market {
             units: &units,
             listings,
             params: &params,
+            book: &book,
             day: DAY,
         };
         quote(project, market)

@@ -51,6 +51,8 @@ wire_enum! {
         OpensAfterClose = "opens_after_close",
         ExceedsHolding = "exceeds_holding",
         ProjectMismatch = "project_mismatch",
+        VersionTaken = "version_taken",
+        VersionEnded = "version_ended",
         ExceedsReceived = "exceeds_received",
         ExceedsAllocated = "exceeds_allocated",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -158,8 +160,8 @@ impl ErrorCode {
             BodyTooLarge => row(413, "请求体超过 1 MiB", "The body is larger than 1 MiB"),
             RuleViolation => row(
                 422,
-                "政策规则不允许（rule 指明 R1–R14，violations 列出全部）",
-                "A policy rule refuses it (rule names R1–R14, violations lists each)",
+                "政策规则不允许（rule 指明 R1–R15，violations 列出全部）",
+                "A policy rule refuses it (rule names R1–R15, violations lists each)",
             ),
             WrongChannel => row(
                 422,
@@ -219,6 +221,16 @@ impl ErrorCode {
                 422,
                 "开始竞价时间须早于截止时间",
                 "Bidding must open before it closes",
+            ),
+            VersionTaken => row(
+                409,
+                "同一规则刚刚新增了另一个版本，请刷新后重试",
+                "Another version of the rule was added at the same moment: reload and try again",
+            ),
+            VersionEnded => row(
+                409,
+                "该规则版本已在此日或更早终止",
+                "The rule version already ends on or before that day",
             ),
             ProjectMismatch => row(
                 422,

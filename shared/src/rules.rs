@@ -13,13 +13,19 @@ use serde::{Deserialize, Serialize};
 use time::{Date, macros::date};
 
 use crate::error::{DomainError, FieldError};
-use crate::jurisdiction::{Jurisdiction, ProjectQuotaRule};
+use crate::jurisdiction::Jurisdiction;
 use crate::quantity::{Area, Money, UnitPrice};
 use crate::wire::wire_enum;
 
+mod book;
 mod catalog;
 
-pub use catalog::{RULESET_VERSION, RuleDef, RuleId, catalog};
+pub use book::{CountyMark, RuleBook, RuleParams, RuleVersion, TRANSITION_ENDS};
+pub use catalog::{
+    DEFAULT_BID_STEP_FEN, DEFAULT_DEPOSIT_HUNDREDTHS, DEFAULT_DEPOSIT_ROUNDING_FEN,
+    DEFAULT_RESERVATION_DAYS, RULESET_VERSION, RuleDef, RuleId, UseCategory, catalog,
+    default_use_categories,
+};
 
 /// A rule that refuses an action, with messages for the user and the rule's citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +44,19 @@ impl RuleViolation {
             message_zh,
             message_en,
             citation: rule.def().citation.to_string(),
+        }
+    }
+    /// A violation citing the version of `rule` in force on `day`.
+    pub fn cited(
+        book: &RuleBook,
+        day: Date,
+        rule: RuleId,
+        message_zh: String,
+        message_en: String,
+    ) -> Self {
+        Self {
+            citation: book.citation(rule, day),
+            ..Self::new(rule, message_zh, message_en)
         }
     }
 }
@@ -142,12 +161,15 @@ pub fn check_base_price(
     price: UnitPrice,
     day: Date,
     floors: &[FloorVersion],
+    book: &RuleBook,
 ) -> Result<(), RuleViolation> {
-    if !RuleId::R1.def().in_force_on(day) {
+    if !book.applies(RuleId::R1, day) {
         return Ok(());
     }
     match floor_on(floors, day) {
-        Some(floor) if price < floor.price_per_mu => Err(RuleViolation::new(
+        Some(floor) if price < floor.price_per_mu => Err(RuleViolation::cited(
+            book,
+            day,
             RuleId::R1,
             format!(
                 "县级基准指导价 {} 元/亩 低于自治区最低价 {} 元/亩（{} 起执行），请设为不低于 {} 元/亩",
@@ -177,34 +199,44 @@ pub fn check_listing_price(
     county_base_price: Option<UnitPrice>,
     day: Date,
     floors: &[FloorVersion],
+    book: &RuleBook,
 ) -> Result<(), RuleViolation> {
     match channel {
         Channel::County => match county_base_price {
-            None => Err(RuleViolation::new(
+            None if !book.applies(RuleId::R2, day) => Ok(()),
+            None => Err(RuleViolation::cited(
+                book,
+                day,
                 RuleId::R2,
                 "本县尚未设定基准指导价，请先设定基准指导价再挂牌".into(),
                 "This county has no base price yet: set the base price before listing".into(),
             )),
-            Some(base) if price < base => Err(RuleViolation::new(
-                RuleId::R2,
-                format!(
-                    "挂牌单价 {} 元/亩 低于本县基准指导价 {} 元/亩，请设为不低于 {} 元/亩",
-                    price.grouped(),
-                    base.grouped(),
-                    base.grouped()
-                ),
-                format!(
-                    "The listing price {} yuan/mu is below the county base price {} yuan/mu; set at least {}",
-                    price.grouped(),
-                    base.grouped(),
-                    base.grouped()
-                ),
-            )),
+            Some(base) if book.applies(RuleId::R2, day) && price < base => {
+                Err(RuleViolation::cited(
+                    book,
+                    day,
+                    RuleId::R2,
+                    format!(
+                        "挂牌单价 {} 元/亩 低于本县基准指导价 {} 元/亩，请设为不低于 {} 元/亩",
+                        price.grouped(),
+                        base.grouped(),
+                        base.grouped()
+                    ),
+                    format!(
+                        "The listing price {} yuan/mu is below the county base price {} yuan/mu; set at least {}",
+                        price.grouped(),
+                        base.grouped(),
+                        base.grouped()
+                    ),
+                ))
+            }
             // R1 and R2 together: a base price set under an older, lower floor does not let a
             // listing below the floor in force today.
             Some(base) => match floor_on(floors, day) {
-                Some(floor) if RuleId::R1.def().in_force_on(day) && price < floor.price_per_mu => {
-                    Err(RuleViolation::new(
+                Some(floor) if book.applies(RuleId::R1, day) && price < floor.price_per_mu => {
+                    Err(RuleViolation::cited(
+                        book,
+                        day,
                         RuleId::R1,
                         format!(
                             "挂牌单价 {} 元/亩 低于现行自治区最低价 {} 元/亩（{} 起执行）；本县基准指导价 {} 元/亩 已低于最低价，请把挂牌单价设为不低于 {} 元/亩，并更新基准指导价",
@@ -228,38 +260,45 @@ pub fn check_listing_price(
             },
         },
         Channel::Regional => match floor_on(floors, day) {
-            Some(floor) if price < floor.price_per_mu => Err(RuleViolation::new(
-                RuleId::R3,
-                format!(
-                    "起始价 {} 元/亩 低于自治区最低价 {} 元/亩，请设为不低于 {} 元/亩",
-                    price.grouped(),
-                    floor.price_per_mu.grouped(),
-                    floor.price_per_mu.grouped()
-                ),
-                format!(
-                    "The start price {} yuan/mu is below the regional floor of {} yuan/mu; set at least {}",
-                    price.grouped(),
-                    floor.price_per_mu.grouped(),
-                    floor.price_per_mu.grouped()
-                ),
-            )),
+            Some(floor) if book.applies(RuleId::R3, day) && price < floor.price_per_mu => {
+                Err(RuleViolation::cited(
+                    book,
+                    day,
+                    RuleId::R3,
+                    format!(
+                        "起始价 {} 元/亩 低于自治区最低价 {} 元/亩，请设为不低于 {} 元/亩",
+                        price.grouped(),
+                        floor.price_per_mu.grouped(),
+                        floor.price_per_mu.grouped()
+                    ),
+                    format!(
+                        "The start price {} yuan/mu is below the regional floor of {} yuan/mu; set at least {}",
+                        price.grouped(),
+                        floor.price_per_mu.grouped(),
+                        floor.price_per_mu.grouped()
+                    ),
+                ))
+            }
             _ => Ok(()),
         },
     }
 }
 
-/// R6: whether a project must be covered by bought quota, with the rule that says so.
-pub fn must_buy(project_unit: &Jurisdiction, use_: ProjectUse, day: Date) -> bool {
-    RuleId::R6.def().in_force_on(day)
-        && use_.is_commercial_or_housing()
-        && project_unit.project_rule != ProjectQuotaRule::None
+/// R6: whether a project must be covered by bought quota: a 商服/商品住宅 project in a unit on
+/// the list of the R6 version in force.
+pub fn must_buy(project_unit: &Jurisdiction, use_: ProjectUse, day: Date, book: &RuleBook) -> bool {
+    use_.is_commercial_or_housing() && book.lists(RuleId::R6, day, &project_unit.code)
 }
 
-/// Whether R7 restricts this project to 脱贫县 quota on the regional platform.
-pub fn regional_poverty_only(project_unit: &Jurisdiction, use_: ProjectUse, day: Date) -> bool {
-    RuleId::R7.def().in_force_on(day)
-        && use_.is_commercial_or_housing()
-        && project_unit.project_rule == ProjectQuotaRule::MustBuyRegionalPoverty
+/// Whether R7 restricts this project to 脱贫县 quota on the regional platform: a 商服/商品住宅
+/// project in a unit on the list of the R7 version in force.
+pub fn regional_poverty_only(
+    project_unit: &Jurisdiction,
+    use_: ProjectUse,
+    day: Date,
+    book: &RuleBook,
+) -> bool {
+    use_.is_commercial_or_housing() && book.lists(RuleId::R7, day, &project_unit.code)
 }
 
 /// R7 and R8 for quota of `seller` on `channel` going to a project in `project_unit`.
@@ -270,12 +309,16 @@ pub fn check_quota_eligibility(
     project_unit: &Jurisdiction,
     use_: ProjectUse,
     day: Date,
+    book: &RuleBook,
 ) -> Vec<RuleViolation> {
     let mut found = Vec::new();
-    if regional_poverty_only(project_unit, use_, day)
-        && (channel != Channel::Regional || !seller.poverty_alleviated)
+    let seller_poverty = book.is_poverty(seller, day);
+    if regional_poverty_only(project_unit, use_, day, book)
+        && (channel != Channel::Regional || !seller_poverty)
     {
-        found.push(RuleViolation::new(
+        found.push(RuleViolation::cited(
+            book,
+            day,
             RuleId::R7,
             format!(
                 "{}的{}项目只能通过自治区交易平台购买脱贫县节余指标，不能购买{}{}的指标",
@@ -293,12 +336,14 @@ pub fn check_quota_eligibility(
             ),
         ));
     }
-    if RuleId::R8.def().in_force_on(day)
-        && seller.poverty_alleviated
+    if book.applies(RuleId::R8, day)
+        && seller_poverty
         && seller.in_guangxi()
         && !project_unit.in_guangxi()
     {
-        found.push(RuleViolation::new(
+        found.push(RuleViolation::cited(
+            book,
+            day,
             RuleId::R8,
             format!("{}为脱贫县，其节余指标只能在区内交易，项目所在地不在广西", seller.name),
             format!(
@@ -368,9 +413,10 @@ pub fn validate_listing(
     county_base_price: Option<UnitPrice>,
     day: Date,
     floors: &[FloorVersion],
+    book: &RuleBook,
 ) -> Result<(), Vec<RuleViolation>> {
     let found: Vec<RuleViolation> =
-        check_listing_price(channel, price, county_base_price, day, floors)
+        check_listing_price(channel, price, county_base_price, day, floors, book)
             .err()
             .into_iter()
             .collect();
@@ -384,38 +430,10 @@ pub fn validate_purchase(
     project_unit: &Jurisdiction,
     use_: ProjectUse,
     day: Date,
+    book: &RuleBook,
 ) -> Result<(), Vec<RuleViolation>> {
-    let found = check_quota_eligibility(seller, channel, project_unit, use_, day);
+    let found = check_quota_eligibility(seller, channel, project_unit, use_, day, book);
     if found.is_empty() { Ok(()) } else { Err(found) }
-}
-
-/// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UseCategory {
-    pub name: String,
-    pub source: String,
-    /// Whether the source names this use for Guangxi (false: practice elsewhere).
-    pub confirmed: bool,
-}
-
-/// The default use categories of docs/DOMAIN.md ("Default data").
-pub fn default_use_categories() -> Vec<UseCategory> {
-    let cat = |name: &str, source: &str, confirmed| UseCategory {
-        name: name.into(),
-        source: source.into(),
-        confirmed,
-    };
-    vec![
-        cat("巩固拓展脱贫攻坚成果", "梧州市实施办法 三(三)5", true),
-        cat("乡村振兴项目建设", "梧州市实施办法 三(三)5", true),
-        cat("易地扶贫搬迁融资资金偿还", "梧州市实施办法 三(三)1", true),
-        cat(
-            "复垦主体补偿",
-            "实践（如重庆地票 85/15），广西未核实",
-            false,
-        ),
-    ]
 }
 
 /// R12: proceeds may be allocated only to a configured use.

@@ -138,11 +138,45 @@ test("an administrator adds a floor version and the home page shows it", async (
   await page.fill("#audit-object", "floor:2027-01-01");
   await page.click("#audit-form button");
   await page.locator("#audit-history li", { hasText: "新增最低价版本" }).waitFor();
-  assert.equal(await page.locator("#rules tr").count(), 14);
+  assert.equal(await page.locator("#rules tbody").count(), 15, "R1–R15");
   await screenshot(page, "admin-zh");
   await page.goto(server.url);
   await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).waitFor();
   assert.match(await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).textContent(), /260,000.00/);
+  await context.close();
+});
+
+test("an administrator confirms that R6 continues after the transition period and ends a version", async () => {
+  const { context, page } = await loggedIn("admin");
+  await page.goto(`${server.url}/admin`);
+  const r6 = page.locator('#rules tbody[data-rule="R6"]');
+  await r6.locator('tr[data-version="R6.2"]').waitFor();
+  // After 2025-12-31 R6 is version 2, in force today and unconfirmed.
+  assert.match(await r6.locator('tr[data-version="R6.2"]').textContent(), /2026-01-01.*今日生效|今日生效.*2026-01-01/s);
+  assert.match(await r6.locator('tr[data-version="R6.2"]').textContent(), /未核实/);
+  await r6.locator('tr[data-version="R6.2"] .confirm-version').click();
+  // The form starts from R6.2's list of units, from today, marked confirmed.
+  assert.equal(await page.inputValue("#version-rule"), "R6");
+  assert.equal(await page.locator("#version-units input:checked").count(), 4);
+  assert.equal(await page.locator("#version-submit").isDisabled(), true, "a source is required");
+  await page.fill("#version-citation", "梧州市人民政府办公室关于延续执行的通知（梧政办函〔2026〕12号）");
+  await page.click("#version-submit");
+  await page.locator("#rules-notice", { hasText: "R6.3" }).waitFor();
+  const r63 = r6.locator('tr[data-version="R6.3"]');
+  await r63.waitFor();
+  assert.match(await r63.textContent(), /今日生效/);
+  assert.doesNotMatch(await r63.textContent(), /未核实/);
+  assert.doesNotMatch(await r6.locator('tr[data-version="R6.2"]').textContent(), /今日生效/);
+  // A day in the past is refused with the reason; a later day ends R15.1.
+  await page.fill("#end-at", "2020-01-01");
+  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"] .end-version').click();
+  await page.locator("#rules-error", { hasText: "不能改写过去" }).waitFor();
+  await page.fill("#end-at", "2099-12-31");
+  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"] .end-version').click();
+  await page.locator("#rules-notice", { hasText: "R15.1" }).waitFor();
+  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"]', { hasText: "2099-12-31" }).waitFor();
+  await screenshot(page, "admin-rules-zh");
+  await page.locator("#rule-versions").screenshot({ path: "../../target/screenshots/admin-rules-card-zh.png" });
   await context.close();
 });
 

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{BidRequest, BidResponse, ErrorEnvelope, ListingStatus, Role};
-use quota_shared::auction;
 use quota_shared::codes::ErrorCode;
 use quota_shared::rules::{self, Channel};
+use quota_shared::{auction, calendar};
 
 use super::lookup::load_listing;
 use crate::auth::CurrentUser;
@@ -17,7 +17,7 @@ use crate::extract::ApiPath;
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::types::BidOutcome;
+use crate::store::types::{BidDraft, BidOutcome};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/listings/{id}/bids", post(place_bid::<S>))
@@ -52,7 +52,14 @@ async fn place_bid<S: Store>(
         });
     }
     let start = lot.start_total_yuan.ok_or(ApiError::Internal)?;
-    let params = &state.params;
+    // The lot's own step (R4 as in force when listed); R5 and the ceiling as today.
+    let day = calendar::day_of(now);
+    let book = state.store.rule_versions().await?;
+    let mut params = state.params.as_on(&book, day);
+    if let Some(step) = lot.bid_step_yuan {
+        params.bid_step = step;
+    }
+    let params = &params;
     auction::validate_bid(
         params,
         bidder.regional_bidder,
@@ -64,14 +71,15 @@ async fn place_bid<S: Store>(
     .map_err(ApiError::Rules)?;
     let outcome = state
         .store
-        .place_bid(
-            id,
-            bidder.id,
-            &bidder.username,
+        .place_bid(&BidDraft {
+            listing_id: id,
+            bidder_id: bidder.id,
+            bidder: bidder.username.clone(),
             amount,
-            params.bid_step,
+            step: params.bid_step,
+            ruleset_version: book.labels_on(day),
             now,
-        )
+        })
         .await?;
     crate::meters::bid(matches!(outcome, BidOutcome::Placed(_)));
     match outcome {

@@ -147,7 +147,12 @@ async fn allocate<S: Store>(
         )
         .into());
     }
-    let categories = state.store.use_categories().await?;
+    // R12: the uses in force today.
+    let categories = state
+        .store
+        .rule_versions()
+        .await?
+        .use_categories_on(calendar::day_of(state.clock.now()));
     rules::check_allocation_use(&req.use_, &categories).map_err(|v| ApiError::Rules(vec![v]))?;
     let year = year_or_now(&state, req.year);
     year_bounds(year)?; // a year out of range is the caller's to fix (422)

@@ -101,19 +101,16 @@ async fn record_use<S: Store>(
         PurchaseKind::Purchase => Channel::County,
         PurchaseKind::Award => Channel::Regional,
     };
-    validate_purchase(
-        seller,
-        channel,
-        project_unit,
-        project.use_,
-        calendar::day_of(now),
-    )
-    .map_err(ApiError::Rules)?;
+    let day = calendar::day_of(now);
+    let book = state.store.rule_versions().await?;
+    validate_purchase(seller, channel, project_unit, project.use_, day, &book)
+        .map_err(ApiError::Rules)?;
     let draft = UseDraft {
         purchase_id: req.purchase_id,
         approval_no: approval_no.clone(),
         area: req.area_mu.get(),
         project,
+        ruleset_version: book.labels_on(day),
         recorded_by: user.0.id,
         actor: user.0.username.clone(),
         now,

@@ -10,9 +10,7 @@ use quota_shared::api::{
 };
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
-use quota_shared::rules::{
-    Channel, RULESET_VERSION, check_listing_quantities, floor_on, validate_listing,
-};
+use quota_shared::rules::{Channel, check_listing_quantities, floor_on, validate_listing};
 use quota_shared::{DomainError, FieldError};
 use serde::Deserialize;
 
@@ -84,7 +82,9 @@ async fn create_listing<S: Store>(
         .into_iter()
         .find(|c| c.code == county)
         .and_then(|c| c.base_price_per_mu);
-    validate_listing(l.channel, l.price_per_mu, base, day, &floors).map_err(ApiError::Rules)?;
+    let book = state.store.rule_versions().await?;
+    validate_listing(l.channel, l.price_per_mu, base, day, &floors, &book)
+        .map_err(ApiError::Rules)?;
     // The whole listing bought at its price must be an amount the platform can hold; every
     // purchase of a part of it then is too.
     l.price_per_mu
@@ -100,7 +100,8 @@ async fn create_listing<S: Store>(
             "The closing time must be in the future",
         ));
     }
-    let params = &state.params;
+    // R4, R5 as in force today; a lot keeps its step for life.
+    let params = &state.params.as_on(&book, day);
     let (status, start_total, deposit) = match l.channel {
         Channel::County => (ListingStatus::Open, None, None),
         Channel::Regional => {
@@ -144,13 +145,14 @@ async fn create_listing<S: Store>(
         price: l.price_per_mu,
         start_total,
         deposit,
+        bid_step: start_total.map(|_| params.bid_step),
         source_project: l.source_project.trim().to_string(),
         township: l.township.trim().to_string(),
         advance: l.advance,
         listed_at: now,
         opens_at: l.opens_at,
         closes_at: l.closes_at,
-        ruleset_version: RULESET_VERSION.to_string(),
+        ruleset_version: book.labels_on(day),
         floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
         created_by: user.id,
         actor: user.username.clone(),

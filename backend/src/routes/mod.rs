@@ -17,6 +17,7 @@
 //! | [`holdings`] | holdings and their uses (落地) |
 //! | [`finance`] | proceeds, allocations, disbursements |
 //! | [`reports`] | CSV/XLSX exports |
+//! | [`rules`] | rule versions: list, add, end (R13) |
 //! | [`announcements`] | 挂牌公告 and 成交公示 |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
@@ -34,6 +35,7 @@ pub mod purchases;
 pub mod quote;
 pub mod reference;
 pub mod reports;
+pub mod rules;
 pub mod session;
 
 use axum::routing::get;
@@ -55,6 +57,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(holdings::router())
         .merge(finance::router())
         .merge(reports::router())
+        .merge(rules::router())
         .merge(announcements::router())
         .merge(audit::router())
         .merge(accounts::router())
@@ -101,6 +104,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         holdings::Doc::openapi(),
         finance::Doc::openapi(),
         reports::Doc::openapi(),
+        rules::Doc::openapi(),
         announcements::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),

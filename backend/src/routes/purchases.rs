@@ -12,7 +12,7 @@ use quota_shared::api::{
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction;
-use quota_shared::rules::{Channel, RULESET_VERSION, validate_purchase};
+use quota_shared::rules::{Channel, validate_purchase};
 use quota_shared::{DomainError, FieldError};
 use time::Duration;
 
@@ -99,14 +99,19 @@ async fn create_purchase<S: Store>(
             "The project name is required",
         ));
     }
+    let day = calendar::day_of(now);
+    let book = state.store.rule_versions().await?;
     validate_purchase(
         seller,
         Channel::County,
         project_unit,
         req.project.use_,
-        calendar::day_of(now),
+        day,
+        &book,
     )
     .map_err(ApiError::Rules)?;
+    // R15: the payment period in force today.
+    let reservation_days = state.params.as_on(&book, day).reservation_days;
     // An amount beyond the money range is the buyer's to fix (a listing from before that was
     // checked at listing time could still hold such a price).
     listing
@@ -120,8 +125,8 @@ async fn create_purchase<S: Store>(
         area: req.area_mu.get(),
         project: req.project,
         now,
-        expires_at: now + Duration::days(i64::from(state.params.reservation_days)),
-        ruleset_version: RULESET_VERSION.to_string(),
+        expires_at: now + Duration::days(i64::from(reservation_days)),
+        ruleset_version: book.labels_on(day),
         idem_key: key,
         request_sha256: fingerprint.clone(),
     };

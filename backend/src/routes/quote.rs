@@ -34,11 +34,15 @@ async fn quote<S: Store>(
     let now = state.clock.now();
     let units = state.store.jurisdictions().await?;
     let listings = state.store.listings(&ListingFilter::default(), now).await?;
+    let day = calendar::day_of(now);
+    let book = state.store.rule_versions().await?;
+    let params = state.params.as_on(&book, day);
     let market = Market {
         units: &units,
         listings: &listings,
-        params: &state.params,
-        day: calendar::day_of(now),
+        params: &params,
+        book: &book,
+        day,
     };
     let quote = calculator::quote(&body.value.project, market).map_err(|e| {
         // The project is nested in the request: name the field by its full path.

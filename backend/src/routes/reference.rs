@@ -7,12 +7,12 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use quota_shared::api::{
     BasePriceRequest, CountiesResponse, CountyResponse, ErrorEnvelope, FloorPrice,
-    FloorPricesResponse, Health, Readiness, Role, RuleInfo, RulesResponse, UseCategoriesResponse,
+    FloorPricesResponse, Health, Readiness, Role, UseCategoriesResponse,
 };
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
 use quota_shared::jurisdiction::CountyCode;
-use quota_shared::rules::{self, RULESET_VERSION, check_base_price};
+use quota_shared::rules::check_base_price;
 use serde::{Deserialize, Serialize};
 
 use super::lookup::county_of;
@@ -32,7 +32,6 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
             get(floor_prices::<S>).post(add_floor_price::<S>),
         )
         .route("/use-categories", get(use_categories::<S>))
-        .route("/rules", get(rules_catalog))
 }
 
 /// `/healthz` (alive) and `/readyz` (ready for traffic), outside `/api/v1`.
@@ -53,7 +52,6 @@ pub(super) fn health_router<S: Store>() -> Router<AppState<S>> {
         set_base_price,
         add_floor_price,
         use_categories,
-        rules_catalog
     ),
     components(schemas(FloorPriceResponse))
 )]
@@ -111,8 +109,16 @@ async fn readyz<S: Store>(State(state): State<AppState<S>>) -> Result<Json<Readi
 async fn counties<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<CountiesResponse>, ApiError> {
+    let day = calendar::day_of(state.clock.now());
+    let book = state.store.rule_versions().await?;
     Ok(Json(CountiesResponse {
-        counties: state.store.counties().await?,
+        counties: state
+            .store
+            .counties()
+            .await?
+            .into_iter()
+            .map(|c| c.as_ruled(&book, day))
+            .collect(),
     }))
 }
 
@@ -153,8 +159,9 @@ async fn set_base_price<S: Store>(
         .into_iter()
         .map(Into::into)
         .collect();
-    check_base_price(price, calendar::day_of(state.clock.now()), &floors)
-        .map_err(|v| ApiError::Rules(vec![v]))?;
+    let day = calendar::day_of(state.clock.now());
+    let book = state.store.rule_versions().await?;
+    check_base_price(price, day, &floors, &book).map_err(|v| ApiError::Rules(vec![v]))?;
     state
         .store
         .set_base_price(&code, price, &user.0.username, state.clock.now())
@@ -165,7 +172,8 @@ async fn set_base_price<S: Store>(
         .await?
         .into_iter()
         .find(|c| c.code == code)
-        .ok_or(ApiError::Internal)?;
+        .ok_or(ApiError::Internal)?
+        .as_ruled(&book, day);
     Ok(Json(CountyResponse { county }))
 }
 
@@ -221,28 +229,9 @@ async fn add_floor_price<S: Store>(
 async fn use_categories<S: Store>(
     State(state): State<AppState<S>>,
 ) -> Result<Json<UseCategoriesResponse>, ApiError> {
+    // R12: the uses in force today.
+    let day = calendar::day_of(state.clock.now());
     Ok(Json(UseCategoriesResponse {
-        use_categories: state.store.use_categories().await?,
+        use_categories: state.store.rule_versions().await?.use_categories_on(day),
     }))
-}
-
-#[utoipa::path(get, path = "/api/v1/rules", tag = "admin",
-    responses((status = 200, description = "R1–R14 及出处、生效日期 / R1–R14 with sources and effective dates", body = RulesResponse)))]
-#[tracing::instrument(skip_all)]
-async fn rules_catalog() -> Json<RulesResponse> {
-    Json(RulesResponse {
-        ruleset_version: RULESET_VERSION.to_string(),
-        rules: rules::catalog()
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id,
-                title_zh: r.title_zh.to_string(),
-                title_en: r.title_en.to_string(),
-                citation: r.citation.to_string(),
-                confirmed: r.confirmed,
-                effective_from: r.effective_from,
-                effective_to: r.effective_to,
-            })
-            .collect(),
-    })
 }

@@ -4,10 +4,10 @@
 
 use std::future::Future;
 
+use quota_shared::UnitPrice;
 use quota_shared::api::{County, FloorPrice, Listing, Purchase, PurchaseStatus};
 use quota_shared::jurisdiction::{CountyCode, Jurisdiction};
 use quota_shared::rules::FloorVersion;
-use quota_shared::{Money, UnitPrice};
 use time::OffsetDateTime;
 
 use super::error::StoreError;
@@ -257,12 +257,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// bid by `step` (or reach the start total); decided by one conditional write.
     fn place_bid(
         &self,
-        listing_id: i64,
-        bidder_id: i64,
-        bidder: &str,
-        amount: Money,
-        step: Money,
-        now: OffsetDateTime,
+        bid: &crate::store::types::BidDraft,
     ) -> impl Future<Output = Result<BidOutcome, StoreError>> + Send;
     /// Regional lots whose closing time has passed but that are not yet closed.
     fn due_lots(
@@ -277,6 +272,32 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
         reservation: time::Duration,
     ) -> impl Future<Output = Result<LotClosing, StoreError>> + Send;
+    /// Puts in each built-in rule version not there yet (R13); one that is there — seeded
+    /// before, or ended by the administrator since — is left as it is.
+    fn seed_rule_versions(
+        &self,
+        book: &quota_shared::rules::RuleBook,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every rule version; one that does not decode is left out (and logged).
+    fn rule_versions(
+        &self,
+    ) -> impl Future<Output = Result<quota_shared::rules::RuleBook, StoreError>> + Send;
+    /// Adds a version; the versions it overlaps end the day before it starts. `None`: another
+    /// version took its number at the same moment (try again).
+    fn add_rule_version(
+        &self,
+        draft: &crate::store::types::RuleVersionDraft,
+    ) -> impl Future<Output = Result<Option<quota_shared::rules::RuleVersion>, StoreError>> + Send;
+    /// Ends a version on `effective_to` (only ever earlier than its present end).
+    fn end_rule_version(
+        &self,
+        rule: quota_shared::rules::RuleId,
+        version: u32,
+        effective_to: time::Date,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::store::types::EndOutcome, StoreError>> + Send;
     /// Loads the default use categories once (R12); the administrator owns them afterwards.
     fn seed_use_categories(
         &self,

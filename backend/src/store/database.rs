@@ -132,9 +132,12 @@ impl Database {
         let units = jurisdiction::wuzhou_default();
         let floors = rules::default_floors();
         let categories = rules::default_use_categories();
+        let book = rules::RuleBook::builtin();
+        let now = time::OffsetDateTime::now_utc();
         with_store!(self, s => {
             s.migrate(&units, &floors).await?;
-            s.seed_use_categories(&categories).await
+            s.seed_use_categories(&categories).await?;
+            s.seed_rule_versions(&book, now).await
         })
     }
 }

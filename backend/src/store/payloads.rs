@@ -40,6 +40,55 @@ pub(crate) fn floor_added(
     .after(json!({"price_per_mu": price.to_string(), "effective_from": effective_from.to_string()}))
 }
 
+pub(crate) fn rule_version_added(
+    v: &quota_shared::rules::RuleVersion,
+    ended: &[(u32, Date, Option<Date>)],
+    day_before: Date,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("rule:{}", v.rule),
+        actor,
+        AuditAction::RuleVersionAdded,
+        now,
+    )
+    .before(json!({
+        "ended": ended.iter().map(|(n, from, to)| json!({
+            "version": n, "effective_from": from.to_string(),
+            "effective_to": to.map(|d| d.to_string()), "now_ends": day_before.to_string(),
+        })).collect::<Vec<_>>(),
+    }))
+    .after(json!({
+        "version": v.version,
+        "effective_from": v.effective_from.to_string(),
+        "effective_to": v.effective_to.map(|d| d.to_string()),
+        "confirmed": v.confirmed,
+        "citation": v.citation,
+        "params": v.params,
+    }))
+}
+
+pub(crate) fn rule_version_ended(
+    rule: quota_shared::rules::RuleId,
+    version: u32,
+    previous_end: Option<Date>,
+    effective_to: Date,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("rule:{rule}"),
+        actor,
+        AuditAction::RuleVersionEnded,
+        now,
+    )
+    .before(json!({"version": version, "effective_to": previous_end.map(|d| d.to_string())}))
+    .after(json!({"version": version, "effective_to": effective_to.to_string()}))
+}
+
 pub(crate) fn base_price_set(
     code: &CountyCode,
     price: UnitPrice,

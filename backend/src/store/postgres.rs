@@ -83,4 +83,5 @@ impl Store for PgStore {
     crate::store::sql::holdings::impl_holdings!();
     crate::store::sql::finance::impl_finance!();
     crate::store::sql::audit::impl_audit!();
+    crate::store::sql::rules::impl_rules!();
 }

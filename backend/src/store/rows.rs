@@ -128,6 +128,7 @@ pub(crate) struct ListingRow {
     pub ruleset_version: String,
     pub high_bid_fen: Option<i64>,
     pub bid_count: i64,
+    pub bid_step_fen: Option<i64>,
     /// Area of this listing's reservations past their expiry that the scheduler has not yet
     /// returned: what the listing reads as having back (see [`effective_listing`]).
     pub due_e4_mu: i64,
@@ -138,7 +139,7 @@ pub(crate) struct ListingRow {
 pub(crate) const LISTING_COLUMNS: &str = "id, county_code, channel, status, area_e4_mu, remaining_e4_mu, \
      farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
      source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, high_bid_fen, bid_count, \
-     CAST(COALESCE((SELECT SUM(d.area_e4_mu) FROM purchases d WHERE d.listing_id = listings.id \
+     bid_step_fen, CAST(COALESCE((SELECT SUM(d.area_e4_mu) FROM purchases d WHERE d.listing_id = listings.id \
        AND d.status = 'reserved' AND d.expires_at <= $1), 0) AS BIGINT) AS due_e4_mu";
 
 /// What a listing is at `now`, whether or not the scheduler has caught up with it: a county
@@ -258,7 +259,16 @@ impl ListingRow {
             self.due_e4_mu,
             now,
         );
-        let params = quota_shared::auction::AuctionParams::default();
+        // The step the lot was listed with (R4); lots from before steps were kept, the default.
+        let mut params = quota_shared::auction::AuctionParams::default();
+        let bid_step = match (start_total, self.bid_step_fen) {
+            (None, _) => None,
+            (Some(_), Some(fen)) => Some(Money::from_fen(fen).map_err(|_| corrupt("bid step"))?),
+            (Some(_), None) => Some(params.bid_step),
+        };
+        if let Some(step) = bid_step {
+            params.bid_step = step;
+        }
         let min_next = match start_total {
             Some(s) if status.is_live() => params.min_next_bid(s, high_bid).ok(),
             _ => None,
@@ -288,6 +298,7 @@ impl ListingRow {
             deposit_yuan: money(self.deposit_fen)?,
             high_bid_yuan: high_bid,
             min_next_bid_yuan: min_next,
+            bid_step_yuan: bid_step,
             bid_count: self.bid_count,
             ruleset_version: self.ruleset_version,
         })
@@ -611,5 +622,32 @@ mod status_filter_tests {
                 }
             }
         }
+    }
+}
+
+/// A rule version row; decodes on both databases.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct RuleVersionRow {
+    pub rule_id: String,
+    pub version: i64,
+    pub effective_from: time::Date,
+    pub effective_to: Option<time::Date>,
+    pub confirmed: bool,
+    pub citation: String,
+    pub params: String,
+}
+
+impl RuleVersionRow {
+    pub fn into_version(self) -> Result<quota_shared::rules::RuleVersion, StoreError> {
+        Ok(quota_shared::rules::RuleVersion {
+            rule: parse_stored("rule id", &self.rule_id)?,
+            version: u32::try_from(self.version).map_err(|_| corrupt("rule version number"))?,
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
+            confirmed: self.confirmed,
+            citation: self.citation,
+            params: serde_json::from_str(&self.params)
+                .map_err(|e| StoreError::Corrupt(format!("rule {} params: {e}", self.rule_id)))?,
+        })
     }
 }

@@ -65,6 +65,8 @@ pub struct ListingDraft {
     pub price: UnitPrice,
     pub start_total: Option<Money>,
     pub deposit: Option<Money>,
+    /// A lot's bid step (R4 in force when listed).
+    pub bid_step: Option<Money>,
     pub source_project: String,
     pub township: String,
     pub advance: bool,
@@ -199,6 +201,8 @@ pub struct UseDraft {
     pub area: Area,
     /// The project, checked against the rules of the day (R6–R8) before the draft is made.
     pub project: quota_shared::api::PurchaseProject,
+    /// The rule versions in force on the day of filing (R13).
+    pub ruleset_version: String,
     pub recorded_by: i64,
     pub actor: String,
     pub now: OffsetDateTime,
@@ -287,4 +291,41 @@ pub struct AuditSnapshot {
     pub records: Vec<crate::audit::Stored>,
     pub heads: crate::audit::Heads,
     pub live: crate::reconcile::LiveState,
+}
+
+/// A rule version to add (R13), checked by the route: from today on, parameters that fit.
+#[derive(Debug, Clone)]
+pub struct RuleVersionDraft {
+    pub rule: quota_shared::rules::RuleId,
+    pub effective_from: time::Date,
+    pub effective_to: Option<time::Date>,
+    pub confirmed: bool,
+    pub citation: String,
+    pub params: quota_shared::rules::RuleParams,
+    pub actor: String,
+    pub now: OffsetDateTime,
+}
+
+/// What ending a rule version did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndOutcome {
+    Ended,
+    NotFound,
+    /// It already ends on or before the day asked (the day given).
+    AlreadyEnded(Option<time::Date>),
+}
+
+/// A bid to place on a regional lot.
+#[derive(Debug, Clone)]
+pub struct BidDraft {
+    pub listing_id: i64,
+    pub bidder_id: i64,
+    /// Username, for the audit log.
+    pub bidder: String,
+    pub amount: Money,
+    /// The lot's step (R4, as in force when it was listed).
+    pub step: Money,
+    /// The rule versions in force on the day of the bid (R13).
+    pub ruleset_version: String,
+    pub now: OffsetDateTime,
 }

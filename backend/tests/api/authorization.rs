@@ -355,6 +355,33 @@ impl World {
                     None,
                 )
             }
+            "/api/v1/rules/{id}/versions" => (
+                client,
+                "/api/v1/rules/R4/versions".to_string(),
+                Some(
+                    json!({"effective_from": format!("2031-02-{:02}", 1 + n % 28), "confirmed": true,
+                            "citation": "桂节指告字〔2031〕1号", "params": {"bid_step_yuan": "50000"}}),
+                ),
+                None,
+            ),
+            "/api/v1/rules/{id}/versions/{version}/end" => {
+                // A version of its own to end, added by the administrator.
+                let (status, body) = self.clients["admin"]
+                    .post(
+                        "/api/v1/rules/R10/versions",
+                        &json!({"effective_from": format!("2032-{:02}-01", 1 + n % 12), "confirmed": true,
+                                "citation": "支付结算办法"}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let version = body["version"]["version"].as_u64().expect("version");
+                (
+                    client,
+                    format!("/api/v1/rules/R10/versions/{version}/end"),
+                    Some(json!({"effective_to": "2033-06-30"})),
+                    None,
+                )
+            }
             other => panic!("the test has no request for {route} ({other}): add one"),
         };
         (client, method, path, body, key)

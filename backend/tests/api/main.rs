@@ -15,5 +15,6 @@ mod openapi;
 mod pages;
 mod passwords;
 mod reference;
+mod rules;
 mod scheduler;
 mod uses;

@@ -66,7 +66,12 @@ async fn a_county_listing_lives_from_base_price_to_withdrawal(db: TestDb) {
         ),
         (Some("open"), Some("10.0000"), Some("450422"))
     );
-    assert_eq!(listing["ruleset_version"], "wuzhou-2021.1");
+    // The rule versions in force on the day it was listed (R13).
+    let versions = listing["ruleset_version"].as_str().unwrap_or_default();
+    assert!(
+        versions.starts_with("R1.1 R2.1 R3.1") && versions.contains("R6.2 R7.2 R8.2"),
+        "{versions}"
+    );
     let id = listing["id"].as_i64().expect("id");
     let (_, public) = app
         .anonymous()

@@ -108,6 +108,8 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/purchases/{id}/cancel",
             "POST /api/v1/purchases/{id}/settle",
             "POST /api/v1/quote",
+            "POST /api/v1/rules/{id}/versions",
+            "POST /api/v1/rules/{id}/versions/{version}/end",
             "POST /api/v1/session",
             "POST /api/v1/users",
             "POST /api/v1/users/{username}/password",

@@ -1,7 +1,8 @@
 //! State that pages share, as hooks:
 //! - [`use_load`]: one fetch tied to its inputs — loading, ready or failed — with a reload;
 //!   [`UseLoad::failure`] shows a failure (with a retry) wherever the page puts it, so no
-//!   failed load is ever dropped silently. [`use_counties`] is the one most pages need.
+//!   failed load is ever dropped silently. [`use_counties`] is the one most pages need;
+//!   [`use_rule_book`] gives the rule versions the forms check against.
 //! - [`use_submit`]: one action — busy while it runs, then its outcome.
 //! - [`use_ticker`]: a re-render every second, for countdowns.
 
@@ -129,6 +130,16 @@ where
 #[hook]
 pub fn use_counties() -> UseLoad<Vec<County>> {
     use_load((), |()| async { api::counties().await.map(|c| c.counties) })
+}
+
+/// The rule versions (R13) the forms check against: the built-in seed until the server's
+/// have loaded (or when they cannot be), so a form never waits on them.
+#[hook]
+pub fn use_rule_book() -> quota_shared::rules::RuleBook {
+    let book = use_load((), |()| async { Ok(api::rule_book().await) });
+    book.ready()
+        .cloned()
+        .unwrap_or_else(quota_shared::rules::RuleBook::builtin)
 }
 
 /// One action of a form: busy while it runs, then its outcome.

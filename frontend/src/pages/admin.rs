@@ -1,13 +1,11 @@
-//! 管理 (administrator): floor versions, accounts and roles, the rule catalogue, and the
+//! 管理 (administrator): floor versions, accounts and roles, the rule versions
+//! ([`super::admin_rules`]), and the
 //! audit chain's status with an object's history.
 
-use quota_shared::api::{
-    Account, AuditAction, AuditEntry, FloorPrice, Lang, NewAccount, Role, RuleInfo,
-};
+use quota_shared::api::{Account, AuditAction, AuditEntry, FloorPrice, Lang, NewAccount, Role};
 use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
-use crate::components::badge::unconfirmed;
 use crate::components::form::{bind, bind_select};
 use crate::components::format::{beijing_time, county_name};
 use crate::components::status::failed;
@@ -19,7 +17,6 @@ pub fn Admin() -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let floors = use_state(Vec::<FloorPrice>::new);
     let users = use_state(Vec::<Account>::new);
-    let rules = use_state(Vec::<RuleInfo>::new);
     let verification = use_state(|| None::<(bool, u64, Option<String>)>);
     let history = use_state(Vec::<AuditEntry>::new);
     let problem = use_state(|| None::<ApiFailure>);
@@ -38,10 +35,9 @@ pub fn Admin() -> Html {
     let reset_password = use_state(String::new);
     let reset_done = use_state(|| None::<(String, String)>);
     {
-        let (floors, users, rules, verification, problem) = (
+        let (floors, users, verification, problem) = (
             floors.clone(),
             users.clone(),
-            rules.clone(),
             verification.clone(),
             problem.clone(),
         );
@@ -55,10 +51,6 @@ pub fn Admin() -> Html {
                 }
                 match api::users().await {
                     Ok(u) => users.set(u.users),
-                    Err(e) => failure = Some(e),
-                }
-                match api::rules().await {
-                    Ok(r) => rules.set(r.rules),
                     Err(e) => failure = Some(e),
                 }
                 match api::audit_verify().await {
@@ -270,16 +262,7 @@ pub fn Admin() -> Html {
                 None => html! {},
             } }
         </section>
-        <section class="card">
-            <h2>{ t(lang, Key::RulesHeading) }</h2>
-            <div class="table-wrap"><table class="data" id="rules"><tbody>
-                { for rules.iter().map(|r| html! {
-                    <tr><td class="mono">{ r.id.to_string() }</td><td>{ match lang { Lang::Zh => r.title_zh.clone(), Lang::En => r.title_en.clone() } }</td>
-                        <td class="citation">{ r.citation.clone() }{ if r.confirmed { html! {} } else { unconfirmed(lang) } }</td>
-                        <td class="nowrap">{ format!("{} —", r.effective_from) }</td></tr>
-                }) }
-            </tbody></table></div>
-        </section>
+        <crate::pages::admin_rules::RuleVersions counties={counties.clone()} />
         </>
     }
 }

@@ -31,6 +31,7 @@ pub fn Bureau() -> Html {
         .and_then(|s| s.user.as_ref())
         .and_then(|u| u.county_code.clone());
     let counties = use_state(Vec::<County>::new);
+    let book = crate::hooks::use_rule_book();
     let floors = use_state(Vec::<FloorPrice>::new);
     let listings = use_state(Vec::<Listing>::new);
     let purchases = use_state(Vec::<Purchase>::new);
@@ -107,7 +108,7 @@ pub fn Bureau() -> Html {
         .parse::<UnitPrice>()
         .map_err(|e| words(lang, e.message_zh(), e.message_en()))
         .and_then(|p| {
-            check_base_price(p, today(), &versions)
+            check_base_price(p, today(), &versions, &book)
                 .map(|_| p)
                 .map_err(|v| format!("{}：{}", v.rule, words(lang, v.message_zh, v.message_en)))
         });
@@ -164,7 +165,7 @@ pub fn Bureau() -> Html {
         township: (*township).clone(),
         closes: (*closes).clone(),
     }
-    .check(base, &versions, today(), lang);
+    .check(base, &versions, today(), lang, &book);
     let publish = {
         let (draft, problem, notice, reload) = (
             draft.clone(),

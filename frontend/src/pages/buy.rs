@@ -38,6 +38,7 @@ pub fn precheck(
     listing: &Listing,
     counties: &[County],
     lang: Lang,
+    book: &quota_shared::rules::RuleBook,
 ) -> Result<Area, Vec<String>> {
     let words = |zh: String, en: String| match lang {
         Lang::Zh => zh,
@@ -67,7 +68,7 @@ pub fn precheck(
         .map(County::jurisdiction);
     if let (Some(seller), Some(project)) = (seller, project)
         && let Err(violations) =
-            validate_purchase(&seller, Channel::County, &project, form.use_, today())
+            validate_purchase(&seller, Channel::County, &project, form.use_, today(), book)
     {
         problems.extend(
             violations
@@ -98,6 +99,7 @@ pub fn Buy(props: &Props) -> Html {
     // One key per purchase attempt: kept across retries and double clicks, renewed after success.
     let key = use_state(api::new_idempotency_key);
     let busy = use_state(|| false);
+    let book = crate::hooks::use_rule_book();
     let outcome = use_state(|| None::<Result<String, ApiFailure>>);
     let reload = use_state(|| 0u32);
     {
@@ -118,7 +120,7 @@ pub fn Buy(props: &Props) -> Html {
         .as_ref()
         .and_then(|s| s.user.as_ref())
         .is_some_and(|u| u.role == Role::Buyer);
-    let check = precheck(&form, l, &counties, lang);
+    let check = precheck(&form, l, &counties, lang, &book);
     let amount = check
         .as_ref()
         .ok()

@@ -20,6 +20,7 @@ use crate::i18n::{Key, t};
 struct Data {
     counties: Vec<County>,
     listings: Vec<Listing>,
+    book: quota_shared::rules::RuleBook,
 }
 
 #[component]
@@ -34,10 +35,12 @@ pub fn Calculator() -> Html {
         let (data, error) = (data.clone(), error.clone());
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
+                let book = api::rule_book().await;
                 match (api::counties().await, api::listings().await) {
                     (Ok(c), Ok(l)) => data.set(Some(Data {
                         counties: c.counties,
                         listings: l.listings,
+                        book,
                     })),
                     (Err(e), _) | (_, Err(e)) => error.set(Some(e)),
                 }
@@ -75,7 +78,7 @@ pub fn Calculator() -> Html {
             // How long the quote took, on the form as `data-quote-ms` (the benchmark reads it).
             let clock = web_sys::window().and_then(|w| w.performance());
             let started = clock.as_ref().map(|p| p.now());
-            let answer = quote_for(&form, &d.counties, &d.listings, today());
+            let answer = quote_for(&form, &d.counties, &d.listings, today(), &d.book);
             let quote_ms = clock
                 .zip(started)
                 .map(|(p, t)| format!("{:.3}", p.now() - t))

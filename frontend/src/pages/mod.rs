@@ -6,6 +6,8 @@ pub mod account;
 #[cfg(feature = "staff")]
 pub mod admin;
 #[cfg(feature = "staff")]
+pub mod admin_rules;
+#[cfg(feature = "staff")]
 pub mod bureau;
 pub mod buy;
 pub mod calculator;

@@ -31,6 +31,8 @@ wire_enum! {
         UseRecorded = "use_recorded",
         Allocated = "allocated",
         Disbursed = "disbursed",
+        RuleVersionAdded = "rule_version_added",
+        RuleVersionEnded = "rule_version_ended",
     }
 }
 
@@ -60,6 +62,8 @@ impl AuditAction {
             Self::UseRecorded => "登记使用（落地）",
             Self::Allocated => "收益分配",
             Self::Disbursed => "拨付",
+            Self::RuleVersionAdded => "新增规则版本",
+            Self::RuleVersionEnded => "终止规则版本",
         }
     }
 }

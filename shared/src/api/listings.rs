@@ -85,6 +85,9 @@ pub struct Listing {
     pub high_bid_yuan: Option<Money>,
     #[serde(default)]
     pub min_next_bid_yuan: Option<Money>,
+    /// A lot's bid step (R4), as in force when it was listed.
+    #[serde(default)]
+    pub bid_step_yuan: Option<Money>,
     /// Bids placed on a regional lot.
     #[serde(default)]
     pub bid_count: i64,

@@ -6,7 +6,7 @@ use time::Date;
 
 use crate::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule, UnitKind};
 use crate::quantity::UnitPrice;
-use crate::rules::{FloorVersion, RuleId};
+use crate::rules::{FloorVersion, RuleBook, RuleId, RuleParams, RuleVersion};
 
 /// A county-level unit as the public sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,17 @@ pub struct County {
 }
 
 impl County {
+    /// The county as the rule versions in force on `day` see it: its 脱贫县 mark (R14) and
+    /// what R6/R7 ask of projects there.
+    pub fn as_ruled(mut self, book: &RuleBook, day: Date) -> Self {
+        if let Some(j) = book.units_on(&[self.jurisdiction()], day).pop() {
+            self.poverty_alleviated = j.poverty_alleviated;
+            self.poverty_status_confirmed = j.poverty_status_confirmed;
+            self.project_rule = j.project_rule;
+        }
+        self
+    }
+
     /// The unit as the rules see it.
     pub fn jurisdiction(&self) -> Jurisdiction {
         Jurisdiction {
@@ -107,13 +118,48 @@ pub struct RuleInfo {
     pub confirmed: bool,
     pub effective_from: Date,
     pub effective_to: Option<Date>,
+    /// Every version of the rule, oldest first (R13); the fields above are those of the
+    /// version in force today, or of the catalogue when none is.
+    #[serde(default)]
+    pub versions: Vec<RuleVersion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RulesResponse {
+    /// The versions in force today (Asia/Shanghai), as a listing made today records them.
     pub ruleset_version: String,
     pub rules: Vec<RuleInfo>,
+}
+
+/// `POST /api/v1/rules/{id}/versions` (administrator): a new version from a day on (today or
+/// later); the versions it overlaps end the day before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRuleVersion {
+    pub effective_from: Date,
+    #[serde(default)]
+    pub effective_to: Option<Date>,
+    pub confirmed: bool,
+    pub citation: String,
+    #[serde(default)]
+    pub params: RuleParams,
+}
+
+/// `POST /api/v1/rules/{id}/versions/{version}/end` (administrator): the last day in force
+/// (today or later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EndRuleVersion {
+    pub effective_to: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RuleVersionResponse {
+    pub version: RuleVersion,
 }
 
 /// `GET /healthz`.

@@ -2,6 +2,7 @@
 //! its citation (docs/DOMAIN.md, "Sources"), whether that was read in the primary text, and
 //! from when to when it applies (R13).
 
+use serde::{Deserialize, Serialize};
 use time::{Date, macros::date};
 
 use crate::wire::wire_enum;
@@ -24,6 +25,7 @@ wire_enum! {
         R12 = "R12",
         R13 = "R13",
         R14 = "R14",
+        R15 = "R15",
     }
 }
 
@@ -60,7 +62,7 @@ const NOTICES: &str = "桂节指告字〔2020〕31号、〔2021〕28号 挂牌�
 const WUZHOU_2021: Date = date!(2021 - 06 - 30);
 
 /// The built-in catalog, indexed by `RuleId as usize`. Version label: [`RULESET_VERSION`].
-static CATALOG: [RuleDef; 14] = [
+static CATALOG: [RuleDef; 15] = [
     RuleDef {
         id: RuleId::R1,
         title_zh: "县级基准指导价不低于自治区流转基准指导价（最低价）",
@@ -187,12 +189,59 @@ static CATALOG: [RuleDef; 14] = [
         effective_from: date!(2018 - 01 - 01),
         effective_to: None,
     },
+    RuleDef {
+        id: RuleId::R15,
+        title_zh: "成交后须在付款期限内付款，逾期未付的预留失效、面积退回（期限为假设，可配置）",
+        title_en: "A reservation is paid within the payment period or lapses and its area returns (the period is an assumption)",
+        citation: "假设：预留 15 日（docs/DOMAIN.md “Default data”；未找到广西来源）",
+        confirmed: false,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
 ];
 
 /// The label of the built-in rule set; recorded with each listing and trade (R13).
 pub const RULESET_VERSION: &str = "wuzhou-2021.1";
 
-/// Every rule definition, R1 to R14.
+/// Every rule definition, R1 to R15.
 pub fn catalog() -> &'static [RuleDef] {
     &CATALOG
+}
+
+/// R4: the bid step on a lot's total, 50,000 元 (both notices, confirmed).
+pub const DEFAULT_BID_STEP_FEN: i64 = 5_000_000;
+/// R5: the deposit, 10 % of the start total (fits both notices; unconfirmed)…
+pub const DEFAULT_DEPOSIT_HUNDREDTHS: i64 = 1_000;
+/// …rounded up to 100,000 元.
+pub const DEFAULT_DEPOSIT_ROUNDING_FEN: i64 = 10_000_000;
+/// R15: days a reservation waits for payment (an assumption).
+pub const DEFAULT_RESERVATION_DAYS: u32 = 15;
+
+/// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UseCategory {
+    pub name: String,
+    pub source: String,
+    /// Whether the source names this use for Guangxi (false: practice elsewhere).
+    pub confirmed: bool,
+}
+
+/// The default use categories of docs/DOMAIN.md ("Default data").
+pub fn default_use_categories() -> Vec<UseCategory> {
+    let cat = |name: &str, source: &str, confirmed| UseCategory {
+        name: name.into(),
+        source: source.into(),
+        confirmed,
+    };
+    vec![
+        cat("巩固拓展脱贫攻坚成果", "梧州市实施办法 三(三)5", true),
+        cat("乡村振兴项目建设", "梧州市实施办法 三(三)5", true),
+        cat("易地扶贫搬迁融资资金偿还", "梧州市实施办法 三(三)1", true),
+        cat(
+            "复垦主体补偿",
+            "实践（如重庆地票 85/15），广西未核实",
+            false,
+        ),
+    ]
 }

@@ -14,6 +14,10 @@ fn price(s: &str) -> UnitPrice {
 }
 const TODAY: Date = date!(2026 - 11 - 29);
 
+fn book() -> RuleBook {
+    RuleBook::builtin()
+}
+
 #[test]
 fn the_catalog_is_indexed_by_rule_id_and_cited() {
     for &id in RuleId::ALL {
@@ -26,8 +30,11 @@ fn the_catalog_is_indexed_by_rule_id_and_cited() {
 #[test]
 fn r1_base_price_exactly_at_the_floor_passes_and_one_fen_below_fails() {
     let floors = default_floors();
-    assert_eq!(check_base_price(price("250000.00"), TODAY, &floors), Ok(()));
-    let v = check_base_price(price("249999.99"), TODAY, &floors).expect_err("below floor");
+    assert_eq!(
+        check_base_price(price("250000.00"), TODAY, &floors, &book()),
+        Ok(())
+    );
+    let v = check_base_price(price("249999.99"), TODAY, &floors, &book()).expect_err("below floor");
     assert_eq!(v.rule, RuleId::R1);
     assert!(v.message_zh.contains("250,000.00"), "{}", v.message_zh);
 }
@@ -41,8 +48,11 @@ fn r1_uses_the_floor_version_in_force_on_the_day() {
         Some(price("100000"))
     );
     // R1 itself only applies from the Wuzhou measures of 2021-06-30.
-    assert_eq!(check_base_price(price("150000"), day_2019, &floors), Ok(()));
-    assert!(check_base_price(price("150000"), date!(2021 - 06 - 30), &floors).is_err());
+    assert_eq!(
+        check_base_price(price("150000"), day_2019, &floors, &book()),
+        Ok(())
+    );
+    assert!(check_base_price(price("150000"), date!(2021 - 06 - 30), &floors, &book()).is_err());
     assert!(floor_on(&floors, date!(2017 - 12 - 31)).is_none());
 }
 
@@ -58,7 +68,8 @@ fn a_county_listing_is_held_to_the_floor_in_force_even_above_an_old_base_price()
             price("200000"),
             base,
             date!(2021 - 06 - 29),
-            &floors
+            &floors,
+            &book()
         ),
         Ok(())
     );
@@ -68,37 +79,80 @@ fn a_county_listing_is_held_to_the_floor_in_force_even_above_an_old_base_price()
         base,
         date!(2021 - 06 - 30),
         &floors,
+        &book(),
     );
     assert_eq!(on.map_err(|v| v.rule), Err(RuleId::R1));
-    let v = check_listing_price(Channel::County, price("249999.99"), base, TODAY, &floors)
-        .expect_err("below the floor in force");
+    let v = check_listing_price(
+        Channel::County,
+        price("249999.99"),
+        base,
+        TODAY,
+        &floors,
+        &book(),
+    )
+    .expect_err("below the floor in force");
     assert_eq!(v.rule, RuleId::R1);
     assert!(v.message_zh.contains("250,000.00"), "{}", v.message_zh);
     assert!(v.message_zh.contains("基准指导价"), "{}", v.message_zh);
     assert_eq!(
-        check_listing_price(Channel::County, price("250000"), base, TODAY, &floors),
+        check_listing_price(
+            Channel::County,
+            price("250000"),
+            base,
+            TODAY,
+            &floors,
+            &book()
+        ),
         Ok(())
     );
     // R2 still comes first: below the base price is an R2 refusal.
-    let v = check_listing_price(Channel::County, price("199999.99"), base, TODAY, &floors)
-        .expect_err("below base");
+    let v = check_listing_price(
+        Channel::County,
+        price("199999.99"),
+        base,
+        TODAY,
+        &floors,
+        &book(),
+    )
+    .expect_err("below base");
     assert_eq!(v.rule, RuleId::R2);
 }
 
 #[test]
 fn r2_needs_a_base_price_and_a_listing_at_or_above_it() {
     let floors = default_floors();
-    let v = check_listing_price(Channel::County, price("300000"), None, TODAY, &floors)
-        .expect_err("no base price");
+    let v = check_listing_price(
+        Channel::County,
+        price("300000"),
+        None,
+        TODAY,
+        &floors,
+        &book(),
+    )
+    .expect_err("no base price");
     assert_eq!(v.rule, RuleId::R2);
     assert!(v.message_zh.contains("先设定基准指导价"));
     let base = Some(price("300000"));
     assert_eq!(
-        check_listing_price(Channel::County, price("300000"), base, TODAY, &floors),
+        check_listing_price(
+            Channel::County,
+            price("300000"),
+            base,
+            TODAY,
+            &floors,
+            &book()
+        ),
         Ok(())
     );
-    let v = check_listing_price(Channel::County, price("299999.99"), base, TODAY, &floors)
-        .expect_err("below base");
+    let v = check_listing_price(
+        Channel::County,
+        price("299999.99"),
+        base,
+        TODAY,
+        &floors,
+        &book(),
+    )
+    .expect_err("below base");
     assert_eq!(v.rule, RuleId::R2);
 }
 
@@ -106,25 +160,65 @@ fn r2_needs_a_base_price_and_a_listing_at_or_above_it() {
 fn r3_start_price_at_floor_passes_one_fen_below_fails() {
     let floors = default_floors();
     assert_eq!(
-        check_listing_price(Channel::Regional, price("250000"), None, TODAY, &floors),
+        check_listing_price(
+            Channel::Regional,
+            price("250000"),
+            None,
+            TODAY,
+            &floors,
+            &book()
+        ),
         Ok(())
     );
-    let v = check_listing_price(Channel::Regional, price("249999.99"), None, TODAY, &floors)
-        .expect_err("below");
+    let v = check_listing_price(
+        Channel::Regional,
+        price("249999.99"),
+        None,
+        TODAY,
+        &floors,
+        &book(),
+    )
+    .expect_err("below");
     assert_eq!(v.rule, RuleId::R3);
 }
 
 #[test]
 fn r6_commercial_and_housing_in_districts_and_cenxi_must_buy() {
-    assert!(must_buy(&unit("长洲区"), ProjectUse::Residential, TODAY));
-    assert!(must_buy(&unit("岑溪市"), ProjectUse::Commercial, TODAY));
-    assert!(!must_buy(&unit("长洲区"), ProjectUse::Industrial, TODAY));
-    assert!(!must_buy(&unit("长洲区"), ProjectUse::Public, TODAY));
-    assert!(!must_buy(&unit("藤县"), ProjectUse::Commercial, TODAY));
+    assert!(must_buy(
+        &unit("长洲区"),
+        ProjectUse::Residential,
+        TODAY,
+        &book()
+    ));
+    assert!(must_buy(
+        &unit("岑溪市"),
+        ProjectUse::Commercial,
+        TODAY,
+        &book()
+    ));
+    assert!(!must_buy(
+        &unit("长洲区"),
+        ProjectUse::Industrial,
+        TODAY,
+        &book()
+    ));
+    assert!(!must_buy(
+        &unit("长洲区"),
+        ProjectUse::Public,
+        TODAY,
+        &book()
+    ));
+    assert!(!must_buy(
+        &unit("藤县"),
+        ProjectUse::Commercial,
+        TODAY,
+        &book()
+    ));
     assert!(!must_buy(
         &unit("长洲区"),
         ProjectUse::Commercial,
-        date!(2021 - 06 - 29)
+        date!(2021 - 06 - 29),
+        &book()
     ));
 }
 
@@ -139,6 +233,7 @@ fn r7_district_projects_take_only_regional_poverty_county_quota() {
         &district,
         ProjectUse::Residential,
         TODAY,
+        &book(),
     );
     assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), [RuleId::R7]);
     assert!(v[0].message_zh.contains("自治区交易平台"));
@@ -148,7 +243,8 @@ fn r7_district_projects_take_only_regional_poverty_county_quota() {
             Channel::Regional,
             &district,
             ProjectUse::Residential,
-            TODAY
+            TODAY,
+            &book()
         )
         .is_empty()
     );
@@ -158,7 +254,8 @@ fn r7_district_projects_take_only_regional_poverty_county_quota() {
             Channel::Regional,
             &district,
             ProjectUse::Commercial,
-            TODAY
+            TODAY,
+            &book()
         )
         .len(),
         1
@@ -170,7 +267,8 @@ fn r7_district_projects_take_only_regional_poverty_county_quota() {
             Channel::County,
             &unit("岑溪市"),
             ProjectUse::Commercial,
-            TODAY
+            TODAY,
+            &book()
         )
         .is_empty()
     );
@@ -181,7 +279,8 @@ fn r7_district_projects_take_only_regional_poverty_county_quota() {
             Channel::County,
             &district,
             ProjectUse::Industrial,
-            TODAY
+            TODAY,
+            &book()
         )
         .is_empty()
     );
@@ -198,6 +297,7 @@ fn r8_poverty_county_quota_stays_in_guangxi() {
         &outside,
         ProjectUse::Industrial,
         TODAY,
+        &book(),
     );
     assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), [RuleId::R8]);
     assert!(
@@ -206,7 +306,8 @@ fn r8_poverty_county_quota_stays_in_guangxi() {
             Channel::County,
             &outside,
             ProjectUse::Industrial,
-            TODAY
+            TODAY,
+            &book()
         )
         .is_empty()
     );
@@ -235,13 +336,22 @@ fn validate_purchase_and_listing_return_every_violation() {
     let mut outside = unit("长洲区");
     outside.code = "440103".parse().expect("code");
     outside.name = "广州市荔湾区".into();
-    // A district-kind unit outside Guangxi buying 藤县 county quota: R7 and R8 together.
+    // A unit outside Guangxi on R7's list (a version that names it) buying 藤县 county quota:
+    // R7 and R8 together.
+    let mut versions = book().versions().to_vec();
+    for v in versions.iter_mut().filter(|v| v.rule == RuleId::R7) {
+        v.params
+            .units
+            .get_or_insert_with(Vec::new)
+            .push(outside.code.clone());
+    }
     let found = validate_purchase(
         &unit("藤县"),
         Channel::County,
         &outside,
         ProjectUse::Commercial,
         TODAY,
+        &RuleBook::new(versions),
     )
     .expect_err("two rules");
     assert_eq!(
@@ -250,10 +360,27 @@ fn validate_purchase_and_listing_return_every_violation() {
     );
     let floors = default_floors();
     assert_eq!(
-        validate_listing(Channel::Regional, price("250000"), None, TODAY, &floors),
+        validate_listing(
+            Channel::Regional,
+            price("250000"),
+            None,
+            TODAY,
+            &floors,
+            &book()
+        ),
         Ok(())
     );
-    assert!(validate_listing(Channel::County, price("250000"), None, TODAY, &floors).is_err());
+    assert!(
+        validate_listing(
+            Channel::County,
+            price("250000"),
+            None,
+            TODAY,
+            &floors,
+            &book()
+        )
+        .is_err()
+    );
 }
 
 #[test]

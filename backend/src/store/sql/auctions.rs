@@ -10,15 +10,12 @@ macro_rules! impl_auctions {
         #[tracing::instrument(skip_all)]
         async fn place_bid(
             &self,
-            listing_id: i64,
-            bidder_id: i64,
-            bidder: &str,
-            amount: quota_shared::Money,
-            step: quota_shared::Money,
-            now: time::OffsetDateTime,
+            b: &$crate::store::types::BidDraft,
         ) -> Result<$crate::store::types::BidOutcome, StoreError> {
             use $crate::store::types::{BidOutcome}; use $crate::store::rows::{db_time};
-            let now = db_time(now);
+            let (listing_id, bidder_id, bidder, amount, step) =
+                (b.listing_id, b.bidder_id, b.bidder.as_str(), b.amount, b.step);
+            let now = db_time(b.now);
             let mut tx = self.writer.begin().await?;
             // One conditional write decides: the lot is open for bids and the amount beats the
             // high bid by a step (or reaches the start total when there is none).
@@ -52,12 +49,14 @@ macro_rules! impl_auctions {
                 });
             }
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO bids (listing_id, bidder_id, amount_fen, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO bids (listing_id, bidder_id, amount_fen, created_at, ruleset_version) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(listing_id)
             .bind(bidder_id)
             .bind(amount.fen())
             .bind(now)
+            .bind(&b.ruleset_version)
             .fetch_one(&mut *tx)
             .await?;
             let (county,): (String,) = sqlx::query_as("SELECT county_code FROM listings WHERE id = $1")

@@ -42,7 +42,8 @@ macro_rules! impl_holdings {
             let used_before = used_after - d.area.e4();
             let inserted: Option<(i64,)> = sqlx::query_as(
                 "INSERT INTO holding_uses (purchase_id, approval_no, used_before_e4_mu, area_e4_mu, project_name, \
-                 project_use, project_county_code, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 project_use, project_county_code, recorded_by, created_at, ruleset_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                  ON CONFLICT (purchase_id, approval_no) DO NOTHING RETURNING id",
             )
             .bind(d.purchase_id)
@@ -54,6 +55,7 @@ macro_rules! impl_holdings {
             .bind(d.project.county_code.as_str())
             .bind(d.recorded_by)
             .bind(db_time(d.now))
+            .bind(&d.ruleset_version)
             .fetch_optional(&mut *tx)
             .await?;
             let Some((id,)) = inserted else {

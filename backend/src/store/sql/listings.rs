@@ -15,9 +15,9 @@ macro_rules! impl_listings {
                  farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
                  grain_capacity_kg, remaining_capacity_kg, price_fen_per_mu, start_total_fen, deposit_fen, \
                  source_project, township, advance, listed_at, opens_at, closes_at, ruleset_version, \
-                 floor_effective_from, created_by) \
+                 floor_effective_from, created_by, bid_step_fen) \
                  VALUES ($1, $2, $3, $4, $4, $5, $5, $6, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                 $16, $17, $18, $19) RETURNING id",
+                 $16, $17, $18, $19, $20) RETURNING id",
             )
             .bind(l.county_code.as_str())
             .bind(l.channel.wire())
@@ -38,6 +38,7 @@ macro_rules! impl_listings {
             .bind(&l.ruleset_version)
             .bind(l.floor_effective_from)
             .bind(l.created_by)
+            .bind(l.bid_step.map(|m| m.fen()))
             .fetch_one(&mut *tx)
             .await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_created(row.0, l));

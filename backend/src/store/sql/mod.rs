@@ -17,3 +17,4 @@ pub(crate) mod holdings;
 pub(crate) mod listings;
 pub(crate) mod purchases;
 pub(crate) mod reference;
+pub(crate) mod rules;

@@ -1,0 +1,212 @@
+//! Rule versions (R13): the public list of every rule with its versions, sources and marks,
+//! and the administrator's two changes — add a version from a day on, end a version — never
+//! an edit of the past: both take effect today or later, both are audited.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use quota_shared::api::{
+    EndRuleVersion, ErrorEnvelope, NewRuleVersion, Role, RuleInfo, RuleVersionResponse,
+    RulesResponse,
+};
+use quota_shared::calendar;
+use quota_shared::codes::ErrorCode;
+use quota_shared::rules::{RuleId, catalog};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::types::{EndOutcome, RuleVersionDraft};
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/rules", get(list_rules::<S>))
+        .route("/rules/{id}/versions", post(add_version::<S>))
+        .route("/rules/{id}/versions/{version}/end", post(end_version::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_rules, add_version, end_version))]
+pub(super) struct Doc;
+
+#[utoipa::path(get, path = "/api/v1/rules", tag = "admin",
+    responses((status = 200, description = "R1–R15：每条规则的版本、出处、核实标记与参数；ruleset_version 为今日（北京时间）生效的版本 / every rule with its versions, sources, marks and parameters; ruleset_version: the versions in force today", body = RulesResponse)))]
+#[tracing::instrument(skip_all)]
+async fn list_rules<S: Store>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<RulesResponse>, ApiError> {
+    let day = calendar::day_of(state.clock.now());
+    let book = state.store.rule_versions().await?;
+    let rules = catalog()
+        .iter()
+        .map(|def| {
+            let now = book.on(def.id, day);
+            RuleInfo {
+                id: def.id,
+                title_zh: def.title_zh.to_string(),
+                title_en: def.title_en.to_string(),
+                citation: now.map_or(def.citation.to_string(), |v| v.citation.clone()),
+                confirmed: now.map_or(def.confirmed, |v| v.confirmed),
+                effective_from: now.map_or(def.effective_from, |v| v.effective_from),
+                effective_to: now.map_or(def.effective_to, |v| v.effective_to),
+                versions: book
+                    .versions()
+                    .iter()
+                    .filter(|v| v.rule == def.id)
+                    .cloned()
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(Json(RulesResponse {
+        ruleset_version: book.labels_on(day),
+        rules,
+    }))
+}
+
+fn rule_of(id: &str) -> Result<RuleId, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::not_found(&format!("规则 {id}"), &format!("Rule {id}")))
+}
+
+/// 422 unless `day` is today or later (Asia/Shanghai): a version never changes the past.
+fn not_before_today(field: &str, day: time::Date, today: time::Date) -> Result<(), ApiError> {
+    if day < today {
+        return Err(ApiError::invalid(
+            field,
+            ErrorCode::InThePast,
+            format!(
+                "{field} 为 {day}，早于今天（{today}）：规则版本只能从今天或以后生效或终止，不能改写过去"
+            ),
+            format!(
+                "{field} is {day}, before today ({today}): a rule version starts or ends today or later, never in the past"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/rules/{id}/versions", tag = "admin",
+    params(("id" = String, Path, description = "R1–R15")),
+    request_body = NewRuleVersion,
+    responses((status = 201, body = RuleVersionResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "同时新增了另一版本，请重试 / another version was added at the same moment: try again", body = ErrorEnvelope),
+        (status = 422, description = "日期早于今天、参数不符合该规则或缺少出处 / a day before today, parameters that do not fit the rule, or no citation", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn add_version<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    body: ApiJson<NewRuleVersion>,
+) -> Result<(StatusCode, Json<RuleVersionResponse>), ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    let rule = rule_of(&id)?;
+    let req = body.value;
+    let now = state.clock.now();
+    let today = calendar::day_of(now);
+    not_before_today("effective_from", req.effective_from, today)?;
+    if let Some(to) = req.effective_to
+        && to < req.effective_from
+    {
+        return Err(ApiError::invalid(
+            "effective_to",
+            ErrorCode::OpensAfterClose,
+            format!("终止日期 {to} 早于生效日期 {}", req.effective_from),
+            format!(
+                "effective_to {to} is before effective_from {}",
+                req.effective_from
+            ),
+        ));
+    }
+    let citation = req.citation.trim().to_string();
+    if citation.is_empty() {
+        return Err(ApiError::invalid(
+            "citation",
+            ErrorCode::Required,
+            "请填写依据（文件名称、文号、条款）",
+            "Give the source: document, number and clause",
+        ));
+    }
+    let known: Vec<_> = state
+        .store
+        .jurisdictions()
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    req.params.check_for(rule, &known)?;
+    let draft = RuleVersionDraft {
+        rule,
+        effective_from: req.effective_from,
+        effective_to: req.effective_to,
+        confirmed: req.confirmed,
+        citation,
+        params: req.params,
+        actor: admin.username.clone(),
+        now,
+    };
+    match state.store.add_rule_version(&draft).await? {
+        Some(version) => Ok((StatusCode::CREATED, Json(RuleVersionResponse { version }))),
+        None => Err(ApiError::coded(
+            ErrorCode::VersionTaken,
+            format!("{rule} 刚刚新增了另一个版本，请刷新后重试"),
+            format!("Another version of {rule} was added at the same moment: reload and try again"),
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/rules/{id}/versions/{version}/end", tag = "admin",
+    params(("id" = String, Path, description = "R1–R15"), ("version" = u32, Path)),
+    request_body = EndRuleVersion,
+    responses((status = 200, body = RuleVersionResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "该版本已在此日或更早终止 / the version already ends on or before that day", body = ErrorEnvelope),
+        (status = 422, description = "日期早于今天 / a day before today", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn end_version<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath((id, version)): ApiPath<(String, u32)>,
+    body: ApiJson<EndRuleVersion>,
+) -> Result<Json<RuleVersionResponse>, ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    let rule = rule_of(&id)?;
+    let now = state.clock.now();
+    let to = body.value.effective_to;
+    not_before_today("effective_to", to, calendar::day_of(now))?;
+    let missing = || {
+        ApiError::not_found(
+            &format!("规则版本 {rule}.{version}"),
+            &format!("Rule version {rule}.{version}"),
+        )
+    };
+    match state
+        .store
+        .end_rule_version(rule, version, to, &admin.username, now)
+        .await?
+    {
+        EndOutcome::Ended => {}
+        EndOutcome::NotFound => return Err(missing()),
+        EndOutcome::AlreadyEnded(end) => {
+            let end = end.map(|d| d.to_string()).unwrap_or_default();
+            return Err(ApiError::coded(
+                ErrorCode::VersionEnded,
+                format!("{rule}.{version} 已于 {end} 终止，不能推迟或再次终止到 {to}"),
+                format!("{rule}.{version} already ends on {end}; it cannot be moved to {to}"),
+            ));
+        }
+    }
+    let book = state.store.rule_versions().await?;
+    let version = book
+        .versions()
+        .iter()
+        .find(|v| v.rule == rule && v.version == version)
+        .cloned()
+        .ok_or_else(missing)?;
+    Ok(Json(RuleVersionResponse { version }))
+}

@@ -1,0 +1,199 @@
+//! Rule versions (R13): seeded once per version by `migrate`, read whole (a few dozen rows),
+//! added and ended by the administrator — an addition ends the versions it overlaps the day
+//! before it starts, in the same transaction, and both are audited.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_rules!`.
+
+/// The rule-version methods of the `Store` trait, for a store type with a `pool` (reads) and a
+/// `writer` (writes).
+macro_rules! impl_rules {
+    () => {
+        #[tracing::instrument(skip_all)]
+        async fn seed_rule_versions(
+            &self,
+            book: &quota_shared::rules::RuleBook,
+            now: time::OffsetDateTime,
+        ) -> Result<(), StoreError> {
+            let mut tx = self.writer.begin().await?;
+            for v in book.versions() {
+                let params = serde_json::to_string(&v.params)
+                    .map_err(|e| StoreError::Corrupt(format!("rule params: {e}")))?;
+                // A version already there (seeded before, or ended since) is left as it is.
+                sqlx::query(
+                    "INSERT INTO rule_versions (rule_id, version, effective_from, effective_to, confirmed, \
+                     citation, params, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'migrate', $8) \
+                     ON CONFLICT (rule_id, version) DO NOTHING",
+                )
+                .bind(v.rule.wire())
+                .bind(i64::from(v.version))
+                .bind(v.effective_from)
+                .bind(v.effective_to)
+                .bind(v.confirmed)
+                .bind(&v.citation)
+                .bind(params)
+                .bind($crate::store::rows::db_time(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn rule_versions(&self) -> Result<quota_shared::rules::RuleBook, StoreError> {
+            let rows: Vec<$crate::store::rows::RuleVersionRow> = sqlx::query_as(
+                "SELECT rule_id, version, effective_from, effective_to, confirmed, citation, params \
+                 FROM rule_versions ORDER BY rule_id, version",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let mut versions = Vec::with_capacity(rows.len());
+            for row in rows {
+                // A version that no longer decodes is left out and logged: the others, and
+                // every read that needs them, still work.
+                match row.into_version() {
+                    Ok(v) => versions.push(v),
+                    Err(e) => tracing::error!(error = %e, "a stored rule version does not decode; left out"),
+                }
+            }
+            Ok(quota_shared::rules::RuleBook::new(versions))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn add_rule_version(
+            &self,
+            d: &$crate::store::types::RuleVersionDraft,
+        ) -> Result<Option<quota_shared::rules::RuleVersion>, StoreError> {
+            use $crate::store::rows::db_time;
+            let mut tx = self.writer.begin().await?;
+            let day_before = d
+                .effective_from
+                .previous_day()
+                .ok_or_else(|| StoreError::Corrupt("effective_from".into()))?;
+            // The versions the new one overlaps end the day before it starts (a later one that
+            // had not begun yet is thereby never in force).
+            let ended: Vec<(i64, time::Date, Option<time::Date>)> = sqlx::query_as(
+                "SELECT version, effective_from, effective_to FROM rule_versions \
+                 WHERE rule_id = $1 AND (effective_to IS NULL OR effective_to >= $2) ORDER BY version",
+            )
+            .bind(d.rule.wire())
+            .bind(d.effective_from)
+            .fetch_all(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE rule_versions SET effective_to = $1, ended_by = $2, ended_at = $3 \
+                 WHERE rule_id = $4 AND (effective_to IS NULL OR effective_to >= $5)",
+            )
+            .bind(day_before)
+            .bind(&d.actor)
+            .bind(db_time(d.now))
+            .bind(d.rule.wire())
+            .bind(d.effective_from)
+            .execute(&mut *tx)
+            .await?;
+            let (last,): (Option<i64>,) =
+                sqlx::query_as("SELECT MAX(version) FROM rule_versions WHERE rule_id = $1")
+                    .bind(d.rule.wire())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let version = quota_shared::rules::RuleVersion {
+                rule: d.rule,
+                version: u32::try_from(last.unwrap_or(0) + 1)
+                    .map_err(|_| StoreError::Corrupt("rule version number".into()))?,
+                effective_from: d.effective_from,
+                effective_to: d.effective_to,
+                confirmed: d.confirmed,
+                citation: d.citation.clone(),
+                params: d.params.clone(),
+            };
+            let params = serde_json::to_string(&version.params)
+                .map_err(|e| StoreError::Corrupt(format!("rule params: {e}")))?;
+            let inserted = sqlx::query(
+                "INSERT INTO rule_versions (rule_id, version, effective_from, effective_to, confirmed, \
+                 citation, params, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (rule_id, version) DO NOTHING",
+            )
+            .bind(version.rule.wire())
+            .bind(i64::from(version.version))
+            .bind(version.effective_from)
+            .bind(version.effective_to)
+            .bind(version.confirmed)
+            .bind(&version.citation)
+            .bind(params)
+            .bind(&d.actor)
+            .bind(db_time(d.now))
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                // Another administrator's version took this number first.
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            // R12: allocations name their use by reference; a new use is known from now on.
+            for c in version.params.use_categories.iter().flatten() {
+                sqlx::query(
+                    "INSERT INTO use_categories (name, source, confirmed) VALUES ($1, $2, $3) \
+                     ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(&c.name)
+                .bind(&c.source)
+                .bind(c.confirmed)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let ended: Vec<(u32, time::Date, Option<time::Date>)> = ended
+                .into_iter()
+                .map(|(n, from, to)| (u32::try_from(n).unwrap_or_default(), from, to))
+                .collect();
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::rule_version_added(&version, &ended, day_before, &d.actor, d.now));
+            tx.commit().await?;
+            Ok(Some(version))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn end_rule_version(
+            &self,
+            rule: quota_shared::rules::RuleId,
+            version: u32,
+            effective_to: time::Date,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::types::EndOutcome, StoreError> {
+            use $crate::store::types::EndOutcome;
+            let mut tx = self.writer.begin().await?;
+            let before: Option<(Option<time::Date>,)> = sqlx::query_as(
+                "SELECT effective_to FROM rule_versions WHERE rule_id = $1 AND version = $2",
+            )
+            .bind(rule.wire())
+            .bind(i64::from(version))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((previous_end,)) = before else {
+                tx.rollback().await?;
+                return Ok(EndOutcome::NotFound);
+            };
+            // Only ever earlier: a version's end is never pushed back out.
+            let ended = sqlx::query(
+                "UPDATE rule_versions SET effective_to = $1, ended_by = $2, ended_at = $3 \
+                 WHERE rule_id = $4 AND version = $5 AND (effective_to IS NULL OR effective_to > $1)",
+            )
+            .bind(effective_to)
+            .bind(actor)
+            .bind($crate::store::rows::db_time(now))
+            .bind(rule.wire())
+            .bind(i64::from(version))
+            .execute(&mut *tx)
+            .await?;
+            if ended.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(EndOutcome::AlreadyEnded(previous_end));
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::rule_version_ended(rule, version, previous_end, effective_to, actor, now));
+            tx.commit().await?;
+            Ok(EndOutcome::Ended)
+        }
+    };
+}
+
+pub(crate) use impl_rules;
