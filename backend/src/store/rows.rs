@@ -81,6 +81,7 @@ pub(crate) struct UseRow {
     pub area_e4_mu: i64,
     pub holding_e4_mu: i64,
     pub created_at: OffsetDateTime,
+    pub ruleset_version: Option<String>,
 }
 
 impl UseRow {
@@ -100,6 +101,7 @@ impl UseRow {
             area_mu: area(self.area_e4_mu)?,
             remaining_mu: area(self.holding_e4_mu - self.used_before_e4_mu - self.area_e4_mu)?,
             created_at: self.created_at,
+            ruleset_version: self.ruleset_version,
         })
     }
 }

@@ -17,4 +17,5 @@ mod passwords;
 mod reference;
 mod rules;
 mod scheduler;
+mod upgrade;
 mod uses;

@@ -122,6 +122,12 @@ async fn an_award_lands_only_on_a_project_the_rules_allow(db: TestDb) {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["use"]["project"]["use"], "industrial");
+    assert!(
+        body["use"]["ruleset_version"]
+            .as_str()
+            .is_some_and(|v| v.contains("R7.2") && v.contains("R8.2")),
+        "the versions the filing was checked against: {body}"
+    );
 
     // 藤县 is a 脱贫县: its award may land on the 长洲区 housing project.
     let teng_award = settled_award(&app, "teng", "450422", &changzhou).await;

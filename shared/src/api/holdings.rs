@@ -39,6 +39,10 @@ pub struct HoldingUse {
     pub remaining_mu: Area,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The rule versions in force on the day of filing (R13); `None` for filings recorded
+    /// before versions were kept.
+    #[serde(default)]
+    pub ruleset_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,6 +75,7 @@ macro_rules! impl_holdings {
                 area_e4_mu: d.area.e4(),
                 holding_e4_mu: holding,
                 created_at: db_time(d.now),
+                ruleset_version: Some(d.ruleset_version.clone()),
             }
             .into_use()
             .map(UseOutcome::Recorded)
@@ -114,7 +115,7 @@ macro_rules! impl_holdings {
                 let uses: Vec<$crate::store::rows::UseRow> = sqlx::query_as(
                     "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.project_use, \
                      h.project_county_code, h.used_before_e4_mu, \
-                     h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at \
+                     h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at, h.ruleset_version \
                      FROM holding_uses h JOIN purchases p ON p.id = h.purchase_id \
                      WHERE h.purchase_id = $1 ORDER BY h.id",
                 )

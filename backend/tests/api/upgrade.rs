@@ -1,0 +1,102 @@
+//! Upgrading a database that already holds data: the SQLite rebuild of the accounts table for
+//! the supervisor role (migration 0008, which SQLite can only do by copying the table) keeps
+//! every account under its id, every reference to it valid and foreign keys enforced.
+
+use std::path::Path;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::{AssertSqlSafe, Row};
+
+async fn apply(pool: &sqlx::SqlitePool, dir: &Path, name: &str) {
+    let sql = std::fs::read_to_string(dir.join(name)).expect("migration");
+    sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+#[tokio::test]
+async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    let options = SqliteConnectOptions::new()
+        .filename(file.path())
+        .foreign_keys(true);
+    // One connection: the migration's PRAGMAs are per connection, as in the migrator.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("pool");
+    let mut earlier: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.as_str() < "0008")
+        .collect();
+    earlier.sort();
+    for name in &earlier {
+        apply(&pool, &dir, name).await;
+    }
+    // Data as a running platform has it: a bureau, a buyer with a session and a listing.
+    sqlx::raw_sql(
+        "INSERT INTO jurisdictions (code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
+         poverty_status_confirmed, project_rule) VALUES ('450422', '藤县', 'Teng', 'county', '450400', '梧州市', 1, 1, 'none');
+         INSERT INTO users (id, username, password_hash, role, county_code, created_at) VALUES
+           (7, 'teng', 'h', 'county_bureau', '450422', '2026-01-01T00:00:00Z'),
+           (9, 'dev', 'h', 'buyer', NULL, '2026-01-01T00:00:00Z');
+         INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES
+           ('abc', 9, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');",
+    )
+    .execute(&pool)
+    .await
+    .expect("data");
+    apply(&pool, &dir, "0008_supervisor.sql").await;
+
+    let users: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, username, role FROM users ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("users");
+    assert_eq!(
+        users,
+        [
+            (7, "teng".into(), "county_bureau".into()),
+            (9, "dev".into(), "buyer".into())
+        ]
+    );
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .expect("check");
+    assert!(broken.is_empty(), "{} broken references", broken.len());
+    let on: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma")
+        .get(0);
+    assert_eq!(on, 1, "foreign keys are on again after the migration");
+    // The new role is accepted, a role outside the list still is not, and a session of an
+    // account that does not exist is refused.
+    sqlx::raw_sql(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES ('jijian', 'h', 'supervisor', 'x')",
+    )
+    .execute(&pool)
+    .await
+    .expect("supervisor");
+    assert!(
+        sqlx::raw_sql(
+            "INSERT INTO users (username, password_hash, role, created_at) VALUES ('x', 'h', 'emperor', 'x')"
+        )
+        .execute(&pool)
+        .await
+        .is_err()
+    );
+    assert!(
+        sqlx::raw_sql(
+            "INSERT INTO sessions (token_sha256, user_id, created_at, expires_at) VALUES ('z', 424242, 'a', 'b')"
+        )
+        .execute(&pool)
+        .await
+        .is_err()
+    );
+}
