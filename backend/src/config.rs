@@ -315,7 +315,7 @@ impl Settings {
         );
         auction.reservation_days = bounded("reservation_days", days, 1..=90)? as u32;
         shown.push((
-            "reservation_days (QX_RESERVATION_DAYS)",
+            "reservation_days (QX_RESERVATION_DAYS; fallback only: the rule version R15 in force wins)",
             days.to_string(),
             src,
         ));
@@ -341,7 +341,7 @@ impl Settings {
         }
         auction.deposit_percent = parsed;
         shown.push((
-            "deposit_percent (QX_DEPOSIT_PERCENT)",
+            "deposit_percent (QX_DEPOSIT_PERCENT; fallback only: the rule version R5 in force wins)",
             parsed.to_string(),
             src,
         ));

@@ -248,7 +248,7 @@ texts! {
     ColStatus => "状态", "Status";
     ColAction => "操作", "Action";
     RulesHeading => "规则版本", "Rule versions";
-    RulesHint => "每条规则按生效日期分版本，各项检查采用当日（北京时间）生效的版本。新增版本只能从今天或以后生效，并在前一日终止与之重叠的版本；已生效的日子不会被改写。", "Each rule has dated versions; every check uses the version in force on the day (Beijing time). A new version starts today or later and ends the versions it overlaps the day before; days already past are never rewritten.";
+    RulesHint => "每条规则按生效日期分版本，各项检查采用当日（北京时间）生效的版本。新增版本最早从明天起生效，并在前一日终止与之重叠的版本；终止日期不早于今天。已按某版本检查过的日子不会被改写。“确认延续”即以已核实的依据新增一个版本。", "Each rule has dated versions; every check uses the version in force on the day (Beijing time). A new version starts tomorrow at the earliest and ends the versions it overlaps the day before; an end is today or later. A day already checked against a version is never rewritten. \"Confirm\" adds a version with a confirmed source.";
     ColRule => "规则", "Rule";
     ColVersion => "版本", "Version";
     ColInForce => "生效期间", "In force";
@@ -273,6 +273,7 @@ texts! {
     ParamUses => "收益用途", "Uses of proceeds";
     ParamReservation => "付款期限", "Payment period";
     Days => "日", "days";
+    NeverInForce => "生效前已被替代，从未生效", "replaced before it began; never in force";
     VersionAdded => "已新增规则版本", "Rule version added";
     VersionEnded => "已终止规则版本", "Rule version ended";
     AuditHeading => "审计链", "Audit chain";

@@ -212,6 +212,10 @@ pub fn check_listing_price(
                 "This county has no base price yet: set the base price before listing".into(),
             )),
             Some(base) if book.applies(RuleId::R2, day) && price < base => {
+                // What to type: the base price, or the floor in force when that is higher (R1).
+                let least = floor_on(floors, day)
+                    .filter(|_| book.applies(RuleId::R1, day))
+                    .map_or(base, |f| f.price_per_mu.max(base));
                 Err(RuleViolation::cited(
                     book,
                     day,
@@ -220,13 +224,13 @@ pub fn check_listing_price(
                         "挂牌单价 {} 元/亩 低于本县基准指导价 {} 元/亩，请设为不低于 {} 元/亩",
                         price.grouped(),
                         base.grouped(),
-                        base.grouped()
+                        least.grouped()
                     ),
                     format!(
                         "The listing price {} yuan/mu is below the county base price {} yuan/mu; set at least {}",
                         price.grouped(),
                         base.grouped(),
-                        base.grouped()
+                        least.grouped()
                     ),
                 ))
             }

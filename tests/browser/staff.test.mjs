@@ -155,8 +155,13 @@ test("an administrator confirms that R6 continues after the transition period an
   assert.match(await r6.locator('tr[data-version="R6.2"]').textContent(), /2026-01-01.*今日生效|今日生效.*2026-01-01/s);
   assert.match(await r6.locator('tr[data-version="R6.2"]').textContent(), /未核实/);
   await r6.locator('tr[data-version="R6.2"] .confirm-version').click();
-  // The form starts from R6.2's list of units, from today, marked confirmed.
+  // The form starts from R6.2's list of units, from tomorrow: today's checks stay as they were.
+  const tomorrow = await page.evaluate(() => {
+    const d = new Date(Date.now() + 8 * 3600e3 + 24 * 3600e3);
+    return d.toISOString().slice(0, 10);
+  });
   assert.equal(await page.inputValue("#version-rule"), "R6");
+  assert.equal(await page.inputValue("#version-from"), tomorrow);
   assert.equal(await page.locator("#version-units input:checked").count(), 4);
   assert.equal(await page.locator("#version-submit").isDisabled(), true, "a source is required");
   await page.fill("#version-citation", "梧州市人民政府办公室关于延续执行的通知（梧政办函〔2026〕12号）");
@@ -164,17 +169,21 @@ test("an administrator confirms that R6 continues after the transition period an
   await page.locator("#rules-notice", { hasText: "R6.3" }).waitFor();
   const r63 = r6.locator('tr[data-version="R6.3"]');
   await r63.waitFor();
-  assert.match(await r63.textContent(), /今日生效/);
+  assert.match(await r63.textContent(), new RegExp(`${tomorrow} —`));
   assert.doesNotMatch(await r63.textContent(), /未核实/);
-  assert.doesNotMatch(await r6.locator('tr[data-version="R6.2"]').textContent(), /今日生效/);
-  // A day in the past is refused with the reason; a later day ends R15.1.
+  // R6.2 stays in force today and ends today.
+  assert.match(await r6.locator('tr[data-version="R6.2"]').textContent(), /今日生效/);
+  // A day in the past is refused with the reason; a later day ends R8.2. Rules that are
+  // replaced rather than ended (R15, a parameter) offer no 终止.
+  assert.equal(await page.locator('#rules tbody[data-rule="R15"] .end-version').count(), 0);
+  const r82 = page.locator('#rules tbody[data-rule="R8"] tr[data-version="R8.2"]');
   await page.fill("#end-at", "2020-01-01");
-  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"] .end-version').click();
-  await page.locator("#rules-error", { hasText: "不能改写过去" }).waitFor();
+  await r82.locator(".end-version").click();
+  await page.locator("#rules-error", { hasText: "规则版本不改写" }).waitFor();
   await page.fill("#end-at", "2099-12-31");
-  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"] .end-version').click();
-  await page.locator("#rules-notice", { hasText: "R15.1" }).waitFor();
-  await page.locator('#rules tbody[data-rule="R15"] tr[data-version="R15.1"]', { hasText: "2099-12-31" }).waitFor();
+  await r82.locator(".end-version").click();
+  await page.locator("#rules-notice", { hasText: "R8.2" }).waitFor();
+  await page.locator('#rules tbody[data-rule="R8"] tr[data-version="R8.2"]', { hasText: "2099-12-31" }).waitFor();
   await screenshot(page, "admin-rules-zh");
   await page.locator("#rule-versions").screenshot({ path: "../../target/screenshots/admin-rules-card-zh.png" });
   await context.close();

@@ -7,7 +7,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use quota_shared::api::{BidRequest, BidResponse, ErrorEnvelope, ListingStatus, Role};
 use quota_shared::codes::ErrorCode;
-use quota_shared::rules::{self, Channel};
+use quota_shared::rules::{self, Channel, RuleId};
 use quota_shared::{auction, calendar};
 
 use super::lookup::load_listing;
@@ -54,7 +54,7 @@ async fn place_bid<S: Store>(
     let start = lot.start_total_yuan.ok_or(ApiError::Internal)?;
     // The lot's own step (R4 as in force when listed); R5 and the ceiling as today.
     let day = calendar::day_of(now);
-    let book = state.store.rule_versions().await?;
+    let book = super::lookup::rule_book(&state).await?;
     let mut params = state.params.as_on(&book, day);
     if let Some(step) = lot.bid_step_yuan {
         params.bid_step = step;
@@ -62,7 +62,7 @@ async fn place_bid<S: Store>(
     let params = &params;
     auction::validate_bid(
         params,
-        bidder.regional_bidder,
+        bidder.regional_bidder || !book.applies(RuleId::R11, day),
         lot.area_mu,
         start,
         lot.high_bid_yuan,

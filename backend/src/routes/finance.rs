@@ -148,9 +148,7 @@ async fn allocate<S: Store>(
         .into());
     }
     // R12: the uses in force today.
-    let categories = state
-        .store
-        .rule_versions()
+    let categories = super::lookup::rule_book(&state)
         .await?
         .use_categories_on(calendar::day_of(state.clock.now()));
     rules::check_allocation_use(&req.use_, &categories).map_err(|v| ApiError::Rules(vec![v]))?;

@@ -64,12 +64,12 @@ async fn record_use<S: Store>(
         && user.0.county_code.as_ref() == Some(&project.county_code)
         && match purchase.kind {
             PurchaseKind::Purchase => true,
-            PurchaseKind::Award => state
-                .store
-                .holdings(&HoldingScope::ProjectCounty(project.county_code.clone()))
-                .await?
-                .iter()
-                .any(|h| h.purchase_id == purchase.id),
+            PurchaseKind::Award => {
+                state
+                    .store
+                    .landed_in(purchase.id, &project.county_code)
+                    .await?
+            }
         };
     if !is_owner && !is_project_bureau {
         return Err(ApiError::forbidden(
@@ -86,7 +86,9 @@ async fn record_use<S: Store>(
             "The approval number is required",
         ));
     }
-    // R6–R8 on the day of filing, for the project the quota lands on.
+    // R6–R8 for the project the quota lands on: for an award, those of the filing day (its
+    // project is named now); for a purchase, those of the day it was bought for this very
+    // project (a later change of the rules does not strand quota bought under the earlier).
     let units = state.store.jurisdictions().await?;
     let seller = county_of(&units, &purchase.seller_county_code)?;
     let project_unit = jurisdiction::find(&units, &project.county_code).ok_or_else(|| {
@@ -101,8 +103,11 @@ async fn record_use<S: Store>(
         PurchaseKind::Purchase => Channel::County,
         PurchaseKind::Award => Channel::Regional,
     };
-    let day = calendar::day_of(now);
-    let book = state.store.rule_versions().await?;
+    let day = match purchase.kind {
+        PurchaseKind::Award => calendar::day_of(now),
+        PurchaseKind::Purchase => calendar::day_of(purchase.created_at),
+    };
+    let book = super::lookup::rule_book(&state).await?;
     validate_purchase(seller, channel, project_unit, project.use_, day, &book)
         .map_err(ApiError::Rules)?;
     let draft = UseDraft {

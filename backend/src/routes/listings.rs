@@ -82,7 +82,7 @@ async fn create_listing<S: Store>(
         .into_iter()
         .find(|c| c.code == county)
         .and_then(|c| c.base_price_per_mu);
-    let book = state.store.rule_versions().await?;
+    let book = super::lookup::rule_book(&state).await?;
     validate_listing(l.channel, l.price_per_mu, base, day, &floors, &book)
         .map_err(ApiError::Rules)?;
     // The whole listing bought at its price must be an amount the platform can hold; every

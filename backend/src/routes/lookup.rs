@@ -34,3 +34,22 @@ pub(super) async fn load_listing<S: Store>(
 pub(super) fn purchase_not_found(id: i64) -> ApiError {
     ApiError::not_found(&format!("交易 #{id}"), &format!("Purchase #{id}"))
 }
+
+/// The rule versions a check runs against; 503 while a stored version cannot be read, so no
+/// check runs without it (reads that only show the rules go on).
+pub(super) async fn rule_book<S: Store>(
+    state: &AppState<S>,
+) -> Result<quota_shared::rules::RuleBook, ApiError> {
+    let book = state.store.rule_versions().await?;
+    if book.damaged().is_empty() {
+        return Ok(book);
+    }
+    let names = book.damaged().join("、");
+    Err(ApiError::coded(
+        quota_shared::codes::ErrorCode::NotReady,
+        format!("规则版本 {names} 无法读取，依据规则的操作暂停；请管理员核对审计日志并修复该版本"),
+        format!(
+            "Rule version(s) {names} cannot be read: actions checked against the rules are paused until an administrator repairs them"
+        ),
+    ))
+}

@@ -100,7 +100,7 @@ async fn create_purchase<S: Store>(
         ));
     }
     let day = calendar::day_of(now);
-    let book = state.store.rule_versions().await?;
+    let book = super::lookup::rule_book(&state).await?;
     validate_purchase(
         seller,
         Channel::County,

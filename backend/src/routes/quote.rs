@@ -35,7 +35,7 @@ async fn quote<S: Store>(
     let units = state.store.jurisdictions().await?;
     let listings = state.store.listings(&ListingFilter::default(), now).await?;
     let day = calendar::day_of(now);
-    let book = state.store.rule_versions().await?;
+    let book = super::lookup::rule_book(&state).await?;
     let params = state.params.as_on(&book, day);
     let market = Market {
         units: &units,

@@ -160,7 +160,7 @@ async fn set_base_price<S: Store>(
         .map(Into::into)
         .collect();
     let day = calendar::day_of(state.clock.now());
-    let book = state.store.rule_versions().await?;
+    let book = super::lookup::rule_book(&state).await?;
     check_base_price(price, day, &floors, &book).map_err(|v| ApiError::Rules(vec![v]))?;
     state
         .store

@@ -1,6 +1,6 @@
 //! Rule versions (R13): the public list of every rule with its versions, sources and marks,
-//! and the administrator's two changes — add a version from a day on, end a version — never
-//! an edit of the past: both take effect today or later, both are audited.
+//! and the administrator's two changes — add a version from tomorrow on, end a version after
+//! today — never an edit of a day already checked against; both are audited.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -73,17 +73,27 @@ fn rule_of(id: &str) -> Result<RuleId, ApiError> {
         .map_err(|_| ApiError::not_found(&format!("规则 {id}"), &format!("Rule {id}")))
 }
 
-/// 422 unless `day` is today or later (Asia/Shanghai): a version never changes the past.
-fn not_before_today(field: &str, day: time::Date, today: time::Date) -> Result<(), ApiError> {
-    if day < today {
+/// 422 unless `day` is on or after `first` (Asia/Shanghai): a version never changes a day
+/// already checked against.
+fn not_before(
+    what_zh: &str,
+    what_en: &str,
+    day: time::Date,
+    first: time::Date,
+) -> Result<(), ApiError> {
+    if day < first {
         return Err(ApiError::invalid(
-            field,
+            if what_en == "start" {
+                "effective_from"
+            } else {
+                "effective_to"
+            },
             ErrorCode::InThePast,
             format!(
-                "{field} 为 {day}，早于今天（{today}）：规则版本只能从今天或以后生效或终止，不能改写过去"
+                "{what_zh}为 {day}：最早只能是 {first}。规则版本不改写已经按其检查过的日子，请改为 {first} 或以后"
             ),
             format!(
-                "{field} is {day}, before today ({today}): a rule version starts or ends today or later, never in the past"
+                "The {what_en} is {day}: the earliest possible is {first}. A rule version never changes a day already checked against; choose {first} or later"
             ),
         ));
     }
@@ -96,7 +106,7 @@ fn not_before_today(field: &str, day: time::Date, today: time::Date) -> Result<(
     responses((status = 201, body = RuleVersionResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "同时新增了另一版本，请重试 / another version was added at the same moment: try again", body = ErrorEnvelope),
-        (status = 422, description = "日期早于今天、参数不符合该规则或缺少出处 / a day before today, parameters that do not fit the rule, or no citation", body = ErrorEnvelope)))]
+        (status = 422, description = "生效日期早于明天、参数不符合该规则或缺少出处 / a start before tomorrow, parameters that do not fit the rule, or no citation", body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn add_version<S: Store>(
     State(state): State<AppState<S>>,
@@ -108,21 +118,8 @@ async fn add_version<S: Store>(
     let rule = rule_of(&id)?;
     let req = body.value;
     let now = state.clock.now();
-    let today = calendar::day_of(now);
-    not_before_today("effective_from", req.effective_from, today)?;
-    if let Some(to) = req.effective_to
-        && to < req.effective_from
-    {
-        return Err(ApiError::invalid(
-            "effective_to",
-            ErrorCode::OpensAfterClose,
-            format!("终止日期 {to} 早于生效日期 {}", req.effective_from),
-            format!(
-                "effective_to {to} is before effective_from {}",
-                req.effective_from
-            ),
-        ));
-    }
+    let tomorrow = calendar::day_of(now).next_day().ok_or(ApiError::Internal)?;
+    not_before("生效日期", "start", req.effective_from, tomorrow)?;
     let citation = req.citation.trim().to_string();
     if citation.is_empty() {
         return Err(ApiError::invalid(
@@ -143,7 +140,6 @@ async fn add_version<S: Store>(
     let draft = RuleVersionDraft {
         rule,
         effective_from: req.effective_from,
-        effective_to: req.effective_to,
         confirmed: req.confirmed,
         citation,
         params: req.params,
@@ -166,7 +162,7 @@ async fn add_version<S: Store>(
     responses((status = 200, body = RuleVersionResponse), (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
         (status = 409, description = "该版本已在此日或更早终止 / the version already ends on or before that day", body = ErrorEnvelope),
-        (status = 422, description = "日期早于今天 / a day before today", body = ErrorEnvelope)))]
+        (status = 422, description = "日期早于今天，或该规则不能终止（只能以新版本替代）/ a day before today, or a rule that is replaced rather than ended", body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn end_version<S: Store>(
     State(state): State<AppState<S>>,
@@ -177,8 +173,18 @@ async fn end_version<S: Store>(
     let admin = user.require(&[Role::Admin])?;
     let rule = rule_of(&id)?;
     let now = state.clock.now();
+    if !rule.can_end() {
+        return Err(ApiError::invalid(
+            "rule",
+            ErrorCode::InvalidValue,
+            format!("{rule} 是计量、记录或参数规则，不能终止；如需改变，请新增一个版本替代它"),
+            format!(
+                "{rule} sets units, records or parameters and is not ended: add a version to replace it"
+            ),
+        ));
+    }
     let to = body.value.effective_to;
-    not_before_today("effective_to", to, calendar::day_of(now))?;
+    not_before("终止日期", "end", to, calendar::day_of(now))?;
     let missing = || {
         ApiError::not_found(
             &format!("规则版本 {rule}.{version}"),

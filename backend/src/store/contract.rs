@@ -311,6 +311,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         draft: &UseDraft,
     ) -> impl Future<Output = Result<UseOutcome, StoreError>> + Send;
+    /// Whether a use of `purchase_id` has been filed for a project in `county`.
+    fn landed_in(
+        &self,
+        purchase_id: i64,
+        county: &quota_shared::jurisdiction::CountyCode,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn holdings(
         &self,
         scope: &HoldingScope,

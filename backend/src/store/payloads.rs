@@ -42,7 +42,7 @@ pub(crate) fn floor_added(
 
 pub(crate) fn rule_version_added(
     v: &quota_shared::rules::RuleVersion,
-    ended: &[(u32, Date, Option<Date>)],
+    ended: &[(u32, String, Option<String>)],
     day_before: Date,
     actor: &str,
     now: OffsetDateTime,
@@ -56,8 +56,8 @@ pub(crate) fn rule_version_added(
     )
     .before(json!({
         "ended": ended.iter().map(|(n, from, to)| json!({
-            "version": n, "effective_from": from.to_string(),
-            "effective_to": to.map(|d| d.to_string()), "now_ends": day_before.to_string(),
+            "version": n, "effective_from": from, "effective_to": to,
+            "now_ends": day_before.to_string(),
         })).collect::<Vec<_>>(),
     }))
     .after(json!({
@@ -73,7 +73,7 @@ pub(crate) fn rule_version_added(
 pub(crate) fn rule_version_ended(
     rule: quota_shared::rules::RuleId,
     version: u32,
-    previous_end: Option<Date>,
+    previous_end: Option<String>,
     effective_to: Date,
     actor: &str,
     now: OffsetDateTime,
@@ -85,7 +85,7 @@ pub(crate) fn rule_version_ended(
         AuditAction::RuleVersionEnded,
         now,
     )
-    .before(json!({"version": version, "effective_to": previous_end.map(|d| d.to_string())}))
+    .before(json!({"version": version, "effective_to": previous_end}))
     .after(json!({"version": version, "effective_to": effective_to.to_string()}))
 }
 

@@ -632,8 +632,8 @@ mod status_filter_tests {
 pub(crate) struct RuleVersionRow {
     pub rule_id: String,
     pub version: i64,
-    pub effective_from: time::Date,
-    pub effective_to: Option<time::Date>,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
     pub confirmed: bool,
     pub citation: String,
     pub params: String,
@@ -644,12 +644,21 @@ impl RuleVersionRow {
         Ok(quota_shared::rules::RuleVersion {
             rule: parse_stored("rule id", &self.rule_id)?,
             version: u32::try_from(self.version).map_err(|_| corrupt("rule version number"))?,
-            effective_from: self.effective_from,
-            effective_to: self.effective_to,
+            effective_from: stored_date(&self.effective_from)?,
+            effective_to: self.effective_to.as_deref().map(stored_date).transpose()?,
             confirmed: self.confirmed,
             citation: self.citation,
             params: serde_json::from_str(&self.params)
                 .map_err(|e| StoreError::Corrupt(format!("rule {} params: {e}", self.rule_id)))?,
         })
     }
+}
+
+/// A calendar date stored as `YYYY-MM-DD` (SQLite text; PostgreSQL `DATE` cast to text).
+fn stored_date(text: &str) -> Result<time::Date, StoreError> {
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| corrupt("rule version date"))
 }

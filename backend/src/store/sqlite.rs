@@ -80,9 +80,15 @@ impl Store for SqliteStore {
         units: &[Jurisdiction],
         floors: &[FloorVersion],
     ) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
+        // On a pool of one connection of its own, closed afterwards: a migration that switches
+        // foreign keys off for a table rebuild (0008) never hands that connection to a request.
+        let own = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with((*self.pool.connect_options()).clone())
             .await?;
+        let migrated = sqlx::migrate!("./migrations/sqlite").run(&own).await;
+        own.close().await;
+        migrated?;
         self.seed_reference(units, floors).await
     }
 

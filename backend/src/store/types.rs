@@ -298,7 +298,6 @@ pub struct AuditSnapshot {
 pub struct RuleVersionDraft {
     pub rule: quota_shared::rules::RuleId,
     pub effective_from: time::Date,
-    pub effective_to: Option<time::Date>,
     pub confirmed: bool,
     pub citation: String,
     pub params: quota_shared::rules::RuleParams,
@@ -311,8 +310,8 @@ pub struct RuleVersionDraft {
 pub enum EndOutcome {
     Ended,
     NotFound,
-    /// It already ends on or before the day asked (the day given).
-    AlreadyEnded(Option<time::Date>),
+    /// It already ends on or before the day asked (its end, as stored).
+    AlreadyEnded(Option<String>),
 }
 
 /// A bid to place on a regional lot.

@@ -368,16 +368,16 @@ impl World {
                 // A version of its own to end, added by the administrator.
                 let (status, body) = self.clients["admin"]
                     .post(
-                        "/api/v1/rules/R10/versions",
+                        "/api/v1/rules/R11/versions",
                         &json!({"effective_from": format!("2032-{:02}-01", 1 + n % 12), "confirmed": true,
-                                "citation": "支付结算办法"}),
+                                "citation": "桂节指告字〔2032〕1号"}),
                     )
                     .await;
                 assert_eq!(status, StatusCode::CREATED, "{body}");
                 let version = body["version"]["version"].as_u64().expect("version");
                 (
                     client,
-                    format!("/api/v1/rules/R10/versions/{version}/end"),
+                    format!("/api/v1/rules/R11/versions/{version}/end"),
                     Some(json!({"effective_to": "2033-06-30"})),
                     None,
                 )

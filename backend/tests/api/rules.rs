@@ -17,6 +17,7 @@ on_both_databases!(
     the_seeded_versions_mark_r6_to_r8_after_the_transition_as_unconfirmed,
     a_new_version_applies_from_its_first_day_and_not_before,
     the_administrator_never_rewrites_the_past,
+    versions_added_at_once_leave_one_open_version,
 );
 
 fn day(app: &TestApp, offset: i64) -> String {
@@ -253,17 +254,13 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
         async move { admin.post(&path, &body).await }
     };
     let version = |from: String, params: Value| json!({"effective_from": from, "confirmed": true, "citation": "梧政发〔2026〕99号", "params": params});
+    let r6 = |offset, units: Value| version(day(&app, offset), json!({ "units": units }));
     let cases = [
-        (
-            "R6",
-            version(day(&app, -1), json!({"units": ["450403"]})),
-            "in_the_past",
-        ),
-        (
-            "R6",
-            version(day(&app, 1), json!({"units": ["459999"]})),
-            "unknown_county",
-        ),
+        ("R6", r6(-1, json!(["450403"])), "in_the_past"),
+        // Today too: listings and trades were already checked against today's versions.
+        ("R6", r6(0, json!(["450403"])), "in_the_past"),
+        ("R6", r6(1, json!(["459999"])), "unknown_county"),
+        ("R6", r6(1, json!(["450403", "450403"])), "unknown_value"),
         (
             "R6",
             version(day(&app, 1), json!({"bid_step_yuan": "1"})),
@@ -273,6 +270,11 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
         (
             "R15",
             version(day(&app, 1), json!({"reservation_days": 0})),
+            "zero",
+        ),
+        (
+            "R15",
+            version(day(&app, 1), json!({"reservation_days": 91})),
             "too_large",
         ),
         (
@@ -300,14 +302,11 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
     let (_, rules) = app.anonymous().get("/api/v1/rules").await;
     assert_eq!(versions_of(&rules, "R6").len(), 2);
 
-    // The administrator confirms that R6 continues: a confirmed version from today; R6.2
-    // (unconfirmed) ends yesterday, its days in force untouched.
+    // The administrator confirms that R6 continues: a confirmed version from tomorrow; R6.2
+    // (unconfirmed) ends today, every day it was in force untouched.
     let (status, body) = post(
         "/api/v1/rules/R6/versions".into(),
-        version(
-            day(&app, 0),
-            json!({"units": ["450403", "450405", "450406", "450481"]}),
-        ),
+        r6(1, json!(["450403", "450405", "450406", "450481"])),
     )
     .await;
     assert_eq!(
@@ -316,13 +315,16 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
         "{body}"
     );
     let (_, rules) = app.anonymous().get("/api/v1/rules").await;
-    let r6 = versions_of(&rules, "R6");
-    assert_eq!(r6[1]["effective_to"], day(&app, -1));
+    let versions = versions_of(&rules, "R6");
+    assert_eq!(versions[1]["effective_to"], day(&app, 0));
     assert_eq!(
-        (r6[2]["confirmed"].as_bool(), r6[2]["effective_to"].as_str()),
+        (
+            versions[2]["confirmed"].as_bool(),
+            versions[2]["effective_to"].as_str()
+        ),
         (Some(true), None)
     );
-    // Ending: not in the past; later is fine; then never pushed back out.
+    // Ending: not before today; later is fine; then never pushed back out.
     let end = |to: String| {
         post(
             "/api/v1/rules/R6/versions/3/end".into(),
@@ -351,6 +353,17 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A rule of units, records or parameters is replaced, never ended.
+    let (status, body) = post(
+        "/api/v1/rules/R9/versions/1/end".into(),
+        json!({"effective_to": day(&app, 1)}),
+    )
+    .await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
+        "{body}"
+    );
     // After the end R6 is not in force: a 岑溪 housing project need not buy.
     app.clock.advance(Duration::days(31));
     let quote = json!({"project": {"use": "residential", "county_code": "450481", "area": "1", "unit": "mu"}});
@@ -372,4 +385,60 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
             (AuditAction::RuleVersionEnded.wire(), "root")
         ]
     );
+}
+
+/// Eight versions of R4 added at the same moment (two administrators, or a double click): each
+/// gets its own number, and exactly one is left open-ended — none overlaps another.
+async fn versions_added_at_once_leave_one_open_version(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as("root", Role::Admin, None).await;
+    let adds = (1..=8).map(|n| {
+        let admin = admin.clone();
+        let body = json!({"effective_from": day(&app, n), "confirmed": true,
+                          "citation": format!("桂节指告字〔2027〕{n}号"),
+                          "params": {"bid_step_yuan": format!("{}0000", 5 + n)}});
+        async move { admin.post("/api/v1/rules/R4/versions", &body).await }
+    });
+    let answers = futures_util::future::join_all(adds).await;
+    let mut numbers: Vec<u64> = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .filter_map(|(_, b)| b["version"]["version"].as_u64())
+        .collect();
+    for (status, body) in &answers {
+        assert!(
+            *status == StatusCode::CREATED || error_of(body).0 == "version_taken",
+            "{status} {body}"
+        );
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(
+        numbers.len(),
+        answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count()
+    );
+    let (_, rules) = app.anonymous().get("/api/v1/rules").await;
+    let versions = versions_of(&rules, "R4");
+    let open = versions
+        .iter()
+        .filter(|v| v["effective_to"].is_null())
+        .count();
+    assert_eq!(open, 1, "{versions:?}");
+    // No two versions are in force on the same day.
+    for offset in 0..=9 {
+        let d = day(&app, offset);
+        let in_force = versions
+            .iter()
+            .filter(|v| {
+                v["effective_from"]
+                    .as_str()
+                    .is_some_and(|f| f <= d.as_str())
+                    && v["effective_to"].as_str().is_none_or(|t| d.as_str() <= t)
+            })
+            .count();
+        assert_eq!(in_force, 1, "day +{offset}: {versions:?}");
+    }
 }

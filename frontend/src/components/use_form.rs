@@ -32,7 +32,8 @@ pub fn UseForm(props: &UseFormProps) -> Html {
     let approval = use_state(String::new);
     let area = use_state(String::new);
     let name = use_state(String::new);
-    let use_ = use_state(|| ProjectUse::Industrial.wire().to_string());
+    // No use chosen until the filer picks one: R7 turns on it, so it is never assumed.
+    let use_ = use_state(String::new);
     let county = use_state(String::new);
     let problem = use_state(|| None::<ApiFailure>);
     let busy = use_state(|| false);
@@ -58,9 +59,12 @@ pub fn UseForm(props: &UseFormProps) -> Html {
                 if name.trim().is_empty() {
                     return Err(t(lang, Key::ProjectName).to_string());
                 }
+                let project_use: ProjectUse = use_
+                    .parse()
+                    .map_err(|_| t(lang, Key::FieldUse).to_string())?;
                 Some(PurchaseProject {
                     name: name.trim().to_string(),
-                    use_: use_.parse().unwrap_or(ProjectUse::Industrial),
+                    use_: project_use,
                     county_code: project_county
                         .clone()
                         .ok_or_else(|| t(lang, Key::FieldCounty).to_string())?,
@@ -135,6 +139,7 @@ pub fn UseForm(props: &UseFormProps) -> Html {
                     <label>{ t(lang, Key::ProjectName) }<input id="use-project" value={(*name).clone()} oninput={bind(&name)} /></label>
                     <label>{ t(lang, Key::FieldUse) }
                         <select id="use-use" onchange={bind_select(&use_)}>
+                            <option value="" selected={use_.is_empty()}>{ "—" }</option>
                             { for ProjectUse::ALL.iter().map(|u| html! { <option value={u.wire()} selected={u.wire() == use_.as_str()}>{ use_label(*u) }</option> }) }
                         </select>
                     </label>

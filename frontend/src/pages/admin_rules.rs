@@ -106,7 +106,7 @@ impl Draft {
         let mut d = Draft {
             rule: rule.wire().to_string(),
             from: from.to_string(),
-            confirmed: true,
+            confirmed: false,
             citation: String::new(),
             units: p.units.clone().unwrap_or_default(),
             ..Draft::default()
@@ -205,7 +205,6 @@ impl Draft {
             rule,
             NewRuleVersion {
                 effective_from: from,
-                effective_to: None,
                 confirmed: self.confirmed,
                 citation: self.citation.trim().to_string(),
                 params,
@@ -223,6 +222,7 @@ pub fn RuleVersions(props: &RuleVersionsProps) -> Html {
     let notice = use_state(|| None::<String>);
     let draft = use_state(Draft::default);
     let end_at = use_state(String::new);
+    let end_problem = use_state(|| None::<String>);
     let day = today();
     {
         let (rules, problem) = (rules.clone(), problem.clone());
@@ -261,14 +261,21 @@ pub fn RuleVersions(props: &RuleVersionsProps) -> Html {
             let Ok(id) = s.value().parse::<RuleId>() else {
                 return;
             };
-            let cur = rules
-                .iter()
-                .find(|r| r.id == id)
-                .and_then(|r| r.versions.last().cloned());
-            let from = draft.from.parse().ok();
-            let mut d = Draft::for_rule(id, cur.as_ref(), today().next_day().unwrap_or(today()));
-            if let Some(f) = from {
-                d.from = f;
+            // Start from the version in force today (else the latest), from tomorrow unless a
+            // day was typed already.
+            let info = rules.iter().find(|r| r.id == id);
+            let current = info.and_then(|r| {
+                r.versions
+                    .iter()
+                    .filter(|v| v.in_force_on(day))
+                    .max_by_key(|v| (v.effective_from, v.version))
+                    .or_else(|| r.versions.last())
+                    .cloned()
+            });
+            let typed = draft.from.clone();
+            let mut d = Draft::for_rule(id, current.as_ref(), day.next_day().unwrap_or(day));
+            if !typed.trim().is_empty() {
+                d.from = typed;
             }
             draft.set(d);
         })
@@ -394,6 +401,7 @@ pub fn RuleVersions(props: &RuleVersionsProps) -> Html {
             { match &*notice { Some(n) => html! { <p class="ok" id="rules-notice">{ n.clone() }</p> }, None => html! {} } }
             <div class="form">
                 <label>{ t(lang, Key::EndOn) }<input id="end-at" placeholder="2026-12-31" value={(*end_at).clone()} oninput={bind(&end_at)} /></label>
+                { match &*end_problem { Some(m) => html! { <p class="error form-note" id="end-check">{ m.clone() }</p> }, None => html! {} } }
             </div>
             <div class="table-wrap"><table class="data" id="rules">
                 <thead><tr><th>{ t(lang, Key::ColVersion) }</th><th>{ t(lang, Key::ColInForce) }</th><th>{ t(lang, Key::ColSource) }</th><th>{ t(lang, Key::ColParams) }</th><th></th></tr></thead>
@@ -402,16 +410,20 @@ pub fn RuleVersions(props: &RuleVersionsProps) -> Html {
                     <tr class="rule-head"><th colspan="5"><span class="mono">{ r.id.to_string() }</span>{ " " }{ match lang { Lang::Zh => r.title_zh.clone(), Lang::En => r.title_en.clone() } }</th></tr>
                     { for r.versions.iter().map(|v| {
                         let now = v.in_force_on(day);
-                        let open = v.effective_to.is_none_or(|to| to >= day);
+                        let open = v.effective_to.is_none_or(|to| to >= day) && v.effective_to.is_none_or(|to| to >= v.effective_from);
                         html! {
                         <tr data-version={v.label()} class={classes!(now.then_some("current"))}>
                             <td class="mono nowrap">{ v.label() }{ if now { html! { <span class="badge ok">{ t(lang, Key::InForceToday) }</span> } } else { html! {} } }</td>
-                            <td class="nowrap">{ format!("{} — {}", v.effective_from, v.effective_to.map(|d| d.to_string()).unwrap_or_default()) }</td>
+                            <td class="nowrap">{ if v.effective_to.is_some_and(|to| to < v.effective_from) {
+                                format!("{}（{}）", v.effective_from, t(lang, Key::NeverInForce))
+                            } else {
+                                format!("{} — {}", v.effective_from, v.effective_to.map(|d| d.to_string()).unwrap_or_default())
+                            } }</td>
                             <td class="citation">{ v.citation.clone() }{ if v.confirmed { html! {} } else { unconfirmed(lang) } }</td>
                             <td class="params">{ params_text(lang, &v.params, counties) }</td>
                             <td class="nowrap">
-                                { if open { html! { <button class="link end-version" onclick={end(v)}>{ t(lang, Key::EndVersion) }</button> } } else { html! {} } }
-                                { if open && !v.confirmed { html! { <button class="link confirm-version" onclick={start(r.id, day, true)}>{ t(lang, Key::ConfirmVersion) }</button> } } else { html! {} } }
+                                { if open && r.id.can_end() { html! { <button class="link end-version" onclick={end(v)}>{ t(lang, Key::EndVersion) }</button> } } else { html! {} } }
+                                { if open && !v.confirmed && r.versions.last().is_some_and(|last| last.version == v.version) { html! { <button class="link confirm-version" onclick={start(r.id, day.next_day().unwrap_or(day), true)}>{ t(lang, Key::ConfirmVersion) }</button> } } else { html! {} } }
                             </td>
                         </tr>
                     }}) }

@@ -132,15 +132,14 @@ pub struct RulesResponse {
     pub rules: Vec<RuleInfo>,
 }
 
-/// `POST /api/v1/rules/{id}/versions` (administrator): a new version from a day on (today or
-/// later); the versions it overlaps end the day before.
+/// `POST /api/v1/rules/{id}/versions` (administrator): a new version from a day on (tomorrow
+/// or later, so nothing checked today changes); the versions it overlaps end the day before.
+/// It runs open-ended; `…/end` ends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRuleVersion {
     pub effective_from: Date,
-    #[serde(default)]
-    pub effective_to: Option<Date>,
     pub confirmed: bool,
     pub citation: String,
     #[serde(default)]
@@ -148,7 +147,8 @@ pub struct NewRuleVersion {
 }
 
 /// `POST /api/v1/rules/{id}/versions/{version}/end` (administrator): the last day in force
-/// (today or later).
+/// (today or later). Only rules that can stop applying are ended (R1–R3, R6–R8, R11); the
+/// others are replaced by a new version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

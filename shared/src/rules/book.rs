@@ -147,6 +147,27 @@ impl RuleParams {
                 if cats.is_empty() || cats.iter().any(|c| c.name.trim().is_empty()) {
                     return Err(missing("use_categories"));
                 }
+                for (i, c) in cats.iter().enumerate() {
+                    let name = c.name.trim();
+                    if name != c.name || name.chars().count() > 50 {
+                        return Err(FieldError::new(
+                            "params.use_categories",
+                            DomainError::UnknownValue {
+                                input: c.name.clone(),
+                                allowed: "不带首尾空格、不超过 50 字的名称 / a name of at most 50 characters without surrounding spaces".into(),
+                            },
+                        ));
+                    }
+                    if cats[..i].iter().any(|o| o.name == c.name) {
+                        return Err(FieldError::new(
+                            "params.use_categories",
+                            DomainError::UnknownValue {
+                                input: c.name.clone(),
+                                allowed: "每个用途只列一次 / each use once".into(),
+                            },
+                        ));
+                    }
+                }
             }
             RuleId::R14 => {
                 let marks = self.counties.as_ref().ok_or_else(|| missing("counties"))?;
@@ -156,7 +177,13 @@ impl RuleParams {
                 let days = self
                     .reservation_days
                     .ok_or_else(|| missing("reservation_days"))?;
-                if !(1..=90).contains(&days) {
+                if days == 0 {
+                    return Err(FieldError::new(
+                        "params.reservation_days",
+                        DomainError::Zero,
+                    ));
+                }
+                if days > 90 {
                     return Err(FieldError::new(
                         "params.reservation_days",
                         DomainError::TooLarge { max: "90".into() },
@@ -176,11 +203,20 @@ fn unknown_code<'a>(
 ) -> Result<(), FieldError> {
     let mut seen: Vec<&CountyCode> = Vec::new();
     for code in codes {
-        if !known.contains(code) || seen.contains(&code) {
+        if !known.contains(code) {
             return Err(FieldError::new(
                 field,
                 DomainError::UnknownCounty {
                     input: code.to_string(),
+                },
+            ));
+        }
+        if seen.contains(&code) {
+            return Err(FieldError::new(
+                field,
+                DomainError::UnknownValue {
+                    input: code.to_string(),
+                    allowed: "每个区划代码只列一次 / each county code once".into(),
                 },
             ));
         }
@@ -220,6 +256,9 @@ impl RuleVersion {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleBook {
     versions: Vec<RuleVersion>,
+    /// Versions stored but no longer readable (`R6.3`): checks must not run without them.
+    #[serde(default)]
+    damaged: Vec<String>,
 }
 
 /// The last day of the Wuzhou measures' transition period (一(二), 2021–2025).
@@ -227,7 +266,21 @@ pub const TRANSITION_ENDS: Date = date!(2025 - 12 - 31);
 
 impl RuleBook {
     pub fn new(versions: Vec<RuleVersion>) -> Self {
-        Self { versions }
+        Self {
+            versions,
+            damaged: Vec::new(),
+        }
+    }
+
+    /// The same book, naming versions that were stored but could not be read.
+    pub fn with_damaged(mut self, damaged: Vec<String>) -> Self {
+        self.damaged = damaged;
+        self
+    }
+
+    /// Versions that could not be read; a check that relies on the book refuses while any is.
+    pub fn damaged(&self) -> &[String] {
+        &self.damaged
     }
 
     pub fn versions(&self) -> &[RuleVersion] {
@@ -328,7 +381,7 @@ impl RuleBook {
                 versions.push(first);
             }
         }
-        Self { versions }
+        Self::new(versions)
     }
 
     /// The version of `rule` in force on `day`, if any (the latest start wins).

@@ -34,6 +34,16 @@ impl RuleId {
     pub fn def(self) -> &'static RuleDef {
         &CATALOG[self as usize]
     }
+
+    /// Whether the rule can stop applying (its versions can be ended): the checks R1–R3,
+    /// R6–R8 and R11. The others — units and rounding, 大写, the bookkeeping rules and the
+    /// parameters — are replaced by a new version, never ended.
+    pub fn can_end(self) -> bool {
+        matches!(
+            self,
+            Self::R1 | Self::R2 | Self::R3 | Self::R6 | Self::R7 | Self::R8 | Self::R11
+        )
+    }
 }
 
 /// One rule: what it says, where it comes from, from when it applies.

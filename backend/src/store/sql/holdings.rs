@@ -82,6 +82,22 @@ macro_rules! impl_holdings {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn landed_in(
+            &self,
+            purchase_id: i64,
+            county: &quota_shared::jurisdiction::CountyCode,
+        ) -> Result<bool, StoreError> {
+            let found: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM holding_uses WHERE purchase_id = $1 AND project_county_code = $2 LIMIT 1",
+            )
+            .bind(purchase_id)
+            .bind(county.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(found.is_some())
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn holdings(
             &self,
             scope: &$crate::store::types::HoldingScope,
@@ -100,7 +116,7 @@ macro_rules! impl_holdings {
                 $crate::store::rows::PURCHASE_COLUMNS
             ));
             let rows: Vec<$crate::store::rows::PurchaseRow> =
-                sqlx::query_as(sql).bind(buyer).bind(county).fetch_all(&self.pool).await?;
+                sqlx::query_as(sql).bind(buyer).bind(&county).fetch_all(&self.pool).await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 // Only settled purchases are holdings: no expiry applies to them. A row that no
@@ -127,6 +143,15 @@ macro_rules! impl_holdings {
                     .iter()
                     .try_fold(quota_shared::Area::ZERO, |acc, u| acc.checked_add(u.area_mu))
                     .map_err(|_| StoreError::Corrupt("used area".into()))?;
+                // A bureau sees of an award only the uses in its own county (the totals stay
+                // whole: they say what is left to land).
+                let uses: Vec<_> = match (&county, &p.project) {
+                    (Some(c), None) => uses
+                        .into_iter()
+                        .filter(|u| u.project.as_ref().is_some_and(|pr| pr.county_code.as_str() == c))
+                        .collect(),
+                    _ => uses,
+                };
                 out.push(quota_shared::api::Holding {
                     purchase_id: p.id,
                     buyer: p.buyer,

@@ -42,22 +42,30 @@ macro_rules! impl_rules {
 
         #[tracing::instrument(skip_all)]
         async fn rule_versions(&self) -> Result<quota_shared::rules::RuleBook, StoreError> {
+            // Dates as text, decoded row by row: one damaged row never fails the whole read.
             let rows: Vec<$crate::store::rows::RuleVersionRow> = sqlx::query_as(
-                "SELECT rule_id, version, effective_from, effective_to, confirmed, citation, params \
+                "SELECT rule_id, version, CAST(effective_from AS TEXT) AS effective_from, \
+                 CAST(effective_to AS TEXT) AS effective_to, confirmed, citation, params \
                  FROM rule_versions ORDER BY rule_id, version",
             )
             .fetch_all(&self.pool)
             .await?;
             let mut versions = Vec::with_capacity(rows.len());
+            let mut damaged = Vec::new();
             for row in rows {
-                // A version that no longer decodes is left out and logged: the others, and
-                // every read that needs them, still work.
+                // A version that no longer decodes is named in the book as damaged (and
+                // logged): reads go on, and checks that need the rules refuse rather than run
+                // without it.
+                let label = format!("{}.{}", row.rule_id, row.version);
                 match row.into_version() {
                     Ok(v) => versions.push(v),
-                    Err(e) => tracing::error!(error = %e, "a stored rule version does not decode; left out"),
+                    Err(e) => {
+                        tracing::error!(error = %e, version = %label, "a stored rule version does not decode");
+                        damaged.push(label);
+                    }
                 }
             }
-            Ok(quota_shared::rules::RuleBook::new(versions))
+            Ok(quota_shared::rules::RuleBook::new(versions).with_damaged(damaged))
         }
 
         #[tracing::instrument(skip_all)]
@@ -67,14 +75,21 @@ macro_rules! impl_rules {
         ) -> Result<Option<quota_shared::rules::RuleVersion>, StoreError> {
             use $crate::store::rows::db_time;
             let mut tx = self.writer.begin().await?;
+            // The first statement writes and locks every version of the rule, so two
+            // administrators adding versions at once go one after the other: the second sees
+            // the first's version (each later statement reads afresh) and ends it in turn.
+            sqlx::query("UPDATE rule_versions SET rule_id = rule_id WHERE rule_id = $1")
+                .bind(d.rule.wire())
+                .execute(&mut *tx)
+                .await?;
             let day_before = d
                 .effective_from
                 .previous_day()
                 .ok_or_else(|| StoreError::Corrupt("effective_from".into()))?;
             // The versions the new one overlaps end the day before it starts (a later one that
             // had not begun yet is thereby never in force).
-            let ended: Vec<(i64, time::Date, Option<time::Date>)> = sqlx::query_as(
-                "SELECT version, effective_from, effective_to FROM rule_versions \
+            let ended: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT version, CAST(effective_from AS TEXT), CAST(effective_to AS TEXT) FROM rule_versions \
                  WHERE rule_id = $1 AND (effective_to IS NULL OR effective_to >= $2) ORDER BY version",
             )
             .bind(d.rule.wire())
@@ -102,7 +117,7 @@ macro_rules! impl_rules {
                 version: u32::try_from(last.unwrap_or(0) + 1)
                     .map_err(|_| StoreError::Corrupt("rule version number".into()))?,
                 effective_from: d.effective_from,
-                effective_to: d.effective_to,
+                effective_to: None,
                 confirmed: d.confirmed,
                 citation: d.citation.clone(),
                 params: d.params.clone(),
@@ -142,7 +157,7 @@ macro_rules! impl_rules {
                 .execute(&mut *tx)
                 .await?;
             }
-            let ended: Vec<(u32, time::Date, Option<time::Date>)> = ended
+            let ended: Vec<(u32, String, Option<String>)> = ended
                 .into_iter()
                 .map(|(n, from, to)| (u32::try_from(n).unwrap_or_default(), from, to))
                 .collect();
@@ -162,8 +177,8 @@ macro_rules! impl_rules {
         ) -> Result<$crate::store::types::EndOutcome, StoreError> {
             use $crate::store::types::EndOutcome;
             let mut tx = self.writer.begin().await?;
-            let before: Option<(Option<time::Date>,)> = sqlx::query_as(
-                "SELECT effective_to FROM rule_versions WHERE rule_id = $1 AND version = $2",
+            let before: Option<(Option<String>,)> = sqlx::query_as(
+                "SELECT CAST(effective_to AS TEXT) FROM rule_versions WHERE rule_id = $1 AND version = $2",
             )
             .bind(rule.wire())
             .bind(i64::from(version))
