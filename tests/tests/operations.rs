@@ -140,7 +140,7 @@ fn config_shows_the_effective_settings_and_a_bad_one_is_named() {
     assert!(!stdout.contains("s3cret"), "{stdout}");
     for line in [
         "session_idle_minutes (QX_SESSION_IDLE_MINUTES) = 20  [file]",
-        "reservation_days (QX_RESERVATION_DAYS) = 7  [flag/env]",
+        "reservation_days (QX_RESERVATION_DAYS; fallback only: the rule version R15 in force wins) = 7  [flag/env]",
         "session_lifetime_hours (QX_SESSION_LIFETIME_HOURS) = 12  [default]",
     ] {
         assert!(stdout.contains(line), "{line} in:\n{stdout}");
