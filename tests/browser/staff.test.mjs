@@ -362,3 +362,27 @@ test("the public pages never download the staff consoles; the bureau's own link 
   await page.locator("h2", { hasText: "挂牌" }).first().waitFor();
   await context.close();
 });
+
+test("the supervisor (监督) reads every county's proceeds and downloads, with nothing to change", async () => {
+  const { context, page } = await loggedIn("jijian");
+  assert.match(await page.locator("#who").textContent(), /监督/);
+  await page.click('nav a[href="/finance"]');
+  await page.locator("#read-only").waitFor();
+  await page.locator("#proceeds tr[data-code]").first().waitFor();
+  assert.ok((await page.locator("#proceeds tr[data-code]").count()) >= 2, "more than one county");
+  assert.equal(await page.locator("#allocate-form").count(), 0);
+  assert.equal(await page.locator("#disburse-form").count(), 0);
+  assert.ok(await page.locator("#dl-trades-xlsx").isVisible());
+  // The server refuses a write even when sent by hand from the page.
+  const answer = await page.evaluate(async () => {
+    const r = await fetch("/api/v1/allocations", {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ county_code: "450422", use: "乡村振兴项目建设", amount_yuan: "1.00" }),
+    });
+    return { status: r.status, body: await r.json() };
+  });
+  assert.equal(answer.status, 403);
+  assert.match(answer.body.error.message_zh, /监督账号只读/);
+  await screenshot(page, "finance-supervisor-zh");
+  await context.close();
+});

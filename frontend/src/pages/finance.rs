@@ -187,6 +187,7 @@ pub fn Finance() -> Html {
     };
     html! {
         <>
+        { if read_only { html! { <p class="notice" id="read-only">{ t(lang, Key::ReadOnlyNotice) }</p> } } else { html! {} } }
         <section class="card">
             <h2>{ t(lang, Key::FinanceHeading) }</h2>
             <div class="form">
@@ -237,8 +238,7 @@ pub fn Finance() -> Html {
                     }) }</tbody></table></div></div> }
             } } }
         </section>
-        { if read_only { html! { <p class="notice" id="read-only">{ t(lang, Key::ReadOnlyNotice) }</p> } } else { html! {} } }
-        <div class="two-col">
+        <div class={if read_only { "" } else { "two-col" }}>
         { if read_only { html! {} } else { html! {
         <section class="card">
             <h2>{ t(lang, Key::AllocateHeading) }</h2>
