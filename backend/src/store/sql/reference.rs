@@ -4,6 +4,9 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_reference!`.
 
+/// Adds a use of proceeds (R12) by name; one already there is left as it is.
+pub(crate) const INSERT_USE_CATEGORY: &str = "INSERT INTO use_categories (name, source, confirmed) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
+
 /// The reference methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_reference {
     () => {
@@ -189,10 +192,7 @@ macro_rules! impl_reference {
                 == 1;
             if claimed {
                 for c in categories {
-                    sqlx::query(
-                        "INSERT INTO use_categories (name, source, confirmed) VALUES ($1, $2, $3) \
-                         ON CONFLICT (name) DO NOTHING",
-                    )
+                    sqlx::query($crate::store::sql::reference::INSERT_USE_CATEGORY)
                     .bind(&c.name)
                     .bind(&c.source)
                     .bind(c.confirmed)

@@ -5,6 +5,33 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_rules!`.
 
+/// Inserts one rule version (a number already taken is left as it is); the query's result.
+macro_rules! insert_version {
+    ($tx:expr, $v:expr, $actor:expr, $now:expr) => {{
+        let v: &quota_shared::rules::RuleVersion = $v;
+        let params = serde_json::to_string(&v.params)
+            .map_err(|e| StoreError::Corrupt(format!("rule params: {e}")))?;
+        sqlx::query(
+            "INSERT INTO rule_versions (rule_id, version, effective_from, effective_to, confirmed, \
+             citation, params, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (rule_id, version) DO NOTHING",
+        )
+        .bind(v.rule.wire())
+        .bind(i64::from(v.version))
+        .bind(v.effective_from)
+        .bind(v.effective_to)
+        .bind(v.confirmed)
+        .bind(&v.citation)
+        .bind(params)
+        .bind($actor)
+        .bind($crate::store::rows::db_time($now))
+        .execute(&mut *$tx)
+        .await?
+    }};
+}
+
+pub(crate) use insert_version;
+
 /// The rule-version methods of the `Store` trait, for a store type with a `pool` (reads) and a
 /// `writer` (writes).
 macro_rules! impl_rules {
@@ -17,24 +44,8 @@ macro_rules! impl_rules {
         ) -> Result<(), StoreError> {
             let mut tx = self.writer.begin().await?;
             for v in book.versions() {
-                let params = serde_json::to_string(&v.params)
-                    .map_err(|e| StoreError::Corrupt(format!("rule params: {e}")))?;
                 // A version already there (seeded before, or ended since) is left as it is.
-                sqlx::query(
-                    "INSERT INTO rule_versions (rule_id, version, effective_from, effective_to, confirmed, \
-                     citation, params, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'migrate', $8) \
-                     ON CONFLICT (rule_id, version) DO NOTHING",
-                )
-                .bind(v.rule.wire())
-                .bind(i64::from(v.version))
-                .bind(v.effective_from)
-                .bind(v.effective_to)
-                .bind(v.confirmed)
-                .bind(&v.citation)
-                .bind(params)
-                .bind($crate::store::rows::db_time(now))
-                .execute(&mut *tx)
-                .await?;
+                $crate::store::sql::rules::insert_version!(tx, v, "migrate", now);
             }
             tx.commit().await?;
             Ok(())
@@ -122,24 +133,7 @@ macro_rules! impl_rules {
                 citation: d.citation.clone(),
                 params: d.params.clone(),
             };
-            let params = serde_json::to_string(&version.params)
-                .map_err(|e| StoreError::Corrupt(format!("rule params: {e}")))?;
-            let inserted = sqlx::query(
-                "INSERT INTO rule_versions (rule_id, version, effective_from, effective_to, confirmed, \
-                 citation, params, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (rule_id, version) DO NOTHING",
-            )
-            .bind(version.rule.wire())
-            .bind(i64::from(version.version))
-            .bind(version.effective_from)
-            .bind(version.effective_to)
-            .bind(version.confirmed)
-            .bind(&version.citation)
-            .bind(params)
-            .bind(&d.actor)
-            .bind(db_time(d.now))
-            .execute(&mut *tx)
-            .await?;
+            let inserted = $crate::store::sql::rules::insert_version!(tx, &version, d.actor.as_str(), d.now);
             if inserted.rows_affected() == 0 {
                 // Another administrator's version took this number first.
                 tx.rollback().await?;
@@ -147,10 +141,7 @@ macro_rules! impl_rules {
             }
             // R12: allocations name their use by reference; a new use is known from now on.
             for c in version.params.use_categories.iter().flatten() {
-                sqlx::query(
-                    "INSERT INTO use_categories (name, source, confirmed) VALUES ($1, $2, $3) \
-                     ON CONFLICT (name) DO NOTHING",
-                )
+                sqlx::query($crate::store::sql::reference::INSERT_USE_CATEGORY)
                 .bind(&c.name)
                 .bind(&c.source)
                 .bind(c.confirmed)
