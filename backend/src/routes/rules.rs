@@ -12,7 +12,7 @@ use quota_shared::api::{
 };
 use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
-use quota_shared::rules::{RuleId, catalog};
+use quota_shared::rules::{RuleBook, RuleId, catalog};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -100,6 +100,41 @@ fn not_before(
     Ok(())
 }
 
+/// R7 narrows R6 (a 市辖区 商服/商品住宅 project must buy, and only 脱贫县 quota on the regional
+/// platform): every unit on R7's list is on R6's, on the new version's first day.
+fn lists_nest(rule: RuleId, req: &NewRuleVersion, book: &RuleBook) -> Result<(), ApiError> {
+    let day = req.effective_from;
+    let listed = |r: RuleId| {
+        book.on(r, day)
+            .and_then(|v| v.params.units.clone())
+            .unwrap_or_default()
+    };
+    let (r6, r7) = match rule {
+        RuleId::R6 => (
+            req.params.units.clone().unwrap_or_default(),
+            listed(RuleId::R7),
+        ),
+        RuleId::R7 => (
+            listed(RuleId::R6),
+            req.params.units.clone().unwrap_or_default(),
+        ),
+        _ => return Ok(()),
+    };
+    match r7.iter().find(|c| !r6.contains(c)) {
+        None => Ok(()),
+        Some(code) => Err(ApiError::invalid(
+            "params.units",
+            ErrorCode::InvalidValue,
+            format!(
+                "{code} 在 R7 的名单上却不在 R6 的名单上（{day} 起）：R7 只收窄 R6，请先让 R6 包含它，或把它从 R7 移除"
+            ),
+            format!(
+                "{code} would be on R7's list but not on R6's (from {day}): R7 only narrows R6; add it to R6 first or leave it off R7"
+            ),
+        )),
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/rules/{id}/versions", tag = "admin",
     params(("id" = String, Path, description = "R1–R15")),
     request_body = NewRuleVersion,
@@ -137,6 +172,7 @@ async fn add_version<S: Store>(
         .map(|u| u.code)
         .collect();
     req.params.check_for(rule, &known)?;
+    lists_nest(rule, &req, &state.store.rule_versions().await?)?;
     let draft = RuleVersionDraft {
         rule,
         effective_from: req.effective_from,

@@ -261,6 +261,13 @@ async fn the_administrator_never_rewrites_the_past(db: TestDb) {
         ("R6", r6(0, json!(["450403"])), "in_the_past"),
         ("R6", r6(1, json!(["459999"])), "unknown_county"),
         ("R6", r6(1, json!(["450403", "450403"])), "unknown_value"),
+        // R7 only narrows R6: 藤县 is on no R6 list; 长洲区 may not leave R6 while on R7's.
+        ("R7", r6(1, json!(["450403", "450422"])), "invalid_value"),
+        (
+            "R6",
+            r6(1, json!(["450403", "450406", "450481"])),
+            "invalid_value",
+        ),
         (
             "R6",
             version(day(&app, 1), json!({"bid_step_yuan": "1"})),
