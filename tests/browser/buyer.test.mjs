@@ -139,6 +139,9 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   await page.locator("#certificate").waitFor();
   assert.match(await page.locator("#cert-no").textContent(), /藤县〔\d{4}〕第0001号/);
   assert.equal(await page.locator("#cert-capital").textContent(), "人民币壹佰肆拾万元整");
+  // The rule versions it was checked against, and which of them rest on an unconfirmed source.
+  await page.locator("#cert-rules", { hasText: "依据未核实" }).waitFor();
+  assert.match(await page.locator("#cert-rules").textContent(), /R6\.2 R7\.2 R8\.2.*其中 R5\.1、R6\.2、R7\.2、R8\.2、R15\.1 的依据未核实/s);
   await screenshot(page, "confirmation-zh");
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.locator("nav").isVisible(), false, "the print stylesheet hides the navigation");

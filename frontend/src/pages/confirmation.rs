@@ -22,6 +22,7 @@ pub fn Confirmation(props: &Props) -> Html {
     let purchase = use_state(|| Load::<Option<Purchase>>::Loading);
     let counties_load = use_counties();
     let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
+    let book = crate::hooks::use_rule_book();
     {
         let (purchase, id) = (purchase.clone(), props.id);
         use_effect_with(id, move |_| {
@@ -68,12 +69,29 @@ pub fn Confirmation(props: &Props) -> Html {
                     <tr><th>{ "成交金额（大写）" }</th><td id="cert-capital">{ format!("人民币{}", to_capital(p.amount_yuan)) }</td></tr>
                     <tr><th>{ "银行流水号" }</th><td>{ p.bank_reference.clone().unwrap_or_default() }</td></tr>
                     <tr><th>{ "结算日期" }</th><td>{ p.settled_at.map(|d| day_of(d).to_string()).unwrap_or_default() }</td></tr>
-                    <tr><th>{ "规则版本" }</th><td>{ p.ruleset_version.clone() }</td></tr>
+                    <tr><th>{ "规则版本" }</th><td id="cert-rules">{ p.ruleset_version.clone() }{ unconfirmed_note(&book, &p.ruleset_version) }</td></tr>
                 </table>
                 <p class="cert-note">{ "本确认书由增减挂钩节余指标交易平台生成，成交收益归出让县所有，用于巩固拓展脱贫攻坚成果和乡村振兴。" }</p>
                 <div class="signatures"><span>{ "出让方（盖章）" }</span><span>{ "受让方（盖章）" }</span></div>
                 <button class="primary no-print" onclick={print} id="print">{ t(lang, Key::PrintButton) }</button>
             </article>
         },
+    }
+}
+
+/// The versions on a confirmation whose source is not confirmed (未核实), said in words: a
+/// legal document names what it rests on as it is.
+fn unconfirmed_note(book: &quota_shared::rules::RuleBook, labels: &str) -> Html {
+    let unconfirmed: Vec<String> = book
+        .versions()
+        .iter()
+        .filter(|v| !v.confirmed)
+        .map(|v| v.label())
+        .filter(|l| labels.split(' ').any(|x| x == l))
+        .collect();
+    if unconfirmed.is_empty() {
+        html! {}
+    } else {
+        html! { <div class="cert-note">{ format!("其中 {} 的依据未核实", unconfirmed.join("、")) }</div> }
     }
 }
