@@ -50,6 +50,7 @@ impl Application {
                 clock: clock.clone(),
                 params: params.clone(),
                 sessions: settings.sessions,
+                rules: Default::default(),
             };
             http::router(state, &settings.static_dir)
         });

@@ -39,8 +39,16 @@ pub(super) fn purchase_not_found(id: i64) -> ApiError {
 /// check runs without it (reads that only show the rules go on).
 pub(super) async fn rule_book<S: Store>(
     state: &AppState<S>,
-) -> Result<quota_shared::rules::RuleBook, ApiError> {
-    let book = state.store.rule_versions().await?;
+) -> Result<std::sync::Arc<quota_shared::rules::RuleBook>, ApiError> {
+    let day = quota_shared::calendar::day_of(state.clock.now());
+    let book = match state.rules.get(day) {
+        Some(book) => book,
+        None => {
+            let book = std::sync::Arc::new(state.store.rule_versions().await?);
+            state.rules.put(day, book.clone());
+            book
+        }
+    };
     if book.damaged().is_empty() {
         return Ok(book);
     }

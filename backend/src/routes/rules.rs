@@ -183,7 +183,10 @@ async fn add_version<S: Store>(
         now,
     };
     match state.store.add_rule_version(&draft).await? {
-        Some(version) => Ok((StatusCode::CREATED, Json(RuleVersionResponse { version }))),
+        Some(version) => {
+            state.rules.clear();
+            Ok((StatusCode::CREATED, Json(RuleVersionResponse { version })))
+        }
         None => Err(ApiError::coded(
             ErrorCode::VersionTaken,
             format!("{rule} 刚刚新增了另一个版本，请刷新后重试"),
@@ -232,7 +235,7 @@ async fn end_version<S: Store>(
         .end_rule_version(rule, version, to, &admin.username, now)
         .await?
     {
-        EndOutcome::Ended => {}
+        EndOutcome::Ended => state.rules.clear(),
         EndOutcome::NotFound => return Err(missing()),
         EndOutcome::AlreadyEnded(end) => {
             let end = end.map(|d| d.to_string()).unwrap_or_default();

@@ -18,6 +18,7 @@ on_both_databases!(
     a_new_version_applies_from_its_first_day_and_not_before,
     the_administrator_never_rewrites_the_past,
     versions_added_at_once_leave_one_open_version,
+    a_damaged_version_pauses_the_checks_and_nothing_else,
 );
 
 fn day(app: &TestApp, offset: i64) -> String {
@@ -448,4 +449,52 @@ async fn versions_added_at_once_leave_one_open_version(db: TestDb) {
             .count();
         assert_eq!(in_force, 1, "day +{offset}: {versions:?}");
     }
+}
+
+/// A stored version that no longer reads (its parameters damaged behind the application's
+/// back) pauses what is checked against the rules — never checked without it — while reads,
+/// the rule list included, go on.
+async fn a_damaged_version_pauses_the_checks_and_nothing_else(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    with_store!(&app.db, s => {
+        sqlx::raw_sql("UPDATE rule_versions SET params = 'not json' WHERE rule_id = 'R6' AND version = 2")
+            .execute(s.pool())
+            .await
+            .map(|_| ())
+    })
+    .expect("damaged");
+    let bureau = app
+        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .await;
+    let (status, body) = bureau
+        .put(
+            "/api/v1/counties/450422/base-price",
+            &json!({"price_per_mu": "280000"}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .is_some_and(|m| m.contains("R6.2")),
+        "{body}"
+    );
+    let quote = json!({"project": {"use": "residential", "county_code": "450405", "area": "1", "unit": "mu"}});
+    assert_eq!(
+        app.anonymous().post("/api/v1/quote", &quote).await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    for path in ["/api/v1/rules", "/api/v1/counties", "/api/v1/listings"] {
+        assert_eq!(app.anonymous().get(path).await.0, StatusCode::OK, "{path}");
+    }
+    let (_, rules) = app.anonymous().get("/api/v1/rules").await;
+    assert_eq!(
+        versions_of(&rules, "R6").len(),
+        1,
+        "the damaged one is left out of the list"
+    );
 }
