@@ -26,7 +26,10 @@ pub struct AppState<S> {
 /// when the day changes, after a minute (a repaired damaged version comes back), or when
 /// this instance changes a version.
 #[derive(Clone, Default)]
-pub struct RulesCache(Arc<Mutex<Option<(time::Date, Instant, Arc<RuleBook>)>>>);
+pub struct RulesCache(Arc<Mutex<Option<Cached>>>);
+
+/// The day a book was read for, when, and the book.
+type Cached = (time::Date, Instant, Arc<RuleBook>);
 
 const RULES_FRESH_FOR: Duration = Duration::from_secs(60);
 
