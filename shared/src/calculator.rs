@@ -103,17 +103,33 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
     } else {
         vec![Channel::County, Channel::Regional]
     };
-    let eligible = |seller: &Jurisdiction, channel: Channel| {
-        eligible_channels.contains(&channel)
-            && check_quota_eligibility(seller, channel, unit, use_, day, book).is_empty()
+    // R7/R8 per seller and channel, worked out once for each unit (not once per listing: the
+    // rule book is asked a few times per check), by the unit's place in `market.units`.
+    let verdicts: Vec<(bool, bool)> = market
+        .units
+        .iter()
+        .map(|s| {
+            let ok = |channel| {
+                eligible_channels.contains(&channel)
+                    && check_quota_eligibility(s, channel, unit, use_, day, book).is_empty()
+            };
+            (ok(Channel::County), ok(Channel::Regional))
+        })
+        .collect();
+    let verdict = |at: usize, channel: Channel| {
+        verdicts.get(at).is_some_and(|&(county, regional)| match channel {
+            Channel::County => county,
+            Channel::Regional => regional,
+        })
     };
     let eligible_seller_counties = market
         .units
         .iter()
-        .filter(|s| eligible_channels.iter().any(|&c| eligible(s, c)))
-        .map(|s| s.code.clone())
+        .enumerate()
+        .filter(|&(at, _)| eligible_channels.iter().any(|&c| verdict(at, c)))
+        .map(|(_, s)| s.code.clone())
         .collect();
-    let seller_of = |l: &Listing| jurisdiction::find(market.units, &l.county_code);
+    let seller_at = |l: &Listing| market.units.iter().position(|u| u.code == l.county_code);
 
     // County channel: cheapest first, ties by earliest listing, then id.
     let mut offers: Vec<&Listing> = market
@@ -123,7 +139,7 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
             l.channel == Channel::County
                 && l.status == ListingStatus::Open
                 && !l.remaining_mu.is_zero()
-                && seller_of(l).is_some_and(|s| eligible(s, Channel::County))
+                && seller_at(l).is_some_and(|at| verdict(at, Channel::County))
         })
         .collect();
     offers.sort_by(|a, b| {
@@ -159,7 +175,7 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
     for lot in market.listings.iter().filter(|l| {
         l.channel == Channel::Regional
             && matches!(l.status, ListingStatus::Scheduled | ListingStatus::Bidding)
-            && seller_of(l).is_some_and(|s| eligible(s, Channel::Regional))
+            && seller_at(l).is_some_and(|at| verdict(at, Channel::Regional))
     }) {
         let start = match lot.start_total_yuan {
             Some(s) => s,
