@@ -117,10 +117,12 @@ pub fn quote(project: &QuoteProject, market: Market<'_>) -> Result<Quote, FieldE
         })
         .collect();
     let verdict = |at: usize, channel: Channel| {
-        verdicts.get(at).is_some_and(|&(county, regional)| match channel {
-            Channel::County => county,
-            Channel::Regional => regional,
-        })
+        verdicts
+            .get(at)
+            .is_some_and(|&(county, regional)| match channel {
+                Channel::County => county,
+                Channel::Regional => regional,
+            })
     };
     let eligible_seller_counties = market
         .units
