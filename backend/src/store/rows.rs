@@ -68,44 +68,6 @@ fn stored_project(
     })
 }
 
-/// A holding use row.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct UseRow {
-    pub id: i64,
-    pub purchase_id: i64,
-    pub approval_no: String,
-    pub project_name: Option<String>,
-    pub project_use: Option<String>,
-    pub project_county_code: Option<String>,
-    pub used_before_e4_mu: i64,
-    pub area_e4_mu: i64,
-    pub holding_e4_mu: i64,
-    pub created_at: OffsetDateTime,
-    pub ruleset_version: Option<String>,
-}
-
-impl UseRow {
-    pub fn into_use(self) -> Result<quota_shared::api::HoldingUse, StoreError> {
-        let area = |e4| Area::from_e4(e4).map_err(|_| corrupt("use area"));
-        Ok(quota_shared::api::HoldingUse {
-            id: self.id,
-            purchase_id: self.purchase_id,
-            approval_no: self.approval_no,
-            project: stored_project(
-                self.project_name.clone(),
-                self.project_use,
-                self.project_county_code,
-            )?,
-            project_name: self.project_name,
-            used_before_mu: area(self.used_before_e4_mu)?,
-            area_mu: area(self.area_e4_mu)?,
-            remaining_mu: area(self.holding_e4_mu - self.used_before_e4_mu - self.area_e4_mu)?,
-            created_at: self.created_at,
-            ruleset_version: self.ruleset_version,
-        })
-    }
-}
-
 /// A listing row; decodes on both databases.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct ListingRow {
@@ -587,6 +549,9 @@ pub(crate) fn reserved_purchase(
     }
 }
 
+pub(crate) mod rules;
+pub(crate) mod uses;
+
 #[cfg(test)]
 mod tests;
 
@@ -625,40 +590,4 @@ mod status_filter_tests {
             }
         }
     }
-}
-
-/// A rule version row; decodes on both databases.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct RuleVersionRow {
-    pub rule_id: String,
-    pub version: i64,
-    pub effective_from: String,
-    pub effective_to: Option<String>,
-    pub confirmed: bool,
-    pub citation: String,
-    pub params: String,
-}
-
-impl RuleVersionRow {
-    pub fn into_version(self) -> Result<quota_shared::rules::RuleVersion, StoreError> {
-        Ok(quota_shared::rules::RuleVersion {
-            rule: parse_stored("rule id", &self.rule_id)?,
-            version: u32::try_from(self.version).map_err(|_| corrupt("rule version number"))?,
-            effective_from: stored_date(&self.effective_from)?,
-            effective_to: self.effective_to.as_deref().map(stored_date).transpose()?,
-            confirmed: self.confirmed,
-            citation: self.citation,
-            params: serde_json::from_str(&self.params)
-                .map_err(|e| StoreError::Corrupt(format!("rule {} params: {e}", self.rule_id)))?,
-        })
-    }
-}
-
-/// A calendar date stored as `YYYY-MM-DD` (SQLite text; PostgreSQL `DATE` cast to text).
-fn stored_date(text: &str) -> Result<time::Date, StoreError> {
-    time::Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| corrupt("rule version date"))
 }

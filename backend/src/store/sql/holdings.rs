@@ -64,7 +64,7 @@ macro_rules! impl_holdings {
             };
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::use_recorded(&seller, d, id, used_before, used_after));
             tx.commit().await?;
-            $crate::store::rows::UseRow {
+            $crate::store::rows::uses::UseRow {
                 id,
                 purchase_id: d.purchase_id,
                 approval_no: d.approval_no.clone(),
@@ -128,7 +128,7 @@ macro_rules! impl_holdings {
                         continue;
                     }
                 };
-                let uses: Vec<$crate::store::rows::UseRow> = sqlx::query_as(
+                let uses: Vec<$crate::store::rows::uses::UseRow> = sqlx::query_as(
                     "SELECT h.id, h.purchase_id, h.approval_no, h.project_name, h.project_use, \
                      h.project_county_code, h.used_before_e4_mu, \
                      h.area_e4_mu, p.area_e4_mu AS holding_e4_mu, h.created_at, h.ruleset_version \

@@ -54,7 +54,7 @@ macro_rules! impl_rules {
         #[tracing::instrument(skip_all)]
         async fn rule_versions(&self) -> Result<quota_shared::rules::RuleBook, StoreError> {
             // Dates as text, decoded row by row: one damaged row never fails the whole read.
-            let rows: Vec<$crate::store::rows::RuleVersionRow> = sqlx::query_as(
+            let rows: Vec<$crate::store::rows::rules::RuleVersionRow> = sqlx::query_as(
                 "SELECT rule_id, version, CAST(effective_from AS TEXT) AS effective_from, \
                  CAST(effective_to AS TEXT) AS effective_to, confirmed, citation, params \
                  FROM rule_versions ORDER BY rule_id, version",
