@@ -148,6 +148,9 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     let day = quota_shared::calendar::day_of(now);
     let floors = default_floors();
     let book = store.rule_versions().await?;
+    // R16: the county listings were announced long enough ago to be open now.
+    let periods = book.periods_on(day);
+    let announced = Duration::days(i64::from(periods.announce_days));
     for (c, yuan) in DEMO_BASE_PRICES {
         let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
         check_base_price(price, day, &floors, &book).map_err(|v| bad(v.message_en))?;
@@ -280,8 +283,14 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             source_project: project.into(),
             township: township.into(),
             advance: false,
-            listed_at: now,
-            opens_at: None,
+            listed_at: match channel {
+                Channel::County => now - announced - Duration::days(1),
+                Channel::Regional => now,
+            },
+            opens_at: match channel {
+                Channel::County => Some(now - Duration::days(1)),
+                Channel::Regional => None,
+            },
             closes_at: closes_in.map(|d| now + Duration::days(d)),
             ruleset_version: book.labels_on(day),
             floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
@@ -290,11 +299,53 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         };
         listing_ids.push(store.insert_listing(&draft).await?);
     }
-    // The developer buys 5 亩 of 藤县 quota for a 岑溪 commercial project (settled) and 3 亩 of
-    // 蒙山县 quota (still awaiting payment).
+    // One county listing still in its announcement (挂牌公告): buying opens when it ends.
+    let price = UnitPrice::from_yuan(300_000).map_err(bad)?;
+    validate_listing(
+        Channel::County,
+        price,
+        base_of("450422")
+            .map(UnitPrice::from_yuan)
+            .transpose()
+            .map_err(bad)?,
+        day,
+        &floors,
+        &book,
+    )
+    .map_err(|v| bad(format!("{v:?}")))?;
+    store
+        .insert_listing(&ListingDraft {
+            county_code: code("450422")?,
+            channel: Channel::County,
+            status: ListingStatus::Open,
+            area: area("8")?,
+            farmland: area("6.5")?,
+            paddy: area("2")?,
+            grain_capacity_kg: 3_900,
+            price,
+            start_total: None,
+            deposit: None,
+            bid_step: None,
+            source_project: "藤县古龙镇拆旧复垦项目".into(),
+            township: "古龙镇".into(),
+            advance: false,
+            listed_at: now,
+            opens_at: (periods.announce_days > 0).then_some(now + announced),
+            closes_at: None,
+            ruleset_version: book.labels_on(day),
+            floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),
+            created_by: ids["tengxian"],
+            actor: "tengxian".into(),
+        })
+        .await?;
+    // The developer buys 5 亩 of 藤县 quota for a 岑溪 commercial project (settled, its
+    // publicity over: final), 3 亩 of 蒙山县 quota (still awaiting payment) and 2 亩 more of 藤县
+    // quota (settled today: in its publicity, with an objection lodged).
+    let publicity = Duration::days(i64::from(periods.publicity_days));
     for (n, listing_id, take, settle) in [
-        (1, listing_ids[0], "5", true),
-        (2, listing_ids[1], "3", false),
+        (1, listing_ids[0], "5", Some(now)),
+        (2, listing_ids[1], "3", None),
+        (3, listing_ids[0], "2", Some(now + publicity)),
     ] {
         let draft = PurchaseDraft {
             listing_id,
@@ -315,13 +366,31 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         let PurchaseOutcome::Created { purchase: p, .. } = store.reserve(&draft).await? else {
             return Err(bad("demo purchase was not created"));
         };
-        if settle {
-            let SettleOutcome::Settled(_) = store
-                .settle(p.id, "藤县", "DEMO-BANK-0001", "tengxian", now)
+        if let Some(publicity_ends_at) = settle {
+            let SettleOutcome::Settled(settled) = store
+                .settle(
+                    p.id,
+                    "藤县",
+                    &format!("DEMO-BANK-000{n}"),
+                    publicity_ends_at,
+                    "tengxian",
+                    now,
+                )
                 .await?
             else {
                 return Err(bad("demo settlement"));
             };
+            if settled.in_publicity() {
+                store
+                    .lodge_objection(&crate::store::types::ObjectionDraft {
+                        purchase_id: settled.id,
+                        name: "藤县太平镇某村民小组".into(),
+                        contact: "0774-0000000".into(),
+                        reason: "复垦地块中有一处仍有房屋未拆除，请核实后再确认成交。".into(),
+                        now,
+                    })
+                    .await?;
+            }
         }
     }
     // A lot that closed three days ago, won by the 长洲区 land reserve and paid for.
@@ -382,7 +451,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         .next()
         .ok_or_else(|| bad("award"))?;
     store
-        .settle(award.id, "蒙山县", "DEMO-BANK-0002", "mengshan", now)
+        .settle(award.id, "蒙山县", "DEMO-BANK-0004", now, "mengshan", now)
         .await?;
 
     // 藤县 puts part of its proceeds to work, and the developer files its first approval.

@@ -1,6 +1,7 @@
 //! The scheduler: the one place where time changes state. Every second it ends county
 //! listings past their closing time, closes due regional lots (awarding them to the high bid or
-//! leaving them unsold) and expires reservations past their expiry, returning their area.
+//! leaving them unsold), expires reservations past their expiry, returning their area, and
+//! numbers settled trades whose publicity (R16) has ended with no objection open.
 //!
 //! - **Never on a request path.** Reads compute the effective state instead
 //!   (`store::types::effective_listing`, `PurchaseRow::into_purchase`), so a GET never writes
@@ -42,6 +43,8 @@ pub enum Item {
     Lot(i64),
     /// A reservation (purchase or award) past its expiry.
     Reservation(i64),
+    /// A settled trade whose publicity has ended with no objection open (R16).
+    Publicity(i64),
 }
 
 /// What one turn did.
@@ -51,6 +54,8 @@ pub struct Report {
     pub lots_awarded: u32,
     pub lots_unsold: u32,
     pub reservations_expired: u32,
+    /// Trades numbered at the end of their publicity (R16).
+    pub trades_final: u32,
     /// Items that failed this turn, with the error.
     pub failed: Vec<(Item, String)>,
     /// Items skipped because they failed recently and wait for their retry time.
@@ -178,12 +183,14 @@ impl<S: Store> Scheduler<S> {
         let lots = store.due_lots(now).await?;
         let listings = store.due_listings(now).await?;
         let reservations = store.due_reservations(None, now).await?;
+        let finals = store.due_finals(now).await?;
         // Forget the retry times of items no longer due (done elsewhere, or by another instance).
         let due: HashSet<Item> = lots
             .iter()
             .map(|&id| Item::Lot(id))
             .chain(listings.iter().map(|&id| Item::Listing(id)))
             .chain(reservations.iter().map(|&id| Item::Reservation(id)))
+            .chain(finals.iter().map(|(id, _)| Item::Publicity(*id)))
             .collect();
         retries.retain(|item, _| due.contains(item));
         for id in lots {
@@ -204,6 +211,20 @@ impl<S: Store> Scheduler<S> {
             let expire = store.release(id, PurchaseStatus::Expired, "system", now);
             if let Some(true) = attempt(retries, Item::Reservation(id), now, report, expire).await {
                 report.reservations_expired += 1;
+            }
+        }
+        if !finals.is_empty() {
+            // The confirmation number carries the seller's name.
+            let units = store.jurisdictions().await?;
+            for (id, county) in finals {
+                let name = quota_shared::jurisdiction::find(&units, &county)
+                    .map_or_else(|| county.to_string(), |u| u.name.clone());
+                let finalize = store.finalize(id, &name, now);
+                if let Some(Some(_)) =
+                    attempt(retries, Item::Publicity(id), now, report, finalize).await
+                {
+                    report.trades_final += 1;
+                }
             }
         }
         Ok(())

@@ -43,6 +43,19 @@ pub fn local_to_instant(date: Date, time: time::Time) -> OffsetDateTime {
     date.with_time(time).assume_offset(SHANGHAI)
 }
 
+/// An instant as Beijing wall-clock time, `2026-12-31 17:00` (the form [`parse_local`] reads).
+pub fn format_local(t: OffsetDateTime) -> String {
+    let l = t.to_offset(SHANGHAI);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        l.year(),
+        u8::from(l.month()),
+        l.day(),
+        l.hour(),
+        l.minute()
+    )
+}
+
 /// A Beijing date and time as a clerk types it — `2026-12-31 17:00` (also with `T`, seconds,
 /// full-width digits or `／` and `：`) — as an instant; `None` when it is not one. The web app
 /// uses a text field for this, so the format reads the same whatever the browser's locale.

@@ -20,6 +20,11 @@ wire_enum! {
         BiddingNotOpen = "bidding_not_open",
         BiddingClosed = "bidding_closed",
         LotHasBids = "lot_has_bids",
+        ListingAnnounced = "listing_announced",
+        NotFinal = "not_final",
+        PublicityOver = "publicity_over",
+        TooManyObjections = "too_many_objections",
+        ObjectionResolved = "objection_resolved",
         PurchaseNotReserved = "purchase_not_reserved",
         NotAHolding = "not_a_holding",
         ApprovalRecorded = "approval_recorded",
@@ -130,6 +135,31 @@ impl ErrorCode {
                 409,
                 "标的已有人出价，不能撤回，竞价将按时结束",
                 "The lot has bids: it cannot be withdrawn and bidding runs to its close",
+            ),
+            ListingAnnounced => row(
+                409,
+                "挂牌仍在公告期内，公告期满后方可购买（R16）",
+                "The listing is still announced: it can be bought when the announcement period ends (R16)",
+            ),
+            NotFinal => row(
+                409,
+                "交易在成交公示期内或有未处理的异议，尚未最终确认（R16）",
+                "The trade is in its publicity period or holds an open objection: it is not final yet (R16)",
+            ),
+            PublicityOver => row(
+                409,
+                "交易不在成交公示期内（公示期已满或交易已撤销），不能再提出异议",
+                "The trade is not in its publicity period (it ended, or the trade was annulled): no objection can be lodged",
+            ),
+            TooManyObjections => row(
+                409,
+                "该宗交易待处理的异议已达上限，请待自然资源局处理后再提出",
+                "This trade holds the most open objections allowed: wait for the bureau to resolve them",
+            ),
+            ObjectionResolved => row(
+                409,
+                "该异议已处理，不能再次处理",
+                "The objection has already been resolved",
             ),
             PurchaseNotReserved => row(
                 409,

@@ -20,7 +20,7 @@ use crate::wire::wire_enum;
 mod book;
 mod catalog;
 
-pub use book::{CountyMark, RuleBook, RuleParams, RuleVersion, TRANSITION_ENDS};
+pub use book::{CountyMark, Periods, RuleBook, RuleParams, RuleVersion, TRANSITION_ENDS};
 pub use catalog::{
     DEFAULT_BID_STEP_FEN, DEFAULT_DEPOSIT_HUNDREDTHS, DEFAULT_DEPOSIT_ROUNDING_FEN,
     DEFAULT_RESERVATION_DAYS, RULESET_VERSION, RuleDef, RuleId, UseCategory, catalog,

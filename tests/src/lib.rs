@@ -1,5 +1,6 @@
 //! The test harness shared by the backend's integration tests and the end-to-end tests:
 //!
+//! - [`periods`]: R16 at zero days, for tests about something else.
 //! - [`pg`]: a throwaway PostgreSQL cluster (initdb + pg_ctl in a temp dir on a free port),
 //!   stopped when the test process ends — normally, on failure, or killed by Ctrl-C — by a
 //!   detached watchdog; a cluster whose owner died without its watchdog is reaped at the next
@@ -17,6 +18,7 @@ pub mod binary;
 pub mod crash;
 pub mod imports;
 pub mod load;
+pub mod periods;
 pub mod pg;
 pub mod race;
 

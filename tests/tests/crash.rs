@@ -29,6 +29,8 @@ fn audit_verify(url: &str) {
 fn crash_story(url: &str, database: &str) {
     let (code, stdout, stderr) = run(&["demo"], &[("DATABASE_URL", url)]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // The purchases buy what was just listed.
+    quota_tests::periods::zero_blocking(url);
 
     // During purchases and settlements.
     let seen = crash::purchases_until_killed(start(url), Duration::from_millis(1500));

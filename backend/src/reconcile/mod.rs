@@ -249,12 +249,17 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
     .or_else(|| totals_mismatch(live))
 }
 
-/// The running proceeds totals against the settled trades they sum (each in the Asia/Shanghai
+/// The running proceeds totals against the final trades they sum (each in the Asia/Shanghai
 /// year of its settlement): the reports and the allocation check read the totals, so a total
 /// that drifted from the trades is named like a row that drifted from the log.
 fn totals_mismatch(live: &LiveState) -> Option<Mismatch> {
     let mut expected: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for p in live.purchases.iter().filter(|p| p.status == "settled") {
+    // A trade counts once it is final (numbered): one in its publicity may yet be annulled.
+    for p in live
+        .purchases
+        .iter()
+        .filter(|p| p.status == "settled" && p.confirmation_no.is_some())
+    {
         let Some(at) = p.settled_at else { continue };
         let year = quota_shared::calendar::year_of(at);
         let sum = expected

@@ -245,7 +245,14 @@ impl Expected {
                     p.bank_reference = text(after, "bank_reference");
                 }
             }
-            "purchase_expired" | "purchase_cancelled" => {
+            "purchase_final" => {
+                if let Some(p) =
+                    id_of(&r.object, "purchase").and_then(|id| self.purchases.get_mut(&id))
+                {
+                    p.confirmation_no = text(after, "confirmation_no");
+                }
+            }
+            "purchase_expired" | "purchase_cancelled" | "purchase_annulled" => {
                 let Some(p) =
                     id_of(&r.object, "purchase").and_then(|id| self.purchases.get_mut(&id))
                 else {

@@ -106,6 +106,13 @@ async fn announcements<S: Store>(
                 area_mu: l.area_mu,
                 amount_yuan: l.start_total_yuan,
                 published_at: l.listed_at,
+                opens_at: (l.channel == Channel::County)
+                    .then_some(l.opens_at)
+                    .flatten(),
+                purchase_id: None,
+                publicity_ends_at: None,
+                is_final: false,
+                open_objections: 0,
             },
         ));
     }
@@ -126,13 +133,25 @@ async fn announcements<S: Store>(
                     name(&p.seller_county_code),
                     p.area_mu,
                     p.amount_yuan.grouped(),
-                    p.confirmation_no.clone().unwrap_or_default()
+                    match (&p.confirmation_no, p.publicity_ends_at) {
+                        (Some(no), _) => no.clone(),
+                        (None, Some(ends)) => format!(
+                            "公示期至 {}，期内可提出异议",
+                            quota_shared::calendar::format_local(ends)
+                        ),
+                        (None, None) => String::new(),
+                    }
                 ),
-                county_code: p.seller_county_code,
+                county_code: p.seller_county_code.clone(),
                 listing_id: p.listing_id,
                 area_mu: p.area_mu,
                 amount_yuan: Some(p.amount_yuan),
                 published_at: settled_at,
+                opens_at: None,
+                purchase_id: Some(p.id),
+                publicity_ends_at: p.publicity_ends_at,
+                is_final: p.is_final(),
+                open_objections: p.open_objections,
             },
         ));
     }

@@ -77,6 +77,9 @@ async fn record_use<S: Store>(
             "Only the buyer or the bureau of the project's county may record uses; the winner of a lot records its first use",
         ));
     }
+    if purchase.in_publicity() {
+        return Err(not_final(&purchase));
+    }
     let approval_no = req.approval_no.trim().to_string();
     if approval_no.is_empty() {
         return Err(ApiError::invalid(
@@ -251,4 +254,36 @@ async fn list_holdings<S: Store>(
         totals,
         next_cursor,
     }))
+}
+
+/// R16: a trade in its publicity, or held by an open objection, is not a holding yet.
+fn not_final(p: &quota_shared::api::Purchase) -> ApiError {
+    let ends = p
+        .publicity_ends_at
+        .map(quota_shared::calendar::format_local)
+        .unwrap_or_default();
+    let (zh, en) = if p.open_objections > 0 {
+        (
+            format!(
+                "交易 #{} 有 {} 件异议待处理，处理完毕前不能登记使用（R16）",
+                p.id, p.open_objections
+            ),
+            format!(
+                "Purchase #{} holds {} open objection(s): no use can be recorded until they are resolved (R16)",
+                p.id, p.open_objections
+            ),
+        )
+    } else {
+        (
+            format!(
+                "交易 #{} 在成交公示期内（至 {ends}，北京时间），公示期满后才能登记使用（R16）",
+                p.id
+            ),
+            format!(
+                "Purchase #{} is in its publicity period (until {ends} Beijing time): uses are recorded once it ends (R16)",
+                p.id
+            ),
+        )
+    };
+    ApiError::coded(ErrorCode::NotFinal, zh, en)
 }

@@ -102,8 +102,49 @@ async fn create_listing<S: Store>(
     }
     // R4, R5 as in force today; a lot keeps its step for life.
     let params = &state.params.as_on(&book, day);
+    let mut opens_at = l.opens_at;
     let (status, start_total, deposit) = match l.channel {
-        Channel::County => (ListingStatus::Open, None, None),
+        Channel::County => {
+            // R16: announced for the period in force today before it can be bought; the
+            // bureau may name a later opening, never an earlier one.
+            let announce = book.periods_on(day).announce_days;
+            let earliest = now + time::Duration::days(i64::from(announce));
+            opens_at = match l.opens_at {
+                Some(o) if o < earliest => {
+                    return Err(ApiError::invalid(
+                        "opens_at",
+                        ErrorCode::InThePast,
+                        format!(
+                            "开始购买时间不得早于公告期满（{announce} 日，{}，北京时间）",
+                            calendar::format_local(earliest)
+                        ),
+                        format!(
+                            "Buying cannot open before the announcement period ({announce} days) ends: {} Beijing time",
+                            calendar::format_local(earliest)
+                        ),
+                    ));
+                }
+                Some(o) => Some(o),
+                None => (announce > 0).then_some(earliest),
+            };
+            if let (Some(o), Some(c)) = (opens_at, l.closes_at)
+                && o >= c
+            {
+                return Err(ApiError::invalid(
+                    "closes_at",
+                    ErrorCode::OpensAfterClose,
+                    format!(
+                        "截止时间须晚于开始购买时间（公告期满 {}，北京时间）",
+                        calendar::format_local(o)
+                    ),
+                    format!(
+                        "The closing time must come after buying opens ({} Beijing time, when the announcement ends)",
+                        calendar::format_local(o)
+                    ),
+                ));
+            }
+            (ListingStatus::Open, None, None)
+        }
         Channel::Regional => {
             let Some(closes) = l.closes_at else {
                 return Err(FieldError::new(
@@ -150,7 +191,7 @@ async fn create_listing<S: Store>(
         township: l.township.trim().to_string(),
         advance: l.advance,
         listed_at: now,
-        opens_at: l.opens_at,
+        opens_at,
         closes_at: l.closes_at,
         ruleset_version: book.labels_on(day),
         floor_effective_from: floor_on(&floors, day).map(|f| f.effective_from),

@@ -19,6 +19,7 @@
 //! | [`reports`] | CSV/XLSX exports |
 //! | [`rules`] | rule versions: list, add, end (R13) |
 //! | [`announcements`] | 挂牌公告 and 成交公示 |
+//! | [`objections`] | objections to a trade in its publicity (R16) |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
 
@@ -30,6 +31,7 @@ pub mod finance;
 pub mod holdings;
 pub mod listings;
 mod lookup;
+pub mod objections;
 pub mod page;
 pub mod purchases;
 pub mod quote;
@@ -59,6 +61,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(reports::router())
         .merge(rules::router())
         .merge(announcements::router())
+        .merge(objections::router())
         .merge(audit::router())
         .merge(accounts::router())
         .route("/openapi.json", get(openapi_json))
@@ -106,6 +109,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         reports::Doc::openapi(),
         rules::Doc::openapi(),
         announcements::Doc::openapi(),
+        objections::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),
     ] {

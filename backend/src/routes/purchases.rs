@@ -147,6 +147,23 @@ async fn create_purchase<S: Store>(
         PurchaseOutcome::Created { answer, .. } | PurchaseOutcome::Replay(answer) => {
             idempotency::replay(answer, &fingerprint)
         }
+        PurchaseOutcome::NotOpen(ListingStatus::Scheduled) => {
+            let opens = listing
+                .opens_at
+                .map(calendar::format_local)
+                .unwrap_or_default();
+            Err(ApiError::coded(
+                ErrorCode::ListingAnnounced,
+                format!(
+                    "挂牌 #{} 仍在公告期内，{opens}（北京时间）起方可购买（R16）",
+                    listing.id
+                ),
+                format!(
+                    "Listing #{} is still announced: it can be bought from {opens} Beijing time (R16)",
+                    listing.id
+                ),
+            ))
+        }
         PurchaseOutcome::NotOpen(status) => Err(ApiError::coded(
             ErrorCode::ListingClosed,
             format!("挂牌 #{} {}，不能购买", listing.id, status.label_zh()),
@@ -245,9 +262,20 @@ async fn settle_purchase<S: Store>(
     }
     let units = state.store.jurisdictions().await?;
     let seller = county_of(&units, &purchase.seller_county_code)?;
+    // R16: the trade is published for the period in force on the day it settles.
+    let book = super::lookup::rule_book(&state).await?;
+    let publicity = book.periods_on(calendar::day_of(now)).publicity_days;
+    let publicity_ends_at = now + Duration::days(i64::from(publicity));
     match state
         .store
-        .settle(id, &seller.name, &bank_reference, &user.0.username, now)
+        .settle(
+            id,
+            &seller.name,
+            &bank_reference,
+            publicity_ends_at,
+            &user.0.username,
+            now,
+        )
         .await?
     {
         SettleOutcome::Settled(p) => Ok(Json(PurchaseResponse { purchase: *p })),

@@ -235,15 +235,56 @@ pub trait Store: Clone + Send + Sync + 'static {
         after: Option<(OffsetDateTime, i64)>,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<Purchase>, StoreError>> + Send;
-    /// Settles a live reservation and gives it the next confirmation number of its seller.
+    /// Settles a live reservation. Its publicity (R16) runs to `publicity_ends_at`; when that
+    /// is not after `now` the trade is final at once, with the next confirmation number of its
+    /// seller.
     fn settle(
         &self,
         id: i64,
         seller_name: &str,
         bank_reference: &str,
+        publicity_ends_at: OffsetDateTime,
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<SettleOutcome, StoreError>> + Send;
+    /// Numbers a settled trade whose publicity has ended with no objection open (R16): its
+    /// confirmation number, or `None` if it was not due (already final, annulled, held).
+    fn finalize(
+        &self,
+        id: i64,
+        seller_name: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    /// Settled trades due to be final, with their seller county.
+    fn due_finals(
+        &self,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<(i64, CountyCode)>, StoreError>> + Send;
+    /// Lodges an objection to a trade in its publicity.
+    fn lodge_objection(
+        &self,
+        draft: &crate::store::types::ObjectionDraft,
+    ) -> impl Future<Output = Result<crate::store::types::LodgeOutcome, StoreError>> + Send;
+    /// Objections, newest first (at most 500): of one seller county and/or one trade.
+    fn objections(
+        &self,
+        county: Option<&CountyCode>,
+        purchase_id: Option<i64>,
+        open_only: bool,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Objection>, StoreError>> + Send;
+    fn objection(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Objection>, StoreError>> + Send;
+    /// Resolves an open objection; upheld annuls the trade and gives its area back.
+    fn resolve_objection(
+        &self,
+        id: i64,
+        decision: quota_shared::api::ObjectionDecision,
+        resolution: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::store::types::ResolveOutcome, StoreError>> + Send;
     /// Ends a reservation as `expired` (due) or `cancelled` (not yet due) and returns its area
     /// to the listing; `false` if it was not in that state.
     fn release(

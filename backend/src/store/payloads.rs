@@ -15,6 +15,12 @@ use crate::audit::{Entry, REGION_STREAM, county_stream};
 use crate::reconcile::password_fingerprint;
 
 /// An area in 1/10000 亩 as the 亩 text the wire uses ("17.5335").
+/// A time as RFC 3339 text (the form the wire uses).
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
 fn mu(e4: i64) -> String {
     format!("{}.{:04}", e4 / 10_000, (e4 % 10_000).abs())
 }
@@ -286,12 +292,14 @@ pub(crate) fn listing_taken(
 }
 
 #[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn purchase_settled(
     seller: &CountyCode,
     id: i64,
-    confirmation_no: &str,
+    confirmation_no: Option<&str>,
     bank_reference: &str,
     amount: Money,
+    publicity_ends_at: Option<OffsetDateTime>,
     actor: &str,
     now: OffsetDateTime,
 ) -> Entry {
@@ -308,6 +316,98 @@ pub(crate) fn purchase_settled(
         "confirmation_no": confirmation_no,
         "bank_reference": bank_reference,
         "amount_yuan": amount.to_string(),
+        "publicity_ends_at": publicity_ends_at.map(rfc3339),
+    }))
+}
+
+/// A trade's publicity ended with no objection open: it is numbered and final (R16).
+pub(crate) fn purchase_final(
+    seller: &str,
+    id: i64,
+    confirmation_no: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        county_stream(seller),
+        format!("purchase:{id}"),
+        "scheduler",
+        AuditAction::PurchaseFinal,
+        now,
+    )
+    .before(json!({"confirmation_no": null}))
+    .after(json!({"confirmation_no": confirmation_no}))
+}
+
+/// An objection lodged against a trade in its publicity. The contact is kept (the audit is
+/// read by staff only), as the record of who objected.
+pub(crate) fn objection_lodged(
+    seller: &str,
+    purchase_id: i64,
+    objection_id: i64,
+    draft: &crate::store::types::ObjectionDraft,
+) -> Entry {
+    Entry::new(
+        county_stream(seller),
+        format!("purchase:{purchase_id}"),
+        "public",
+        AuditAction::ObjectionLodged,
+        draft.now,
+    )
+    .after(json!({
+        "objection_id": objection_id,
+        "name": draft.name,
+        "contact": draft.contact,
+        "reason": draft.reason,
+    }))
+}
+
+/// An objection resolved; when upheld the trade is annulled in the same transaction.
+pub(crate) fn objection_resolved(
+    seller: &str,
+    purchase_id: i64,
+    objection_id: i64,
+    decision: quota_shared::api::ObjectionDecision,
+    resolution: &str,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        county_stream(seller),
+        format!("purchase:{purchase_id}"),
+        actor,
+        AuditAction::ObjectionResolved,
+        now,
+    )
+    .before(json!({"objection_id": objection_id, "status": "open"}))
+    .after(
+        json!({"objection_id": objection_id, "status": decision.wire(), "resolution": resolution}),
+    )
+}
+
+/// A trade annulled by an upheld objection: its area went back to the listing (or the lot is
+/// left unsold).
+pub(crate) fn purchase_annulled(
+    seller: &str,
+    id: i64,
+    returned_e4: i64,
+    listing_id: i64,
+    kind: &str,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        county_stream(seller),
+        format!("purchase:{id}"),
+        actor,
+        AuditAction::PurchaseAnnulled,
+        now,
+    )
+    .before(json!({"status": "settled"}))
+    .after(json!({
+        "status": "annulled",
+        "returned_mu": mu(returned_e4),
+        "listing_id": listing_id,
+        "kind": kind,
     }))
 }
 

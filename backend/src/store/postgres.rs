@@ -84,4 +84,5 @@ impl Store for PgStore {
     crate::store::sql::finance::impl_finance!();
     crate::store::sql::audit::impl_audit!();
     crate::store::sql::rules::impl_rules!();
+    crate::store::sql::objections::impl_objections!();
 }

@@ -167,6 +167,36 @@ pub enum SettleOutcome {
     NotFound,
 }
 
+/// An objection to be lodged (R16): the text is already trimmed and within its limits.
+#[derive(Debug, Clone)]
+pub struct ObjectionDraft {
+    pub purchase_id: i64,
+    pub name: String,
+    pub contact: String,
+    pub reason: String,
+    pub now: OffsetDateTime,
+}
+
+/// What lodging an objection did.
+#[derive(Debug, Clone)]
+pub enum LodgeOutcome {
+    Lodged(quota_shared::api::ObjectionReceipt),
+    NotFound,
+    /// The trade is not in its publicity (not settled, final, annulled, or the period ended).
+    NotInPublicity,
+    /// The trade already holds the most open objections allowed.
+    TooMany,
+}
+
+/// What resolving an objection did.
+#[derive(Debug, Clone)]
+pub enum ResolveOutcome {
+    Resolved(Box<quota_shared::api::Objection>),
+    NotFound,
+    /// Already resolved (by someone else, or before).
+    AlreadyResolved(quota_shared::api::ObjectionStatus),
+}
+
 /// What closing a lot did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LotClosing {

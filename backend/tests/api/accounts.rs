@@ -372,6 +372,6 @@ async fn an_administrator_creates_and_disables_accounts(db: TestDb) {
     let (status, rules) = app.anonymous().get("/api/v1/rules").await;
     assert_eq!(
         (status, rules["rules"].as_array().map(Vec::len)),
-        (StatusCode::OK, Some(15))
+        (StatusCode::OK, Some(16))
     );
 }

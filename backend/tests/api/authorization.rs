@@ -4,6 +4,7 @@
 //! the server cannot drift apart; a route published in OpenAPI but missing from the table
 //! fails too.
 
+use quota_backend::with_store;
 use std::collections::BTreeMap;
 
 use quota_shared::api::Role;
@@ -179,6 +180,26 @@ impl World {
         id
     }
 
+    /// A fresh trade settled with three days' publicity (R16) still to run: the world runs
+    /// with zero-day periods, so the settlement is made in the store with its own end.
+    async fn in_publicity(&self) -> i64 {
+        let id = self.reservation("450481").await;
+        let now = self.app.clock.now();
+        use quota_backend::store::Store;
+        let settled = with_store!(&self.app.db, s => s
+            .settle(id, "藤县", "BANK-P", now + time::Duration::days(3), "teng", now)
+            .await)
+        .expect("settle");
+        assert!(
+            matches!(
+                settled,
+                quota_backend::store::types::SettleOutcome::Settled(_)
+            ),
+            "{settled:?}"
+        );
+        id
+    }
+
     /// A throwaway account for the administrator's account routes.
     async fn throwaway(&self, caller: &str) -> String {
         let name = format!("tmp-{}", rand_key());
@@ -292,6 +313,35 @@ impl World {
                     client,
                     format!("/api/v1/purchases/{id}/settle"),
                     Some(json!({"bank_reference": format!("BANK-{n}")})),
+                    None,
+                )
+            }
+            "/api/v1/purchases/{id}/objections" => {
+                // Anyone may object to a trade in its publicity (R16).
+                let id = self.in_publicity().await;
+                (
+                    client,
+                    format!("/api/v1/purchases/{id}/objections"),
+                    Some(
+                        json!({"name": format!("异议人{n}"), "contact": "0774-1", "reason": "面积有误"}),
+                    ),
+                    None,
+                )
+            }
+            "/api/v1/objections/{id}/resolve" => {
+                let id = self.in_publicity().await;
+                let (status, body) = self.clients["anonymous"]
+                    .post(
+                        &format!("/api/v1/purchases/{id}/objections"),
+                        &json!({"name": "异议人", "contact": "0774-1", "reason": "面积有误"}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let objection = body["objection"]["id"].as_i64().expect("objection");
+                (
+                    client,
+                    format!("/api/v1/objections/{objection}/resolve"),
+                    Some(json!({"decision": "dismissed", "resolution": "经核实无误"})),
                     None,
                 )
             }

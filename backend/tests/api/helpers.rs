@@ -71,15 +71,30 @@ impl TestApp {
     /// The application without its background scheduler: the test runs the scheduler's
     /// turns itself ([`TestApp::tick`]), so it sees the state both before and after.
     pub async fn spawn_with_clock(db: TestDb, clock: Clock) -> Self {
-        Self::start(db, clock, false).await
+        Self::start(db, clock, false, false).await
     }
 
     /// The application as the binary runs it, background scheduler included.
     pub async fn spawn_with_scheduler(db: TestDb) -> Self {
-        Self::start(db, Clock::default(), true).await
+        Self::start(db, Clock::default(), true, false).await
     }
 
-    async fn start(db: TestDb, clock: Clock, scheduler: bool) -> Self {
+    /// As [`TestApp::spawn_with_clock`], with R16's seeded periods (a listing announced, a
+    /// trade published) instead of zero days: for the tests of R16 itself.
+    pub async fn spawn_with_periods(db: TestDb, clock: Clock) -> Self {
+        Self::start(db, clock, false, true).await
+    }
+
+    async fn start(db: TestDb, clock: Clock, scheduler: bool, periods: bool) -> Self {
+        if !periods {
+            // Every other test buys what it lists and uses what it settles at once: R16 at
+            // zero days, set before the application first reads its rules.
+            let database = Database::connect(&db.url).await.expect("connect");
+            database.migrate().await.expect("migrate");
+            drop(database);
+            let (DatabaseUrl::Sqlite(url) | DatabaseUrl::Postgres(url)) = &db.url;
+            quota_tests::periods::zero(url).await;
+        }
         let settings = Settings {
             database: db.url.clone(),
             addr: "127.0.0.1:0".parse().expect("addr"),

@@ -99,7 +99,8 @@ async fn floor_versions_are_listed_in_date_order(db: TestDb) {
 }
 
 async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
-    let app = TestApp::spawn(db).await;
+    // With R16's seeded periods, as the demo is loaded for real.
+    let app = TestApp::spawn_with_periods(db, Default::default()).await;
     let now = app.clock.now();
     let first = with_store!(&app.db, s => demo::load(s, now).await).expect("demo");
     assert_eq!(first, DemoOutcome::Loaded);
@@ -120,7 +121,12 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
     );
     let (_, listings) = app.get("/api/v1/listings").await;
     let listings = listings["listings"].as_array().expect("listings").clone();
-    assert_eq!(listings.len(), 6);
+    assert_eq!(listings.len(), 7);
+    let announced: Vec<_> = listings
+        .iter()
+        .filter(|l| l["status"] == "scheduled" && l["channel"] == "county")
+        .collect();
+    assert_eq!(announced.len(), 1, "one county listing still announced");
     let lot = listings
         .iter()
         .find(|l| l["county_code"] == "451321")
@@ -134,11 +140,11 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
     );
     let teng = listings
         .iter()
-        .find(|l| l["county_code"] == "450422")
+        .find(|l| l["county_code"] == "450422" && l["status"] == "open")
         .expect("藤县 listing");
     assert_eq!(
-        teng["remaining_mu"], "15.0000",
-        "5 亩 sold to the demo developer"
+        teng["remaining_mu"], "13.0000",
+        "5 亩 and 2 亩 sold to the demo developer"
     );
     let finance = app.login_with("finance", demo::DEMO_PASSWORD).await;
     let (_, purchases) = finance.get("/api/v1/purchases").await;
@@ -150,8 +156,13 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
         .collect();
     assert_eq!(
         statuses,
-        ["settled", "reserved", "settled"],
-        "an award, a reservation, a purchase"
+        ["settled", "settled", "reserved", "settled"],
+        "an award, a purchase in its publicity, a reservation, a purchase"
+    );
+    let in_publicity = &purchases["purchases"][1];
+    assert!(
+        in_publicity["confirmation_no"].is_null() && in_publicity["open_objections"] == 1,
+        "the second demo trade is held by an objection: {in_publicity}"
     );
     let (_, proceeds) = finance.get("/api/v1/proceeds").await;
     let row = |code: &str| {
@@ -161,6 +172,7 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
             .cloned()
             .expect("row")
     };
+    // The trade in its publicity is not proceeds yet.
     assert_eq!(row("450422")["proceeds_yuan"], "1400000.00");
     assert_eq!(row("450422")["allocated_yuan"], "800000.00");
     assert_eq!(row("450422")["disbursed_yuan"], "300000.00");

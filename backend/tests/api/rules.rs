@@ -37,7 +37,7 @@ async fn the_seeded_versions_mark_r6_to_r8_after_the_transition_as_unconfirmed(d
     let app = TestApp::spawn(db).await;
     let (status, rules) = app.anonymous().get("/api/v1/rules").await;
     assert_eq!(status, StatusCode::OK, "{rules}");
-    assert_eq!(rules["rules"].as_array().map(Vec::len), Some(15));
+    assert_eq!(rules["rules"].as_array().map(Vec::len), Some(16));
     for id in ["R6", "R7", "R8"] {
         let v = versions_of(&rules, id);
         assert_eq!(v.len(), 2, "{id}: {v:?}");

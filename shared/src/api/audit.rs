@@ -33,6 +33,10 @@ wire_enum! {
         Disbursed = "disbursed",
         RuleVersionAdded = "rule_version_added",
         RuleVersionEnded = "rule_version_ended",
+        PurchaseFinal = "purchase_final",
+        PurchaseAnnulled = "purchase_annulled",
+        ObjectionLodged = "objection_lodged",
+        ObjectionResolved = "objection_resolved",
     }
 }
 
@@ -64,6 +68,10 @@ impl AuditAction {
             Self::Disbursed => "拨付",
             Self::RuleVersionAdded => "新增规则版本",
             Self::RuleVersionEnded => "终止规则版本",
+            Self::PurchaseFinal => "公示期满，成交确认",
+            Self::PurchaseAnnulled => "异议成立，交易撤销",
+            Self::ObjectionLodged => "提出异议",
+            Self::ObjectionResolved => "处理异议",
         }
     }
 }

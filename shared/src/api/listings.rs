@@ -30,7 +30,7 @@ impl ListingStatus {
             Self::SoldOut => "已售罄",
             Self::Withdrawn => "已撤回",
             Self::Expired => "已到期",
-            Self::Scheduled => "待竞价",
+            Self::Scheduled => "公告中",
             Self::Bidding => "竞价中",
             Self::Awarded => "已成交",
             Self::Unsold => "流拍",
@@ -175,6 +175,22 @@ pub struct Announcement {
     pub amount_yuan: Option<Money>,
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
+    /// 挂牌公告 of a county listing: buying opens then (R16).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub opens_at: Option<OffsetDateTime>,
+    /// 成交公示: the trade it publishes (objections are lodged against it).
+    #[serde(default)]
+    pub purchase_id: Option<i64>,
+    /// 成交公示: the end of the publicity period (R16); objections are taken until then.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub publicity_ends_at: Option<OffsetDateTime>,
+    /// 成交公示: whether the trade is final (numbered); `false` while in publicity or held by an
+    /// open objection.
+    #[serde(default)]
+    pub is_final: bool,
+    /// 成交公示: objections lodged and not yet resolved.
+    #[serde(default)]
+    pub open_objections: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

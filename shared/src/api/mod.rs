@@ -9,6 +9,7 @@
 //! - [`accounts`]: roles, sessions, accounts.
 //! - [`purchases`]: purchases, awards, settlement.
 //! - [`holdings`]: holdings and uses (落地).
+//! - [`objections`]: objections to a trade in its publicity (异议).
 //! - [`finance`]: proceeds, allocations, disbursements.
 //! - [`audit`]: the audit log.
 //! - [`errors`]: the error envelope, `Lang`, field explanations.
@@ -19,6 +20,7 @@ pub mod errors;
 pub mod finance;
 pub mod holdings;
 pub mod listings;
+pub mod objections;
 pub mod purchases;
 pub mod quote;
 pub mod reference;
@@ -29,6 +31,7 @@ pub use errors::*;
 pub use finance::*;
 pub use holdings::*;
 pub use listings::*;
+pub use objections::*;
 pub use purchases::*;
 pub use quote::*;
 pub use reference::*;

@@ -37,6 +37,8 @@ wire_enum! {
         Settled = "settled",
         Expired = "expired",
         Cancelled = "cancelled",
+        /// Unwound by an upheld objection during its publicity (R16): the area went back.
+        Annulled = "annulled",
     }
 }
 
@@ -47,6 +49,7 @@ impl PurchaseStatus {
             Self::Settled => "已成交",
             Self::Expired => "已过期",
             Self::Cancelled => "已取消",
+            Self::Annulled => "已撤销（异议成立）",
         }
     }
 }
@@ -86,8 +89,28 @@ pub struct Purchase {
     pub expires_at: OffsetDateTime,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub settled_at: Option<OffsetDateTime>,
+    /// R16: a settled trade is published until then; it is final (numbered, usable) after it
+    /// when no objection is open. `None`: final at settlement (no publicity, or settled before
+    /// publicity existed).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub publicity_ends_at: Option<OffsetDateTime>,
+    /// Objections lodged and not yet resolved; while any is open the trade is not final.
+    #[serde(default)]
+    pub open_objections: u32,
     /// The rule set the purchase was checked against (R13).
     pub ruleset_version: String,
+}
+
+impl Purchase {
+    /// Whether the trade is final: settled and given its confirmation number.
+    pub fn is_final(&self) -> bool {
+        self.status == PurchaseStatus::Settled && self.confirmation_no.is_some()
+    }
+
+    /// Whether it is settled and still in its publicity (not yet final).
+    pub fn in_publicity(&self) -> bool {
+        self.status == PurchaseStatus::Settled && self.confirmation_no.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

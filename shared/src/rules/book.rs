@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use time::{Date, macros::date};
 
 use super::catalog::{
-    DEFAULT_BID_STEP_FEN, DEFAULT_DEPOSIT_HUNDREDTHS, DEFAULT_DEPOSIT_ROUNDING_FEN,
-    DEFAULT_RESERVATION_DAYS, RuleId, UseCategory, catalog, default_use_categories,
+    DEFAULT_ANNOUNCE_DAYS, DEFAULT_BID_STEP_FEN, DEFAULT_DEPOSIT_HUNDREDTHS,
+    DEFAULT_DEPOSIT_ROUNDING_FEN, DEFAULT_PUBLICITY_DAYS, DEFAULT_RESERVATION_DAYS, RuleId,
+    UseCategory, catalog, default_use_categories,
 };
 use crate::error::{DomainError, FieldError};
 use crate::jurisdiction::{CountyCode, Jurisdiction, ProjectQuotaRule, wuzhou_default};
@@ -56,6 +57,12 @@ pub struct RuleParams {
     /// R15: days a reservation waits for payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reservation_days: Option<u32>,
+    /// R16: days a county listing is announced (挂牌公告) before buying opens…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announce_days: Option<u32>,
+    /// …and days a settled trade is published (成交公示) for objections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publicity_days: Option<u32>,
 }
 
 /// The parameter fields a rule's versions carry.
@@ -67,6 +74,7 @@ fn fields_of(rule: RuleId) -> &'static [&'static str] {
         RuleId::R12 => &["use_categories"],
         RuleId::R14 => &["counties"],
         RuleId::R15 => &["reservation_days"],
+        RuleId::R16 => &["announce_days", "publicity_days"],
         _ => &[],
     }
 }
@@ -84,6 +92,8 @@ impl RuleParams {
             ("use_categories", self.use_categories.is_some()),
             ("counties", self.counties.is_some()),
             ("reservation_days", self.reservation_days.is_some()),
+            ("announce_days", self.announce_days.is_some()),
+            ("publicity_days", self.publicity_days.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -188,6 +198,21 @@ impl RuleParams {
                         "params.reservation_days",
                         DomainError::TooLarge { max: "90".into() },
                     ));
+                }
+            }
+            RuleId::R16 => {
+                // Zero is allowed: a region without a period opens and finalises at once.
+                for (name, days) in [
+                    ("announce_days", self.announce_days),
+                    ("publicity_days", self.publicity_days),
+                ] {
+                    let days = days.ok_or_else(|| missing(name))?;
+                    if days > 90 {
+                        return Err(FieldError::new(
+                            format!("params.{name}"),
+                            DomainError::TooLarge { max: "90".into() },
+                        ));
+                    }
                 }
             }
             _ => {}
@@ -349,6 +374,11 @@ impl RuleBook {
                     reservation_days: Some(DEFAULT_RESERVATION_DAYS),
                     ..RuleParams::default()
                 },
+                RuleId::R16 => RuleParams {
+                    announce_days: Some(DEFAULT_ANNOUNCE_DAYS),
+                    publicity_days: Some(DEFAULT_PUBLICITY_DAYS),
+                    ..RuleParams::default()
+                },
                 _ => RuleParams::default(),
             };
             let first = RuleVersion {
@@ -467,6 +497,24 @@ impl RuleBook {
             .and_then(|v| v.params.use_categories.clone())
             .unwrap_or_default()
     }
+
+    /// R16: the announcement and publicity periods on `day` (none when R16 is not in force).
+    pub fn periods_on(&self, day: Date) -> Periods {
+        let params = self.on(RuleId::R16, day).map(|v| &v.params);
+        Periods {
+            announce_days: params.and_then(|p| p.announce_days).unwrap_or(0),
+            publicity_days: params.and_then(|p| p.publicity_days).unwrap_or(0),
+        }
+    }
+}
+
+/// R16's periods, in whole days (24 hours each, from the listing or the settlement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Periods {
+    /// A county listing can be bought this many days after it is listed.
+    pub announce_days: u32,
+    /// A settled trade can be objected to for this many days; it is final after them.
+    pub publicity_days: u32,
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ wire_enum! {
         R13 = "R13",
         R14 = "R14",
         R15 = "R15",
+        R16 = "R16",
     }
 }
 
@@ -72,7 +73,7 @@ const NOTICES: &str = "桂节指告字〔2020〕31号、〔2021〕28号 挂牌�
 const WUZHOU_2021: Date = date!(2021 - 06 - 30);
 
 /// The built-in catalog, indexed by `RuleId as usize`. Version label: [`RULESET_VERSION`].
-static CATALOG: [RuleDef; 15] = [
+static CATALOG: [RuleDef; 16] = [
     RuleDef {
         id: RuleId::R1,
         title_zh: "县级基准指导价不低于自治区流转基准指导价（最低价）",
@@ -208,12 +209,21 @@ static CATALOG: [RuleDef; 15] = [
         effective_from: date!(2018 - 01 - 01),
         effective_to: None,
     },
+    RuleDef {
+        id: RuleId::R16,
+        title_zh: "县级挂牌先公告、公告期满方可购买；成交后公示，公示期内任何人可提出异议，异议未处理完毕的交易不发成交确认书编号、不得落地（期限为假设，可配置）",
+        title_en: "A county listing is announced before it can be bought; a settled trade is published for a publicity period in which anyone may object, and an open objection holds its confirmation number and its uses (the periods are assumptions)",
+        citation: "假设：公告 20 日（参照《招标拍卖挂牌出让国有建设用地使用权规定》第十条），公示 3 日（参照《招标投标法实施条例》第五十四条）；未找到增减挂钩指标的来源（docs/DOMAIN.md “Publicity”）",
+        confirmed: false,
+        effective_from: date!(2018 - 01 - 01),
+        effective_to: None,
+    },
 ];
 
 /// The label of the built-in rule set; recorded with each listing and trade (R13).
 pub const RULESET_VERSION: &str = "wuzhou-2021.1";
 
-/// Every rule definition, R1 to R15.
+/// Every rule definition, R1 to R16.
 pub fn catalog() -> &'static [RuleDef] {
     &CATALOG
 }
@@ -226,6 +236,10 @@ pub const DEFAULT_DEPOSIT_HUNDREDTHS: i64 = 1_000;
 pub const DEFAULT_DEPOSIT_ROUNDING_FEN: i64 = 10_000_000;
 /// R15: days a reservation waits for payment (an assumption).
 pub const DEFAULT_RESERVATION_DAYS: u32 = 15;
+/// R16: days a county listing is announced before buying opens (an assumption).
+pub const DEFAULT_ANNOUNCE_DAYS: u32 = 20;
+/// R16: days a settled trade is published for objections (an assumption).
+pub const DEFAULT_PUBLICITY_DAYS: u32 = 3;
 
 /// A permitted use of a county's proceeds (R12). Data: the administrator may edit the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -101,3 +101,39 @@ fn a_county_listing_past_its_close_reads_expired_with_due_area_back() {
     );
     assert_eq!((s, r), (ListingStatus::Unsold, 100));
 }
+
+mod status_filter {
+    use super::super::*;
+    use quota_shared::api::ListingStatus;
+
+    #[test]
+    fn every_effective_status_is_found_among_the_stored_ones_that_read_as_it() {
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(400);
+        let times = [
+            None,
+            Some(now - time::Duration::days(30)),
+            Some(now - time::Duration::hours(1)),
+            Some(now + time::Duration::hours(1)),
+        ];
+        for channel in [Channel::County, Channel::Regional] {
+            for stored in ListingStatus::ALL.iter().copied() {
+                for opens in times {
+                    for closes in times {
+                        for has_bid in [false, true] {
+                            for (remaining, due) in [(0, 0), (0, 5), (5, 0)] {
+                                let (effective, _) = effective_listing(
+                                    channel, stored, opens, closes, has_bid, 10, remaining, due,
+                                    now,
+                                );
+                                assert!(
+                                    stored_statuses_reading_as(effective).contains(&stored.wire()),
+                                    "{channel:?} stored {stored:?} reads as {effective:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

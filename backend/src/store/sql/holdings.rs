@@ -15,7 +15,7 @@ macro_rules! impl_holdings {
             let mut tx = self.writer.begin().await?;
             let drawn: Option<(i64, i64, String)> = sqlx::query_as(
                 "UPDATE purchases SET used_e4_mu = used_e4_mu + $1 \
-                 WHERE id = $2 AND status = 'settled' AND used_e4_mu + $1 <= area_e4_mu \
+                 WHERE id = $2 AND status = 'settled' AND confirmation_no IS NOT NULL AND used_e4_mu + $1 <= area_e4_mu \
                  RETURNING used_e4_mu, area_e4_mu, seller_county_code",
             )
             .bind(d.area.e4())
@@ -110,7 +110,7 @@ macro_rules! impl_holdings {
             };
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
-                 WHERE p.status = 'settled' AND ($1 IS NULL OR p.buyer_id = $1) \
+                 WHERE p.status = 'settled' AND p.confirmation_no IS NOT NULL AND ($1 IS NULL OR p.buyer_id = $1) \
                  AND ($2 IS NULL OR p.project_county_code = $2 OR EXISTS (SELECT 1 FROM holding_uses h \
                  WHERE h.project_county_code = $2 AND h.purchase_id = p.id)) ORDER BY p.id",
                 $crate::store::rows::PURCHASE_COLUMNS

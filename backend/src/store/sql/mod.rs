@@ -15,6 +15,7 @@ pub(crate) mod audit;
 pub(crate) mod finance;
 pub(crate) mod holdings;
 pub(crate) mod listings;
+pub(crate) mod objections;
 pub(crate) mod purchases;
 pub(crate) mod reference;
 pub(crate) mod rules;

@@ -42,7 +42,7 @@ macro_rules! impl_purchases {
             let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
                 "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - $1 \
                  WHERE id = $2 AND channel = 'county' AND status = 'open' AND remaining_e4_mu >= $1 \
-                 AND (closes_at IS NULL OR closes_at > $3) \
+                 AND (closes_at IS NULL OR closes_at > $3) AND (opens_at IS NULL OR opens_at <= $3) \
                  RETURNING remaining_e4_mu, remaining_farmland_e4_mu, remaining_paddy_e4_mu, \
                  remaining_capacity_kg, price_fen_per_mu, county_code",
             )
@@ -235,7 +235,7 @@ macro_rules! impl_purchases {
             };
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
-                 WHERE p.status = 'settled' AND p.settled_at >= $1 AND p.settled_at < $2 AND {past} \
+                 WHERE p.status = 'settled' AND p.confirmation_no IS NOT NULL AND p.settled_at >= $1 AND p.settled_at < $2 AND {past} \
                  ORDER BY p.settled_at, p.id LIMIT $5",
                 $crate::store::rows::PURCHASE_COLUMNS
             ));
@@ -257,6 +257,7 @@ macro_rules! impl_purchases {
             id: i64,
             seller_name: &str,
             bank_reference: &str,
+            publicity_ends_at: time::OffsetDateTime,
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<$crate::store::types::SettleOutcome, StoreError> {
@@ -265,25 +266,16 @@ macro_rules! impl_purchases {
                 return Ok(SettleOutcome::NotFound);
             };
             let now = db_time(now);
+            let publicity_ends_at = db_time(publicity_ends_at);
             let year = quota_shared::calendar::year_of(now);
             let mut tx = self.writer.begin().await?;
-            let (no,): (i32,) = sqlx::query_as(
-                "INSERT INTO confirmation_counters (county_code, year, last_no) VALUES ($1, $2, 1) \
-                 ON CONFLICT (county_code, year) DO UPDATE SET last_no = confirmation_counters.last_no + 1 \
-                 RETURNING last_no",
-            )
-            .bind(current.seller_county_code.as_str())
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
-            let confirmation = $crate::store::rows::confirmation_no(seller_name, year, no);
             let done = sqlx::query(
-                "UPDATE purchases SET status = 'settled', confirmation_no = $1, bank_reference = $2, \
-                 settled_at = $3 WHERE id = $4 AND status = 'reserved' AND expires_at > $3",
+                "UPDATE purchases SET status = 'settled', bank_reference = $1, settled_at = $2, \
+                 publicity_ends_at = $3 WHERE id = $4 AND status = 'reserved' AND expires_at > $2",
             )
-            .bind(&confirmation)
             .bind(bank_reference)
             .bind(now)
+            .bind((publicity_ends_at > now).then_some(publicity_ends_at))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -292,13 +284,87 @@ macro_rules! impl_purchases {
                 let status = self.purchase(id, now).await?.map(|(p, _)| p.status).unwrap_or(current.status);
                 return Ok(SettleOutcome::Conflict(status));
             }
-            // proceeds_totals gains the trade by the database's trigger (migration 0006).
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, &confirmation, bank_reference, current.amount_yuan, actor, now));
+            // R16: without a publicity period the trade is final at once; otherwise the
+            // scheduler numbers it when its publicity ends with no objection open.
+            let confirmation = if publicity_ends_at <= now {
+                let no = $crate::store::sql::purchases::next_confirmation!(tx, current.seller_county_code.as_str(), year);
+                let confirmation = $crate::store::rows::confirmation_no(seller_name, year, no);
+                sqlx::query("UPDATE purchases SET confirmation_no = $1 WHERE id = $2")
+                    .bind(&confirmation)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Some(confirmation)
+            } else {
+                None
+            };
+            // proceeds_totals gains the trade by the database's trigger when it is numbered.
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, confirmation.as_deref(), bank_reference, current.amount_yuan, (publicity_ends_at > now).then_some(publicity_ends_at), actor, now));
             tx.commit().await?;
             match self.purchase(id, now).await? {
                 Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
                 None => Ok(SettleOutcome::NotFound),
             }
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn finalize(
+            &self,
+            id: i64,
+            seller_name: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<String>, StoreError> {
+            use $crate::store::rows::db_time;
+            let now = db_time(now);
+            let mut tx = self.writer.begin().await?;
+            // The first statement writes (and on SQLite takes the write lock): a trade whose
+            // publicity has ended with no objection open, not yet numbered.
+            let row: Option<(String, time::OffsetDateTime)> = sqlx::query_as(
+                "UPDATE purchases SET confirmation_no = NULL WHERE id = $1 AND status = 'settled' \
+                 AND confirmation_no IS NULL AND publicity_ends_at <= $2 AND NOT EXISTS \
+                 (SELECT 1 FROM objections o WHERE o.purchase_id = $1 AND o.status = 'open') \
+                 RETURNING seller_county_code, settled_at",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((seller, settled_at)) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            // Numbered in the year of its settlement, the year its proceeds count in.
+            let year = quota_shared::calendar::year_of(settled_at);
+            let no = $crate::store::sql::purchases::next_confirmation!(tx, seller.as_str(), year);
+            let confirmation = $crate::store::rows::confirmation_no(seller_name, year, no);
+            sqlx::query("UPDATE purchases SET confirmation_no = $1 WHERE id = $2")
+                .bind(&confirmation)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_final(&seller, id, &confirmation, now));
+            tx.commit().await?;
+            Ok(Some(confirmation))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn due_finals(
+            &self,
+            now: time::OffsetDateTime,
+        ) -> Result<Vec<(i64, quota_shared::jurisdiction::CountyCode)>, StoreError> {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT p.id, p.seller_county_code FROM purchases p WHERE p.status = 'settled' \
+                 AND p.confirmation_no IS NULL AND p.publicity_ends_at <= $1 AND NOT EXISTS \
+                 (SELECT 1 FROM objections o WHERE o.purchase_id = p.id AND o.status = 'open') \
+                 ORDER BY p.publicity_ends_at, p.id",
+            )
+            .bind($crate::store::rows::db_time(now))
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(id, code)| code.parse().ok().map(|c| (id, c)))
+                .collect())
         }
 
         #[tracing::instrument(skip_all)]
@@ -330,33 +396,7 @@ macro_rules! impl_purchases {
                 tx.rollback().await?;
                 return Ok(false);
             };
-            if kind == "award" {
-                // An unpaid or cancelled award leaves the lot unsold (it is not reopened).
-                sqlx::query(
-                    "UPDATE listings SET status = 'unsold', remaining_e4_mu = area_e4_mu \
-                     WHERE id = $1 AND status = 'awarded'",
-                )
-                .bind(listing_id)
-                .execute(&mut *tx)
-                .await?;
-            } else {
-                // The area goes back; a sold-out listing opens again. A withdrawn or expired
-                // listing keeps its status: the county may list the area again.
-                sqlx::query(
-                    "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
-                     remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
-                     remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
-                     remaining_capacity_kg = remaining_capacity_kg + $4, \
-                     status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
-                )
-                .bind(area)
-                .bind(farmland)
-                .bind(paddy)
-                .bind(capacity)
-                .bind(listing_id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            $crate::store::sql::purchases::return_area!(tx, kind.as_str(), listing_id, area, farmland, paddy, capacity);
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_released(&seller, id, to, area, listing_id, &kind, actor, now));
             tx.commit().await?;
             Ok(true)
@@ -382,3 +422,56 @@ macro_rules! impl_purchases {
 }
 
 pub(crate) use impl_purchases;
+
+/// The next confirmation number of a seller county in a year, inside the transaction `$tx`.
+macro_rules! next_confirmation {
+    ($tx:expr, $county:expr, $year:expr) => {{
+        let (no,): (i32,) = sqlx::query_as(
+            "INSERT INTO confirmation_counters (county_code, year, last_no) VALUES ($1, $2, 1) \
+             ON CONFLICT (county_code, year) DO UPDATE SET last_no = confirmation_counters.last_no + 1 \
+             RETURNING last_no",
+        )
+        .bind($county)
+        .bind($year)
+        .fetch_one(&mut *$tx)
+        .await?;
+        no
+    }};
+}
+
+pub(crate) use next_confirmation;
+
+/// Gives a released or annulled trade's area back, inside the transaction `$tx`: a county
+/// purchase's area to its listing (a sold-out listing opens again; a withdrawn or expired one
+/// keeps its status, and the county may list the area again); an award leaves its lot unsold
+/// (it is not reopened).
+macro_rules! return_area {
+    ($tx:expr, $kind:expr, $listing_id:expr, $area:expr, $farmland:expr, $paddy:expr, $capacity:expr) => {{
+        if $kind == "award" {
+            sqlx::query(
+                "UPDATE listings SET status = 'unsold', remaining_e4_mu = area_e4_mu \
+                 WHERE id = $1 AND status = 'awarded'",
+            )
+            .bind($listing_id)
+            .execute(&mut *$tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu + $1, \
+                 remaining_farmland_e4_mu = remaining_farmland_e4_mu + $2, \
+                 remaining_paddy_e4_mu = remaining_paddy_e4_mu + $3, \
+                 remaining_capacity_kg = remaining_capacity_kg + $4, \
+                 status = CASE WHEN status = 'sold_out' THEN 'open' ELSE status END WHERE id = $5",
+            )
+            .bind($area)
+            .bind($farmland)
+            .bind($paddy)
+            .bind($capacity)
+            .bind($listing_id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+pub(crate) use return_area;

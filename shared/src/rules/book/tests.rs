@@ -24,7 +24,7 @@ fn the_transition_period_splits_r6_to_r8_into_a_confirmed_and_an_unconfirmed_ver
     }
     assert!(book.labels_on(first_after).contains("R6.2 R7.2 R8.2"));
     assert!(book.labels_on(last).contains("R6.1 R7.1 R8.1"));
-    assert!(book.labels_on(first_after).ends_with("R15.1"));
+    assert!(book.labels_on(first_after).ends_with("R15.1 R16.1"));
 }
 
 #[test]
@@ -137,4 +137,25 @@ fn parameters_on_the_day_and_their_checks() {
     assert!(days(90).check_for(RuleId::R15, &known).is_ok());
     assert!(days(0).check_for(RuleId::R15, &known).is_err());
     assert!(days(91).check_for(RuleId::R15, &known).is_err());
+}
+
+#[test]
+fn r16_periods_come_from_the_version_in_force_and_zero_is_allowed() {
+    let book = RuleBook::builtin();
+    let p = book.periods_on(date!(2026 - 12 - 05));
+    assert_eq!((p.announce_days, p.publicity_days), (20, 3));
+    // Before any version: no period.
+    assert_eq!(book.periods_on(date!(2017 - 12 - 31)), crate::rules::Periods::default());
+    let known: Vec<CountyCode> = Vec::new();
+    let params = |a, p| RuleParams {
+        announce_days: a,
+        publicity_days: p,
+        ..RuleParams::default()
+    };
+    assert!(params(Some(0), Some(0)).check_for(RuleId::R16, &known).is_ok());
+    assert!(params(Some(90), Some(90)).check_for(RuleId::R16, &known).is_ok());
+    assert!(params(Some(91), Some(3)).check_for(RuleId::R16, &known).is_err());
+    assert!(params(Some(3), None).check_for(RuleId::R16, &known).is_err());
+    // R16's fields belong to R16 only.
+    assert!(params(Some(3), Some(3)).check_for(RuleId::R15, &known).is_err());
 }
