@@ -269,6 +269,19 @@ pub async fn bid(listing_id: i64, request: &BidRequest) -> Result<BidResponse, A
     .await
 }
 
+/// An objection (异议) to a trade in its publicity (R16); no login needed.
+pub async fn object(
+    purchase_id: i64,
+    request: &quota_shared::api::ObjectionRequest,
+) -> Result<quota_shared::api::ObjectionReceiptResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/purchases/{purchase_id}/objections")),
+        request,
+        false,
+    )
+    .await
+}
+
 /// A fresh idempotency key for one purchase attempt.
 pub fn new_idempotency_key() -> String {
     web_sys::window()
@@ -315,6 +328,23 @@ pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
     send(
         Request::post(&format!("/api/v1/listings/{id}/withdraw")),
         &serde_json::json!({}),
+        true,
+    )
+    .await
+}
+
+/// The objections to the bureau's county's trades (all of them for the administrator).
+pub async fn objections() -> Result<quota_shared::api::ObjectionsResponse, ApiFailure> {
+    get("/api/v1/objections").await
+}
+
+pub async fn resolve_objection(
+    id: i64,
+    request: &quota_shared::api::ResolveObjectionRequest,
+) -> Result<quota_shared::api::ObjectionResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/objections/{id}/resolve")),
+        request,
         true,
     )
     .await

@@ -29,7 +29,6 @@ fn switch(route: Route) -> Html {
         Route::Buy { id } => html! { <pages::buy::Buy id={id} /> },
         Route::Lot { id } => html! { <pages::lot::Lot id={id} /> },
         Route::Mine => html! { <pages::mine::Mine /> },
-        Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
         Route::Login => html! { <pages::login::Login /> },
         #[cfg(feature = "staff")]
         Route::Bureau => html! { <pages::bureau::Bureau /> },
@@ -37,8 +36,16 @@ fn switch(route: Route) -> Html {
         Route::Finance => html! { <pages::finance::Finance /> },
         #[cfg(feature = "staff")]
         Route::Admin => html! { <pages::admin::Admin /> },
+        #[cfg(feature = "staff")]
+        Route::Objection { id } => html! { <pages::objection::ObjectionPage id={id} /> },
+        #[cfg(feature = "staff")]
+        Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
         #[cfg(not(feature = "staff"))]
-        Route::Bureau | Route::Finance | Route::Admin => {
+        Route::Bureau
+        | Route::Finance
+        | Route::Admin
+        | Route::Objection { .. }
+        | Route::Confirmation { .. } => {
             html! { <pages::staff_console::StaffConsole /> }
         }
         Route::Account => html! { <pages::account::Account /> },

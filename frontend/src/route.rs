@@ -22,6 +22,9 @@ pub enum Route {
     Confirmation { id: i64 },
     #[at("/login")]
     Login,
+    /// 提出异议 to a trade in its publicity (R16); in the second bundle, like the consoles.
+    #[at("/objection/:id")]
+    Objection { id: i64 },
     #[at("/bureau")]
     Bureau,
     #[at("/finance")]

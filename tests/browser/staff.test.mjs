@@ -74,11 +74,12 @@ test("a bureau sees R1 refuse a base price below the floor, sets a valid one, li
   await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).waitFor();
   assert.match(await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).textContent(), /竞价中/);
 
-  // Confirm the buyer's payment: the confirmation number is the county's second this year.
+  // Confirm the buyer's payment: the trade is published (R16); its number comes when the
+  // publicity ends with no objection open.
   const row = page.locator("#incoming tbody tr").first();
   await row.locator("input.bank-ref").fill("ICBC-20261130-7");
   await row.locator("button.settle").click();
-  await page.locator("#bureau-notice", { hasText: /藤县〔\d{4}〕第0002号/ }).waitFor();
+  await page.locator("#bureau-notice", { hasText: /已确认收款，成交公示至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}；公示期满且无异议后编号/ }).waitFor();
   await screenshot(page, "bureau-zh");
   await context.close();
 });
@@ -384,5 +385,53 @@ test("the supervisor (监督) reads every county's proceeds and downloads, with 
   assert.equal(answer.status, 403);
   assert.match(answer.body.error.message_zh, /监督账号只读/);
   await screenshot(page, "finance-supervisor-zh");
+  await context.close();
+});
+
+test("a visitor objects to a trade in its publicity, and the bureau dismisses the objection", async () => {
+  // The visitor, not logged in: the demo's second 藤县 trade is published with one objection.
+  const visitor = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const home = await visitor.newPage();
+  await home.goto(server.url);
+  const item = home.locator("#results li", { hasText: "藤县 2.0000 亩" });
+  await item.waitFor();
+  assert.match(await item.textContent(), /1 件异议待处理/);
+  // The form is its own page, in the second bundle: the home page never carries it.
+  await item.locator("a.object").click();
+  await home.locator("#objection-form").waitFor();
+  assert.match(await home.locator("h2").first().textContent(), /对成交公示的交易 #\d+ 提出异议/);
+  await home.locator("#objection-submit").click();
+  // The server's answer, in Chinese, names what is missing.
+  await home.locator("#objection-form .notice.error", { hasText: "请填写异议人" }).waitFor();
+  await home.fill("#objection-name", "=HYPERLINK(\"http://x\",\"梧州某置业有限公司\")");
+  await home.fill("#objection-contact", "0774-5550000");
+  await home.fill("#objection-reason", "公示面积与复垦验收面积不一致，请核实。");
+  await screenshot(home, "objection-form-zh");
+  await home.locator("#objection-submit").click();
+  const done = home.locator("#objection-done");
+  await done.waitFor();
+  assert.match(await done.textContent(), /异议已受理（第 \d+ 号）。公示期至 \d{4}-\d{2}-\d{2}/);
+  // The contact is never on a public page.
+  await home.goto(server.url);
+  await home.locator("#results li", { hasText: "藤县 2.0000 亩" }).filter({ hasText: "2 件异议待处理" }).waitFor();
+  assert.doesNotMatch(await home.content(), /0774-5550000/);
+  await visitor.close();
+
+  // The seller county's bureau sees both, with contacts, and dismisses the visitor's.
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  const mine = page.locator("#objections tbody tr", { hasText: "0774-5550000" });
+  await mine.waitFor();
+  assert.match(await mine.textContent(), /=HYPERLINK.*梧州某置业有限公司.*待处理/);
+  await mine.locator("button.dismiss").click();
+  // A decision needs its reasons.
+  await page.locator("#objection-problem", { hasText: "请填写处理意见" }).waitFor();
+  await mine.locator("textarea.resolution").fill("经核实，公示面积与验收面积一致。");
+  await mine.locator("button.dismiss").click();
+  await page.waitForFunction(() => [...document.querySelectorAll("#objections tbody tr")]
+    .some((tr) => tr.textContent.includes("0774-5550000") && tr.cells[4].textContent === "异议不成立"));
+  assert.match(await mine.textContent(), /经核实，公示面积与验收面积一致。.*tengxian/);
+  assert.equal(await page.locator("#objections tbody tr", { hasText: "待处理" }).count(), 1, "the demo's objection stays open");
+  await screenshot(page, "bureau-objections-zh");
   await context.close();
 });

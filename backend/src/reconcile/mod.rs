@@ -448,6 +448,7 @@ mod tests {
             status: "settled".into(),
             amount_fen,
             settled_at: Some(at),
+            confirmation_no: Some(format!("藤县〔2026〕第{id:04}号")),
             ..award("settled")
         };
         // 2026-12-31 16:30 UTC is 2027-01-01 in Shanghai.
@@ -457,6 +458,11 @@ mod tests {
                 settled(1, 100, time::macros::datetime!(2026-06-01 00:00 UTC)),
                 settled(2, 250, new_year),
                 award("expired"),
+                // In its publicity (R16): not yet counted.
+                LivePurchase {
+                    confirmation_no: None,
+                    ..settled(3, 999, new_year)
+                },
             ],
             proceeds_totals: vec![
                 LiveProceedsTotal {

@@ -77,11 +77,16 @@ async fn announcements<S: Store>(
         }
         let title = match l.channel {
             Channel::County => format!(
-                "{}县级平台挂牌公告：{} 亩，{} 元/亩（{}）",
+                "{}县级平台挂牌公告：{} 亩，{} 元/亩（{}）{}",
                 name(&l.county_code),
                 l.area_mu,
                 l.price_per_mu.grouped(),
-                l.source_project
+                l.source_project,
+                // R16: while announced, when buying opens.
+                match l.opens_at.filter(|o| *o > now) {
+                    Some(o) => format!("，{} 起可购买", quota_shared::calendar::format_local(o)),
+                    None => String::new(),
+                }
             ),
             Channel::Regional => format!(
                 "{}自治区平台挂牌出让公告：{} 亩，起始价 {} 万元，保证金 {} 万元",

@@ -39,11 +39,17 @@ pub(super) struct Doc;
 /// (line breaks allowed where `multiline`).
 fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<String, ApiError> {
     let value = value.trim();
+    let label = match field {
+        "name" => "异议人",
+        "contact" => "联系方式",
+        "reason" => "异议理由",
+        _ => "处理意见",
+    };
     if value.is_empty() {
         return Err(ApiError::invalid(
             field,
             ErrorCode::Required,
-            format!("请填写 {field}"),
+            format!("请填写{label}（{field}）"),
             format!("{field} is required"),
         ));
     }
@@ -51,7 +57,7 @@ fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<String,
         return Err(ApiError::invalid(
             field,
             ErrorCode::TooLarge,
-            format!("{field} 最多 {max} 个字"),
+            format!("{label}最多 {max} 个字，请删减"),
             format!("{field} takes at most {max} characters"),
         ));
     }
@@ -62,7 +68,7 @@ fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<String,
         return Err(ApiError::invalid(
             field,
             ErrorCode::InvalidValue,
-            format!("{field} 含有控制字符，请删去"),
+            format!("{label}含有控制字符，请删去"),
             format!("{field} contains control characters: remove them"),
         ));
     }

@@ -292,7 +292,6 @@ pub(crate) fn listing_taken(
 }
 
 #[allow(clippy::too_many_arguments)]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn purchase_settled(
     seller: &CountyCode,
     id: i64,

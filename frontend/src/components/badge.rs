@@ -32,6 +32,7 @@ pub fn purchase_status_label(lang: Lang, s: PurchaseStatus) -> &'static str {
         (Lang::En, PurchaseStatus::Settled) => "settled",
         (Lang::En, PurchaseStatus::Expired) => "expired",
         (Lang::En, PurchaseStatus::Cancelled) => "cancelled",
+        (Lang::En, PurchaseStatus::Annulled) => "annulled (objection upheld)",
     }
 }
 
@@ -40,9 +41,28 @@ pub fn purchase_status(lang: Lang, s: PurchaseStatus) -> Html {
     let tone = match s {
         PurchaseStatus::Reserved => "warn",
         PurchaseStatus::Settled => "done",
-        PurchaseStatus::Expired | PurchaseStatus::Cancelled => "ended",
+        PurchaseStatus::Expired | PurchaseStatus::Cancelled | PurchaseStatus::Annulled => "ended",
     };
     html! { <span class={classes!("badge", tone, format!("status-{}", s.wire()))}>{ purchase_status_label(lang, s) }</span> }
+}
+
+/// A trade's state, with its publicity (R16): a settled trade not yet numbered reads 成交公示中
+/// with the end of the period, and the objections that hold it.
+pub fn trade_status(lang: Lang, p: &quota_shared::api::Purchase) -> Html {
+    if !p.in_publicity() {
+        return purchase_status(lang, p.status);
+    }
+    let ends = p
+        .publicity_ends_at
+        .map(quota_shared::calendar::format_local)
+        .unwrap_or_default();
+    let label = match (lang, p.open_objections) {
+        (Lang::Zh, 0) => format!("成交公示中，至 {ends}"),
+        (Lang::Zh, n) => format!("成交公示中，{n} 件异议待处理"),
+        (Lang::En, 0) => format!("in publicity until {ends}"),
+        (Lang::En, n) => format!("in publicity, {n} open objection(s)"),
+    };
+    html! { <span class="badge warn status-publicity">{ label }</span> }
 }
 
 /// 未核实: data whose source was not confirmed (a 脱贫县 flag, a rule, a use category).

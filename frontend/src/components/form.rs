@@ -14,6 +14,17 @@ pub fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     })
 }
 
+/// The value of an input or a textarea an `InputEvent` came from.
+pub fn input_value(e: &InputEvent) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| {
+            e.target_dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|i| i.value())
+        })
+        .unwrap_or_default()
+}
+
 /// A select bound to a string state.
 pub fn bind_select(state: &UseStateHandle<String>) -> Callback<Event> {
     let state = state.clone();

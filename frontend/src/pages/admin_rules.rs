@@ -72,6 +72,12 @@ fn params_text(lang: Lang, p: &RuleParams, counties: &[County]) -> String {
         let names: Vec<&str> = cats.iter().map(|c| c.name.as_str()).collect();
         parts.push(format!("{}：{}", t(lang, Key::ParamUses), names.join("、")));
     }
+    if let (Some(a), Some(b)) = (p.announce_days, p.publicity_days) {
+        parts.push(match lang {
+            Lang::Zh => format!("公告 {a} 日，公示 {b} 日"),
+            Lang::En => format!("announced {a} days, published {b} days"),
+        });
+    }
     if let Some(days) = p.reservation_days {
         parts.push(format!(
             "{}：{days} {}",
@@ -125,6 +131,10 @@ impl Draft {
                     .reservation_days
                     .map(|n| n.to_string())
                     .unwrap_or_default()
+            }
+            RuleId::R16 => {
+                d.number = p.announce_days.map(|n| n.to_string()).unwrap_or_default();
+                d.second = p.publicity_days.map(|n| n.to_string()).unwrap_or_default();
             }
             RuleId::R12 => {
                 d.json = serde_json::to_string_pretty(&p.use_categories.unwrap_or_default())
@@ -185,6 +195,16 @@ impl Draft {
                         .parse()
                         .map_err(|_| bad(Key::ParamReservation))?,
                 )
+            }
+            RuleId::R16 => {
+                let days = |text: &str| {
+                    text.trim().parse::<u32>().map_err(|_| match lang {
+                        Lang::Zh => "公告期、公示期须为 0–90 的整数天".to_string(),
+                        Lang::En => "The periods are whole days from 0 to 90".to_string(),
+                    })
+                };
+                params.announce_days = Some(days(&self.number)?);
+                params.publicity_days = Some(days(&self.second)?);
             }
             RuleId::R6 | RuleId::R7 => params.units = Some(self.units.clone()),
             RuleId::R12 => {
@@ -448,6 +468,10 @@ pub fn RuleVersions(props: &RuleVersionsProps) -> Html {
                         <label>{ t(lang, Key::ParamRoundTo) }<input id="version-second" inputmode="decimal" value={draft.second.clone()} oninput={field(|d, v| d.second = v)} /></label>
                     </> },
                     Some(RuleId::R15) => html! { <label>{ t(lang, Key::ParamReservation) }<input id="version-number" inputmode="numeric" value={draft.number.clone()} oninput={field(|d, v| d.number = v)} /></label> },
+                    Some(RuleId::R16) => html! { <>
+                        <label>{ match lang { Lang::Zh => "挂牌公告期（日）", Lang::En => "Announcement (days)" } }<input id="version-number" inputmode="numeric" value={draft.number.clone()} oninput={field(|d, v| d.number = v)} /></label>
+                        <label>{ match lang { Lang::Zh => "成交公示期（日）", Lang::En => "Publicity (days)" } }<input id="version-second" inputmode="numeric" value={draft.second.clone()} oninput={field(|d, v| d.second = v)} /></label>
+                    </> },
                     Some(RuleId::R6 | RuleId::R7) => html! {
                         <fieldset class="units" id="version-units"><legend>{ t(lang, Key::ParamUnits) }</legend>
                             { for counties.iter().map(|c| html! {

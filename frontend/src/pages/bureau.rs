@@ -221,11 +221,18 @@ pub fn Bureau() -> Html {
                 .await
                 {
                     Ok(p) => {
-                        notice.set(Some(format!(
-                            "{}：{}",
-                            t(lang, Key::Settle),
-                            p.purchase.confirmation_no.unwrap_or_default()
-                        )));
+                        let p = p.purchase;
+                        notice.set(Some(match (p.confirmation_no, p.publicity_ends_at) {
+                            (Some(no), _) => format!("{}：{no}", t(lang, Key::Settle)),
+                            // R16: numbered when the publicity ends with no objection open.
+                            (None, ends) => {
+                                let ends = ends.map(quota_shared::calendar::format_local).unwrap_or_default();
+                                match lang {
+                                    Lang::Zh => format!("已确认收款，成交公示至 {ends}；公示期满且无异议后编号"),
+                                    Lang::En => format!("Settled; published until {ends}, numbered when the publicity ends without objection"),
+                                }
+                            }
+                        }));
                         problem.set(None);
                     }
                     Err(e) => problem.set(Some(e)),
@@ -317,6 +324,10 @@ pub fn Bureau() -> Html {
                 </table></div>
             } } }
         </section>
+        <super::bureau_objections::Objections on_resolved={{
+            let reload = reload.clone();
+            Callback::from(move |()| reload.set(*reload + 1))
+        }} />
         <section class="card">
             <h2>{ t(lang, Key::UsesHeading) }</h2>
             { if holdings.is_empty() { html! { <p class="empty">{ t(lang, Key::NoProjectHoldings) }</p> } } else { html! {

@@ -50,6 +50,13 @@ pub fn Confirmation(props: &Props) -> Html {
         Load::Ready(Some(p)) if p.status != PurchaseStatus::Settled => html! {
             <section class="card"><p class="notice">{ t(lang, Key::NotSettledYet) }</p></section>
         },
+        // R16: no confirmation while the trade is in its publicity or held by an objection.
+        Load::Ready(Some(p)) if !p.is_final() => html! {
+            <section class="card"><p class="notice" id="not-final">{ crate::components::badge::trade_status(lang, p) }{ match lang {
+                Lang::Zh => " 公示期满且无未处理异议后，方可打印成交确认书。",
+                Lang::En => " The confirmation prints once the publicity ends with no objection open.",
+            } }</p></section>
+        },
         // A confirmation names the seller: without the county names it is not printed.
         Load::Ready(Some(_)) if counties_load.ready().is_none() => html! {
             <section class="card">{ match counties_load.state() { Load::Failed(_) => counties_load.failure(lang), _ => loading(lang) } }</section>

@@ -16,7 +16,7 @@ use crate::components::status::{failed, loading};
 use crate::hooks::{Load, use_ticker};
 use crate::i18n::{Key, t};
 use crate::route::Route;
-use quota_shared::calendar::day_of;
+use quota_shared::calendar::{day_of, format_local};
 
 #[component]
 pub fn Home() -> Html {
@@ -107,7 +107,10 @@ pub fn Home() -> Html {
 fn open_listings(lang: Lang, counties: &[County], listings: &[Listing]) -> Html {
     let open: Vec<&Listing> = listings
         .iter()
-        .filter(|l| l.channel == Channel::County && l.status == ListingStatus::Open)
+        .filter(|l| {
+            l.channel == Channel::County
+                && matches!(l.status, ListingStatus::Open | ListingStatus::Scheduled)
+        })
         .collect();
     if open.is_empty() {
         return html! { <p class="empty">{ t(lang, Key::NoListings) }</p> };
@@ -128,7 +131,16 @@ fn open_listings(lang: Lang, counties: &[County], listings: &[Listing]) -> Html 
                     <td class="wide-only">{ l.source_project.clone() }</td>
                     <td class="num">{ l.remaining_mu.grouped() }</td>
                     <td class="num">{ l.price_per_mu.grouped() }</td>
-                    <td><Link<Route> to={Route::Buy { id: l.id }} classes="button">{ t(lang, Key::Buy) }</Link<Route>></td>
+                    <td>{ match (l.status, l.opens_at) {
+                        // R16: announced; buying opens when the announcement ends.
+                        (ListingStatus::Scheduled, Some(o)) => html! {
+                            <span class="muted announced">{ match lang {
+                                Lang::Zh => format!("公告中，{} 起可购买", format_local(o)),
+                                Lang::En => format!("announced; on sale from {}", format_local(o)),
+                            } }</span>
+                        },
+                        _ => html! { <Link<Route> to={Route::Buy { id: l.id }} classes="button">{ t(lang, Key::Buy) }</Link<Route>> },
+                    } }</td>
                 </tr>
             }) }
             </tbody>
@@ -175,6 +187,8 @@ fn lots(lang: Lang, counties: &[County], listings: &[Listing]) -> Html {
     }
 }
 
+/// 成交公示: recent results. A trade still in its publicity (R16) links to the objection page
+/// (in the second bundle: few visitors object, so the others never download the form).
 fn results(lang: Lang, news: &AnnouncementsResponse) -> Html {
     let recent: Vec<_> = news
         .announcements
@@ -185,12 +199,25 @@ fn results(lang: Lang, news: &AnnouncementsResponse) -> Html {
     if recent.is_empty() {
         return html! { <p class="empty">{ t(lang, Key::NoResults) }</p> };
     }
+    let now = time::OffsetDateTime::now_utc();
     html! {
         <ul class="news" id="results">
             { for recent.iter().map(|a| html! {
                 <li>
                     <span class="date">{ day_of(a.published_at).to_string() }</span>
                     <span>{ a.title.clone() }</span>
+                    { if a.open_objections > 0 { html! {
+                        <span class="badge warn">{ match lang {
+                            Lang::Zh => format!("{} 件异议待处理", a.open_objections),
+                            Lang::En => format!("{} open objection(s)", a.open_objections),
+                        } }</span>
+                    } } else { html! {} } }
+                    { match a.purchase_id {
+                        Some(id) if !a.is_final && a.publicity_ends_at.is_some_and(|e| e > now) => html! {
+                            <a class="object" href={format!("/objection/{id}")}>{ match lang { Lang::Zh => "提出异议", Lang::En => "Object" } }</a>
+                        },
+                        _ => html! {},
+                    } }
                 </li>
             }) }
         </ul>

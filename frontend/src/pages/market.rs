@@ -142,6 +142,13 @@ pub fn Market() -> Html {
                                         <td class="num">{ l.price_per_mu.grouped() }</td>
                                         <td class="num countdown">{ countdown(lang, l) }</td>
                                         <td>{ match l.channel {
+                                            // R16: announced; buying opens when the announcement ends.
+                                            Channel::County if l.status == ListingStatus::Scheduled => html! {
+                                                <span class="muted announced">{ match lang {
+                                                    Lang::Zh => format!("公告中，{} 起可购买", l.opens_at.map(quota_shared::calendar::format_local).unwrap_or_default()),
+                                                    Lang::En => format!("announced; on sale from {}", l.opens_at.map(quota_shared::calendar::format_local).unwrap_or_default()),
+                                                } }</span>
+                                            },
                                             Channel::County => html! { <Link<Route> to={Route::Buy { id: l.id }} classes="button">{ t(lang, Key::Buy) }</Link<Route>> },
                                             Channel::Regional => html! { <Link<Route> to={Route::Lot { id: l.id }} classes="button">{ t(lang, Key::Bid) }</Link<Route>> },
                                         } }</td>

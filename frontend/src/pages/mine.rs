@@ -6,7 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
-use crate::components::badge::purchase_status;
+use crate::components::badge::trade_status;
 use crate::components::format::county_name;
 use crate::components::status::{failed, loading};
 use crate::components::use_form::UseForm;
@@ -84,11 +84,11 @@ pub fn Mine() -> Html {
                                 <td>{ county_name(lang, &counties, &p.seller_county_code) }</td>
                                 <td class="num">{ p.area_mu.grouped() }</td>
                                 <td class="num">{ p.amount_yuan.grouped() }</td>
-                                <td class="status">{ purchase_status(lang, p.status) }</td>
+                                <td class="status">{ trade_status(lang, p) }</td>
                                 <td class="wide-only">{ p.confirmation_no.clone().unwrap_or_default() }</td>
                                 <td>{ match p.status {
                                     PurchaseStatus::Reserved => html! { <button class="link" onclick={cancel(p.id)}>{ t(lang, Key::Cancel) }</button> },
-                                    PurchaseStatus::Settled => html! { <Link<Route> to={Route::Confirmation { id: p.id }}>{ t(lang, Key::Print) }</Link<Route>> },
+                                    PurchaseStatus::Settled if p.is_final() => html! { <Link<Route> to={Route::Confirmation { id: p.id }}>{ t(lang, Key::Print) }</Link<Route>> },
                                     _ => html! {},
                                 } }</td>
                             </tr>

@@ -9,8 +9,11 @@ pub mod admin;
 pub mod admin_rules;
 #[cfg(feature = "staff")]
 pub mod bureau;
+#[cfg(feature = "staff")]
+pub mod bureau_objections;
 pub mod buy;
 pub mod calculator;
+#[cfg(feature = "staff")]
 pub mod confirmation;
 #[cfg(feature = "staff")]
 pub mod finance;
@@ -19,6 +22,8 @@ pub mod login;
 pub mod lot;
 pub mod market;
 pub mod mine;
+#[cfg(feature = "staff")]
+pub mod objection;
 // Used by the public bundle only; compiled in both so each checks it.
 #[cfg_attr(feature = "staff", allow(dead_code))]
 pub mod staff_console;

@@ -1,5 +1,6 @@
 //! In the public bundle, the place of the staff consoles (county bureau, finance,
-//! administrator): they are a second bundle, so visitors and buyers never download them. Reached
+//! administrator) and of the pages few visitors open (the objection form, the printed
+//! confirmation): they are a second bundle, so visitors and buyers never download them unasked. Reached
 //! by a link inside the app, this loads the page afresh, and `boot.js` starts the staff bundle
 //! for its address. Should the public bundle have been started for this address itself (the
 //! two lists of staff addresses disagree), it says so instead of reloading for ever.

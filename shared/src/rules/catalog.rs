@@ -211,9 +211,9 @@ static CATALOG: [RuleDef; 16] = [
     },
     RuleDef {
         id: RuleId::R16,
-        title_zh: "县级挂牌先公告、公告期满方可购买；成交后公示，公示期内任何人可提出异议，异议未处理完毕的交易不发成交确认书编号、不得落地（期限为假设，可配置）",
-        title_en: "A county listing is announced before it can be bought; a settled trade is published for a publicity period in which anyone may object, and an open objection holds its confirmation number and its uses (the periods are assumptions)",
-        citation: "假设：公告 20 日（参照《招标拍卖挂牌出让国有建设用地使用权规定》第十条），公示 3 日（参照《招标投标法实施条例》第五十四条）；未找到增减挂钩指标的来源（docs/DOMAIN.md “Publicity”）",
+        title_zh: "县级挂牌先公告后购买；成交后公示，期内可提出异议（期限为假设）",
+        title_en: "County listings are announced before sale; trades are published for objections (periods assumed)",
+        citation: "假设：公告 20 日、公示 3 日（docs/DOMAIN.md “Publicity periods”）",
         confirmed: false,
         effective_from: date!(2018 - 01 - 01),
         effective_to: None,

@@ -145,17 +145,40 @@ fn r16_periods_come_from_the_version_in_force_and_zero_is_allowed() {
     let p = book.periods_on(date!(2026 - 12 - 05));
     assert_eq!((p.announce_days, p.publicity_days), (20, 3));
     // Before any version: no period.
-    assert_eq!(book.periods_on(date!(2017 - 12 - 31)), crate::rules::Periods::default());
+    assert_eq!(
+        book.periods_on(date!(2017 - 12 - 31)),
+        crate::rules::Periods::default()
+    );
     let known: Vec<CountyCode> = Vec::new();
     let params = |a, p| RuleParams {
         announce_days: a,
         publicity_days: p,
         ..RuleParams::default()
     };
-    assert!(params(Some(0), Some(0)).check_for(RuleId::R16, &known).is_ok());
-    assert!(params(Some(90), Some(90)).check_for(RuleId::R16, &known).is_ok());
-    assert!(params(Some(91), Some(3)).check_for(RuleId::R16, &known).is_err());
-    assert!(params(Some(3), None).check_for(RuleId::R16, &known).is_err());
+    assert!(
+        params(Some(0), Some(0))
+            .check_for(RuleId::R16, &known)
+            .is_ok()
+    );
+    assert!(
+        params(Some(90), Some(90))
+            .check_for(RuleId::R16, &known)
+            .is_ok()
+    );
+    assert!(
+        params(Some(91), Some(3))
+            .check_for(RuleId::R16, &known)
+            .is_err()
+    );
+    assert!(
+        params(Some(3), None)
+            .check_for(RuleId::R16, &known)
+            .is_err()
+    );
     // R16's fields belong to R16 only.
-    assert!(params(Some(3), Some(3)).check_for(RuleId::R15, &known).is_err());
+    assert!(
+        params(Some(3), Some(3))
+            .check_for(RuleId::R15, &known)
+            .is_err()
+    );
 }
