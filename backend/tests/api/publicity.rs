@@ -18,6 +18,7 @@ on_both_databases!(
     an_objection_holds_the_trade_until_it_is_dismissed,
     an_upheld_objection_annuls_the_trade_and_the_area_returns,
     objections_are_checked_and_bounded,
+    an_upheld_objection_to_an_award_leaves_the_lot_unsold,
 );
 
 /// The default periods (docs/DOMAIN.md, "Publicity"): 20 days' announcement, 3 days' publicity.
@@ -481,4 +482,55 @@ async fn objections_are_checked_and_bounded(db: TestDb) {
     let all = list["objections"].as_array().expect("objections");
     assert_eq!(all.len(), quota_shared::api::OPEN_OBJECTIONS_MAX as usize);
     assert!(all.iter().all(|o| o["contact"] == "<script>1</script>"));
+}
+
+async fn an_upheld_objection_to_an_award_leaves_the_lot_unsold(db: TestDb) {
+    let app = TestApp::spawn_with_periods(db, Default::default()).await;
+    app.add_user("changzhou", Role::Buyer, None, true).await;
+    let winner = app.login("changzhou").await;
+    let award = crate::uses::settled_award(&app, "teng", "450422", &winner).await;
+    let bureau = app.login("teng").await;
+    let (_, sold) = bureau.get("/api/v1/purchases").await;
+    let a = sold["purchases"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["id"] == award))
+        .cloned()
+        .expect("award");
+    assert!(
+        a["confirmation_no"].is_null() && a["publicity_ends_at"].is_string(),
+        "{a}"
+    );
+    let lot = a["listing_id"].as_i64().expect("lot");
+    // Not yet landable: the winner names a project in vain.
+    let (status, body) = app
+        .login("changzhou")
+        .await
+        .post(
+            "/api/v1/holdings/uses",
+            &json!({"purchase_id": award, "approval_no": "梧政土批〔2026〕9号", "area_mu": "1",
+                    "project": {"name": "长洲区工业园", "use": "industrial", "county_code": "450405"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0.as_str()),
+        (StatusCode::CONFLICT, "not_final"),
+        "{body}"
+    );
+    let (status, r) = app
+        .anonymous()
+        .post(
+            &format!("/api/v1/purchases/{award}/objections"),
+            &objection("某竞买人"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let (status, body) = bureau
+        .post(
+            &format!("/api/v1/objections/{}/resolve", r["objection"]["id"]),
+            &json!({"decision": "upheld", "resolution": "竞价过程违规，成交无效"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let l = listing_of(&app, lot).await;
+    assert_eq!(l["status"], "unsold", "{l}");
 }

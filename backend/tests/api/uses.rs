@@ -17,7 +17,12 @@ on_both_databases!(
 
 /// `county` (its bureau logged in as `bureau`) lists a 10 亩 regional lot; `winner` (a
 /// regional bidder) wins it at the start price; the seller settles. Returns the award's id.
-async fn settled_award(app: &TestApp, bureau: &str, county: &str, winner: &Client) -> i64 {
+pub(crate) async fn settled_award(
+    app: &TestApp,
+    bureau: &str,
+    county: &str,
+    winner: &Client,
+) -> i64 {
     let seller = app.login_as(bureau, Role::CountyBureau, Some(county)).await;
     let mut lot = county_listing("10", "5", "0", "250000");
     lot["channel"] = json!("regional");
