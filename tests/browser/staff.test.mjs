@@ -139,7 +139,7 @@ test("an administrator adds a floor version and the home page shows it", async (
   await page.fill("#audit-object", "floor:2027-01-01");
   await page.click("#audit-form button");
   await page.locator("#audit-history li", { hasText: "新增最低价版本" }).waitFor();
-  assert.equal(await page.locator("#rules tbody").count(), 15, "R1–R15");
+  assert.equal(await page.locator("#rules tbody").count(), 16, "R1–R16");
   await screenshot(page, "admin-zh");
   await page.goto(server.url);
   await page.locator("#floor-prices tr", { hasText: "2027-01-01" }).waitFor();
