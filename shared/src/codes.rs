@@ -25,6 +25,8 @@ wire_enum! {
         PublicityOver = "publicity_over",
         TooManyObjections = "too_many_objections",
         ObjectionResolved = "objection_resolved",
+        RegistrationTaken = "registration_taken",
+        ProjectAccepted = "project_accepted",
         PurchaseNotReserved = "purchase_not_reserved",
         NotAHolding = "not_a_holding",
         ApprovalRecorded = "approval_recorded",
@@ -160,6 +162,16 @@ impl ErrorCode {
                 409,
                 "该异议已处理，不能再次处理",
                 "The objection has already been resolved",
+            ),
+            RegistrationTaken => row(
+                409,
+                "备案号已被另一复垦项目使用，请核对备案号",
+                "Another reclamation project has this registration number: check it",
+            ),
+            ProjectAccepted => row(
+                409,
+                "复垦项目已验收并锁定，不能再修改或重复验收",
+                "The reclamation project is accepted and locked: it cannot be edited or accepted again",
             ),
             PurchaseNotReserved => row(
                 409,

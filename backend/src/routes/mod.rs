@@ -20,6 +20,7 @@
 //! | [`rules`] | rule versions: list, add, end (R13) |
 //! | [`announcements`] | 挂牌公告 and 成交公示 |
 //! | [`objections`] | objections to a trade in its publicity (R16) |
+//! | [`projects`] | reclamation projects (复垦项目): register, edit, accept |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
 
@@ -33,6 +34,7 @@ pub mod listings;
 mod lookup;
 pub mod objections;
 pub mod page;
+pub mod projects;
 pub mod purchases;
 pub mod quote;
 pub mod reference;
@@ -62,6 +64,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(rules::router())
         .merge(announcements::router())
         .merge(objections::router())
+        .merge(projects::router())
         .merge(audit::router())
         .merge(accounts::router())
         .route("/openapi.json", get(openapi_json))
@@ -110,6 +113,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         rules::Doc::openapi(),
         announcements::Doc::openapi(),
         objections::Doc::openapi(),
+        projects::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),
     ] {

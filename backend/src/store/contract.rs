@@ -276,6 +276,32 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Objection>, StoreError>> + Send;
+    /// Registers a reclamation project (复垦项目).
+    fn register_project(
+        &self,
+        draft: &crate::store::types::ProjectDraft,
+    ) -> impl Future<Output = Result<crate::store::types::ProjectOutcome, StoreError>> + Send;
+    /// Edits a project while it is registered (not yet accepted).
+    fn edit_project(
+        &self,
+        id: i64,
+        draft: &crate::store::types::ProjectDraft,
+    ) -> impl Future<Output = Result<crate::store::types::ProjectOutcome, StoreError>> + Send;
+    /// Accepts (验收) a registered project with its accepted figures, and locks it.
+    fn accept_project(
+        &self,
+        id: i64,
+        acceptance: &crate::store::types::AcceptanceDraft,
+    ) -> impl Future<Output = Result<crate::store::types::ProjectOutcome, StoreError>> + Send;
+    fn project(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Project>, StoreError>> + Send;
+    /// Projects, newest first: of one county, or all.
+    fn projects(
+        &self,
+        county: Option<&CountyCode>,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Project>, StoreError>> + Send;
     /// Resolves an open objection; upheld annuls the trade and gives its area back.
     fn resolve_objection(
         &self,

@@ -14,6 +14,9 @@ use super::types::{AllocationDraft, DisbursementDraft, ListingDraft, NewUser, Us
 use crate::audit::{Entry, REGION_STREAM, county_stream};
 use crate::reconcile::password_fingerprint;
 
+mod projects;
+pub(crate) use projects::{project_accepted, project_saved};
+
 /// An area in 1/10000 亩 as the 亩 text the wire uses ("17.5335").
 /// A time as RFC 3339 text (the form the wire uses).
 fn rfc3339(t: OffsetDateTime) -> String {

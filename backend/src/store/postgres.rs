@@ -85,4 +85,5 @@ impl Store for PgStore {
     crate::store::sql::audit::impl_audit!();
     crate::store::sql::rules::impl_rules!();
     crate::store::sql::objections::impl_objections!();
+    crate::store::sql::projects::impl_projects!();
 }

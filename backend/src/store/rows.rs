@@ -560,6 +560,7 @@ pub(crate) fn reserved_purchase(
 }
 
 pub(crate) mod objections;
+pub(crate) mod projects;
 pub(crate) mod rules;
 pub(crate) mod uses;
 

@@ -108,4 +108,5 @@ impl Store for SqliteStore {
     crate::store::sql::audit::impl_audit!();
     crate::store::sql::rules::impl_rules!();
     crate::store::sql::objections::impl_objections!();
+    crate::store::sql::projects::impl_projects!();
 }

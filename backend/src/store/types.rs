@@ -197,6 +197,40 @@ pub enum ResolveOutcome {
     AlreadyResolved(quota_shared::api::ObjectionStatus),
 }
 
+/// A reclamation project's text and figures, checked and trimmed (register or edit).
+#[derive(Debug, Clone)]
+pub struct ProjectDraft {
+    pub county_code: CountyCode,
+    pub name: String,
+    pub registration_no: String,
+    pub township: String,
+    pub village: String,
+    pub figures: quota_shared::api::ProjectFigures,
+    pub actor: String,
+    pub now: OffsetDateTime,
+}
+
+/// An acceptance (验收): the date, the document and the accepted figures.
+#[derive(Debug, Clone)]
+pub struct AcceptanceDraft {
+    pub accepted_on: time::Date,
+    pub acceptance_doc: String,
+    pub figures: quota_shared::api::ProjectFigures,
+    pub actor: String,
+    pub now: OffsetDateTime,
+}
+
+/// What registering, editing or accepting a project did.
+#[derive(Debug, Clone)]
+pub enum ProjectOutcome {
+    Saved(Box<quota_shared::api::Project>),
+    NotFound,
+    /// Another project has the registration number.
+    RegistrationTaken,
+    /// Accepted and locked already.
+    Locked,
+}
+
 /// What closing a lot did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LotClosing {

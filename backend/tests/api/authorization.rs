@@ -200,6 +200,18 @@ impl World {
         id
     }
 
+    /// A fresh 藤县 project, registered (not yet accepted).
+    async fn registered_project(&self) -> i64 {
+        let (status, body) = self.clients["bureau"]
+            .post(
+                "/api/v1/projects",
+                &crate::projects::project(&format!("AUTH-P-{}", rand_key())),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["project"]["id"].as_i64().expect("project")
+    }
+
     /// A throwaway account for the administrator's account routes.
     async fn throwaway(&self, caller: &str) -> String {
         let name = format!("tmp-{}", rand_key());
@@ -342,6 +354,34 @@ impl World {
                     client,
                     format!("/api/v1/objections/{objection}/resolve"),
                     Some(json!({"decision": "dismissed", "resolution": "经核实无误"})),
+                    None,
+                )
+            }
+            "/api/v1/projects" => (
+                client,
+                "/api/v1/projects".into(),
+                Some(crate::projects::project(&format!("AUTH-{n}"))),
+                None,
+            ),
+            "/api/v1/projects/{id}" => {
+                let id = self.registered_project().await;
+                (
+                    client,
+                    format!("/api/v1/projects/{id}"),
+                    Some(crate::projects::project(&format!("AUTH-EDIT-{n}"))),
+                    None,
+                )
+            }
+            "/api/v1/projects/{id}/accept" => {
+                let id = self.registered_project().await;
+                let day = quota_shared::calendar::day_of(self.app.clock.now()).to_string();
+                (
+                    client,
+                    format!("/api/v1/projects/{id}/accept"),
+                    Some(
+                        json!({"accepted_on": day, "acceptance_doc": "验收文号", "reclaimed_mu": "10",
+                                "farmland_mu": "5", "paddy_mu": "0", "grain_capacity_kg": 0, "local_use_mu": "0"}),
+                    ),
                     None,
                 )
             }

@@ -90,6 +90,8 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/me",
             "GET /api/v1/objections",
             "GET /api/v1/proceeds",
+            "GET /api/v1/projects",
+            "GET /api/v1/projects/{id}",
             "GET /api/v1/purchases",
             "GET /api/v1/reports/{file}",
             "GET /api/v1/rules",
@@ -106,6 +108,8 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/listings/{id}/withdraw",
             "POST /api/v1/me/password",
             "POST /api/v1/objections/{id}/resolve",
+            "POST /api/v1/projects",
+            "POST /api/v1/projects/{id}/accept",
             "POST /api/v1/purchases",
             "POST /api/v1/purchases/{id}/cancel",
             "POST /api/v1/purchases/{id}/objections",
@@ -117,6 +121,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/users",
             "POST /api/v1/users/{username}/password",
             "PUT /api/v1/counties/{code}/base-price",
+            "PUT /api/v1/projects/{id}",
             "PUT /api/v1/users/{username}/disabled",
         ]
     );

@@ -37,6 +37,9 @@ wire_enum! {
         PurchaseAnnulled = "purchase_annulled",
         ObjectionLodged = "objection_lodged",
         ObjectionResolved = "objection_resolved",
+        ProjectRegistered = "project_registered",
+        ProjectEdited = "project_edited",
+        ProjectAccepted = "project_accepted",
     }
 }
 
@@ -72,6 +75,9 @@ impl AuditAction {
             Self::PurchaseAnnulled => "异议成立，交易撤销",
             Self::ObjectionLodged => "提出异议",
             Self::ObjectionResolved => "处理异议",
+            Self::ProjectRegistered => "复垦项目备案",
+            Self::ProjectEdited => "修改复垦项目",
+            Self::ProjectAccepted => "复垦项目验收",
         }
     }
 }

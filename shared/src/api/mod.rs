@@ -10,6 +10,7 @@
 //! - [`purchases`]: purchases, awards, settlement.
 //! - [`holdings`]: holdings and uses (落地).
 //! - [`objections`]: objections to a trade in its publicity (异议).
+//! - [`projects`]: reclamation projects (复垦项目), where quota comes from.
 //! - [`finance`]: proceeds, allocations, disbursements.
 //! - [`audit`]: the audit log.
 //! - [`errors`]: the error envelope, `Lang`, field explanations.
@@ -21,6 +22,7 @@ pub mod finance;
 pub mod holdings;
 pub mod listings;
 pub mod objections;
+pub mod projects;
 pub mod purchases;
 pub mod quote;
 pub mod reference;
@@ -32,6 +34,7 @@ pub use finance::*;
 pub use holdings::*;
 pub use listings::*;
 pub use objections::*;
+pub use projects::*;
 pub use purchases::*;
 pub use quote::*;
 pub use reference::*;

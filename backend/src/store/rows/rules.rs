@@ -32,7 +32,7 @@ impl RuleVersionRow {
 }
 
 /// A calendar date stored as `YYYY-MM-DD` (SQLite text; PostgreSQL `DATE` cast to text).
-fn stored_date(text: &str) -> Result<time::Date, StoreError> {
+pub(crate) fn stored_date(text: &str) -> Result<time::Date, StoreError> {
     time::Date::parse(
         text,
         time::macros::format_description!("[year]-[month]-[day]"),

@@ -1,0 +1,266 @@
+//! Reclamation projects (复垦项目, docs/DOMAIN.md "Quota stock"): the county's bureau registers
+//! them (`POST /projects`), edits them while registered (`PUT /projects/{id}`) and accepts them
+//! (`POST /projects/{id}/accept`), which locks them. The bureau reads its county's; the
+//! administrator, finance and the supervisor read every county's.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use quota_shared::api::{
+    AcceptanceRequest, ErrorEnvelope, PROJECT_NUMBER_MAX, PROJECT_TEXT_MAX, Project,
+    ProjectRequest, ProjectResponse, ProjectsResponse, Role,
+};
+use quota_shared::codes::ErrorCode;
+use quota_shared::{DomainError, FieldError, calendar};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::extract::ApiPath;
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::types::{AcceptanceDraft, ProjectDraft, ProjectOutcome};
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/projects", get(list::<S>).post(register::<S>))
+        .route("/projects/{id}", get(read::<S>).put(edit::<S>))
+        .route("/projects/{id}/accept", post(accept::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, register, read, edit, accept))]
+pub(super) struct Doc;
+
+/// A text field, trimmed, within `max` characters, without control characters; `required`
+/// refuses an empty one.
+fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(FieldError::new(field, DomainError::Required { what: field }).into());
+    }
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        let label = quota_shared::error::field_zh(field);
+        return Err(ApiError::invalid(
+            field,
+            ErrorCode::InvalidValue,
+            format!("{label}最多 {max} 个字，且不能含控制字符"),
+            format!("{field} takes at most {max} characters and no control characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found(
+        &format!("复垦项目 #{id}"),
+        &format!("Reclamation project #{id}"),
+    )
+}
+
+fn locked(id: i64) -> ApiError {
+    ApiError::coded(
+        ErrorCode::ProjectAccepted,
+        format!("复垦项目 #{id} 已验收并锁定，不能再修改或重复验收"),
+        format!("Reclamation project #{id} is accepted and locked"),
+    )
+}
+
+fn taken(number: &str) -> ApiError {
+    ApiError::coded(
+        ErrorCode::RegistrationTaken,
+        format!("备案号 {number} 已被另一复垦项目使用，请核对"),
+        format!("Registration number {number} belongs to another project: check it"),
+    )
+}
+
+/// The project `id` as `user` may see it: a bureau sees its own county's only (another
+/// county's does not exist for it).
+async fn visible<S: Store>(
+    state: &AppState<S>,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Project, ApiError> {
+    let u = user.require(&[
+        Role::CountyBureau,
+        Role::Admin,
+        Role::Finance,
+        Role::Supervisor,
+    ])?;
+    let project = state
+        .store
+        .project(id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    if u.role == Role::CountyBureau && u.county_code.as_ref() != Some(&project.county_code) {
+        return Err(not_found(id));
+    }
+    Ok(project)
+}
+
+fn outcome(id: Option<i64>, number: &str, o: ProjectOutcome) -> Result<Project, ApiError> {
+    match o {
+        ProjectOutcome::Saved(p) => Ok(*p),
+        ProjectOutcome::NotFound => Err(not_found(id.unwrap_or_default())),
+        ProjectOutcome::RegistrationTaken => Err(taken(number)),
+        ProjectOutcome::Locked => Err(locked(id.unwrap_or_default())),
+    }
+}
+
+fn draft(
+    req: ProjectRequest,
+    user: &crate::store::types::UserRecord,
+    county: quota_shared::jurisdiction::CountyCode,
+    now: time::OffsetDateTime,
+) -> Result<ProjectDraft, ApiError> {
+    let figures = req.figures();
+    figures.check()?;
+    Ok(ProjectDraft {
+        county_code: county,
+        name: text("name", &req.name, PROJECT_TEXT_MAX, true)?,
+        registration_no: text(
+            "registration_no",
+            &req.registration_no,
+            PROJECT_NUMBER_MAX,
+            true,
+        )?,
+        township: text("township", &req.township, PROJECT_TEXT_MAX, true)?,
+        village: text("village", &req.village, PROJECT_TEXT_MAX, false)?,
+        figures,
+        actor: user.username.clone(),
+        now,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/projects", tag = "counties",
+    responses((status = 200, description = "县局：本县的；管理员、财政、监督：全部；最新在前 / bureau: its county's; admin, finance, supervisor: all; newest first", body = ProjectsResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn list<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<ProjectsResponse>, ApiError> {
+    let u = user.require(&[
+        Role::CountyBureau,
+        Role::Admin,
+        Role::Finance,
+        Role::Supervisor,
+    ])?;
+    let county = match u.role {
+        Role::CountyBureau => Some(u.county_code.clone().ok_or(ApiError::Internal)?),
+        _ => None,
+    };
+    let projects = state.store.projects(county.as_ref()).await?;
+    Ok(Json(ProjectsResponse { projects }))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "counties", params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn read<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ProjectResponse>, ApiError> {
+    let project = visible(&state, &user, id).await?;
+    Ok(Json(ProjectResponse { project }))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects", tag = "counties", request_body = ProjectRequest,
+    responses((status = 201, description = "已备案 / registered", body = ProjectResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 409, description = "备案号已使用 / registration number taken", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn register<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    body: ApiJson<ProjectRequest>,
+) -> Result<(StatusCode, Json<ProjectResponse>), ApiError> {
+    let bureau = user.require(&[Role::CountyBureau])?;
+    let county = bureau.county_code.clone().ok_or(ApiError::Internal)?;
+    let d = draft(body.value, bureau, county, state.clock.now())?;
+    let project = outcome(
+        None,
+        &d.registration_no,
+        state.store.register_project(&d).await?,
+    )?;
+    Ok((StatusCode::CREATED, Json(ProjectResponse { project })))
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "counties", params(("id" = i64, Path)),
+    request_body = ProjectRequest,
+    responses((status = 200, body = ProjectResponse), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "已验收锁定，或备案号已使用 / accepted and locked, or registration number taken", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn edit<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<ProjectRequest>,
+) -> Result<Json<ProjectResponse>, ApiError> {
+    let project = visible(&state, &user, id).await?;
+    let bureau = user.require_bureau_of(&project.county_code)?;
+    let d = draft(
+        body.value,
+        bureau,
+        project.county_code.clone(),
+        state.clock.now(),
+    )?;
+    let project = outcome(
+        Some(id),
+        &d.registration_no,
+        state.store.edit_project(id, &d).await?,
+    )?;
+    Ok(Json(ProjectResponse { project }))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{id}/accept", tag = "counties", params(("id" = i64, Path)),
+    request_body = AcceptanceRequest,
+    responses((status = 200, description = "已验收并锁定 / accepted and locked", body = ProjectResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "已验收 / already accepted", body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn accept<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<AcceptanceRequest>,
+) -> Result<Json<ProjectResponse>, ApiError> {
+    let project = visible(&state, &user, id).await?;
+    let bureau = user.require_bureau_of(&project.county_code)?;
+    let req = body.value;
+    let figures = req.figures();
+    figures.check()?;
+    let now = state.clock.now();
+    if req.accepted_on > calendar::day_of(now) {
+        return Err(ApiError::invalid(
+            "accepted_on",
+            ErrorCode::InvalidValue,
+            "验收日期不能晚于今天（北京时间）",
+            "The acceptance date cannot be after today (Beijing time)",
+        ));
+    }
+    let a = AcceptanceDraft {
+        accepted_on: req.accepted_on,
+        acceptance_doc: text(
+            "acceptance_doc",
+            &req.acceptance_doc,
+            PROJECT_NUMBER_MAX,
+            true,
+        )?,
+        figures,
+        actor: bureau.username.clone(),
+        now,
+    };
+    let project = outcome(
+        Some(id),
+        &project.registration_no,
+        state.store.accept_project(id, &a).await?,
+    )?;
+    Ok(Json(ProjectResponse { project }))
+}

@@ -1,0 +1,79 @@
+//! Audit payloads of reclamation projects (复垦项目): registered or edited (with what it was),
+//! and accepted (the planned figures against the accepted ones).
+
+use quota_shared::api::{AuditAction, Project, ProjectFigures};
+use serde_json::{Value, json};
+
+use crate::audit::{Entry, county_stream};
+use crate::store::types::{AcceptanceDraft, ProjectDraft};
+
+fn figures(f: &ProjectFigures) -> Value {
+    json!({
+        "reclaimed_mu": f.reclaimed_mu.get().to_string(),
+        "farmland_mu": f.farmland_mu.to_string(),
+        "paddy_mu": f.paddy_mu.to_string(),
+        "grain_capacity_kg": f.grain_capacity_kg,
+        "local_use_mu": f.local_use_mu.to_string(),
+        "surplus_mu": f.surplus().to_string(),
+    })
+}
+
+fn stored(p: &Project) -> Value {
+    json!({
+        "name": p.name,
+        "registration_no": p.registration_no,
+        "township": p.township,
+        "village": p.village,
+        "reclaimed_mu": p.reclaimed_mu.to_string(),
+        "farmland_mu": p.farmland_mu.to_string(),
+        "paddy_mu": p.paddy_mu.to_string(),
+        "grain_capacity_kg": p.grain_capacity_kg,
+        "local_use_mu": p.local_use_mu.to_string(),
+        "surplus_mu": p.surplus_mu.to_string(),
+        "status": p.status.wire(),
+    })
+}
+
+/// A project registered (`before` is `None`) or edited.
+pub(crate) fn project_saved(id: i64, d: &ProjectDraft, before: Option<&Project>) -> Entry {
+    let mut after = figures(&d.figures);
+    after["name"] = json!(d.name);
+    after["registration_no"] = json!(d.registration_no);
+    after["township"] = json!(d.township);
+    after["village"] = json!(d.village);
+    after["status"] = json!("registered");
+    let action = if before.is_some() {
+        AuditAction::ProjectEdited
+    } else {
+        AuditAction::ProjectRegistered
+    };
+    let entry = Entry::new(
+        county_stream(d.county_code.as_str()),
+        format!("project:{id}"),
+        &d.actor,
+        action,
+        d.now,
+    );
+    match before {
+        Some(p) => entry.before(stored(p)),
+        None => entry,
+    }
+    .after(after)
+}
+
+/// A project accepted (验收) with its accepted figures; locked from now on.
+pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft) -> Entry {
+    let mut after = figures(&a.figures);
+    after["status"] = json!("accepted");
+    after["accepted_on"] = json!(a.accepted_on.to_string());
+    after["acceptance_doc"] = json!(a.acceptance_doc);
+    Entry::new(
+        county_stream(before.county_code.as_str()),
+        format!("project:{}", before.id),
+        &a.actor,
+        AuditAction::ProjectAccepted,
+        a.now,
+    )
+    .before(stored(before))
+    .after(after)
+}

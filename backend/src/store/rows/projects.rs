@@ -1,0 +1,72 @@
+//! Rows of reclamation projects (复垦项目).
+
+use time::OffsetDateTime;
+
+use super::{corrupt, parse_stored};
+use crate::store::error::StoreError;
+use quota_shared::Area;
+use quota_shared::api::Project;
+
+pub(crate) const PROJECT_COLUMNS: &str = "id, county_code, name, registration_no, township, village, \
+     reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
+     CAST(accepted_on AS TEXT) AS accepted_on, acceptance_doc, created_by, created_at, updated_at";
+
+/// A project row; decodes on both databases (the acceptance date read as text).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ProjectRow {
+    pub id: i64,
+    pub county_code: String,
+    pub name: String,
+    pub registration_no: String,
+    pub township: String,
+    pub village: String,
+    pub reclaimed_e4_mu: i64,
+    pub farmland_e4_mu: i64,
+    pub paddy_e4_mu: i64,
+    pub grain_capacity_kg: i64,
+    pub local_use_e4_mu: i64,
+    pub status: String,
+    pub accepted_on: Option<String>,
+    pub acceptance_doc: Option<String>,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl ProjectRow {
+    pub fn into_project(self) -> Result<Project, StoreError> {
+        let id = self.id;
+        let area = |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of project {id}")));
+        let reclaimed = area(self.reclaimed_e4_mu)?;
+        let local_use = area(self.local_use_e4_mu)?;
+        Ok(Project {
+            id,
+            county_code: self
+                .county_code
+                .parse()
+                .map_err(|_| corrupt(format!("county of project {id}")))?,
+            name: self.name,
+            registration_no: self.registration_no,
+            township: self.township,
+            village: self.village,
+            reclaimed_mu: reclaimed,
+            farmland_mu: area(self.farmland_e4_mu)?,
+            paddy_mu: area(self.paddy_e4_mu)?,
+            grain_capacity_kg: self.grain_capacity_kg,
+            local_use_mu: local_use,
+            surplus_mu: reclaimed
+                .checked_sub(local_use)
+                .map_err(|_| corrupt(format!("surplus of project {id}")))?,
+            status: parse_stored("project status", &self.status)?,
+            accepted_on: self
+                .accepted_on
+                .as_deref()
+                .map(super::rules::stored_date)
+                .transpose()?,
+            acceptance_doc: self.acceptance_doc,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! Reclamation projects (复垦项目): registered by the county's bureau, edited while registered,
+//! accepted (验收) once — each a conditional write in one transaction with its audit record. A
+//! registration number taken by another project is the caller's to fix (the unique index
+//! decides, so two clerks registering one number at once cannot both succeed).
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_projects!`.
+
+/// Whether a write failed on a unique index (a registration number taken).
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// The project methods of the `Store` trait, for a store type with a `pool` (reads) and a
+/// `writer` (writes).
+macro_rules! impl_projects {
+    () => {
+        #[tracing::instrument(skip_all)]
+        async fn register_project(
+            &self,
+            d: &$crate::store::types::ProjectDraft,
+        ) -> Result<$crate::store::types::ProjectOutcome, StoreError> {
+            use $crate::store::rows::db_time;
+            use $crate::store::types::ProjectOutcome;
+            let now = db_time(d.now);
+            let mut tx = self.writer.begin().await?;
+            let f = &d.figures;
+            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                "INSERT INTO reclamation_projects (county_code, name, registration_no, township, village, \
+                 reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
+                 created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $12) RETURNING id",
+            )
+            .bind(d.county_code.as_str())
+            .bind(&d.name)
+            .bind(&d.registration_no)
+            .bind(&d.township)
+            .bind(&d.village)
+            .bind(f.reclaimed_mu.get().e4())
+            .bind(f.farmland_mu.e4())
+            .bind(f.paddy_mu.e4())
+            .bind(f.grain_capacity_kg)
+            .bind(f.local_use_mu.e4())
+            .bind(&d.actor)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await;
+            let id = match inserted {
+                Ok((id,)) => id,
+                Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
+                    tx.rollback().await?;
+                    return Ok(ProjectOutcome::RegistrationTaken);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, None));
+            tx.commit().await?;
+            Ok(match self.project(id).await? {
+                Some(p) => ProjectOutcome::Saved(Box::new(p)),
+                None => ProjectOutcome::NotFound,
+            })
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn edit_project(
+            &self,
+            id: i64,
+            d: &$crate::store::types::ProjectDraft,
+        ) -> Result<$crate::store::types::ProjectOutcome, StoreError> {
+            use $crate::store::rows::db_time;
+            use $crate::store::types::ProjectOutcome;
+            let Some(before) = self.project(id).await? else {
+                return Ok(ProjectOutcome::NotFound);
+            };
+            let now = db_time(d.now);
+            let mut tx = self.writer.begin().await?;
+            let f = &d.figures;
+            // Only while registered: an acceptance in between wins, and this edit is refused.
+            let updated = sqlx::query(
+                "UPDATE reclamation_projects SET name = $1, registration_no = $2, township = $3, village = $4, \
+                 reclaimed_e4_mu = $5, farmland_e4_mu = $6, paddy_e4_mu = $7, grain_capacity_kg = $8, \
+                 local_use_e4_mu = $9, updated_at = $10 WHERE id = $11 AND status = 'registered'",
+            )
+            .bind(&d.name)
+            .bind(&d.registration_no)
+            .bind(&d.township)
+            .bind(&d.village)
+            .bind(f.reclaimed_mu.get().e4())
+            .bind(f.farmland_mu.e4())
+            .bind(f.paddy_mu.e4())
+            .bind(f.grain_capacity_kg)
+            .bind(f.local_use_mu.e4())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+            match updated {
+                Ok(done) if done.rows_affected() == 0 => {
+                    tx.rollback().await?;
+                    return Ok(ProjectOutcome::Locked);
+                }
+                Ok(_) => {}
+                Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
+                    tx.rollback().await?;
+                    return Ok(ProjectOutcome::RegistrationTaken);
+                }
+                Err(e) => return Err(e.into()),
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, Some(&before)));
+            tx.commit().await?;
+            Ok(match self.project(id).await? {
+                Some(p) => ProjectOutcome::Saved(Box::new(p)),
+                None => ProjectOutcome::NotFound,
+            })
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn accept_project(
+            &self,
+            id: i64,
+            a: &$crate::store::types::AcceptanceDraft,
+        ) -> Result<$crate::store::types::ProjectOutcome, StoreError> {
+            use $crate::store::rows::db_time;
+            use $crate::store::types::ProjectOutcome;
+            let Some(before) = self.project(id).await? else {
+                return Ok(ProjectOutcome::NotFound);
+            };
+            let now = db_time(a.now);
+            let mut tx = self.writer.begin().await?;
+            let f = &a.figures;
+            let done = sqlx::query(
+                "UPDATE reclamation_projects SET status = 'accepted', accepted_on = $1, acceptance_doc = $2, \
+                 reclaimed_e4_mu = $3, farmland_e4_mu = $4, paddy_e4_mu = $5, grain_capacity_kg = $6, \
+                 local_use_e4_mu = $7, updated_at = $8 WHERE id = $9 AND status = 'registered'",
+            )
+            .bind(a.accepted_on)
+            .bind(&a.acceptance_doc)
+            .bind(f.reclaimed_mu.get().e4())
+            .bind(f.farmland_mu.e4())
+            .bind(f.paddy_mu.e4())
+            .bind(f.grain_capacity_kg)
+            .bind(f.local_use_mu.e4())
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(ProjectOutcome::Locked);
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a));
+            tx.commit().await?;
+            Ok(match self.project(id).await? {
+                Some(p) => ProjectOutcome::Saved(Box::new(p)),
+                None => ProjectOutcome::NotFound,
+            })
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn project(&self, id: i64) -> Result<Option<quota_shared::api::Project>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM reclamation_projects WHERE id = $1",
+                $crate::store::rows::projects::PROJECT_COLUMNS
+            ));
+            let row: Option<$crate::store::rows::projects::ProjectRow> =
+                sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            row.map(|r| r.into_project()).transpose()
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn projects(
+            &self,
+            county: Option<&quota_shared::jurisdiction::CountyCode>,
+        ) -> Result<Vec<quota_shared::api::Project>, StoreError> {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM reclamation_projects WHERE ($1 IS NULL OR county_code = $1) ORDER BY id DESC",
+                $crate::store::rows::projects::PROJECT_COLUMNS
+            ));
+            let rows: Vec<$crate::store::rows::projects::ProjectRow> = sqlx::query_as(sql)
+                .bind(county.map(|c| c.as_str().to_string()))
+                .fetch_all(&self.pool)
+                .await?;
+            Ok($crate::store::rows::decode_each("projects", rows, |r| r.into_project()))
+        }
+    };
+}
+
+pub(crate) use impl_projects;

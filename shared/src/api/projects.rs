@@ -1,0 +1,240 @@
+//! Reclamation projects (复垦项目): where a county's quota comes from (docs/DOMAIN.md, "Quota
+//! stock"). A project is registered by its county's bureau, edited while registered, and
+//! accepted (验收) with its acceptance data, which locks it. Its surplus (节余指标) is the
+//! accepted reclaimed area minus the area used locally (建新/安置).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::error::{DomainError, FieldError};
+use crate::jurisdiction::CountyCode;
+use crate::positive::PositiveArea;
+use crate::quantity::Area;
+use crate::wire::wire_enum;
+
+/// Longest project name, township or village, in characters.
+pub const PROJECT_TEXT_MAX: usize = 100;
+/// Longest registration or acceptance document number, in characters.
+pub const PROJECT_NUMBER_MAX: usize = 50;
+
+wire_enum! {
+    /// Where a project stands.
+    pub enum ProjectStatus {
+        /// 已备案: registered, figures planned, still editable.
+        Registered = "registered",
+        /// 已验收: accepted with its acceptance data, locked.
+        Accepted = "accepted",
+    }
+}
+
+impl ProjectStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Registered => "已备案（未验收）",
+            Self::Accepted => "已验收",
+        }
+    }
+}
+
+/// The figures of a project: planned while registered, accepted at acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectFigures {
+    /// 复垦面积（亩）.
+    pub reclaimed_mu: PositiveArea,
+    /// 新增耕地（亩）, at most the reclaimed area.
+    pub farmland_mu: Area,
+    /// 其中水田（亩）, at most the new farmland.
+    pub paddy_mu: Area,
+    /// 新增粮食产能（公斤）.
+    pub grain_capacity_kg: i64,
+    /// 本地使用（建新、安置，亩）, at most the reclaimed area.
+    pub local_use_mu: Area,
+}
+
+impl ProjectFigures {
+    /// The parts within their wholes, the capacity not negative; the first problem.
+    pub fn check(&self) -> Result<(), FieldError> {
+        let reclaimed = self.reclaimed_mu.get();
+        let within = |field: &'static str, part: Area, whole_field: &'static str, whole: Area| {
+            if part > whole {
+                Err(FieldError::new(
+                    field,
+                    DomainError::PartExceedsWhole {
+                        part: field,
+                        part_value: part.to_string(),
+                        whole: whole_field,
+                        whole_value: whole.to_string(),
+                    },
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        within("farmland_mu", self.farmland_mu, "reclaimed_mu", reclaimed)?;
+        within("paddy_mu", self.paddy_mu, "farmland_mu", self.farmland_mu)?;
+        within("local_use_mu", self.local_use_mu, "reclaimed_mu", reclaimed)?;
+        if self.grain_capacity_kg < 0 {
+            return Err(FieldError::new("grain_capacity_kg", DomainError::Negative));
+        }
+        Ok(())
+    }
+
+    /// 节余指标: the reclaimed area less local use (never negative once checked).
+    pub fn surplus(&self) -> Area {
+        self.reclaimed_mu
+            .get()
+            .checked_sub(self.local_use_mu)
+            .unwrap_or(Area::ZERO)
+    }
+}
+
+/// `POST /api/v1/projects` and `PUT /api/v1/projects/{id}` (the county's bureau).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProjectRequest {
+    /// 项目名称.
+    pub name: String,
+    /// 备案号 (registration number), unique.
+    pub registration_no: String,
+    /// 乡镇.
+    pub township: String,
+    /// 村.
+    #[serde(default)]
+    pub village: String,
+    /// 复垦面积（亩）.
+    pub reclaimed_mu: PositiveArea,
+    /// 新增耕地（亩）, at most the reclaimed area.
+    pub farmland_mu: Area,
+    /// 其中水田（亩）, at most the new farmland.
+    pub paddy_mu: Area,
+    /// 新增粮食产能（公斤）.
+    pub grain_capacity_kg: i64,
+    /// 本地使用（建新、安置，亩）, at most the reclaimed area.
+    pub local_use_mu: Area,
+}
+
+impl ProjectRequest {
+    pub fn figures(&self) -> ProjectFigures {
+        ProjectFigures {
+            reclaimed_mu: self.reclaimed_mu,
+            farmland_mu: self.farmland_mu,
+            paddy_mu: self.paddy_mu,
+            grain_capacity_kg: self.grain_capacity_kg,
+            local_use_mu: self.local_use_mu,
+        }
+    }
+}
+
+/// `POST /api/v1/projects/{id}/accept`: the acceptance (验收) and the accepted figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceRequest {
+    /// 验收日期 (YYYY-MM-DD), not after today.
+    pub accepted_on: Date,
+    /// 验收文号.
+    pub acceptance_doc: String,
+    /// 复垦面积（亩）.
+    pub reclaimed_mu: PositiveArea,
+    /// 新增耕地（亩）, at most the reclaimed area.
+    pub farmland_mu: Area,
+    /// 其中水田（亩）, at most the new farmland.
+    pub paddy_mu: Area,
+    /// 新增粮食产能（公斤）.
+    pub grain_capacity_kg: i64,
+    /// 本地使用（建新、安置，亩）, at most the reclaimed area.
+    pub local_use_mu: Area,
+}
+
+impl AcceptanceRequest {
+    pub fn figures(&self) -> ProjectFigures {
+        ProjectFigures {
+            reclaimed_mu: self.reclaimed_mu,
+            farmland_mu: self.farmland_mu,
+            paddy_mu: self.paddy_mu,
+            grain_capacity_kg: self.grain_capacity_kg,
+            local_use_mu: self.local_use_mu,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub id: i64,
+    pub county_code: CountyCode,
+    pub name: String,
+    pub registration_no: String,
+    pub township: String,
+    pub village: String,
+    pub reclaimed_mu: Area,
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub grain_capacity_kg: i64,
+    pub local_use_mu: Area,
+    /// 节余指标 = reclaimed − local use.
+    pub surplus_mu: Area,
+    pub status: ProjectStatus,
+    pub accepted_on: Option<Date>,
+    pub acceptance_doc: Option<String>,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectResponse {
+    pub project: Project,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectsResponse {
+    pub projects: Vec<Project>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(reclaimed: &str, farmland: &str, paddy: &str, local: &str) -> ProjectFigures {
+        ProjectFigures {
+            reclaimed_mu: reclaimed.parse().expect("area"),
+            farmland_mu: farmland.parse().expect("area"),
+            paddy_mu: paddy.parse().expect("area"),
+            grain_capacity_kg: 100,
+            local_use_mu: local.parse().expect("area"),
+        }
+    }
+
+    #[test]
+    fn parts_stay_within_their_wholes_and_the_surplus_is_what_local_use_leaves() {
+        let f = figures("30", "25", "10", "4.5");
+        assert_eq!(f.check(), Ok(()));
+        assert_eq!(f.surplus().to_string(), "25.5000");
+        assert_eq!(
+            figures("30", "30.0001", "0", "0")
+                .check()
+                .map_err(|e| e.field),
+            Err("farmland_mu".into())
+        );
+        assert_eq!(
+            figures("30", "20", "20.0001", "0")
+                .check()
+                .map_err(|e| e.field),
+            Err("paddy_mu".into())
+        );
+        assert_eq!(
+            figures("30", "20", "0", "30.0001")
+                .check()
+                .map_err(|e| e.field),
+            Err("local_use_mu".into())
+        );
+        // All of it used locally: nothing to sell.
+        assert_eq!(figures("30", "20", "0", "30").surplus(), Area::ZERO);
+    }
+}
