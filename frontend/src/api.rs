@@ -333,6 +333,29 @@ pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
     .await
 }
 
+/// The reclamation projects of the bureau's county (every county's for other staff).
+pub async fn projects() -> Result<quota_shared::api::ProjectsResponse, ApiFailure> {
+    get("/api/v1/projects").await
+}
+
+pub async fn register_project(
+    request: &quota_shared::api::ProjectRequest,
+) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
+    send(Request::post("/api/v1/projects"), request, true).await
+}
+
+pub async fn accept_project(
+    id: i64,
+    request: &quota_shared::api::AcceptanceRequest,
+) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/projects/{id}/accept")),
+        request,
+        true,
+    )
+    .await
+}
+
 /// The objections to the bureau's county's trades (all of them for the administrator).
 pub async fn objections() -> Result<quota_shared::api::ObjectionsResponse, ApiFailure> {
     get("/api/v1/objections").await

@@ -435,3 +435,38 @@ test("a visitor objects to a trade in its publicity, and the bureau dismisses th
   await screenshot(page, "bureau-objections-zh");
   await context.close();
 });
+
+test("a bureau registers a reclamation project, sees a mistake explained, and accepts it, which locks it", async () => {
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  await page.locator("#project-form").waitFor();
+  await page.fill("#project-name", "藤县古龙镇拆旧复垦项目");
+  await page.fill("#project-registration", "450422-2026-0007");
+  await page.fill("#project-township", "古龙镇");
+  await page.fill("#project-village", "古龙村");
+  const form = page.locator("#project-form");
+  await form.locator(".p-reclaimed").fill("30");
+  await form.locator(".p-farmland").fill("31");
+  await form.locator(".p-paddy").fill("10");
+  await form.locator(".p-capacity").fill("12000");
+  await form.locator(".p-local").fill("4.5");
+  await page.click("#project-submit");
+  // The server's refusal names the field and both figures.
+  await page.locator("#project-problem", { hasText: "耕地面积" }).waitFor();
+  await form.locator(".p-farmland").fill("25");
+  await page.click("#project-submit");
+  const row = page.locator("#projects tbody tr", { hasText: "450422-2026-0007" });
+  await row.waitFor();
+  assert.match(await row.textContent(), /藤县古龙镇拆旧复垦项目.*30\.0000.*25\.0000 \/ 10\.0000.*4\.5000.*25\.5000.*已备案/);
+  // Accepted with the accepted figures (29.5 亩 reclaimed): the surplus follows, and it locks.
+  await row.locator("button.accept").click();
+  const acceptance = page.locator("#acceptance-form");
+  await page.fill("#acceptance-doc", "藤自然资验〔2026〕7号");
+  await acceptance.locator(".p-reclaimed").fill("29.5");
+  await screenshot(page, "bureau-projects-zh");
+  await page.click("#acceptance-submit");
+  await page.locator("#projects tbody tr", { hasText: "已验收" }).waitFor();
+  assert.match(await row.textContent(), /29\.5000.*25\.0000.*已验收.*藤自然资验〔2026〕7号/);
+  assert.equal(await row.locator("button.accept").count(), 0, "an accepted project has nothing left to do");
+  await context.close();
+});

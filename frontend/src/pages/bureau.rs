@@ -324,6 +324,7 @@ pub fn Bureau() -> Html {
                 </table></div>
             } } }
         </section>
+        <super::bureau_projects::Projects />
         <super::bureau_objections::Objections on_resolved={{
             let reload = reload.clone();
             Callback::from(move |()| reload.set(*reload + 1))

@@ -11,6 +11,8 @@ pub mod admin_rules;
 pub mod bureau;
 #[cfg(feature = "staff")]
 pub mod bureau_objections;
+#[cfg(feature = "staff")]
+pub mod bureau_projects;
 pub mod buy;
 pub mod calculator;
 #[cfg(feature = "staff")]
