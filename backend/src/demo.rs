@@ -1,7 +1,8 @@
 //! The demo data set: enough that every page has something to show — users for every role,
 //! county base prices, county listings, the two real Guangxi notices as regional lots (dates
 //! relative to now), settled and pending trades, a lot already awarded and paid, an
-//! allocation with a disbursement and a recorded use. Loaded once (marker in `meta`), and
+//! allocation with a disbursement and a recorded use, and the reclamation projects (复垦项目)
+//! behind every listing. Loaded once (marker in `meta`), and
 //! only into an empty database: one that already holds accounts or listings is refused, so
 //! demo accounts with a published password never reach real data. `scripts/run.sh` keeps
 //! its own demo database. Everything goes through the same rule
@@ -24,6 +25,8 @@ use crate::store::types::{
 use crate::store::{Store, StoreError};
 
 const DEMO_MARKER: &str = "demo_v2";
+
+mod stock;
 
 /// The one password of every demo account (printed by `demo`; never use it for real data).
 pub const DEMO_PASSWORD: &str = "demo-2026";
@@ -503,6 +506,8 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             })
             .await?;
     }
+    // The source projects of the listings above (复垦项目), as their bureaus registered them.
+    stock::load(store, now).await?;
     store.set_meta(DEMO_MARKER, "loaded").await?;
     Ok(DemoOutcome::Loaded)
 }

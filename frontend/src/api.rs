@@ -344,6 +344,18 @@ pub async fn register_project(
     send(Request::post("/api/v1/projects"), request, true).await
 }
 
+pub async fn edit_project(
+    id: i64,
+    request: &quota_shared::api::ProjectRequest,
+) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
+    send(
+        Request::put(&format!("/api/v1/projects/{id}")),
+        request,
+        true,
+    )
+    .await
+}
+
 pub async fn accept_project(
     id: i64,
     request: &quota_shared::api::AcceptanceRequest,

@@ -458,6 +458,13 @@ test("a bureau registers a reclamation project, sees a mistake explained, and ac
   const row = page.locator("#projects tbody tr", { hasText: "450422-2026-0007" });
   await row.waitFor();
   assert.match(await row.textContent(), /藤县古龙镇拆旧复垦项目.*30\.0000.*25\.0000 \/ 10\.0000.*4\.5000.*25\.5000.*已备案/);
+  // Corrected while registered: local use was 5 亩.
+  await row.locator("button.edit").click();
+  assert.equal(await page.locator("#project-registration").inputValue(), "450422-2026-0007");
+  await form.locator(".p-local").fill("5");
+  await page.click("#project-submit");
+  await page.waitForFunction(() => /25\.0000\s*已备案/.test(document.querySelector("#projects tbody tr")?.textContent ?? ""));
+  assert.match(await row.textContent(), /30\.0000.*25\.0000 \/ 10\.0000.*5\.0000.*25\.0000.*已备案/);
   // Accepted with the accepted figures (29.5 亩 reclaimed): the surplus follows, and it locks.
   await row.locator("button.accept").click();
   const acceptance = page.locator("#acceptance-form");
@@ -465,8 +472,8 @@ test("a bureau registers a reclamation project, sees a mistake explained, and ac
   await acceptance.locator(".p-reclaimed").fill("29.5");
   await screenshot(page, "bureau-projects-zh");
   await page.click("#acceptance-submit");
-  await page.locator("#projects tbody tr", { hasText: "已验收" }).waitFor();
-  assert.match(await row.textContent(), /29\.5000.*25\.0000.*已验收.*藤自然资验〔2026〕7号/);
+  await row.filter({ hasText: "已验收" }).waitFor();
+  assert.match(await row.textContent(), /29\.5000.*5\.0000.*24\.5000.*已验收.*藤自然资验〔2026〕7号/);
   assert.equal(await row.locator("button.accept").count(), 0, "an accepted project has nothing left to do");
   await context.close();
 });

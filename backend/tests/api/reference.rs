@@ -147,6 +147,27 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
         "5 亩 and 2 亩 sold to the demo developer"
     );
     let finance = app.login_with("finance", demo::DEMO_PASSWORD).await;
+    // Every listing traces back to a reclamation project of its county (#15); one more project
+    // is registered and not yet accepted.
+    let (_, projects) = finance.get("/api/v1/projects").await;
+    let projects = projects["projects"].as_array().expect("projects").clone();
+    assert_eq!(projects.len(), 7);
+    assert_eq!(
+        projects
+            .iter()
+            .filter(|p| p["status"] == "accepted")
+            .count(),
+        6
+    );
+    for l in &listings {
+        let source = l["source_project"].as_str().unwrap_or_default();
+        assert!(
+            projects.iter().any(|p| p["county_code"] == l["county_code"]
+                && source.starts_with(p["name"].as_str().unwrap_or("-"))),
+            "listing {} ({source}) has its project",
+            l["id"]
+        );
+    }
     let (_, purchases) = finance.get("/api/v1/purchases").await;
     let statuses: Vec<&str> = purchases["purchases"]
         .as_array()

@@ -61,6 +61,17 @@ impl Fields {
         }
     }
 
+    /// Everything of a registered project, to edit it.
+    fn all(p: &Project) -> Self {
+        Self {
+            name: p.name.clone(),
+            registration_no: p.registration_no.clone(),
+            township: p.township.clone(),
+            village: p.village.clone(),
+            ..Self::of(p)
+        }
+    }
+
     fn capacity(&self, lang: Lang) -> Result<i64, String> {
         self.capacity.trim().parse().map_err(|_| {
             zh_en(
@@ -116,6 +127,7 @@ pub fn Projects() -> Html {
     let reload = use_state(|| 0u32);
     let fields = use_state(Fields::default);
     let accepting = use_state(|| None::<i64>);
+    let editing = use_state(|| None::<i64>);
     let acceptance = use_state(Fields::default);
     let problem = use_state(|| None::<String>);
     let busy = use_state(|| false);
@@ -136,6 +148,7 @@ pub fn Projects() -> Html {
         })
     };
     let register = {
+        let editing = editing.clone();
         let (fields, problem, reload, busy) = (
             fields.clone(),
             problem.clone(),
@@ -155,11 +168,17 @@ pub fn Projects() -> Html {
                 busy.clone(),
             );
             busy.set(true);
+            let editing = editing.clone();
             yew::platform::spawn_local(async move {
-                match api::register_project(&request).await {
+                let saved = match *editing {
+                    Some(id) => api::edit_project(id, &request).await,
+                    None => api::register_project(&request).await,
+                };
+                match saved {
                     Ok(_) => {
                         problem.set(None);
                         fields.set(Fields::default());
+                        editing.set(None);
                         reload.set(*reload + 1);
                     }
                     Err(e) => problem.set(Some(e.message(lang).to_string())),
@@ -174,6 +193,13 @@ pub fn Projects() -> Html {
         Callback::from(move |_: MouseEvent| {
             acceptance.set(start.clone());
             accepting.set(Some(id));
+        })
+    };
+    let open_edit = |p: &Project| {
+        let (editing, fields, id, start) = (editing.clone(), fields.clone(), p.id, Fields::all(p));
+        Callback::from(move |_: MouseEvent| {
+            fields.set(start.clone());
+            editing.set(Some(id));
         })
     };
     let accept = {
@@ -223,7 +249,6 @@ pub fn Projects() -> Html {
                 <thead><tr>
                     <th>{ zh_en(lang, "备案号", "Registration") }</th>
                     <th>{ zh_en(lang, "项目名称", "Project") }</th>
-                    <th class="wide-only">{ zh_en(lang, "乡镇、村", "Township, village") }</th>
                     <th class="num">{ zh_en(lang, "复垦（亩）", "Reclaimed") }</th>
                     <th class="num">{ zh_en(lang, "耕地／水田（亩）", "Farmland / paddy") }</th>
                     <th class="num">{ zh_en(lang, "本地使用（亩）", "Used locally") }</th>
@@ -234,8 +259,7 @@ pub fn Projects() -> Html {
                 <tbody>{ for all.iter().map(|p| html! {
                     <tr data-project={p.id.to_string()}>
                         <td class="mono">{ p.registration_no.clone() }</td>
-                        <td>{ p.name.clone() }</td>
-                        <td class="wide-only">{ format!("{}{}", p.township, p.village) }</td>
+                        <td>{ p.name.clone() }<br /><span class="muted">{ format!("{}{}", p.township, p.village) }</span></td>
                         <td class="num">{ p.reclaimed_mu.grouped() }</td>
                         <td class="num">{ format!("{} / {}", p.farmland_mu.grouped(), p.paddy_mu.grouped()) }</td>
                         <td class="num">{ p.local_use_mu.grouped() }</td>
@@ -247,8 +271,11 @@ pub fn Projects() -> Html {
                             (Some(d), Some(doc)) => html! { <><br /><span class="muted">{ format!("{d} {doc}") }</span></> },
                             _ => html! {},
                         } }</td>
-                        <td>{ if p.status == ProjectStatus::Registered {
-                            html! { <button class="link accept" onclick={open_acceptance(p)}>{ zh_en(lang, "验收", "Accept") }</button> }
+                        <td class="nowrap">{ if p.status == ProjectStatus::Registered {
+                            html! { <>
+                                <button class="link edit" onclick={open_edit(p)}>{ zh_en(lang, "修改", "Edit") }</button>
+                                <button class="link accept" onclick={open_acceptance(p)}>{ zh_en(lang, "验收", "Accept") }</button>
+                            </> }
                         } else { html! {} } }</td>
                     </tr>
                 }) }</tbody>
@@ -270,13 +297,16 @@ pub fn Projects() -> Html {
                 </form>
             }, None => html! {} } }
             <form class="form" id="project-form" onsubmit={register}>
-                <h3>{ zh_en(lang, "登记复垦项目（备案）", "Register a project") }</h3>
+                <h3>{ match *editing {
+                    Some(id) => zh_en(lang, &format!("修改复垦项目 #{id}（验收前可修改）"), &format!("Edit project #{id} (until accepted)")),
+                    None => zh_en(lang, "登记复垦项目（备案）", "Register a project"),
+                } }</h3>
                 <label>{ zh_en(lang, "项目名称", "Name") }<input id="project-name" value={fields.name.clone()} oninput={edit(&fields, |f, v| f.name = v)} /></label>
                 <label>{ zh_en(lang, "备案号", "Registration number") }<input id="project-registration" value={fields.registration_no.clone()} oninput={edit(&fields, |f, v| f.registration_no = v)} /></label>
                 <label>{ zh_en(lang, "乡镇", "Township") }<input id="project-township" value={fields.township.clone()} oninput={edit(&fields, |f, v| f.township = v)} /></label>
                 <label>{ zh_en(lang, "村", "Village") }<input id="project-village" value={fields.village.clone()} oninput={edit(&fields, |f, v| f.village = v)} /></label>
                 { figures(&fields) }
-                <button type="submit" class="primary" id="project-submit" disabled={*busy}>{ zh_en(lang, "登记", "Register") }</button>
+                <button type="submit" class="primary" id="project-submit" disabled={*busy}>{ if editing.is_some() { zh_en(lang, "保存修改", "Save") } else { zh_en(lang, "登记", "Register") } }</button>
             </form>
         </section>
     }
