@@ -70,6 +70,19 @@ pub struct LiveAccount {
     pub must_change_password: bool,
 }
 
+/// A reclamation project (复垦项目) row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveProject {
+    pub id: i64,
+    pub county_code: String,
+    pub registration_no: String,
+    pub status: String,
+    pub reclaimed_e4: i64,
+    pub farmland_e4: i64,
+    pub paddy_e4: i64,
+    pub local_use_e4: i64,
+}
+
 /// A county's running proceeds total of a year (`proceeds_totals`), as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LiveProceedsTotal {
@@ -88,5 +101,6 @@ pub struct LiveState {
     pub allocations: Vec<LiveAllocation>,
     pub disbursements: Vec<LiveDisbursement>,
     pub accounts: Vec<LiveAccount>,
+    pub projects: Vec<LiveProject>,
     pub proceeds_totals: Vec<LiveProceedsTotal>,
 }

@@ -245,6 +245,31 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
             },
         )
     })
+    .or_else(|| {
+        pair(
+            "project",
+            &e.projects,
+            &live.projects,
+            |p| p.id,
+            |c, e, p| {
+                c.field(
+                    "county_code",
+                    e.county_code.as_str(),
+                    p.county_code.as_str(),
+                );
+                c.field(
+                    "registration_no",
+                    e.registration_no.as_str(),
+                    p.registration_no.as_str(),
+                );
+                c.field("status", e.status.as_str(), p.status.as_str());
+                c.field("reclaimed_mu", e.reclaimed_e4, p.reclaimed_e4);
+                c.field("farmland_mu", e.farmland_e4, p.farmland_e4);
+                c.field("paddy_mu", e.paddy_e4, p.paddy_e4);
+                c.field("local_use_mu", e.local_use_e4, p.local_use_e4);
+            },
+        )
+    })
     .or_else(|| accounts_mismatch(&e.accounts, &live.accounts))
     .or_else(|| totals_mismatch(live))
 }

@@ -80,6 +80,19 @@ pub(super) struct Expected {
     pub(super) allocations: BTreeMap<i64, Allocation>,
     pub(super) disbursements: BTreeMap<i64, Disbursement>,
     pub(super) accounts: BTreeMap<String, Account>,
+    pub(super) projects: BTreeMap<i64, Project>,
+}
+
+/// What the log says a reclamation project is.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Project {
+    pub(super) county_code: String,
+    pub(super) registration_no: String,
+    pub(super) status: String,
+    pub(super) reclaimed_e4: i64,
+    pub(super) farmland_e4: i64,
+    pub(super) paddy_e4: i64,
+    pub(super) local_use_e4: i64,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -299,6 +312,21 @@ impl Expected {
                         note: text(after, "note").unwrap_or_default(),
                     },
                 );
+            }
+            "project_registered" | "project_edited" | "project_accepted" => {
+                let Some(id) = id_of(&r.object, "project") else {
+                    return;
+                };
+                let p = self.projects.entry(id).or_default();
+                p.county_code = county.to_string();
+                if let Some(number) = text(after, "registration_no") {
+                    p.registration_no = number;
+                }
+                p.status = text(after, "status").unwrap_or_default();
+                p.reclaimed_e4 = area_e4(after, "reclaimed_mu").unwrap_or_default();
+                p.farmland_e4 = area_e4(after, "farmland_mu").unwrap_or_default();
+                p.paddy_e4 = area_e4(after, "paddy_mu").unwrap_or_default();
+                p.local_use_e4 = area_e4(after, "local_use_mu").unwrap_or_default();
             }
             "disbursed" => {
                 let Some(allocation_id) = id_of(&r.object, "allocation") else {

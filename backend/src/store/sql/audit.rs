@@ -116,6 +116,13 @@ macro_rules! impl_audit {
                 )
                 .fetch_all(&mut *tx)
                 .await?,
+                projects: sqlx::query_as(
+                    "SELECT id, county_code, registration_no, status, reclaimed_e4_mu AS reclaimed_e4, \
+                     farmland_e4_mu AS farmland_e4, paddy_e4_mu AS paddy_e4, local_use_e4_mu AS local_use_e4 \
+                     FROM reclamation_projects ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
                 proceeds_totals: sqlx::query_as(
                     "SELECT county_code, year, sold_e4_mu AS sold_e4, amount_fen FROM proceeds_totals \
                      ORDER BY county_code, year",
