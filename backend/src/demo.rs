@@ -10,11 +10,10 @@
 
 use quota_shared::api::{ListingStatus, PurchaseProject, Role};
 use quota_shared::auction::AuctionParams;
-use quota_shared::jurisdiction::CountyCode;
 use quota_shared::rules::{
     Channel, ProjectUse, check_base_price, default_floors, floor_on, validate_listing,
 };
-use quota_shared::{Area, Money, UnitPrice};
+use quota_shared::{Money, UnitPrice};
 use time::{Duration, OffsetDateTime};
 
 use crate::accounts::{AccountSpec, add_user};
@@ -27,6 +26,9 @@ use crate::store::{Store, StoreError};
 const DEMO_MARKER: &str = "demo_v2";
 
 mod stock;
+mod values;
+
+use values::{area, bad, code};
 
 /// The one password of every demo account (printed by `demo`; never use it for real data).
 pub const DEMO_PASSWORD: &str = "demo-2026";
@@ -121,18 +123,6 @@ pub enum DemoOutcome {
         accounts: usize,
         listings: usize,
     },
-}
-
-fn bad(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("demo data: {what}"))
-}
-
-fn area(s: &str) -> Result<Area, StoreError> {
-    s.parse().map_err(bad)
-}
-
-fn code(s: &str) -> Result<CountyCode, StoreError> {
-    s.parse().map_err(bad)
 }
 
 /// Loads the demo data unless it is already there.

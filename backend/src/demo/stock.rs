@@ -6,7 +6,7 @@ use quota_shared::api::{ProjectFigures, ProjectStatus};
 use quota_shared::positive::PositiveArea;
 use time::{Date, OffsetDateTime, macros::date};
 
-use super::{area, bad, code};
+use super::values::{area, bad, code};
 use crate::store::types::{AcceptanceDraft, ProjectDraft, ProjectOutcome};
 use crate::store::{Store, StoreError};
 
