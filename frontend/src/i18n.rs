@@ -22,10 +22,10 @@ macro_rules! texts {
 }
 
 /// A message given in both languages, in the interface language.
-pub fn words(lang: Lang, zh: String, en: String) -> String {
+pub fn words(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
     match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
     }
 }
 

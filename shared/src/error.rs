@@ -218,11 +218,6 @@ pub fn field_zh(field: &str) -> &str {
         "use" => "项目用途",
         "reclaimed_mu" => "复垦面积",
         "local_use_mu" => "本地使用面积（建新、安置）",
-        "registration_no" => "备案号",
-        "acceptance_doc" => "验收文号",
-        "accepted_on" => "验收日期",
-        "township" => "乡镇",
-        "name" => "名称",
         other => other,
     }
 }

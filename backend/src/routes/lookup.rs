@@ -61,3 +61,59 @@ pub(super) async fn rule_book<S: Store>(
         ),
     ))
 }
+
+/// What a bounded text field allows.
+pub(super) struct TextRule {
+    /// The field's name on the wire.
+    pub field: &'static str,
+    /// What a clerk calls it (异议人, 备案号 …).
+    pub label: &'static str,
+    /// Most characters, after trimming.
+    pub max: usize,
+    /// Whether an empty value is refused.
+    pub required: bool,
+    /// Whether line breaks and tabs are allowed (free text such as a reason).
+    pub multiline: bool,
+}
+
+/// A text field trimmed, within its length, without control characters (line breaks only
+/// where multiline): the value to store, or 422 naming the field in both languages.
+pub(super) fn bounded_text(rule: &TextRule, value: &str) -> Result<String, ApiError> {
+    use quota_shared::codes::ErrorCode;
+    let TextRule {
+        field,
+        label,
+        max,
+        required,
+        multiline,
+    } = *rule;
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(ApiError::invalid(
+            field,
+            ErrorCode::Required,
+            format!("请填写{label}（{field}）"),
+            format!("{field} is required"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::invalid(
+            field,
+            ErrorCode::TooLarge,
+            format!("{label}最多 {max} 个字，请删减"),
+            format!("{field} takes at most {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(ApiError::invalid(
+            field,
+            ErrorCode::InvalidValue,
+            format!("{label}含有控制字符，请删去"),
+            format!("{field} contains control characters: remove them"),
+        ));
+    }
+    Ok(value.to_string())
+}

@@ -15,7 +15,7 @@ use quota_shared::api::{
 use quota_shared::codes::ErrorCode;
 use serde::Deserialize;
 
-use super::lookup::{county_of, purchase_not_found};
+use super::lookup::{TextRule, bounded_text, county_of, purchase_not_found};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
@@ -35,45 +35,35 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
 #[openapi(paths(lodge, list, resolve))]
 pub(super) struct Doc;
 
-/// A required text field, trimmed, at most `max` characters, without control characters
-/// (line breaks allowed where `multiline`).
-fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<String, ApiError> {
-    let value = value.trim();
-    let label = match field {
-        "name" => "异议人",
-        "contact" => "联系方式",
-        "reason" => "异议理由",
-        _ => "处理意见",
-    };
-    if value.is_empty() {
-        return Err(ApiError::invalid(
-            field,
-            ErrorCode::Required,
-            format!("请填写{label}（{field}）"),
-            format!("{field} is required"),
-        ));
-    }
-    if value.chars().count() > max {
-        return Err(ApiError::invalid(
-            field,
-            ErrorCode::TooLarge,
-            format!("{label}最多 {max} 个字，请删减"),
-            format!("{field} takes at most {max} characters"),
-        ));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err(ApiError::invalid(
-            field,
-            ErrorCode::InvalidValue,
-            format!("{label}含有控制字符，请删去"),
-            format!("{field} contains control characters: remove them"),
-        ));
-    }
-    Ok(value.to_string())
-}
+/// The objection's fields and the bureau's resolution: all required.
+const NAME: TextRule = TextRule {
+    field: "name",
+    label: "异议人",
+    max: OBJECTION_NAME_MAX,
+    required: true,
+    multiline: false,
+};
+const CONTACT: TextRule = TextRule {
+    field: "contact",
+    label: "联系方式",
+    max: OBJECTION_CONTACT_MAX,
+    required: true,
+    multiline: false,
+};
+const REASON: TextRule = TextRule {
+    field: "reason",
+    label: "异议理由",
+    max: OBJECTION_REASON_MAX,
+    required: true,
+    multiline: true,
+};
+const RESOLUTION: TextRule = TextRule {
+    field: "resolution",
+    label: "处理意见",
+    max: OBJECTION_REASON_MAX,
+    required: true,
+    multiline: true,
+};
 
 #[utoipa::path(post, path = "/api/v1/purchases/{id}/objections", tag = "purchases",
     params(("id" = i64, Path)), request_body = ObjectionRequest,
@@ -98,9 +88,9 @@ async fn lodge<S: Store>(
     let req = body.value;
     let draft = ObjectionDraft {
         purchase_id: id,
-        name: text("name", &req.name, OBJECTION_NAME_MAX, false)?,
-        contact: text("contact", &req.contact, OBJECTION_CONTACT_MAX, false)?,
-        reason: text("reason", &req.reason, OBJECTION_REASON_MAX, true)?,
+        name: bounded_text(&NAME, &req.name)?,
+        contact: bounded_text(&CONTACT, &req.contact)?,
+        reason: bounded_text(&REASON, &req.reason)?,
         now: state.clock.now(),
     };
     match state.store.lodge_objection(&draft).await? {
@@ -186,7 +176,7 @@ async fn resolve<S: Store>(
     };
     let bureau = user.require_bureau_of(&objection.seller_county_code)?;
     let req = body.value;
-    let resolution = text("resolution", &req.resolution, OBJECTION_REASON_MAX, true)?;
+    let resolution = bounded_text(&RESOLUTION, &req.resolution)?;
     let now = state.clock.now();
     let resolved = match state
         .store

@@ -11,9 +11,10 @@ use quota_shared::api::{
     AcceptanceRequest, ErrorEnvelope, PROJECT_NUMBER_MAX, PROJECT_TEXT_MAX, Project,
     ProjectRequest, ProjectResponse, ProjectsResponse, Role,
 };
+use quota_shared::calendar;
 use quota_shared::codes::ErrorCode;
-use quota_shared::{DomainError, FieldError, calendar};
 
+use super::lookup::{TextRule, bounded_text};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
@@ -33,24 +34,42 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
 #[openapi(paths(list, register, read, edit, accept))]
 pub(super) struct Doc;
 
-/// A text field, trimmed, within `max` characters, without control characters; `required`
-/// refuses an empty one.
-fn text(field: &'static str, value: &str, max: usize, required: bool) -> Result<String, ApiError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(FieldError::new(field, DomainError::Required { what: field }).into());
-    }
-    if value.chars().count() > max || value.chars().any(char::is_control) {
-        let label = quota_shared::error::field_zh(field);
-        return Err(ApiError::invalid(
-            field,
-            ErrorCode::InvalidValue,
-            format!("{label}最多 {max} 个字，且不能含控制字符"),
-            format!("{field} takes at most {max} characters and no control characters"),
-        ));
-    }
-    Ok(value.to_string())
-}
+/// The project's text fields.
+const NAME: TextRule = TextRule {
+    field: "name",
+    label: "项目名称",
+    max: PROJECT_TEXT_MAX,
+    required: true,
+    multiline: false,
+};
+const REGISTRATION: TextRule = TextRule {
+    field: "registration_no",
+    label: "备案号",
+    max: PROJECT_NUMBER_MAX,
+    required: true,
+    multiline: false,
+};
+const TOWNSHIP: TextRule = TextRule {
+    field: "township",
+    label: "乡镇",
+    max: PROJECT_TEXT_MAX,
+    required: true,
+    multiline: false,
+};
+const VILLAGE: TextRule = TextRule {
+    field: "village",
+    label: "村",
+    max: PROJECT_TEXT_MAX,
+    required: false,
+    multiline: false,
+};
+const ACCEPTANCE_DOC: TextRule = TextRule {
+    field: "acceptance_doc",
+    label: "验收文号",
+    max: PROJECT_NUMBER_MAX,
+    required: true,
+    multiline: false,
+};
 
 fn not_found(id: i64) -> ApiError {
     ApiError::not_found(
@@ -118,15 +137,10 @@ fn draft(
     figures.check()?;
     Ok(ProjectDraft {
         county_code: county,
-        name: text("name", &req.name, PROJECT_TEXT_MAX, true)?,
-        registration_no: text(
-            "registration_no",
-            &req.registration_no,
-            PROJECT_NUMBER_MAX,
-            true,
-        )?,
-        township: text("township", &req.township, PROJECT_TEXT_MAX, true)?,
-        village: text("village", &req.village, PROJECT_TEXT_MAX, false)?,
+        name: bounded_text(&NAME, &req.name)?,
+        registration_no: bounded_text(&REGISTRATION, &req.registration_no)?,
+        township: bounded_text(&TOWNSHIP, &req.township)?,
+        village: bounded_text(&VILLAGE, &req.village)?,
         figures,
         actor: user.username.clone(),
         now,
@@ -247,12 +261,7 @@ async fn accept<S: Store>(
     }
     let a = AcceptanceDraft {
         accepted_on: req.accepted_on,
-        acceptance_doc: text(
-            "acceptance_doc",
-            &req.acceptance_doc,
-            PROJECT_NUMBER_MAX,
-            true,
-        )?,
+        acceptance_doc: bounded_text(&ACCEPTANCE_DOC, &req.acceptance_doc)?,
         figures,
         actor: bureau.username.clone(),
         now,

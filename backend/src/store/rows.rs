@@ -299,12 +299,29 @@ pub(crate) struct PurchaseRow {
     pub open_objections: i64,
 }
 
-pub(crate) const PURCHASE_COLUMNS: &str = "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
-     p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
-     p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
-     p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version, \
-     p.publicity_ends_at, (SELECT COUNT(*) FROM objections o WHERE o.purchase_id = p.id AND o.status = 'open') \
-     AS open_objections";
+/// The stored columns of a purchase row, without its open objections.
+macro_rules! purchase_stored_columns {
+    () => {
+        "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
+         p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
+         p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
+         p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version, \
+         p.publicity_ends_at"
+    };
+}
+
+pub(crate) const PURCHASE_COLUMNS: &str = concat!(
+    purchase_stored_columns!(),
+    ", (SELECT COUNT(*) FROM objections o WHERE o.purchase_id = p.id AND o.status = 'open') AS open_objections"
+);
+
+/// [`PURCHASE_COLUMNS`] for final trades: a final trade holds no open objection (it is
+/// numbered only when none is open, and none is taken after), so the export of a year's
+/// trades does not count them row by row.
+pub(crate) const FINAL_PURCHASE_COLUMNS: &str = concat!(
+    purchase_stored_columns!(),
+    ", CAST(0 AS BIGINT) AS open_objections"
+);
 
 impl PurchaseRow {
     /// The wire purchase at `now`: a reservation past its expiry reads as expired even before

@@ -13,13 +13,7 @@ use yew::prelude::*;
 use crate::api::{self, ApiFailure};
 use crate::components::form::input_value;
 use crate::components::status::failed;
-
-fn zh_en(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
+use crate::i18n::words;
 
 #[derive(Properties, PartialEq)]
 pub struct ObjectionsProps {
@@ -76,20 +70,20 @@ pub fn Objections(props: &ObjectionsProps) -> Html {
         })
     };
     let body = match &*list {
-        None => html! { <p class="muted">{ zh_en(lang, "加载中…", "Loading…") }</p> },
+        None => html! { <p class="muted">{ words(lang, "加载中…", "Loading…") }</p> },
         Some(Err(e)) => failed(lang, e, None),
         Some(Ok(all)) if all.is_empty() => {
-            html! { <p class="empty">{ zh_en(lang, "暂无异议", "No objections") }</p> }
+            html! { <p class="empty">{ words(lang, "暂无异议", "No objections") }</p> }
         }
         Some(Ok(all)) => html! {
             <div class="table-wrap"><table class="data" id="objections">
                 <thead><tr>
                     <th>{ "#" }</th>
-                    <th>{ zh_en(lang, "交易", "Trade") }</th>
-                    <th>{ zh_en(lang, "异议人 / 联系方式", "Objector / contact") }</th>
-                    <th>{ zh_en(lang, "理由", "Reason") }</th>
-                    <th>{ zh_en(lang, "状态", "Status") }</th>
-                    <th>{ zh_en(lang, "处理意见", "Resolution") }</th>
+                    <th>{ words(lang, "交易", "Trade") }</th>
+                    <th>{ words(lang, "异议人 / 联系方式", "Objector / contact") }</th>
+                    <th>{ words(lang, "理由", "Reason") }</th>
+                    <th>{ words(lang, "状态", "Status") }</th>
+                    <th>{ words(lang, "处理意见", "Resolution") }</th>
                 </tr></thead>
                 <tbody>{ for all.iter().map(|o| html! {
                     <tr data-objection={o.id.to_string()}>
@@ -101,10 +95,10 @@ pub fn Objections(props: &ObjectionsProps) -> Html {
                         <td>{ if o.status == ObjectionStatus::Open { html! {
                             <div class="resolve">
                                 <textarea class="resolution" rows="2" maxlength="2000"
-                                    placeholder={zh_en(lang, "核实情况与处理意见（必填）", "What was checked and decided (required)")}
+                                    placeholder={words(lang, "核实情况与处理意见（必填）", "What was checked and decided (required)")}
                                     oninput={edit(o.id)} />
-                                <button class="danger uphold" onclick={resolve(o.id, ObjectionDecision::Upheld)}>{ zh_en(lang, "异议成立（撤销交易）", "Uphold (annul the trade)") }</button>
-                                <button class="dismiss" onclick={resolve(o.id, ObjectionDecision::Dismissed)}>{ zh_en(lang, "异议不成立", "Dismiss") }</button>
+                                <button class="danger uphold" onclick={resolve(o.id, ObjectionDecision::Upheld)}>{ words(lang, "异议成立（撤销交易）", "Uphold (annul the trade)") }</button>
+                                <button class="dismiss" onclick={resolve(o.id, ObjectionDecision::Dismissed)}>{ words(lang, "异议不成立", "Dismiss") }</button>
                             </div>
                         } } else { html! {
                             <span>{ o.resolution.clone().unwrap_or_default() }<br /><span class="muted">{ o.resolved_by.clone().unwrap_or_default() }{ " " }{ o.resolved_at.map(format_local).unwrap_or_default() }</span></span>
@@ -116,7 +110,7 @@ pub fn Objections(props: &ObjectionsProps) -> Html {
     };
     html! {
         <section class="card">
-            <h2>{ zh_en(lang, "异议处理（成交公示期内）", "Objections (during publicity)") }</h2>
+            <h2>{ words(lang, "异议处理（成交公示期内）", "Objections (during publicity)") }</h2>
             { if let Some(e) = &*problem { html! { <p class="notice error" role="alert" id="objection-problem">{ e.message(lang).to_string() }</p> } } else { html! {} } }
             { body }
         </section>

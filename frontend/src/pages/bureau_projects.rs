@@ -10,13 +10,7 @@ use crate::api::{self, ApiFailure};
 use crate::components::form::input_value;
 use crate::components::format::today;
 use crate::components::status::failed;
-
-fn zh_en(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
+use crate::i18n::words;
 
 /// The text fields of both forms, as typed.
 #[derive(Clone, Default, PartialEq)]
@@ -74,7 +68,7 @@ impl Fields {
 
     fn capacity(&self, lang: Lang) -> Result<i64, String> {
         self.capacity.trim().parse().map_err(|_| {
-            zh_en(
+            words(
                 lang,
                 "粮食产能：请填写整数公斤",
                 "Grain capacity: whole kilograms",
@@ -102,7 +96,7 @@ impl Fields {
             time::macros::format_description!("[year]-[month]-[day]"),
         )
         .map_err(|_| {
-            zh_en(
+            words(
                 lang,
                 "验收日期：格式为 2026-12-05",
                 "Acceptance date: e.g. 2026-12-05",
@@ -231,29 +225,29 @@ pub fn Projects() -> Html {
     };
     let figures = |state: &UseStateHandle<Fields>| {
         html! { <>
-            <label>{ zh_en(lang, "复垦面积（亩）", "Reclaimed (mu)") }<input class="p-reclaimed" value={state.reclaimed.clone()} oninput={edit(state, |f, v| f.reclaimed = v)} /></label>
-            <label>{ zh_en(lang, "新增耕地（亩）", "New farmland (mu)") }<input class="p-farmland" value={state.farmland.clone()} oninput={edit(state, |f, v| f.farmland = v)} /></label>
-            <label>{ zh_en(lang, "其中水田（亩）", "Of it paddy (mu)") }<input class="p-paddy" value={state.paddy.clone()} oninput={edit(state, |f, v| f.paddy = v)} /></label>
-            <label>{ zh_en(lang, "新增粮食产能（公斤）", "Grain capacity (kg)") }<input class="p-capacity" inputmode="numeric" value={state.capacity.clone()} oninput={edit(state, |f, v| f.capacity = v)} /></label>
-            <label>{ zh_en(lang, "本地使用（建新、安置，亩）", "Used locally (mu)") }<input class="p-local" value={state.local_use.clone()} oninput={edit(state, |f, v| f.local_use = v)} /></label>
+            <label>{ words(lang, "复垦面积（亩）", "Reclaimed (mu)") }<input class="p-reclaimed" value={state.reclaimed.clone()} oninput={edit(state, |f, v| f.reclaimed = v)} /></label>
+            <label>{ words(lang, "新增耕地（亩）", "New farmland (mu)") }<input class="p-farmland" value={state.farmland.clone()} oninput={edit(state, |f, v| f.farmland = v)} /></label>
+            <label>{ words(lang, "其中水田（亩）", "Of it paddy (mu)") }<input class="p-paddy" value={state.paddy.clone()} oninput={edit(state, |f, v| f.paddy = v)} /></label>
+            <label>{ words(lang, "新增粮食产能（公斤）", "Grain capacity (kg)") }<input class="p-capacity" inputmode="numeric" value={state.capacity.clone()} oninput={edit(state, |f, v| f.capacity = v)} /></label>
+            <label>{ words(lang, "本地使用（建新、安置，亩）", "Used locally (mu)") }<input class="p-local" value={state.local_use.clone()} oninput={edit(state, |f, v| f.local_use = v)} /></label>
         </> }
     };
     let table = match &*list {
-        None => html! { <p class="muted">{ zh_en(lang, "加载中…", "Loading…") }</p> },
+        None => html! { <p class="muted">{ words(lang, "加载中…", "Loading…") }</p> },
         Some(Err(e)) => failed(lang, e, None),
         Some(Ok(all)) if all.is_empty() => {
-            html! { <p class="empty">{ zh_en(lang, "本县尚未登记复垦项目", "No reclamation projects yet") }</p> }
+            html! { <p class="empty">{ words(lang, "本县尚未登记复垦项目", "No reclamation projects yet") }</p> }
         }
         Some(Ok(all)) => html! {
             <div class="table-wrap"><table class="data" id="projects">
                 <thead><tr>
-                    <th>{ zh_en(lang, "备案号", "Registration") }</th>
-                    <th>{ zh_en(lang, "项目名称", "Project") }</th>
-                    <th class="num">{ zh_en(lang, "复垦（亩）", "Reclaimed") }</th>
-                    <th class="num">{ zh_en(lang, "耕地／水田（亩）", "Farmland / paddy") }</th>
-                    <th class="num">{ zh_en(lang, "本地使用（亩）", "Used locally") }</th>
-                    <th class="num">{ zh_en(lang, "节余指标（亩）", "Surplus (mu)") }</th>
-                    <th>{ zh_en(lang, "状态", "Status") }</th>
+                    <th>{ words(lang, "备案号", "Registration") }</th>
+                    <th>{ words(lang, "项目名称", "Project") }</th>
+                    <th class="num">{ words(lang, "复垦（亩）", "Reclaimed") }</th>
+                    <th class="num">{ words(lang, "耕地／水田（亩）", "Farmland / paddy") }</th>
+                    <th class="num">{ words(lang, "本地使用（亩）", "Used locally") }</th>
+                    <th class="num">{ words(lang, "节余指标（亩）", "Surplus (mu)") }</th>
+                    <th>{ words(lang, "状态", "Status") }</th>
                     <th></th>
                 </tr></thead>
                 <tbody>{ for all.iter().map(|p| html! {
@@ -273,8 +267,8 @@ pub fn Projects() -> Html {
                         } }</td>
                         <td class="nowrap">{ if p.status == ProjectStatus::Registered {
                             html! { <>
-                                <button class="link edit" onclick={open_edit(p)}>{ zh_en(lang, "修改", "Edit") }</button>
-                                <button class="link accept" onclick={open_acceptance(p)}>{ zh_en(lang, "验收", "Accept") }</button>
+                                <button class="link edit" onclick={open_edit(p)}>{ words(lang, "修改", "Edit") }</button>
+                                <button class="link accept" onclick={open_acceptance(p)}>{ words(lang, "验收", "Accept") }</button>
                             </> }
                         } else { html! {} } }</td>
                     </tr>
@@ -284,29 +278,29 @@ pub fn Projects() -> Html {
     };
     html! {
         <section class="card">
-            <h2>{ zh_en(lang, "复垦项目（指标来源）", "Reclamation projects (where quota comes from)") }</h2>
+            <h2>{ words(lang, "复垦项目（指标来源）", "Reclamation projects (where quota comes from)") }</h2>
             { if let Some(m) = &*problem { html! { <p class="notice error" role="alert" id="project-problem">{ m.clone() }</p> } } else { html! {} } }
             { table }
             { match *accepting { Some(id) => html! {
                 <form class="form" id="acceptance-form" onsubmit={accept}>
-                    <h3>{ zh_en(lang, &format!("验收复垦项目 #{id}（验收后锁定，不能再修改）"), &format!("Accept project #{id} (locked afterwards)")) }</h3>
-                    <label>{ zh_en(lang, "验收日期", "Accepted on") }<input id="accepted-on" value={acceptance.accepted_on.clone()} oninput={edit(&acceptance, |f, v| f.accepted_on = v)} /></label>
-                    <label>{ zh_en(lang, "验收文号", "Acceptance document") }<input id="acceptance-doc" value={acceptance.acceptance_doc.clone()} oninput={edit(&acceptance, |f, v| f.acceptance_doc = v)} /></label>
+                    <h3>{ words(lang, format!("验收复垦项目 #{id}（验收后锁定，不能再修改）"), format!("Accept project #{id} (locked afterwards)")) }</h3>
+                    <label>{ words(lang, "验收日期", "Accepted on") }<input id="accepted-on" value={acceptance.accepted_on.clone()} oninput={edit(&acceptance, |f, v| f.accepted_on = v)} /></label>
+                    <label>{ words(lang, "验收文号", "Acceptance document") }<input id="acceptance-doc" value={acceptance.acceptance_doc.clone()} oninput={edit(&acceptance, |f, v| f.acceptance_doc = v)} /></label>
                     { figures(&acceptance) }
-                    <button type="submit" class="primary" id="acceptance-submit">{ zh_en(lang, "确认验收", "Accept") }</button>
+                    <button type="submit" class="primary" id="acceptance-submit">{ words(lang, "确认验收", "Accept") }</button>
                 </form>
             }, None => html! {} } }
             <form class="form" id="project-form" onsubmit={register}>
                 <h3>{ match *editing {
-                    Some(id) => zh_en(lang, &format!("修改复垦项目 #{id}（验收前可修改）"), &format!("Edit project #{id} (until accepted)")),
-                    None => zh_en(lang, "登记复垦项目（备案）", "Register a project"),
+                    Some(id) => words(lang, format!("修改复垦项目 #{id}（验收前可修改）"), format!("Edit project #{id} (until accepted)")),
+                    None => words(lang, "登记复垦项目（备案）", "Register a project"),
                 } }</h3>
-                <label>{ zh_en(lang, "项目名称", "Name") }<input id="project-name" value={fields.name.clone()} oninput={edit(&fields, |f, v| f.name = v)} /></label>
-                <label>{ zh_en(lang, "备案号", "Registration number") }<input id="project-registration" value={fields.registration_no.clone()} oninput={edit(&fields, |f, v| f.registration_no = v)} /></label>
-                <label>{ zh_en(lang, "乡镇", "Township") }<input id="project-township" value={fields.township.clone()} oninput={edit(&fields, |f, v| f.township = v)} /></label>
-                <label>{ zh_en(lang, "村", "Village") }<input id="project-village" value={fields.village.clone()} oninput={edit(&fields, |f, v| f.village = v)} /></label>
+                <label>{ words(lang, "项目名称", "Name") }<input id="project-name" value={fields.name.clone()} oninput={edit(&fields, |f, v| f.name = v)} /></label>
+                <label>{ words(lang, "备案号", "Registration number") }<input id="project-registration" value={fields.registration_no.clone()} oninput={edit(&fields, |f, v| f.registration_no = v)} /></label>
+                <label>{ words(lang, "乡镇", "Township") }<input id="project-township" value={fields.township.clone()} oninput={edit(&fields, |f, v| f.township = v)} /></label>
+                <label>{ words(lang, "村", "Village") }<input id="project-village" value={fields.village.clone()} oninput={edit(&fields, |f, v| f.village = v)} /></label>
                 { figures(&fields) }
-                <button type="submit" class="primary" id="project-submit" disabled={*busy}>{ if editing.is_some() { zh_en(lang, "保存修改", "Save") } else { zh_en(lang, "登记", "Register") } }</button>
+                <button type="submit" class="primary" id="project-submit" disabled={*busy}>{ if editing.is_some() { words(lang, "保存修改", "Save") } else { words(lang, "登记", "Register") } }</button>
             </form>
         </section>
     }

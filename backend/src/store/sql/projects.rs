@@ -55,10 +55,7 @@ macro_rules! impl_projects {
             };
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, None));
             tx.commit().await?;
-            Ok(match self.project(id).await? {
-                Some(p) => ProjectOutcome::Saved(Box::new(p)),
-                None => ProjectOutcome::NotFound,
-            })
+            $crate::store::sql::projects::saved!(self, id)
         }
 
         #[tracing::instrument(skip_all)]
@@ -108,10 +105,7 @@ macro_rules! impl_projects {
             }
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, Some(&before)));
             tx.commit().await?;
-            Ok(match self.project(id).await? {
-                Some(p) => ProjectOutcome::Saved(Box::new(p)),
-                None => ProjectOutcome::NotFound,
-            })
+            $crate::store::sql::projects::saved!(self, id)
         }
 
         #[tracing::instrument(skip_all)]
@@ -150,10 +144,7 @@ macro_rules! impl_projects {
             }
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a));
             tx.commit().await?;
-            Ok(match self.project(id).await? {
-                Some(p) => ProjectOutcome::Saved(Box::new(p)),
-                None => ProjectOutcome::NotFound,
-            })
+            $crate::store::sql::projects::saved!(self, id)
         }
 
         #[tracing::instrument(skip_all)]
@@ -186,3 +177,15 @@ macro_rules! impl_projects {
 }
 
 pub(crate) use impl_projects;
+
+/// The project `id` as saved: what registering, editing or accepting it answers.
+macro_rules! saved {
+    ($store:ident, $id:expr) => {
+        Ok(match $store.project($id).await? {
+            Some(p) => $crate::store::types::ProjectOutcome::Saved(Box::new(p)),
+            None => $crate::store::types::ProjectOutcome::NotFound,
+        })
+    };
+}
+
+pub(crate) use saved;

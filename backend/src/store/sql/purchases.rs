@@ -237,7 +237,7 @@ macro_rules! impl_purchases {
                 "SELECT {} FROM purchases p JOIN users u ON u.id = p.buyer_id \
                  WHERE p.status = 'settled' AND p.confirmation_no IS NOT NULL AND p.settled_at >= $1 AND p.settled_at < $2 AND {past} \
                  ORDER BY p.settled_at, p.id LIMIT $5",
-                $crate::store::rows::PURCHASE_COLUMNS
+                $crate::store::rows::FINAL_PURCHASE_COLUMNS
             ));
             let rows: Vec<$crate::store::rows::PurchaseRow> = sqlx::query_as(sql)
                 .bind(db_time(from))
