@@ -170,78 +170,58 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .find(|(k, _)| *k == c)
             .map(|(_, p)| *p)
     };
-    // (seller account, county, channel, area, farmland, paddy, kg, 元/亩, project, township, closes in days)
+    // The source projects of the listings below (复垦项目), as their bureaus registered them.
+    let projects = stock::load(store, now).await?;
+    // (seller account, county, channel, project's 备案号, area drawn, 元/亩, closes in days)
     let listings = [
         (
             "tengxian",
             "450422",
             Channel::County,
+            "450422-2021-0007",
             "20",
-            "16",
-            "8",
-            12_000,
             280_000,
-            "藤县太平镇城乡建设用地增减挂钩项目",
-            "太平镇",
             None,
         ),
         (
             "mengshan",
             "450423",
             Channel::County,
+            "450423-2022-0012",
             "15",
-            "12.5",
-            "6",
-            9_000,
             270_000,
-            "蒙山县西河镇拆旧复垦项目",
-            "西河镇",
             None,
         ),
         (
             "cangwu",
             "450421",
             Channel::County,
+            "450421-2023-0004",
             "12",
-            "10",
-            "0",
-            6_500,
             260_000,
-            "苍梧县石桥镇拆旧复垦项目",
-            "石桥镇",
             Some(60),
         ),
         (
             "xincheng",
             "451321",
             Channel::Regional,
+            "451321-2020-0031",
             "17.5335",
-            "14.3805",
-            "0",
-            0,
             250_000,
-            "忻城县城乡建设用地增减挂钩项目（桂节指告字〔2020〕31号）",
-            "大塘镇",
             Some(10),
         ),
         (
             "jingxi",
             "451081",
             Channel::Regional,
+            "451081-2021-0028",
             "75.2604",
-            "60",
-            "0",
-            0,
             250_000,
-            "靖西市城乡建设用地增减挂钩项目（桂节指告字〔2021〕28号）",
-            "新靖镇",
             Some(14),
         ),
     ];
     let mut listing_ids = Vec::new();
-    for (seller, county, channel, total, farmland, paddy, kg, yuan, project, township, closes_in) in
-        listings
-    {
+    for (seller, county, channel, number, total, yuan, closes_in) in listings {
         let price = UnitPrice::from_yuan(yuan).map_err(bad)?;
         let base = base_of(county)
             .map(UnitPrice::from_yuan)
@@ -249,7 +229,8 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .map_err(bad)?;
         validate_listing(channel, price, base, day, &floors, &book)
             .map_err(|v| bad(format!("{v:?}")))?;
-        let area_mu = area(total)?;
+        let drawn = stock::draw(&projects, number, total)?;
+        let area_mu = drawn.source.area;
         let (status, start_total, deposit) = match channel {
             Channel::County => (ListingStatus::Open, None, None),
             Channel::Regional => {
@@ -266,16 +247,17 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             channel,
             status,
             area: area_mu,
-            farmland: area(farmland)?,
-            paddy: area(paddy)?,
-            grain_capacity_kg: kg,
+            farmland: drawn.share.farmland_mu,
+            paddy: drawn.share.paddy_mu,
+            grain_capacity_kg: drawn.share.grain_capacity_kg,
             price,
             start_total,
             deposit,
             bid_step: start_total.map(|_| params.bid_step),
-            source_project: project.into(),
-            township: township.into(),
-            advance: false,
+            source_project: drawn.name,
+            township: drawn.township,
+            advance: drawn.source.advance,
+            sources: vec![drawn.source],
             listed_at: match channel {
                 Channel::County => now - announced - Duration::days(1),
                 Channel::Regional => now,
@@ -290,9 +272,11 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             created_by: ids[seller],
             actor: seller.to_string(),
         };
-        listing_ids.push(store.insert_listing(&draft).await?);
+        listing_ids.push(stock::inserted(store.insert_listing(&draft).await?)?);
     }
-    // One county listing still in its announcement (挂牌公告): buying opens when it ends.
+    // One county listing still in its announcement (挂牌公告): buying opens when it ends. It
+    // draws in advance (预支) on a project not accepted yet.
+    let drawn = stock::draw(&projects, "450422-2025-0003", "8")?;
     let price = UnitPrice::from_yuan(300_000).map_err(bad)?;
     validate_listing(
         Channel::County,
@@ -306,22 +290,23 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         &book,
     )
     .map_err(|v| bad(format!("{v:?}")))?;
-    store
+    let announced_listing = store
         .insert_listing(&ListingDraft {
             county_code: code("450422")?,
             channel: Channel::County,
             status: ListingStatus::Open,
-            area: area("8")?,
-            farmland: area("6.5")?,
-            paddy: area("2")?,
-            grain_capacity_kg: 3_900,
+            area: drawn.source.area,
+            farmland: drawn.share.farmland_mu,
+            paddy: drawn.share.paddy_mu,
+            grain_capacity_kg: drawn.share.grain_capacity_kg,
             price,
             start_total: None,
             deposit: None,
             bid_step: None,
-            source_project: "藤县古龙镇拆旧复垦项目".into(),
-            township: "古龙镇".into(),
-            advance: false,
+            source_project: drawn.name,
+            township: drawn.township,
+            advance: drawn.source.advance,
+            sources: vec![drawn.source],
             listed_at: now,
             opens_at: (periods.announce_days > 0).then_some(now + announced),
             closes_at: None,
@@ -331,6 +316,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             actor: "tengxian".into(),
         })
         .await?;
+    stock::inserted(announced_listing)?;
     // The developer buys 5 亩 of 藤县 quota for a 岑溪 commercial project (settled, its
     // publicity over: final), 3 亩 of 蒙山县 quota (still awaiting payment) and 2 亩 more of 藤县
     // quota (settled today: in its publicity, with an objection lodged).
@@ -388,23 +374,25 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     }
     // A lot that closed three days ago, won by the 长洲区 land reserve and paid for.
     let lot_price = UnitPrice::from_yuan(250_000).map_err(bad)?;
-    let lot_area = area("40")?;
+    let drawn = stock::draw(&projects, "450423-2020-0031", "40")?;
+    let lot_area = drawn.source.area;
     let start = params.start_total(lot_area, lot_price).map_err(bad)?;
     let past_lot = ListingDraft {
         county_code: code("450423")?,
         channel: Channel::Regional,
         status: ListingStatus::Bidding,
         area: lot_area,
-        farmland: area("32")?,
-        paddy: area("10")?,
-        grain_capacity_kg: 18_000,
+        farmland: drawn.share.farmland_mu,
+        paddy: drawn.share.paddy_mu,
+        grain_capacity_kg: drawn.share.grain_capacity_kg,
         price: lot_price,
         start_total: Some(start),
         deposit: Some(params.deposit(start).map_err(bad)?),
         bid_step: Some(params.bid_step),
-        source_project: "蒙山县文圩镇城乡建设用地增减挂钩项目".into(),
-        township: "文圩镇".into(),
-        advance: false,
+        source_project: drawn.name,
+        township: drawn.township,
+        advance: drawn.source.advance,
+        sources: vec![drawn.source],
         listed_at: now - Duration::days(20),
         opens_at: Some(now - Duration::days(20)),
         closes_at: Some(now - Duration::days(3)),
@@ -413,7 +401,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
         created_by: ids["mengshan"],
         actor: "mengshan".into(),
     };
-    let lot_id = store.insert_listing(&past_lot).await?;
+    let lot_id = stock::inserted(store.insert_listing(&past_lot).await?)?;
     let winning = start
         .checked_add(params.bid_step.checked_mul_int(2).map_err(bad)?)
         .map_err(bad)?;
@@ -496,8 +484,6 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             })
             .await?;
     }
-    // The source projects of the listings above (复垦项目), as their bureaus registered them.
-    stock::load(store, now).await?;
     store.set_meta(DEMO_MARKER, "loaded").await?;
     Ok(DemoOutcome::Loaded)
 }

@@ -126,6 +126,24 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
     Err(explain_data_error(raw, &path, &inner.to_string()))
 }
 
+/// One step of a serde path into a JSON value: a key, then any `[n]` indices
+/// (`sources[0]` is the first element of `sources`).
+fn step(v: serde_json::Value, segment: &str) -> Option<serde_json::Value> {
+    let mut parts = segment.split('[');
+    let key = parts.next().unwrap_or_default();
+    let mut v = if key.is_empty() {
+        v
+    } else {
+        v.get(key)?.clone()
+    };
+    for index in parts {
+        v = v
+            .get(index.strip_suffix(']')?.parse::<usize>().ok()?)?
+            .clone();
+    }
+    Some(v)
+}
+
 /// Words for a JSON value that does not fit the request type.
 fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
     let message = message.split(" at line ").next().unwrap_or(message);
@@ -187,7 +205,7 @@ fn explain_data_error(raw: &[u8], path: &str, message: &str) -> ApiError {
         .ok()
         .and_then(|v| {
             path.split('.')
-                .try_fold(v, |v, key| v.get(key).cloned())
+                .try_fold(v, step)
                 .and_then(|v| v.as_str().map(str::to_string))
         });
     if let Some(domain) = raw_value.and_then(|r| explain_field_value(last, &r)) {
@@ -210,6 +228,20 @@ mod tests {
     fn refusal(body: &str) -> (StatusCode, ErrorBody) {
         let e = parse::<PurchaseRequest>(body.as_bytes()).expect_err("refused");
         (e.status_code(), e.body(Lang::Zh))
+    }
+
+    #[test]
+    fn a_value_inside_a_list_is_explained_in_the_domain_words_too() {
+        let e = parse::<quota_shared::api::NewListing>(
+            br#"{"channel": "county", "price_per_mu": "300000", "sources": [{"project_id": 1, "area_mu": "1"}, {"project_id": 2, "area_mu": "0"}]}"#,
+        )
+        .expect_err("refused");
+        let b = e.body(Lang::Zh);
+        assert_eq!(
+            (b.code.wire(), b.field.as_deref()),
+            ("zero", Some("sources[1].area_mu"))
+        );
+        assert!(!b.message_zh.contains("greater"), "{}", b.message_zh);
     }
 
     #[test]

@@ -5,10 +5,11 @@
 //! only when it is `Ok`.
 
 use quota_shared::api::{
-    Allocation, AllocationRequest, DisbursementRequest, Lang, NewListing, ProceedsRow,
+    Allocation, AllocationRequest, DisbursementRequest, Lang, NewListing, ProceedsRow, Project,
+    ProjectStatus, Share, SourceRequest,
 };
 use quota_shared::calendar;
-use quota_shared::error::{DomainError, field_zh};
+use quota_shared::error::DomainError;
 use quota_shared::rules::{
     Channel, FloorVersion, RuleBook, check_listing_quantities, validate_listing,
 };
@@ -113,27 +114,62 @@ impl DisbursementForm {
     }
 }
 
-/// The new-listing form (挂牌管理: 新建挂牌), as typed.
+/// The new-listing form (挂牌管理: 新建挂牌), as typed: the projects it draws on, each with the
+/// area to list from it (rows left with no project are ignored).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListingForm {
     pub channel: String,
-    pub area: String,
-    pub farmland: String,
-    pub paddy: String,
-    pub capacity: String,
+    /// (project id, area) per row, as typed.
+    pub sources: Vec<(String, String)>,
+    /// 预支: ticked to list a project not yet accepted.
+    pub advance: bool,
     pub price: String,
-    pub source: String,
-    pub township: String,
     /// Beijing time, `2026-12-31 17:00`; required on the regional channel.
     pub closes: String,
 }
 
+/// What a checked listing will carry: its area and its share of the projects' figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListingPreview {
+    pub area: Area,
+    pub share: Share,
+    /// Whether any project is not accepted yet.
+    pub advance: bool,
+}
+
 impl ListingForm {
-    /// The listing, or what to fix: quantities (area > 0, paddy ≤ farmland ≤ area, whole
-    /// kilograms), the price against the county's base price (R2) or the floor (R3), the source
-    /// project and township, and a closing time for a regional lot.
+    /// What the rows add up to, as far as they read (for the live preview); rows that do not
+    /// read are left out.
+    pub fn preview(&self, projects: &[Project]) -> ListingPreview {
+        let mut preview = ListingPreview::default();
+        for (id, area) in &self.sources {
+            let project = id
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| projects.iter().find(|p| p.id == id));
+            let (Some(p), Ok(take)) = (project, area.trim().parse::<Area>()) else {
+                continue;
+            };
+            preview.advance |= p.status == ProjectStatus::Registered;
+            if let (Ok(sum), Some(share)) = (
+                preview.area.checked_add(take),
+                preview.share.plus(p.share_of(take)),
+            ) {
+                preview.area = sum;
+                preview.share = share;
+            }
+        }
+        preview
+    }
+
+    /// The listing, or what to fix: each project once, of this county (`projects`), with the
+    /// area not above what it has left, 预支 ticked for a project not yet accepted; the price
+    /// against the county's base price (R2) or the floor (R3); a closing time for a regional
+    /// lot.
+    #[allow(clippy::too_many_arguments)]
     pub fn check(
         &self,
+        projects: &[Project],
         base_price: Option<UnitPrice>,
         floors: &[FloorVersion],
         today: Date,
@@ -141,23 +177,75 @@ impl ListingForm {
         book: &RuleBook,
     ) -> Result<NewListing, String> {
         let channel: Channel = self.channel.parse().unwrap_or(Channel::County);
-        let parse_area = |s: &str, field: &str| {
-            s.parse::<Area>().map_err(|e| match lang {
-                Lang::Zh => format!("{}：{}", field_zh(field), e.message_zh()),
-                Lang::En => format!("{field}: {}", e.message_en()),
-            })
-        };
-        let area = parse_area(&self.area, "area_mu")?;
-        let farmland = parse_area(&self.farmland, "farmland_mu")?;
-        let paddy = parse_area(&self.paddy, "paddy_mu")?;
-        let kg: i64 = self.capacity.trim().parse().map_err(|_| {
-            pick(
+        let mut sources = Vec::new();
+        for (id, area) in &self.sources {
+            if id.trim().is_empty() {
+                continue;
+            }
+            let Some(p) = id
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| projects.iter().find(|p| p.id == id))
+            else {
+                return Err(pick(
+                    lang,
+                    "请从列表中选择复垦项目",
+                    "Pick a project from the list",
+                ));
+            };
+            if sources.iter().any(|s: &SourceRequest| s.project_id == p.id) {
+                return Err(match lang {
+                    Lang::Zh => format!("复垦项目“{}”选了两次，每个项目只填一行", p.name),
+                    Lang::En => {
+                        format!("Project “{}” is picked twice: one row per project", p.name)
+                    }
+                });
+            }
+            let take: PositiveArea = area.trim().parse().map_err(|e: DomainError| match lang {
+                Lang::Zh => format!("“{}”的挂牌面积：{}", p.name, e.message_zh()),
+                Lang::En => format!("Area from “{}”: {}", p.name, e.message_en()),
+            })?;
+            if take.get() > p.available_mu {
+                return Err(match lang {
+                    Lang::Zh => format!("复垦项目“{}”可挂牌的只剩 {} 亩", p.name, p.available_mu),
+                    Lang::En => format!(
+                        "Project “{}” has {} mu left to list",
+                        p.name, p.available_mu
+                    ),
+                });
+            }
+            if p.status == ProjectStatus::Registered && !self.advance {
+                return Err(match lang {
+                    Lang::Zh => format!(
+                        "复垦项目“{}”尚未验收：请勾选“预支指标”，或待验收后再挂牌",
+                        p.name
+                    ),
+                    Lang::En => format!(
+                        "Project “{}” is not accepted yet: tick advance quota, or wait",
+                        p.name
+                    ),
+                });
+            }
+            sources.push(SourceRequest {
+                project_id: p.id,
+                area_mu: take,
+            });
+        }
+        if sources.is_empty() {
+            return Err(pick(
                 lang,
-                "粮食产能须为整数公斤",
-                "Grain capacity must be whole kilograms",
-            )
-        })?;
-        check_listing_quantities(area, farmland, paddy, kg).map_err(|e| match lang {
+                "请选择来源复垦项目并填写挂牌面积",
+                "Pick a source project and the area to list",
+            ));
+        }
+        let preview = self.preview(projects);
+        check_listing_quantities(
+            preview.area,
+            preview.share.farmland_mu,
+            preview.share.paddy_mu,
+            preview.share.grain_capacity_kg,
+        )
+        .map_err(|e| match lang {
             Lang::Zh => e.message_zh(),
             Lang::En => e.message_en(),
         })?;
@@ -175,13 +263,6 @@ impl ListingForm {
                 .collect::<Vec<_>>()
                 .join("；")
         })?;
-        if self.source.trim().is_empty() || self.township.trim().is_empty() {
-            return Err(pick(
-                lang,
-                "请填写来源项目和所在乡镇",
-                "Fill in the source project and the township",
-            ));
-        }
         let closes_at = if self.closes.trim().is_empty() {
             None
         } else {
@@ -202,17 +283,9 @@ impl ListingForm {
         }
         Ok(NewListing {
             channel,
-            area_mu: PositiveArea::new(area).map_err(|e| match lang {
-                Lang::Zh => e.message_zh(),
-                Lang::En => e.message_en(),
-            })?,
-            farmland_mu: farmland,
-            paddy_mu: paddy,
-            grain_capacity_kg: kg,
+            sources,
             price_per_mu: price,
-            source_project: self.source.trim().to_string(),
-            township: self.township.trim().to_string(),
-            advance: false,
+            advance: self.advance && preview.advance,
             opens_at: None,
             closes_at,
         })
@@ -307,16 +380,47 @@ mod tests {
         assert!(form.check(&list, Lang::Zh).is_err(), "unknown allocation");
     }
 
+    fn project(id: i64, status: ProjectStatus, available: &str) -> Project {
+        let area = |s: &str| s.parse::<Area>().expect("area");
+        Project {
+            id,
+            county_code: "450422".parse().expect("county"),
+            name: format!("项目{id}"),
+            registration_no: format!("450422-2026-{id:04}"),
+            township: "象棋镇".into(),
+            village: String::new(),
+            reclaimed_mu: area("30"),
+            farmland_mu: area("24"),
+            paddy_mu: area("9"),
+            grain_capacity_kg: 18_000,
+            local_use_mu: Area::ZERO,
+            surplus_mu: area("30"),
+            status,
+            accepted_on: None,
+            acceptance_doc: None,
+            committed_mu: Area::ZERO,
+            available_mu: area(available),
+            shortfall_mu: Area::ZERO,
+            created_by: "teng".into(),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            updated_at: time::OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn stock() -> Vec<Project> {
+        vec![
+            project(1, ProjectStatus::Accepted, "12"),
+            project(2, ProjectStatus::Accepted, "30"),
+            project(3, ProjectStatus::Registered, "30"),
+        ]
+    }
+
     fn teng_lot() -> ListingForm {
         ListingForm {
             channel: "county".into(),
-            area: "8".into(),
-            farmland: "6".into(),
-            paddy: "2".into(),
-            capacity: "3000".into(),
+            sources: vec![("1".into(), "10".into()), ("2".into(), "5".into())],
+            advance: false,
             price: "300000".into(),
-            source: " 藤县象棋镇拆旧复垦项目 ".into(),
-            township: "象棋镇".into(),
             closes: String::new(),
         }
     }
@@ -326,37 +430,58 @@ mod tests {
         let floors = quota_shared::rules::default_floors();
         let today = time::macros::date!(2026 - 11 - 30);
         let base = Some(m("280000").fen()).map(|f| UnitPrice::from_fen(f).expect("price"));
-        let listing = teng_lot()
-            .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
-            .expect("valid");
-        assert_eq!(listing.source_project, "藤县象棋镇拆旧复垦项目");
+        let book = RuleBook::builtin();
+        let projects = stock();
+        let check =
+            |form: &ListingForm, lang| form.check(&projects, base, &floors, today, lang, &book);
+        let listing = check(&teng_lot(), Lang::Zh).expect("valid");
+        assert_eq!(listing.sources.len(), 2);
+        // The preview: 15 亩, 8 of farmland per 10 reclaimed.
+        let preview = teng_lot().preview(&projects);
+        assert_eq!(preview.area.to_string(), "15.0000");
+        assert_eq!(preview.share.farmland_mu.to_string(), "12.0000");
+        assert_eq!(preview.share.grain_capacity_kg, 9_000);
+        // More than a project has left, a project twice, none at all, an unknown one.
+        let mut form = teng_lot();
+        form.sources[0].1 = "12.0001".into();
+        assert!(
+            check(&form, Lang::Zh)
+                .expect_err("stock")
+                .contains("只剩 12.0000 亩")
+        );
+        form.sources[0] = ("2".into(), "1".into());
+        assert!(check(&form, Lang::Zh).expect_err("twice").contains("两次"));
+        form.sources = vec![(String::new(), String::new())];
+        assert!(
+            check(&form, Lang::En)
+                .expect_err("none")
+                .contains("source project")
+        );
+        form.sources = vec![("99".into(), "1".into())];
+        assert!(check(&form, Lang::Zh).is_err());
+        form.sources = vec![("1".into(), "0".into())];
+        assert!(check(&form, Lang::Zh).is_err(), "zero");
+        // A registered project only as advance quota.
+        form.sources = vec![("3".into(), "5".into())];
+        assert!(
+            check(&form, Lang::Zh)
+                .expect_err("advance")
+                .contains("预支")
+        );
+        form.advance = true;
+        assert!(check(&form, Lang::Zh).expect("advance").advance);
         // R2: below the county's base price, with the rule named.
         let cheap = ListingForm {
             price: "279999.99".into(),
             ..teng_lot()
         };
-        assert!(
-            cheap
-                .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
-                .expect_err("R2")
-                .starts_with("R2")
-        );
+        assert!(check(&cheap, Lang::Zh).expect_err("R2").starts_with("R2"));
         // Without a base price at all, R2 says to set one first.
         assert!(
             teng_lot()
-                .check(None, &floors, today, Lang::Zh, &RuleBook::builtin())
+                .check(&projects, None, &floors, today, Lang::Zh, &book)
                 .expect_err("R2")
                 .contains("基准指导价")
-        );
-        let paddy = ListingForm {
-            paddy: "7".into(),
-            ..teng_lot()
-        };
-        assert!(
-            paddy
-                .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
-                .expect_err("paddy")
-                .contains("水田")
         );
         // A regional lot needs its closing time, typed in Beijing time.
         let lot = ListingForm {
@@ -365,7 +490,7 @@ mod tests {
             ..teng_lot()
         };
         assert!(
-            lot.check(base, &floors, today, Lang::En, &RuleBook::builtin())
+            check(&lot, Lang::En)
                 .expect_err("closes")
                 .contains("closing time")
         );
@@ -373,22 +498,9 @@ mod tests {
             closes: "2026-12-31 17:00".into(),
             ..lot
         };
-        let lot = lot
-            .check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
-            .expect("lot");
         assert_eq!(
-            lot.closes_at,
+            check(&lot, Lang::Zh).expect("lot").closes_at,
             Some(time::macros::datetime!(2026-12-31 09:00 UTC))
-        );
-        let zero = ListingForm {
-            area: "0".into(),
-            farmland: "0".into(),
-            paddy: "0".into(),
-            ..teng_lot()
-        };
-        assert!(
-            zero.check(base, &floors, today, Lang::Zh, &RuleBook::builtin())
-                .is_err()
         );
     }
 }

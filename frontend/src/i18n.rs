@@ -198,8 +198,6 @@ texts! {
     FieldPaddy => "其中水田（亩）", "Paddy (mu)";
     FieldCapacity => "粮食产能（公斤）", "Grain capacity (kg)";
     FieldPrice => "单价 / 起始价（元/亩）", "Price / start price (yuan/mu)";
-    FieldSource => "来源项目", "Source project";
-    FieldTownship => "所在乡镇", "Township";
     FieldCloses => "截止时间（自治区平台必填）", "Closes at (regional: required)";
     CreateListing => "发布挂牌", "Publish listing";
     Created => "已发布", "Published";

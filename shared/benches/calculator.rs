@@ -55,6 +55,7 @@ fn listings(n: usize) -> Vec<Listing> {
                 bid_step_yuan: None,
                 bid_count: 0,
                 ruleset_version: RULESET_VERSION.into(),
+                sources: Vec::new(),
             }
         })
         .collect()

@@ -323,6 +323,7 @@ mod tests {
             bid_step_yuan: None,
             bid_count: 0,
             ruleset_version: rules::RULESET_VERSION.into(),
+            sources: Vec::new(),
         }
     }
 

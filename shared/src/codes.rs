@@ -27,6 +27,10 @@ wire_enum! {
         ObjectionResolved = "objection_resolved",
         RegistrationTaken = "registration_taken",
         ProjectAccepted = "project_accepted",
+        ExceedsStock = "exceeds_stock",
+        ProjectCommitted = "project_committed",
+        UnknownProject = "unknown_project",
+        AdvanceRequired = "advance_required",
         PurchaseNotReserved = "purchase_not_reserved",
         NotAHolding = "not_a_holding",
         ApprovalRecorded = "approval_recorded",
@@ -172,6 +176,26 @@ impl ErrorCode {
                 409,
                 "复垦项目已验收并锁定，不能再修改或重复验收",
                 "The reclamation project is accepted and locked: it cannot be edited or accepted again",
+            ),
+            ExceedsStock => row(
+                409,
+                "超出复垦项目可挂牌的节余指标",
+                "More than the reclamation project has left to list",
+            ),
+            ProjectCommitted => row(
+                409,
+                "复垦项目已挂牌的指标多于修改后的节余指标",
+                "The project's listings hold more than the changed surplus",
+            ),
+            UnknownProject => row(
+                422,
+                "复垦项目不存在或不属于本县",
+                "No such reclamation project in this county",
+            ),
+            AdvanceRequired => row(
+                422,
+                "复垦项目尚未验收，只能作为预支指标挂牌",
+                "The project is not accepted yet: it can be listed only as advance quota",
             ),
             PurchaseNotReserved => row(
                 409,

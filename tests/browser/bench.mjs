@@ -81,6 +81,20 @@ try {
     return r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   };
   const cookie = await login("tengxian");
+  // The listings draw on one accepted reclamation project with room for all of them.
+  const send = async (path, body) => {
+    const r = await fetch(`${server.url}${path}`, {
+      method: "POST", headers: { "content-type": "application/json", cookie, origin: server.url },
+      body: JSON.stringify(body),
+    });
+    if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const figures = { reclaimed_mu: `${listingCount}`, farmland_mu: "0", paddy_mu: "0", grain_capacity_kg: 0, local_use_mu: "0" };
+  const { project } = await send("/api/v1/projects", {
+    name: "测算基准复垦项目", registration_no: `BENCH-${Date.now()}`, township: "太平镇", village: "", ...figures,
+  });
+  await send(`/api/v1/projects/${project.id}/accept`, { accepted_on: "2026-01-05", acceptance_doc: "测算〔2026〕1号", ...figures });
   const started = Date.now();
   let next = 0;
   const worker = async () => {
@@ -90,8 +104,7 @@ try {
       const r = await fetch(`${server.url}/api/v1/listings`, {
         method: "POST",
         headers: { "content-type": "application/json", cookie, origin: server.url },
-        body: JSON.stringify({ channel: "county", area_mu: "1", farmland_mu: "0", paddy_mu: "0", grain_capacity_kg: 0,
-          price_per_mu: `${price}`, source_project: `测算基准项目${n}`, township: "太平镇", advance: false }),
+        body: JSON.stringify({ channel: "county", sources: [{ project_id: project.id, area_mu: "1" }], price_per_mu: `${price}` }),
       });
       if (r.status !== 201) throw new Error(`listing ${n}: ${r.status} ${await r.text()}`);
     }

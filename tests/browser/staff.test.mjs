@@ -50,29 +50,57 @@ test("a bureau sees R1 refuse a base price below the floor, sets a valid one, li
   await page.click("#base-submit");
   await page.locator("#current-base", { hasText: "300,000.00 元/亩" }).waitFor();
 
-  // A county listing below the new base price is refused (R2) before submitting.
-  await page.fill("#new-area", "8");
-  await page.fill("#new-farmland", "6");
-  await page.fill("#new-paddy", "2");
-  await page.fill("#new-capacity", "3000");
+  // A county listing draws on the county's accepted project 450422-2021-0007 (24 亩 of
+  // surplus, 20 listed by the demo: 4 left). More than is left, and a price below the new
+  // base price (R2), are refused before submitting.
+  const pick = async (row, number) => {
+    const select = page.locator(".source-row select").nth(row);
+    const value = await select.evaluate((s, n) => [...s.options].find((o) => o.text.includes(n))?.value, number);
+    assert.ok(value, `project ${number} is offered`);
+    await select.selectOption(value);
+  };
+  await pick(0, "450422-2021-0007");
+  await page.locator(".source-area").first().fill("5");
+  await page.fill("#new-price", "300000");
+  assert.match(await page.locator("#listing-check").textContent(), /只剩 4\.0000 亩/);
+  await page.locator(".source-area").first().fill("3");
+  // 3 of 32 亩 reclaimed carry 3/32 of its 26 亩 of farmland, computed, not typed.
+  assert.equal((await page.locator("#preview-farmland").textContent()).trim(), "2.4375");
   await page.fill("#new-price", "299999");
-  await page.fill("#new-source", "藤县象棋镇拆旧复垦项目");
-  await page.fill("#new-township", "象棋镇");
   assert.match(await page.locator("#listing-check").textContent(), /R2/);
   await page.fill("#new-price", "300000");
   await page.click("#listing-submit");
-  await page.locator("#bureau-notice", { hasText: "已发布" }).waitFor();
-  await page.locator("#own-listings tbody tr", { hasText: "藤县象棋镇拆旧复垦项目" }).waitFor();
+  const created = await page.locator("#bureau-notice", { hasText: "已发布" }).textContent();
+  const listingId = created.match(/#(\d+)/)[1];
+  await page.locator(`#own-listings tbody tr[data-listing='${listingId}']`, { hasText: "藤县太平镇城乡建设用地增减挂钩项目" }).waitFor();
+  // The project now has 1 亩 left.
+  await page.locator("#projects tr", { hasText: "450422-2021-0007" }).locator("td.stock", { hasText: "23.0000 / 1.0000" }).waitFor();
 
-  // A regional lot closing tomorrow (Beijing time).
+  // A regional lot closing tomorrow (Beijing time) from two projects: the last 1 亩 of the
+  // accepted one, and 0.5 亩 drawn in advance (预支) on 古龙镇's project, not yet accepted.
   const tomorrow = new Date(Date.now() + 8 * 3600e3 + 86400e3).toISOString().slice(0, 16).replace("T", " ");
   await page.selectOption("#new-channel", "regional");
+  await pick(0, "450422-2021-0007");
+  await page.locator(".source-area").first().fill("1");
+  await page.click("#add-source");
+  await pick(1, "450422-2025-0003");
+  await page.locator(".source-area").nth(1).fill("0.5");
   await page.fill("#new-price", "250000");
-  await page.fill("#new-source", "藤县自治区平台标的");
   await page.fill("#new-closes", tomorrow);
+  assert.match(await page.locator("#listing-check").textContent(), /尚未验收：请勾选“预支指标”/);
+  await page.check("#new-advance");
+  assert.equal((await page.locator("#preview-area").textContent()).trim(), "1.5000");
+  await screenshot(page, "bureau-new-listing-zh");
   await page.click("#listing-submit");
-  await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).waitFor();
-  assert.match(await page.locator("#own-listings tbody tr", { hasText: "藤县自治区平台标的" }).textContent(), /竞价中/);
+  await page.waitForFunction((before) => document.querySelector("#bureau-notice")?.textContent !== before, created);
+  const lot = (await page.locator("#bureau-notice", { hasText: "已发布" }).textContent()).match(/#(\d+)/)[1];
+  assert.notEqual(lot, listingId);
+  const lotRow = page.locator(`#own-listings tbody tr[data-listing='${lot}']`);
+  await lotRow.waitFor();
+  assert.match(await lotRow.textContent(), /竞价中/);
+  assert.match(await lotRow.textContent(), /预支/);
+  // Nothing of either project is left: the form says so instead of offering them.
+  await page.locator("#no-stock").waitFor();
 
   // Confirm the buyer's payment: the trade is published (R16); its number comes when the
   // publicity ends with no objection open.
@@ -263,17 +291,23 @@ test("a bureau with more listings than one page of the API sees every one of the
   const { context, page } = await loggedIn("tengxian");
   await page.goto(`${server.url}/bureau`);
   await page.locator("#own-listings").waitFor();
-  // 105 more listings: with what the county had, more than one page of 100.
+  // 105 more listings: with what the county had, more than one page of 100. They draw on a
+  // project registered and accepted for them.
   const created = await page.evaluate(async () => {
+    const send = async (path, body) => (await fetch(path, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    })).json();
+    const figures = { reclaimed_mu: "200", farmland_mu: "0", paddy_mu: "0", grain_capacity_kg: 0, local_use_mu: "0" };
+    const { project } = await send("/api/v1/projects", {
+      name: "分页测试复垦项目", registration_no: "450422-2026-0999", township: "太平镇", village: "", ...figures,
+    });
+    await send(`/api/v1/projects/${project.id}/accept`, { accepted_on: "2026-01-05", acceptance_doc: "分页〔2026〕1号", ...figures });
     let ok = 0;
     for (let n = 0; n < 105; n++) {
       const r = await fetch("/api/v1/listings", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          channel: "county", area_mu: "1", farmland_mu: "0", paddy_mu: "0", grain_capacity_kg: 0,
-          price_per_mu: "900000", source_project: `分页测试项目${n}`, township: "太平镇", advance: false,
-        }),
+        body: JSON.stringify({ channel: "county", sources: [{ project_id: project.id, area_mu: "1" }], price_per_mu: "900000" }),
       });
       if (r.status === 201) ok++;
     }

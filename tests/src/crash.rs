@@ -68,12 +68,12 @@ pub fn purchases_until_killed(server: Server, after: Duration) -> BeforeCrash {
 async fn buy_and_settle(base: String, seen: Arc<Mutex<BeforeCrash>>, started: Arc<AtomicBool>) {
     let teng = Api::login(&base, "tengxian", DEMO_PASSWORD).await;
     let listed = "1000";
+    let stock = teng.stock_project("断电测试复垦项目", listed).await;
     let (status, body) = teng
         .post(
             "/api/v1/listings",
-            &json!({"channel": "county", "area_mu": listed, "farmland_mu": "0", "paddy_mu": "0",
-                    "grain_capacity_kg": 0, "price_per_mu": "500000", "source_project": "断电测试挂牌",
-                    "township": "太平镇", "advance": false}),
+            &json!({"channel": "county", "sources": [{"project_id": stock, "area_mu": listed}],
+                    "price_per_mu": "500000"}),
         )
         .await
         .expect("listing");
@@ -254,13 +254,15 @@ pub async fn lots_closing_soon(base: &str, count: usize) -> (Lots, Instant) {
     let mut lots = Lots::default();
     let closes = in_seconds(2);
     let closing = Instant::now() + Duration::from_secs(2);
-    for n in 0..count {
+    let stock = teng
+        .stock_project("断电竞价复垦项目", &count.to_string())
+        .await;
+    for _ in 0..count {
         let (status, body) = teng
             .post(
                 "/api/v1/listings",
-                &json!({"channel": "regional", "area_mu": "1", "farmland_mu": "0", "paddy_mu": "0",
-                        "grain_capacity_kg": 0, "price_per_mu": "250000", "source_project": format!("断电竞价地块{n}"),
-                        "township": "太平镇", "advance": false, "closes_at": closes}),
+                &json!({"channel": "regional", "sources": [{"project_id": stock, "area_mu": "1"}],
+                        "price_per_mu": "250000", "closes_at": closes}),
             )
             .await
             .expect("lot");

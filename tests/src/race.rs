@@ -70,14 +70,14 @@ pub async fn run(bases: &[String]) -> String {
         create_account(&admin, &format!("race-bidder-{i}"), true).await;
     }
     let teng = Api::login(first, "tengxian", DEMO_PASSWORD).await;
+    let stock = teng.stock_project("竞态复垦项目", "100000").await;
     let mut listings = Vec::new();
-    for n in 0..LISTINGS {
+    for _ in 0..LISTINGS {
         let (status, body) = teng
             .post(
                 "/api/v1/listings",
-                &json!({"channel": "county", "area_mu": LISTED_MU, "farmland_mu": "0", "paddy_mu": "0",
-                        "grain_capacity_kg": 0, "price_per_mu": "500000", "source_project": format!("竞态项目{n}"),
-                        "township": "太平镇", "advance": false}),
+                &json!({"channel": "county", "sources": [{"project_id": stock, "area_mu": LISTED_MU}],
+                        "price_per_mu": "500000"}),
             )
             .await
             .expect("listing");
@@ -87,9 +87,8 @@ pub async fn run(bases: &[String]) -> String {
     let (status, body) = teng
         .post(
             "/api/v1/listings",
-            &json!({"channel": "regional", "area_mu": "2", "farmland_mu": "0", "paddy_mu": "0",
-                    "grain_capacity_kg": 0, "price_per_mu": "250000", "source_project": "竞态竞价地块",
-                    "township": "太平镇", "advance": false, "closes_at": in_seconds(3)}),
+            &json!({"channel": "regional", "sources": [{"project_id": stock, "area_mu": "2"}],
+                    "price_per_mu": "250000", "closes_at": in_seconds(3)}),
         )
         .await
         .expect("lot");

@@ -2,12 +2,14 @@
 //! with its acceptance data, and one more still registered (planned figures, not yet accepted).
 //! Each goes through the same checks and audit as a bureau's request.
 
-use quota_shared::api::{ProjectFigures, ProjectStatus};
+use quota_shared::api::{Project, ProjectFigures, ProjectStatus, Share};
 use quota_shared::positive::PositiveArea;
 use time::{Date, OffsetDateTime, macros::date};
 
 use super::values::{area, bad, code};
-use crate::store::types::{AcceptanceDraft, ProjectDraft, ProjectOutcome};
+use crate::store::types::{
+    AcceptanceDraft, ListingInsert, ProjectDraft, ProjectOutcome, SourceDraft,
+};
 use crate::store::{Store, StoreError};
 
 /// (bureau, county, name, 备案号, township, village, reclaimed, farmland, paddy, kg, local use,
@@ -128,8 +130,12 @@ const PROJECTS: [Demo; 7] = [
     ),
 ];
 
-/// Registers (and where the demo says so, accepts) every demo project.
-pub(super) async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<(), StoreError> {
+/// Registers (and where the demo says so, accepts) every demo project; answers them.
+pub(super) async fn load<S: Store>(
+    store: &S,
+    now: OffsetDateTime,
+) -> Result<Vec<Project>, StoreError> {
+    let mut saved = Vec::new();
     for (
         bureau,
         county,
@@ -166,7 +172,11 @@ pub(super) async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<(),
         let ProjectOutcome::Saved(p) = store.register_project(&draft).await? else {
             return Err(bad(format!("demo project {number}")));
         };
-        if let Some((accepted_on, doc)) = accepted {
+        let Some((accepted_on, doc)) = accepted else {
+            saved.push(*p);
+            continue;
+        };
+        {
             let acceptance = AcceptanceDraft {
                 accepted_on,
                 acceptance_doc: doc.into(),
@@ -175,10 +185,47 @@ pub(super) async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<(),
                 now,
             };
             match store.accept_project(p.id, &acceptance).await? {
-                ProjectOutcome::Saved(p) if p.status == ProjectStatus::Accepted => {}
+                ProjectOutcome::Saved(p) if p.status == ProjectStatus::Accepted => saved.push(*p),
                 _ => return Err(bad(format!("demo acceptance {number}"))),
             }
         }
     }
-    Ok(())
+    Ok(saved)
+}
+
+/// A demo listing's draw on the project with 备案号 `number`.
+pub(super) struct Drawn {
+    pub source: SourceDraft,
+    pub share: Share,
+    pub name: String,
+    pub township: String,
+}
+
+/// Draws `take` 亩 on the demo project `number` (the store checks the stock again).
+pub(super) fn draw(projects: &[Project], number: &str, take: &str) -> Result<Drawn, StoreError> {
+    let p = projects
+        .iter()
+        .find(|p| p.registration_no == number)
+        .ok_or_else(|| bad(format!("no demo project {number}")))?;
+    let take = area(take)?;
+    Ok(Drawn {
+        source: SourceDraft {
+            project_id: p.id,
+            area: take,
+            advance: p.status == ProjectStatus::Registered,
+        },
+        share: p.share_of(take),
+        name: p.name.clone(),
+        township: p.township.clone(),
+    })
+}
+
+/// The id of a demo listing inserted, or the demo's error when its project was short.
+pub(super) fn inserted(outcome: ListingInsert) -> Result<i64, StoreError> {
+    match outcome {
+        ListingInsert::Inserted(id) => Ok(id),
+        ListingInsert::Short { project_id, .. } => {
+            Err(bad(format!("demo project {project_id} is short")))
+        }
+    }
 }

@@ -81,6 +81,18 @@ pub struct LiveProject {
     pub farmland_e4: i64,
     pub paddy_e4: i64,
     pub local_use_e4: i64,
+    /// What its listings hold (listed + sold + landed).
+    pub committed_e4: i64,
+}
+
+/// One project a listing draws on (`listing_sources`), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveSource {
+    pub listing_id: i64,
+    pub position: i32,
+    pub project_id: i64,
+    pub area_e4: i64,
+    pub held_e4: i64,
 }
 
 /// A county's running proceeds total of a year (`proceeds_totals`), as stored.
@@ -102,5 +114,6 @@ pub struct LiveState {
     pub disbursements: Vec<LiveDisbursement>,
     pub accounts: Vec<LiveAccount>,
     pub projects: Vec<LiveProject>,
+    pub sources: Vec<LiveSource>,
     pub proceeds_totals: Vec<LiveProceedsTotal>,
 }

@@ -10,51 +10,23 @@
 //! [`live`] holds the rows as read, [`replay`] the state the log describes; this module pairs
 //! them and names the first difference.
 
+mod compare;
 mod live;
 mod replay;
+mod stock;
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use time::OffsetDateTime;
 
 use crate::audit::Stored;
+pub use compare::Mismatch;
+use compare::{Check, missing, pair};
 pub use live::{
     LiveAccount, LiveAllocation, LiveDisbursement, LiveListing, LiveProceedsTotal, LivePurchase,
-    LiveState,
+    LiveSource, LiveState,
 };
 use replay::{Account, Expected};
-
-/// The first disagreement between a row and the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
-    /// `listing:5`, `purchase:7`, `allocation:2`, `disbursement:3`, `user:finance`.
-    pub object: String,
-    pub field: &'static str,
-    /// What the log says (`absent` when it never recorded the object).
-    pub logged: String,
-    /// What the table holds (`absent` when the row is gone).
-    pub live: String,
-}
-
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} 的 {} 与审计记录不符：记录为 {}，表中为 {} / {} field {} disagrees with the audit log: logged {}, stored {}",
-            self.object,
-            self.field,
-            self.logged,
-            self.live,
-            self.object,
-            self.field,
-            self.logged,
-            self.live
-        )
-    }
-}
-
-const ABSENT: &str = "absent";
 
 /// A fingerprint of a stored password hash (never the hash itself), logged with each password
 /// change: a hash replaced behind the application's back no longer matches it.
@@ -65,68 +37,6 @@ pub fn password_fingerprint(password_hash: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
-/// Compares one field; the first difference becomes the mismatch.
-struct Check<'a> {
-    object: &'a str,
-    found: Option<Mismatch>,
-}
-
-impl Check<'_> {
-    fn field<T: PartialEq + fmt::Debug>(&mut self, field: &'static str, logged: T, live: T) {
-        if self.found.is_none() && logged != live {
-            self.found = Some(Mismatch {
-                object: self.object.to_string(),
-                field,
-                logged: format!("{logged:?}"),
-                live: format!("{live:?}"),
-            });
-        }
-    }
-}
-
-fn missing(object: String, logged_present: bool) -> Mismatch {
-    let (logged, live) = if logged_present {
-        ("present".to_string(), ABSENT.to_string())
-    } else {
-        (ABSENT.to_string(), "present".to_string())
-    };
-    Mismatch {
-        object,
-        field: "row",
-        logged,
-        live,
-    }
-}
-
-/// Pairs each logged object with its row by key and compares them; a row without a record or
-/// a record without a row is a mismatch too.
-fn pair<K: Ord + fmt::Display, E, L>(
-    kind: &str,
-    expected: &BTreeMap<K, E>,
-    live: &[L],
-    key: impl Fn(&L) -> K,
-    compare: impl Fn(&mut Check<'_>, &E, &L),
-) -> Option<Mismatch> {
-    let mut rows: BTreeMap<K, &L> = live.iter().map(|l| (key(l), l)).collect();
-    for (k, e) in expected {
-        let object = format!("{kind}:{k}");
-        let Some(row) = rows.remove(k) else {
-            return Some(missing(object, true));
-        };
-        let mut check = Check {
-            object: &object,
-            found: None,
-        };
-        compare(&mut check, e, row);
-        if check.found.is_some() {
-            return check.found;
-        }
-    }
-    rows.keys()
-        .next()
-        .map(|k| missing(format!("{kind}:{k}"), false))
-}
-
 /// The first row that disagrees with what the log says of it, if any.
 pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> {
     let legacy_awards: BTreeMap<i64, i64> = live
@@ -272,6 +182,7 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
     })
     .or_else(|| accounts_mismatch(&e.accounts, &live.accounts))
     .or_else(|| totals_mismatch(live))
+    .or_else(|| stock::mismatch(live))
 }
 
 /// The running proceeds totals against the final trades they sum (each in the Asia/Shanghai

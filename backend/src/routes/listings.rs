@@ -23,7 +23,7 @@ use crate::json::ApiJson;
 use crate::scheduler;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::types::{ListingDraft, ListingFilter};
+use crate::store::types::{ListingDraft, ListingFilter, ListingInsert};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
@@ -42,7 +42,9 @@ pub(super) struct Doc;
 #[utoipa::path(post, path = "/api/v1/listings", tag = "listings",
     request_body = NewListing,
     responses((status = 201, body = ListingResponse), (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope), (status = 422, description = "R2/R3 或输入错误 / R2, R3 or invalid input", body = ErrorEnvelope)))]
+        (status = 403, body = ErrorEnvelope),
+        (status = 409, description = "超出复垦项目可挂牌的节余指标 / more than a project has left to list (`exceeds_stock`)", body = ErrorEnvelope),
+        (status = 422, description = "R2/R3、项目不属于本县、未验收项目未标预支或输入错误 / R2, R3, a project not of the county, an unaccepted project not listed as advance, or invalid input", body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn create_listing<S: Store>(
     State(state): State<AppState<S>>,
@@ -52,20 +54,13 @@ async fn create_listing<S: Store>(
     let user = user.require(&[Role::CountyBureau])?;
     let county = user.county_code.clone().ok_or(ApiError::Internal)?;
     let l = body.value;
+    let plan = super::sources::plan(&state, &county, &l).await?;
     check_listing_quantities(
-        l.area_mu.get(),
-        l.farmland_mu,
-        l.paddy_mu,
-        l.grain_capacity_kg,
+        plan.area,
+        plan.share.farmland_mu,
+        plan.share.paddy_mu,
+        plan.share.grain_capacity_kg,
     )?;
-    for (field, text) in [
-        ("source_project", &l.source_project),
-        ("township", &l.township),
-    ] {
-        if text.trim().is_empty() {
-            return Err(FieldError::new(field, DomainError::Required { what: field }).into());
-        }
-    }
     let now = state.clock.now();
     let day = calendar::day_of(now);
     let floors: Vec<_> = state
@@ -88,7 +83,7 @@ async fn create_listing<S: Store>(
     // The whole listing bought at its price must be an amount the platform can hold; every
     // purchase of a part of it then is too.
     l.price_per_mu
-        .amount_for(l.area_mu.get())
+        .amount_for(plan.area)
         .map_err(|e| FieldError::new("price_per_mu", e))?;
     if let Some(closes) = l.closes_at
         && closes <= now
@@ -162,7 +157,7 @@ async fn create_listing<S: Store>(
                 ));
             }
             let start = params
-                .start_total(l.area_mu.get(), l.price_per_mu)
+                .start_total(plan.area, l.price_per_mu)
                 .map_err(|e| FieldError::new("price_per_mu", e))?;
             let deposit = params
                 .deposit(start)
@@ -179,17 +174,18 @@ async fn create_listing<S: Store>(
         county_code: county,
         channel: l.channel,
         status,
-        area: l.area_mu.get(),
-        farmland: l.farmland_mu,
-        paddy: l.paddy_mu,
-        grain_capacity_kg: l.grain_capacity_kg,
+        area: plan.area,
+        farmland: plan.share.farmland_mu,
+        paddy: plan.share.paddy_mu,
+        grain_capacity_kg: plan.share.grain_capacity_kg,
         price: l.price_per_mu,
         start_total,
         deposit,
         bid_step: start_total.map(|_| params.bid_step),
-        source_project: l.source_project.trim().to_string(),
-        township: l.township.trim().to_string(),
-        advance: l.advance,
+        source_project: plan.names,
+        township: plan.townships,
+        advance: plan.advance,
+        sources: plan.sources,
         listed_at: now,
         opens_at,
         closes_at: l.closes_at,
@@ -198,7 +194,27 @@ async fn create_listing<S: Store>(
         created_by: user.id,
         actor: user.username.clone(),
     };
-    let id = state.store.insert_listing(&draft).await?;
+    let id = match state.store.insert_listing(&draft).await? {
+        ListingInsert::Inserted(id) => id,
+        // Drawn on by another listing since the check above.
+        ListingInsert::Short {
+            project_id,
+            available,
+        } => {
+            let n = draft
+                .sources
+                .iter()
+                .position(|s| s.project_id == project_id)
+                .unwrap_or_default();
+            let name = state
+                .store
+                .project(project_id)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            return Err(super::sources::exceeds(n, &name, available));
+        }
+    };
     let listing = state
         .store
         .listing(id, now)

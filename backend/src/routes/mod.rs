@@ -41,6 +41,7 @@ pub mod reference;
 pub mod reports;
 pub mod rules;
 pub mod session;
+mod sources;
 
 use axum::routing::get;
 use axum::{Json, Router};

@@ -124,6 +124,17 @@ fn outcome(id: Option<i64>, number: &str, o: ProjectOutcome) -> Result<Project, 
         ProjectOutcome::NotFound => Err(not_found(id.unwrap_or_default())),
         ProjectOutcome::RegistrationTaken => Err(taken(number)),
         ProjectOutcome::Locked => Err(locked(id.unwrap_or_default())),
+        ProjectOutcome::BelowCommitted { committed } => Err(ApiError::coded(
+            ErrorCode::ProjectCommitted,
+            format!(
+                "复垦项目 #{} 的挂牌已占用 {committed} 亩节余指标，修改后的节余指标（复垦面积减本地使用）不能少于此数；请先撤回挂牌",
+                id.unwrap_or_default()
+            ),
+            format!(
+                "The listings of project #{} hold {committed} mu: the changed surplus (reclaimed less local use) cannot be less; withdraw listings first",
+                id.unwrap_or_default()
+            ),
+        )),
     }
 }
 
@@ -179,7 +190,8 @@ async fn read<S: Store>(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ProjectResponse>, ApiError> {
     let project = visible(&state, &user, id).await?;
-    Ok(Json(ProjectResponse { project }))
+    let draws = state.store.project_draws(id).await?;
+    Ok(Json(ProjectResponse { project, draws }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects", tag = "counties", request_body = ProjectRequest,
@@ -201,7 +213,13 @@ async fn register<S: Store>(
         &d.registration_no,
         state.store.register_project(&d).await?,
     )?;
-    Ok((StatusCode::CREATED, Json(ProjectResponse { project })))
+    Ok((
+        StatusCode::CREATED,
+        Json(ProjectResponse {
+            project,
+            draws: Vec::new(),
+        }),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "counties", params(("id" = i64, Path)),
@@ -230,7 +248,10 @@ async fn edit<S: Store>(
         &d.registration_no,
         state.store.edit_project(id, &d).await?,
     )?;
-    Ok(Json(ProjectResponse { project }))
+    Ok(Json(ProjectResponse {
+        project,
+        draws: Vec::new(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{id}/accept", tag = "counties", params(("id" = i64, Path)),
@@ -271,5 +292,8 @@ async fn accept<S: Store>(
         &project.registration_no,
         state.store.accept_project(id, &a).await?,
     )?;
-    Ok(Json(ProjectResponse { project }))
+    Ok(Json(ProjectResponse {
+        project,
+        draws: Vec::new(),
+    }))
 }

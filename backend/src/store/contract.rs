@@ -152,10 +152,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Inserts a listing and draws its area from its projects' stock, in one transaction.
     fn insert_listing(
         &self,
         listing: &ListingDraft,
-    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    ) -> impl Future<Output = Result<crate::store::types::ListingInsert, StoreError>> + Send;
     fn listing(
         &self,
         id: i64,
@@ -297,6 +298,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Project>, StoreError>> + Send;
+    /// The listings drawn on a project, newest first.
+    fn project_draws(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::ProjectDraw>, StoreError>> + Send;
     /// Projects, newest first: of one county, or all.
     fn projects(
         &self,

@@ -210,7 +210,7 @@ pub(crate) fn logged_out(username: &str, now: OffsetDateTime) -> Entry {
     )
 }
 
-pub(crate) fn listing_created(id: i64, l: &ListingDraft) -> Entry {
+pub(crate) fn listing_created(id: i64, l: &ListingDraft, advance: bool) -> Entry {
     Entry::new(
         county_stream(l.county_code.as_str()),
         format!("listing:{id}"),
@@ -229,6 +229,11 @@ pub(crate) fn listing_created(id: i64, l: &ListingDraft) -> Entry {
         "start_total_yuan": l.start_total.map(|m| m.to_string()),
         "closes_at": l.closes_at.map(|t| t.to_string()),
         "ruleset_version": l.ruleset_version,
+        "advance": advance,
+        "sources": l.sources.iter().map(|s| json!({
+            "project_id": s.project_id,
+            "area_mu": s.area.to_string(),
+        })).collect::<Vec<_>>(),
     }))
 }
 

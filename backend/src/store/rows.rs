@@ -267,6 +267,7 @@ impl ListingRow {
             bid_step_yuan: bid_step,
             bid_count: self.bid_count,
             ruleset_version: self.ruleset_version,
+            sources: Vec::new(),
         })
     }
 }

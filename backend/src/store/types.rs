@@ -67,9 +67,14 @@ pub struct ListingDraft {
     pub deposit: Option<Money>,
     /// A lot's bid step (R4 in force when listed).
     pub bid_step: Option<Money>,
+    /// The projects' names, for lists and announcements.
     pub source_project: String,
+    /// The projects' townships.
     pub township: String,
+    /// Whether any source is drawn before its project's acceptance (预支).
     pub advance: bool,
+    /// The projects it draws on, in order (empty only for a listing made before stock).
+    pub sources: Vec<SourceDraft>,
     pub listed_at: OffsetDateTime,
     pub opens_at: Option<OffsetDateTime>,
     pub closes_at: Option<OffsetDateTime>,
@@ -78,6 +83,27 @@ pub struct ListingDraft {
     pub created_by: i64,
     /// Username of who lists it, for the audit log.
     pub actor: String,
+}
+
+/// One project a listing draws on, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceDraft {
+    pub project_id: i64,
+    pub area: Area,
+    /// Drawn on a registered project's planned surplus (预支).
+    pub advance: bool,
+}
+
+/// What inserting a listing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingInsert {
+    Inserted(i64),
+    /// A project had less left to list than asked (or is not the county's, or is not
+    /// accepted and the listing is not an advance one): nothing was written.
+    Short {
+        project_id: i64,
+        available: Area,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -229,6 +255,10 @@ pub enum ProjectOutcome {
     RegistrationTaken,
     /// Accepted and locked already.
     Locked,
+    /// The edit would leave the surplus below what listings hold.
+    BelowCommitted {
+        committed: Area,
+    },
 }
 
 /// What closing a lot did.

@@ -38,7 +38,7 @@ async fn permissions_follow_role_and_county(db: TestDb) {
 
     let base = json!({"price_per_mu": "300000"});
     let floor = json!({"price_per_mu": "260000", "effective_from": "2027-01-01"});
-    let new_listing = county_listing("1", "0", "0", "300000");
+    let new_listing = county_listing(app.stock("450422").await, "1", "300000");
     let settle = json!({"bank_reference": "B-1"});
     type Case<'a> = (&'a str, &'a Client, StatusCode);
     let base_price: Vec<Case> = vec![

@@ -35,7 +35,12 @@ async fn list_lot(app: &TestApp, bureau: &Client, opens_in: Option<i64>, closes_
             .format(&time::format_description::well_known::Rfc3339)
             .expect("time")
     };
-    let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
+    let mut lot = county_listing(
+        app.project("451321", "17.5335", "14.3805", "0", 8_600)
+            .await,
+        "17.5335",
+        "250000",
+    );
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(at(closes_in));
     if let Some(opens) = opens_in {
@@ -85,7 +90,10 @@ async fn an_auction_runs_from_first_bid_to_award_and_settlement(db: TestDb) {
     )
     .await;
     let (_, county) = teng
-        .post("/api/v1/listings", &county_listing("5", "0", "0", "280000"))
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450422").await, "5", "280000"),
+        )
         .await;
     let county_id = county["listing"]["id"].as_i64().expect("id");
     let (_, body) = bid(&changzhou, county_id, "1400000").await;

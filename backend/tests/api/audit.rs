@@ -171,7 +171,7 @@ async fn everything(app: &TestApp) {
     let lot_bureau = app
         .login_as("xincheng", Role::CountyBureau, Some("451321"))
         .await;
-    let mut lot = county_listing("2", "0", "0", "250000");
+    let mut lot = county_listing(app.stock("451321").await, "2", "250000");
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(
         (app.clock.now() + time::Duration::hours(1))
@@ -182,7 +182,7 @@ async fn everything(app: &TestApp) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let lot = body["listing"]["id"].as_i64().expect("lot");
     // A second lot opens for bids later: scheduled until its first bid.
-    let mut later = county_listing("3", "0", "0", "250000");
+    let mut later = county_listing(app.stock("451321").await, "3", "250000");
     later["channel"] = json!("regional");
     let at = |hours: i64, minutes: i64| {
         (app.clock.now() + time::Duration::hours(hours) + time::Duration::minutes(minutes))

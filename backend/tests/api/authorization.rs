@@ -124,7 +124,7 @@ impl World {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
-        let mut lot = county_listing("2", "0", "0", "250000");
+        let mut lot = county_listing(app.stock("450422").await, "2", "250000");
         lot["channel"] = json!("regional");
         lot["closes_at"] = json!(
             (app.clock.now() + time::Duration::days(10))
@@ -280,12 +280,25 @@ impl World {
             "/api/v1/listings" => (
                 client,
                 path.to_string(),
-                Some(county_listing("1", "0", "0", "300000")),
+                Some(county_listing(
+                    self.app
+                        .stock(if caller == "other bureau" {
+                            "450423"
+                        } else {
+                            "450422"
+                        })
+                        .await,
+                    "1",
+                    "300000",
+                )),
                 None,
             ),
             "/api/v1/listings/{id}/withdraw" => {
                 let (status, body) = self.clients["bureau"]
-                    .post("/api/v1/listings", &county_listing("1", "0", "0", "300000"))
+                    .post(
+                        "/api/v1/listings",
+                        &county_listing(self.app.stock("450422").await, "1", "300000"),
+                    )
                     .await;
                 assert_eq!(status, StatusCode::CREATED, "{body}");
                 let id = body["listing"]["id"].as_i64().expect("id");

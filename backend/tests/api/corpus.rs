@@ -32,7 +32,12 @@ async fn every_hostile_request_in_the_corpus_gets_a_4xx_and_writes_nothing(db: T
     let xincheng = app
         .login_as("xincheng", Role::CountyBureau, Some("451321"))
         .await;
-    let mut lot = county_listing("17.5335", "14.3805", "0", "250000");
+    let mut lot = county_listing(
+        app.project("451321", "17.5335", "14.3805", "0", 8_600)
+            .await,
+        "17.5335",
+        "250000",
+    );
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(
         (app.clock.now() + time::Duration::hours(2))

@@ -329,7 +329,7 @@ async fn exports_open_in_excel_with_chinese_headers_numbers_and_totals(db: TestD
     let (_, l) = mengshan
         .post(
             "/api/v1/listings",
-            &county_listing("3.3333", "0", "0", "270000.01"),
+            &county_listing(app.stock("450423").await, "3.3333", "270000.01"),
         )
         .await;
     let listing = l["listing"]["id"].as_i64().expect("listing");

@@ -263,8 +263,7 @@ async fn absurd_amounts_are_refused_before_they_can_overflow(db: TestDb) {
     let (bureau, _) = teng_listing(&app, "10").await;
     // 99,999 亩 at 99,999,999.99 元/亩 is beyond any amount the platform holds: refused at
     // listing time (it used to be accepted, and buying it answered 500).
-    let mut huge = crate::helpers::county_listing("99999", "0", "0", "99999999.99");
-    huge["source_project"] = json!("巨额挂牌");
+    let huge = crate::helpers::county_listing(app.stock("450422").await, "99999", "99999999.99");
     let (status, body) = bureau.post("/api/v1/listings", &huge).await;
     assert_eq!(
         (
@@ -284,7 +283,7 @@ async fn absurd_amounts_are_refused_before_they_can_overflow(db: TestDb) {
     let xincheng = app
         .login_as("xincheng", Role::CountyBureau, Some("451321"))
         .await;
-    let mut tiny = crate::helpers::county_listing("0.0001", "0", "0", "250000");
+    let mut tiny = crate::helpers::county_listing(app.stock("451321").await, "0.0001", "250000");
     tiny["channel"] = json!("regional");
     tiny["closes_at"] = json!(
         (app.clock.now() + time::Duration::hours(1))
@@ -364,7 +363,7 @@ async fn one_corrupted_row_never_fails_the_lists_of_the_others(db: TestDb) {
     let (_, body) = bureau
         .post(
             "/api/v1/listings",
-            &crate::helpers::county_listing("5", "0", "0", "300000.00"),
+            &crate::helpers::county_listing(app.stock("450422").await, "5", "300000.00"),
         )
         .await;
     let bad = body["listing"]["id"].as_i64().expect("id");

@@ -58,6 +58,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub db_handle: TestDb,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Each county's stock project for tests that are not about stock (see [`TestApp::stock`]).
+    stock: tokio::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 /// The password of every test account.
@@ -116,7 +118,72 @@ impl TestApp {
             clock,
             db_handle: db,
             server,
+            stock: Default::default(),
         }
+    }
+
+    /// An accepted reclamation project of `county` with these figures (no local use), made
+    /// through the store as a bureau's request is: the source of a test's listing whose
+    /// farmland, paddy or capacity matter.
+    pub async fn project(
+        &self,
+        county: &str,
+        reclaimed: &str,
+        farmland: &str,
+        paddy: &str,
+        kg: i64,
+    ) -> i64 {
+        use quota_backend::store::Store;
+        use quota_backend::store::types::{AcceptanceDraft, ProjectDraft, ProjectOutcome};
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let area = |s: &str| s.parse::<quota_shared::Area>().expect("area");
+        let figures = quota_shared::api::ProjectFigures {
+            reclaimed_mu: quota_shared::positive::PositiveArea::new(area(reclaimed)).expect("area"),
+            farmland_mu: area(farmland),
+            paddy_mu: area(paddy),
+            grain_capacity_kg: kg,
+            local_use_mu: quota_shared::Area::ZERO,
+        };
+        let now = self.clock.now();
+        let draft = ProjectDraft {
+            county_code: county.parse().expect("county"),
+            name: format!("测试复垦项目{n}"),
+            registration_no: format!("{county}-TEST-{n:04}"),
+            township: "太平镇".into(),
+            village: String::new(),
+            figures,
+            actor: "test".into(),
+            now,
+        };
+        let acceptance = AcceptanceDraft {
+            accepted_on: quota_shared::calendar::day_of(now),
+            acceptance_doc: format!("测验〔2026〕{n}号"),
+            figures,
+            actor: "test".into(),
+            now,
+        };
+        with_store!(&self.db, s => {
+            let Ok(ProjectOutcome::Saved(p)) = s.register_project(&draft).await else {
+                panic!("test project registered");
+            };
+            let Ok(ProjectOutcome::Saved(p)) = s.accept_project(p.id, &acceptance).await else {
+                panic!("test project accepted");
+            };
+            p.id
+        })
+    }
+
+    /// The county's stock project for tests that are not about stock: 1,000,000 亩 accepted,
+    /// no farmland (made on first use).
+    pub async fn stock(&self, county: &str) -> i64 {
+        let mut stock = self.stock.lock().await;
+        if let Some(id) = stock.get(county) {
+            return *id;
+        }
+        let id = self.project(county, "1000000", "0", "0", 0).await;
+        stock.insert(county.to_string(), id);
+        id
     }
 
     /// One turn of the scheduler at the application's current time.
@@ -250,12 +317,11 @@ impl Client {
     }
 }
 
-/// A county listing body.
-pub fn county_listing(area: &str, farmland: &str, paddy: &str, price: &str) -> Value {
+/// A county listing body: `area` drawn on `project`.
+pub fn county_listing(project: i64, area: &str, price: &str) -> Value {
     json!({
-        "channel": "county", "area_mu": area, "farmland_mu": farmland, "paddy_mu": paddy,
-        "grain_capacity_kg": 1000, "price_per_mu": price, "source_project": "太平镇拆旧复垦项目",
-        "township": "太平镇", "advance": false
+        "channel": "county", "sources": [{"project_id": project, "area_mu": area}],
+        "price_per_mu": price
     })
 }
 
@@ -293,7 +359,7 @@ pub async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing(area, "0", "0", "300000.00"),
+            &county_listing(app.stock("450422").await, area, "300000.00"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

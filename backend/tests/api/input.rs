@@ -106,16 +106,26 @@ async fn bad_bodies_get_4xx_envelopes_and_write_nothing(db: TestDb) {
         (status, error_of(&envelope).0.as_str()),
         (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
     );
-    // A listing whose parts exceed the whole is refused with the field named.
+    // A listing drawing on another county's project is refused with the field named, as if
+    // the project did not exist.
+    let elsewhere = app.stock("450423").await;
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("10", "12", "0", "300000"),
+            &county_listing(elsewhere, "10", "300000"),
         )
         .await;
     assert_eq!(
-        (status, body["error"]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("farmland_mu"))
+        (
+            status,
+            error_of(&body).0.as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_project",
+            Some("sources[0].project_id")
+        )
     );
     // Nothing was written by any of it.
     let (_, l) = app

@@ -19,5 +19,6 @@ mod publicity;
 mod reference;
 mod rules;
 mod scheduler;
+mod stock;
 mod upgrade;
 mod uses;

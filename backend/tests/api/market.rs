@@ -53,7 +53,11 @@ async fn a_county_listing_lives_from_base_price_to_withdrawal(db: TestDb) {
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("10", "8", "4", "260000"),
+            &county_listing(
+                app.project("450422", "10", "8", "4", 1000).await,
+                "10",
+                "260000",
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -203,7 +207,10 @@ async fn every_rule_refusal_names_its_rule_in_the_asked_language(db: TestDb) {
         .login_as("longxu", Role::CountyBureau, Some("450406"))
         .await;
     let (status, body) = longxu
-        .post("/api/v1/listings", &county_listing("5", "0", "0", "300000"))
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450406").await, "5", "300000"),
+        )
         .await;
     assert_eq!(
         (status, error_of(&body).1.as_deref()),
@@ -220,7 +227,7 @@ async fn every_rule_refusal_names_its_rule_in_the_asked_language(db: TestDb) {
     let (_, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("5", "0", "0", "279999.99"),
+            &county_listing(app.stock("450422").await, "5", "279999.99"),
         )
         .await;
     assert_eq!(error_of(&body).1.as_deref(), Some("R2"));
@@ -228,7 +235,7 @@ async fn every_rule_refusal_names_its_rule_in_the_asked_language(db: TestDb) {
     let closes = (app.clock.now() + Duration::days(7))
         .format(&time::format_description::well_known::Rfc3339)
         .expect("time");
-    let mut lot = county_listing("17.5335", "14.3805", "0", "249999.99");
+    let mut lot = county_listing(app.stock("450422").await, "17.5335", "249999.99");
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(closes);
     let (_, body) = bureau.post("/api/v1/listings", &lot).await;
@@ -463,7 +470,7 @@ async fn a_county_listing_with_a_closing_time_expires(db: TestDb) {
     let closes = (app.clock.now() + Duration::days(30))
         .format(&time::format_description::well_known::Rfc3339)
         .expect("time");
-    let mut body = county_listing("5", "0", "0", "300000");
+    let mut body = county_listing(app.stock("450422").await, "5", "300000");
     body["closes_at"] = json!(closes);
     let (status, created) = bureau.post("/api/v1/listings", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -527,13 +534,19 @@ async fn a_raised_floor_holds_county_listings_above_an_older_base_price(db: Test
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // Today the old floor is in force: 280,000 is above the base price and the floor.
     let (status, body) = bureau
-        .post("/api/v1/listings", &county_listing("1", "0", "0", "280000"))
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450422").await, "1", "280000"),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     app.clock.advance(time::Duration::days(1));
     let bureau = app.login("teng").await;
     let (status, body) = bureau
-        .post("/api/v1/listings", &county_listing("1", "0", "0", "280000"))
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450422").await, "1", "280000"),
+        )
         .await;
     assert_eq!(
         (status, error_of(&body).1.as_deref()),
@@ -547,7 +560,10 @@ async fn a_raised_floor_holds_county_listings_above_an_older_base_price(db: Test
         "{body}"
     );
     let (status, body) = bureau
-        .post("/api/v1/listings", &county_listing("1", "0", "0", "300000"))
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450422").await, "1", "300000"),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }

@@ -64,7 +64,7 @@ async fn every_list_pages_through_all_its_rows_once(db: TestDb) {
         let (status, body) = bureau
             .post(
                 "/api/v1/listings",
-                &county_listing("10", "0", "0", "300000"),
+                &county_listing(app.stock("450422").await, "10", "300000"),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -245,7 +245,10 @@ async fn a_list_is_cut_at_fifty_rows_unless_asked_otherwise(db: TestDb) {
     let (bureau, _) = teng_listing(&app, "100").await;
     for _ in 0..51 {
         let (status, body) = bureau
-            .post("/api/v1/listings", &county_listing("1", "0", "0", "300000"))
+            .post(
+                "/api/v1/listings",
+                &county_listing(app.stock("450422").await, "1", "300000"),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }

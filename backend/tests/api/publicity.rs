@@ -135,7 +135,7 @@ async fn a_county_listing_opens_when_its_announcement_ends(db: TestDb) {
         "the refusal names the opening ({opens_text}): {body}"
     );
     // A bureau may name a later opening, never an earlier one.
-    let mut early = county_listing("5", "0", "0", "300000.00");
+    let mut early = county_listing(app.stock("450422").await, "5", "300000.00");
     early["opens_at"] = json!(rfc3339(listed_at + Duration::days(2)));
     let (status, body) = bureau.post("/api/v1/listings", &early).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -170,7 +170,7 @@ async fn a_county_listing_opens_when_its_announcement_ends(db: TestDb) {
     let (_, today) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("3", "0", "0", "300000.00"),
+            &county_listing(app.stock("450422").await, "3", "300000.00"),
         )
         .await;
     let today_opens = parse(&today["listing"]["opens_at"]);
@@ -186,7 +186,7 @@ async fn a_county_listing_opens_when_its_announcement_ends(db: TestDb) {
     let (_, next) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("3", "0", "0", "300000.00"),
+            &county_listing(app.stock("450422").await, "3", "300000.00"),
         )
         .await;
     let next_opens = parse(&next["listing"]["opens_at"]);

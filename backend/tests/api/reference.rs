@@ -159,14 +159,27 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
             .count(),
         6
     );
+    // Each listing draws on its projects' stock: its area is what its sources took, and no
+    // project has given more than its surplus (the registered one only in advance).
     for l in &listings {
-        let source = l["source_project"].as_str().unwrap_or_default();
-        assert!(
-            projects.iter().any(|p| p["county_code"] == l["county_code"]
-                && source.starts_with(p["name"].as_str().unwrap_or("-"))),
-            "listing {} ({source}) has its project",
-            l["id"]
-        );
+        let sources = l["sources"].as_array().expect("sources");
+        assert!(!sources.is_empty(), "listing {} has its project", l["id"]);
+        for s in sources {
+            let p = projects
+                .iter()
+                .find(|p| p["id"] == s["project_id"])
+                .expect("the source is a project");
+            assert_eq!(p["county_code"], l["county_code"], "{l}");
+            assert_eq!(l["advance"], p["status"] == "registered", "{l}");
+        }
+        if let [only] = sources.as_slice() {
+            assert_eq!(only["area_mu"], l["area_mu"], "{l}");
+        }
+    }
+    for p in &projects {
+        let available = p["available_mu"].as_str().expect("available");
+        assert!(!available.starts_with('-'), "{p}");
+        assert_eq!(p["shortfall_mu"], "0.0000", "{p}");
     }
     let (_, purchases) = finance.get("/api/v1/purchases").await;
     let statuses: Vec<&str> = purchases["purchases"]

@@ -235,7 +235,7 @@ async fn a_new_version_applies_from_its_first_day_and_not_before(db: TestDb) {
 /// 忻城县 (account `xincheng`) lists a 2 亩 regional lot closing in ten days.
 async fn regional_lot(app: &TestApp) -> i64 {
     let bureau = app.login("xincheng").await;
-    let mut lot = county_listing("2", "0", "0", "250000");
+    let mut lot = county_listing(app.stock("451321").await, "2", "250000");
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(
         (app.clock.now() + Duration::days(10))

@@ -31,7 +31,7 @@ async fn audit_snapshot(app: &TestApp) -> (usize, Vec<(String, i64, String)>) {
 
 /// A regional lot of 忻城县 of `area` at the 250,000 floor, closing in `hours`.
 async fn lot(app: &TestApp, bureau: &Client, area: &str, hours: i64) -> i64 {
-    let mut body = county_listing(area, "0", "0", "250000");
+    let mut body = county_listing(app.stock("451321").await, area, "250000");
     body["channel"] = json!("regional");
     body["closes_at"] = json!(
         (app.clock.now() + Duration::hours(hours))
@@ -103,7 +103,7 @@ async fn read_everything(app: &TestApp, clients: &[&Client], ids: &[i64]) {
 async fn reads_show_due_changes_before_the_scheduler_writes_them_and_never_write(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let (teng, open_listing) = teng_listing(&app, "10").await;
-    let mut closing = county_listing("5", "0", "0", "300000");
+    let mut closing = county_listing(app.stock("450422").await, "5", "300000");
     closing["closes_at"] = json!(
         (app.clock.now() + Duration::hours(1))
             .format(&Rfc3339)
@@ -234,7 +234,7 @@ async fn a_failing_item_is_skipped_and_blocks_neither_the_others_nor_any_request
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing("5", "0", "0", "300000.00"),
+            &county_listing(app.stock("450422").await, "5", "300000.00"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -24,7 +24,11 @@ pub(crate) async fn settled_award(
     winner: &Client,
 ) -> i64 {
     let seller = app.login_as(bureau, Role::CountyBureau, Some(county)).await;
-    let mut lot = county_listing("10", "5", "0", "250000");
+    let mut lot = county_listing(
+        app.project(county, "10", "5", "0", 1000).await,
+        "10",
+        "250000",
+    );
     lot["channel"] = json!("regional");
     lot["closes_at"] = json!(
         (app.clock.now() + Duration::hours(1))

@@ -24,6 +24,13 @@ pub fn listing_status(lang: Lang, s: ListingStatus) -> Html {
     html! { <span class={classes!("badge", tone_of_listing(s), format!("status-{}", s.wire()))}>{ label }</span> }
 }
 
+/// A listing's source projects, with 预支 marked when any is drawn before its acceptance.
+pub fn source(lang: Lang, l: &quota_shared::api::Listing) -> Html {
+    html! { <>{ l.source_project.clone() }{ if l.advance { html! {
+        <span class="badge warn advance" title={crate::i18n::words(lang, "项目尚未验收，预支节余指标", "Advance quota: the project is not accepted yet")}>{ crate::i18n::words(lang, "预支", "advance") }</span>
+    } } else { html! {} } }</> }
+}
+
 /// A purchase's state in the interface language.
 pub fn purchase_status_label(lang: Lang, s: PurchaseStatus) -> &'static str {
     match (lang, s) {

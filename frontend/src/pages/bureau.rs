@@ -4,7 +4,7 @@
 use quota_shared::UnitPrice;
 use quota_shared::api::{
     Announcement, BasePriceRequest, County, FloorPrice, Holding, Lang, Listing, ListingStatus,
-    NewListing, Purchase, PurchaseStatus, SettleRequest,
+    Purchase, PurchaseStatus, SettleRequest,
 };
 use quota_shared::rules::{FloorVersion, check_base_price, floor_on};
 
@@ -12,11 +12,10 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::components::badge::listing_status;
-use crate::components::form::{bind, bind_select};
+use crate::components::form::bind;
 use crate::components::format::today;
 use crate::components::status::failed;
 use crate::components::use_form::UseForm;
-use crate::forms::ListingForm;
 use crate::i18n::{Key, t, words};
 use crate::session::Session;
 use quota_shared::calendar::day_of;
@@ -41,15 +40,7 @@ pub fn Bureau() -> Html {
     let holdings = use_state(Vec::<Holding>::new);
     let news = use_state(Vec::<Announcement>::new);
     let base_input = use_state(String::new);
-    let channel = use_state(|| "county".to_string());
-    let area = use_state(String::new);
-    let farmland = use_state(|| "0".to_string());
-    let paddy = use_state(|| "0".to_string());
-    let capacity = use_state(|| "0".to_string());
-    let price = use_state(String::new);
-    let source = use_state(String::new);
-    let township = use_state(String::new);
-    let closes = use_state(String::new);
+    let projects = use_state(Vec::<quota_shared::api::Project>::new);
     let bank_refs = use_state(std::collections::HashMap::<i64, String>::new);
     {
         let (counties, floors, listings, purchases, county) = (
@@ -59,7 +50,12 @@ pub fn Bureau() -> Html {
             purchases.clone(),
             county.clone(),
         );
-        let (holdings, news, problem) = (holdings.clone(), news.clone(), problem.clone());
+        let (holdings, news, problem, projects) = (
+            holdings.clone(),
+            news.clone(),
+            problem.clone(),
+            projects.clone(),
+        );
         use_effect_with((*reload, county.clone()), move |_| {
             yew::platform::spawn_local(async move {
                 // Every load that fails is shown; the others still fill the page.
@@ -83,6 +79,10 @@ pub fn Bureau() -> Html {
                     }
                     match api::holdings().await {
                         Ok(h) => holdings.set(h.holdings),
+                        Err(e) => failure = Some(e),
+                    }
+                    match api::projects().await {
+                        Ok(p) => projects.set(p.projects),
                         Err(e) => failure = Some(e),
                     }
                     match api::recent_announcements(None, Some(code.as_str()), 10).await {
@@ -154,40 +154,17 @@ pub fn Bureau() -> Html {
     };
 
     // ---- new listing
-    let draft: Result<NewListing, String> = ListingForm {
-        channel: (*channel).clone(),
-        area: (*area).clone(),
-        farmland: (*farmland).clone(),
-        paddy: (*paddy).clone(),
-        capacity: (*capacity).clone(),
-        price: (*price).clone(),
-        source: (*source).clone(),
-        township: (*township).clone(),
-        closes: (*closes).clone(),
-    }
-    .check(base, &versions, today(), lang, &book);
-    let publish = {
-        let (draft, problem, notice, reload) = (
-            draft.clone(),
-            problem.clone(),
-            notice.clone(),
-            reload.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Ok(d) = draft.clone() else { return };
-            let (problem, notice, reload) = (problem.clone(), notice.clone(), reload.clone());
-            yew::platform::spawn_local(async move {
-                match api::create_listing(&d).await {
-                    Ok(l) => {
-                        notice.set(Some(format!("{} #{}", t(lang, Key::Created), l.listing.id)));
-                        problem.set(None);
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => problem.set(Some(e)),
-                }
-            });
+    let on_created = {
+        let (problem, notice, reload) = (problem.clone(), notice.clone(), reload.clone());
+        Callback::from(move |message: String| {
+            notice.set(Some(message));
+            problem.set(None);
+            reload.set(*reload + 1);
         })
+    };
+    let on_failed = {
+        let problem = problem.clone();
+        Callback::from(move |e: ApiFailure| problem.set(Some(e)))
     };
     let withdraw = |id: i64| {
         let (problem, reload) = (problem.clone(), reload.clone());
@@ -286,27 +263,7 @@ pub fn Bureau() -> Html {
                 { match (&base_check, base_input.is_empty()) { (Err(m), false) => html! { <p class="error" id="base-check">{ m.clone() }</p> }, _ => html! {} } }
             </form>
         </section>
-        <section class="card">
-            <h2>{ t(lang, Key::NewListingHeading) }</h2>
-            <form class="form" onsubmit={publish} id="listing-form">
-                <label>{ t(lang, Key::FieldChannel) }
-                    <select id="new-channel" onchange={bind_select(&channel)}>
-                        <option value="county" selected={*channel == "county"}>{ t(lang, Key::ChannelCounty) }</option>
-                        <option value="regional" selected={*channel == "regional"}>{ t(lang, Key::ChannelRegional) }</option>
-                    </select>
-                </label>
-                <label>{ t(lang, Key::FieldArea2) }<input id="new-area" value={(*area).clone()} oninput={bind(&area)} /></label>
-                <label>{ t(lang, Key::FieldFarmland) }<input id="new-farmland" value={(*farmland).clone()} oninput={bind(&farmland)} /></label>
-                <label>{ t(lang, Key::FieldPaddy) }<input id="new-paddy" value={(*paddy).clone()} oninput={bind(&paddy)} /></label>
-                <label>{ t(lang, Key::FieldCapacity) }<input id="new-capacity" value={(*capacity).clone()} oninput={bind(&capacity)} /></label>
-                <label>{ t(lang, Key::FieldPrice) }<input id="new-price" value={(*price).clone()} oninput={bind(&price)} /></label>
-                <label>{ t(lang, Key::FieldSource) }<input id="new-source" value={(*source).clone()} oninput={bind(&source)} /></label>
-                <label>{ t(lang, Key::FieldTownship) }<input id="new-township" value={(*township).clone()} oninput={bind(&township)} /></label>
-                <label>{ t(lang, Key::FieldCloses) }<input id="new-closes" type="text" inputmode="numeric" placeholder="2026-12-31 17:00" value={(*closes).clone()} oninput={bind(&closes)} /><span class="hint">{ t(lang, Key::BeijingTime) }</span></label>
-                { match (&draft, area.is_empty()) { (Err(m), false) => html! { <p class="error" id="listing-check">{ m.clone() }</p> }, _ => html! {} } }
-                <button type="submit" class="primary" id="listing-submit" disabled={draft.is_err()}>{ t(lang, Key::CreateListing) }</button>
-            </form>
-        </section>
+        <super::bureau_listing::NewListing projects={(*projects).clone()} base={base} versions={versions.clone()} {on_created} {on_failed} />
         </div>
         <section class="card">
             <h2>{ t(lang, Key::IncomingHeading) }</h2>
@@ -324,7 +281,10 @@ pub fn Bureau() -> Html {
                 </table></div>
             } } }
         </section>
-        <super::bureau_projects::Projects />
+        <super::bureau_projects::Projects reload={*reload} on_changed={{
+            let reload = reload.clone();
+            Callback::from(move |()| reload.set(*reload + 1))
+        }} />
         <super::bureau_objections::Objections on_resolved={{
             let reload = reload.clone();
             Callback::from(move |()| reload.set(*reload + 1))
@@ -362,7 +322,7 @@ pub fn Bureau() -> Html {
                     <tr data-listing={l.id.to_string()}>
                         <td class="mono">{ l.id }</td>
                         <td class="nowrap">{ match (lang, l.channel) { (Lang::Zh, c) => c.label_zh(), (Lang::En, c) => c.label_en() } }</td>
-                        <td class="wide-only">{ l.source_project.clone() }</td>
+                        <td class="wide-only">{ crate::components::badge::source(lang, l) }</td>
                         <td class="num">{ l.area_mu.grouped() }</td><td class="num">{ l.remaining_mu.grouped() }</td>
                         <td class="num">{ l.price_per_mu.grouped() }</td>
                         <td>{ listing_status(lang, l.status) }</td>

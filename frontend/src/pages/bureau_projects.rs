@@ -114,11 +114,19 @@ impl Fields {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The console's reload count: the list is read again when it changes (a listing drew
+    /// on a project).
+    pub reload: u32,
+    /// A project was registered, edited or accepted: the console reads its stock again.
+    pub on_changed: Callback<()>,
+}
+
 #[component]
-pub fn Projects() -> Html {
+pub fn Projects(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let list = use_state(|| None::<Result<Vec<Project>, ApiFailure>>);
-    let reload = use_state(|| 0u32);
     let fields = use_state(Fields::default);
     let accepting = use_state(|| None::<i64>);
     let editing = use_state(|| None::<i64>);
@@ -127,7 +135,7 @@ pub fn Projects() -> Html {
     let busy = use_state(|| false);
     {
         let list = list.clone();
-        use_effect_with(*reload, move |_| {
+        use_effect_with(props.reload, move |_| {
             yew::platform::spawn_local(async move {
                 list.set(Some(api::projects().await.map(|r| r.projects)));
             });
@@ -143,10 +151,10 @@ pub fn Projects() -> Html {
     };
     let register = {
         let editing = editing.clone();
-        let (fields, problem, reload, busy) = (
+        let (fields, problem, changed, busy) = (
             fields.clone(),
             problem.clone(),
-            reload.clone(),
+            props.on_changed.clone(),
             busy.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
@@ -155,10 +163,10 @@ pub fn Projects() -> Html {
                 Ok(r) => r,
                 Err(m) => return problem.set(Some(m)),
             };
-            let (fields, problem, reload, busy) = (
+            let (fields, problem, changed, busy) = (
                 fields.clone(),
                 problem.clone(),
-                reload.clone(),
+                changed.clone(),
                 busy.clone(),
             );
             busy.set(true);
@@ -173,7 +181,7 @@ pub fn Projects() -> Html {
                         problem.set(None);
                         fields.set(Fields::default());
                         editing.set(None);
-                        reload.set(*reload + 1);
+                        changed.emit(());
                     }
                     Err(e) => problem.set(Some(e.message(lang).to_string())),
                 }
@@ -197,11 +205,11 @@ pub fn Projects() -> Html {
         })
     };
     let accept = {
-        let (acceptance, accepting, problem, reload) = (
+        let (acceptance, accepting, problem, changed) = (
             acceptance.clone(),
             accepting.clone(),
             problem.clone(),
-            reload.clone(),
+            props.on_changed.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -210,13 +218,14 @@ pub fn Projects() -> Html {
                 Ok(r) => r,
                 Err(m) => return problem.set(Some(m)),
             };
-            let (accepting, problem, reload) = (accepting.clone(), problem.clone(), reload.clone());
+            let (accepting, problem, changed) =
+                (accepting.clone(), problem.clone(), changed.clone());
             yew::platform::spawn_local(async move {
                 match api::accept_project(id, &request).await {
                     Ok(_) => {
                         problem.set(None);
                         accepting.set(None);
-                        reload.set(*reload + 1);
+                        changed.emit(());
                     }
                     Err(e) => problem.set(Some(e.message(lang).to_string())),
                 }
@@ -247,6 +256,7 @@ pub fn Projects() -> Html {
                     <th class="num">{ words(lang, "耕地／水田（亩）", "Farmland / paddy") }</th>
                     <th class="num">{ words(lang, "本地使用（亩）", "Used locally") }</th>
                     <th class="num">{ words(lang, "节余指标（亩）", "Surplus (mu)") }</th>
+                    <th class="num">{ words(lang, "已挂牌／可挂牌（亩）", "Listed / left (mu)") }</th>
                     <th>{ words(lang, "状态", "Status") }</th>
                     <th></th>
                 </tr></thead>
@@ -258,6 +268,12 @@ pub fn Projects() -> Html {
                         <td class="num">{ format!("{} / {}", p.farmland_mu.grouped(), p.paddy_mu.grouped()) }</td>
                         <td class="num">{ p.local_use_mu.grouped() }</td>
                         <td class="num"><strong>{ p.surplus_mu.grouped() }</strong></td>
+                        <td class="num stock">{ format!("{} / {}", p.committed_mu.grouped(), p.available_mu.grouped()) }
+                            { if p.shortfall_mu > quota_shared::Area::ZERO { html! {
+                                <><br /><span class="badge danger shortfall" title={words(lang, "验收面积少于预支已挂牌、已售的面积：请撤回挂牌或与自治区核对", "Accepted below what was drawn in advance: withdraw listings or settle it with the region")}>
+                                    { words(lang, format!("验收少于预支 {} 亩", p.shortfall_mu.grouped()), format!("{} mu short", p.shortfall_mu.grouped())) }
+                                </span></>
+                            } } else { html! {} } }</td>
                         <td class="nowrap">{ match (lang, p.status) {
                             (Lang::Zh, s) => s.label_zh().to_string(),
                             (Lang::En, s) => s.wire().to_string(),

@@ -214,7 +214,7 @@ pub fn Buy(props: &Props) -> Html {
             { counties_load.failure(lang) }
             <dl class="facts" id="listing-facts">
                 <dt>{ t(lang, Key::ColSeller) }</dt><dd>{ county_name(lang, &counties, &l.county_code) }</dd>
-                <dt>{ t(lang, Key::ColProject) }</dt><dd>{ l.source_project.clone() }</dd>
+                <dt>{ t(lang, Key::ColProject) }</dt><dd>{ crate::components::badge::source(lang, l) }</dd>
                 <dt>{ t(lang, Key::ColRemaining) }</dt><dd class="num" id="remaining">{ l.remaining_mu.grouped() }</dd>
                 <dt>{ t(lang, Key::ColPrice) }</dt><dd class="num">{ l.price_per_mu.grouped() }</dd>
             </dl>

@@ -128,7 +128,7 @@ fn open_listings(lang: Lang, counties: &[County], listings: &[Listing]) -> Html 
             { for open.iter().map(|l| html! {
                 <tr data-listing={l.id.to_string()}>
                     <td>{ county_name(lang, counties, &l.county_code) }</td>
-                    <td class="wide-only">{ l.source_project.clone() }</td>
+                    <td class="wide-only">{ crate::components::badge::source(lang, l) }</td>
                     <td class="num">{ l.remaining_mu.grouped() }</td>
                     <td class="num">{ l.price_per_mu.grouped() }</td>
                     <td>{ match (l.status, l.opens_at) {

@@ -103,7 +103,7 @@ pub fn Lot(props: &Props) -> Html {
             { counties_load.failure(lang) }
             <dl class="facts" id="lot-facts">
                 <dt>{ t(lang, Key::ColSeller) }</dt><dd>{ county_name(lang, &counties, &l.county_code) }</dd>
-                <dt>{ t(lang, Key::ColProject) }</dt><dd>{ l.source_project.clone() }</dd>
+                <dt>{ t(lang, Key::ColProject) }</dt><dd>{ crate::components::badge::source(lang, l) }</dd>
                 <dt>{ t(lang, Key::ColArea) }</dt><dd class="num">{ l.area_mu.grouped() }</dd>
                 <dt>{ t(lang, Key::ColStart) }</dt><dd class="num">{ l.start_total_yuan.map(|m| m.grouped()).unwrap_or_default() }</dd>
                 <dt>{ t(lang, Key::ColHigh) }</dt><dd class="num" id="high-bid">{ l.high_bid_yuan.map(|m| m.grouped()).unwrap_or_else(|| "—".into()) }</dd>

@@ -137,7 +137,7 @@ pub fn Market() -> Html {
                                     <tr data-listing={l.id.to_string()}>
                                         <td>{ county_name(lang, &counties, &l.county_code) }</td>
                                         <td class="nowrap">{ match (lang, l.channel) { (Lang::Zh, c) => c.label_zh(), (Lang::En, c) => c.label_en() } }</td>
-                                        <td class="wide-only">{ l.source_project.clone() }</td>
+                                        <td class="wide-only">{ crate::components::badge::source(lang, l) }</td>
                                         <td class="num">{ l.remaining_mu.grouped() }</td>
                                         <td class="num">{ l.price_per_mu.grouped() }</td>
                                         <td class="num countdown">{ countdown(lang, l) }</td>

@@ -93,6 +93,41 @@ pub struct Listing {
     pub bid_count: i64,
     /// The rule set the listing was checked against (R13).
     pub ruleset_version: String,
+    /// The reclamation projects it offers, in order (docs/DOMAIN.md, "Quota stock"); empty for
+    /// a listing made before listings drew from stock.
+    #[serde(default)]
+    pub sources: Vec<ListingSource>,
+}
+
+/// One project a listing offers, and how much of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListingSource {
+    pub project_id: i64,
+    pub project_name: String,
+    /// 备案号.
+    pub registration_no: String,
+    /// What the listing took of the project.
+    pub area_mu: Area,
+    /// What it holds now: all of it while live, what it sold once ended.
+    pub held_mu: Area,
+    /// Drawn on the project's planned surplus before its acceptance (预支).
+    pub advance: bool,
+    /// Whether the project has been accepted since (its quota is ordinary then).
+    pub project_accepted: bool,
+}
+
+/// Most projects one listing may offer.
+pub const LISTING_SOURCES_MAX: usize = 10;
+
+/// `sources` of `POST /api/v1/listings`: a project of the bureau's county and how much of its
+/// available surplus to offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SourceRequest {
+    pub project_id: i64,
+    pub area_mu: PositiveArea,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,13 +152,12 @@ pub struct ListingResponse {
 #[serde(deny_unknown_fields)]
 pub struct NewListing {
     pub channel: Channel,
-    pub area_mu: PositiveArea,
-    pub farmland_mu: Area,
-    pub paddy_mu: Area,
-    pub grain_capacity_kg: i64,
+    /// The projects it offers, in order, 1 to [`LISTING_SOURCES_MAX`], each once. The area is
+    /// their sum; new farmland, paddy and grain capacity follow from the projects pro rata.
+    pub sources: Vec<SourceRequest>,
     pub price_per_mu: UnitPrice,
-    pub source_project: String,
-    pub township: String,
+    /// 预支: required to draw on a project not yet accepted.
+    #[serde(default)]
     pub advance: bool,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub opens_at: Option<OffsetDateTime>,

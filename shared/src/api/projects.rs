@@ -178,6 +178,17 @@ pub struct Project {
     pub status: ProjectStatus,
     pub accepted_on: Option<Date>,
     pub acceptance_doc: Option<String>,
+    /// What its listings hold: listed + sold + landed (docs/DOMAIN.md, "Quota stock").
+    #[serde(default)]
+    pub committed_mu: Area,
+    /// What may still be listed: the surplus less what is committed (never negative).
+    #[serde(default)]
+    pub available_mu: Area,
+    /// An acceptance below what its listings had already drawn in advance (预支): the area
+    /// committed beyond the accepted surplus, for the bureau and the regional administrator to
+    /// settle. Zero when the stock covers every draw.
+    #[serde(default)]
+    pub shortfall_mu: Area,
     pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -185,10 +196,71 @@ pub struct Project {
     pub updated_at: OffsetDateTime,
 }
 
+impl Project {
+    /// What `take` of this project's surplus carries of its new farmland, paddy and grain
+    /// capacity: each pro rata to the reclaimed area (every 亩 reclaimed yields the same
+    /// share), rounded down to 0.0001 亩 and to the kilogram, so the shares of the listings
+    /// drawn on a project never add up to more than the project has.
+    pub fn share_of(&self, take: Area) -> Share {
+        let reclaimed = i128::from(self.reclaimed_mu.e4().max(1));
+        let part = |whole: i64| -> i64 {
+            let v = i128::from(whole) * i128::from(take.e4()) / reclaimed;
+            i64::try_from(v).unwrap_or(i64::MAX)
+        };
+        let area = |e4: i64| Area::from_e4(part(e4)).unwrap_or(Area::ZERO);
+        Share {
+            farmland_mu: area(self.farmland_mu.e4()),
+            paddy_mu: area(self.paddy_mu.e4()),
+            grain_capacity_kg: part(self.grain_capacity_kg),
+        }
+    }
+}
+
+/// A listing's share of a project's figures (see [`Project::share_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Share {
+    pub farmland_mu: Area,
+    pub paddy_mu: Area,
+    pub grain_capacity_kg: i64,
+}
+
+impl Share {
+    /// The sum of two shares; `None` past the largest area.
+    pub fn plus(self, other: Share) -> Option<Share> {
+        Some(Share {
+            farmland_mu: self.farmland_mu.checked_add(other.farmland_mu).ok()?,
+            paddy_mu: self.paddy_mu.checked_add(other.paddy_mu).ok()?,
+            grain_capacity_kg: self
+                .grain_capacity_kg
+                .checked_add(other.grain_capacity_kg)?,
+        })
+    }
+}
+
+/// A listing drawn on the project (GET /api/v1/projects/{id}): what it took and still holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectDraw {
+    pub listing_id: i64,
+    pub status: crate::api::listings::ListingStatus,
+    /// What the listing took of the project.
+    pub area_mu: Area,
+    /// What it holds now (taken less what came back when it ended unsold).
+    pub held_mu: Area,
+    /// Drawn before the project's acceptance (预支).
+    pub advance: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub listed_at: OffsetDateTime,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectResponse {
     pub project: Project,
+    /// The listings drawn on it, newest first (on `GET /api/v1/projects/{id}`; empty on
+    /// writes' answers).
+    #[serde(default)]
+    pub draws: Vec<ProjectDraw>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,5 +308,58 @@ mod tests {
         );
         // All of it used locally: nothing to sell.
         assert_eq!(figures("30", "20", "0", "30").surplus(), Area::ZERO);
+    }
+
+    fn project(reclaimed: &str, farmland: &str, paddy: &str, kg: i64) -> Project {
+        let area = |s: &str| s.parse::<Area>().expect("area");
+        Project {
+            id: 1,
+            county_code: "450422".parse().expect("county"),
+            name: "太平镇项目".into(),
+            registration_no: "450422-2021-0007".into(),
+            township: "太平镇".into(),
+            village: String::new(),
+            reclaimed_mu: area(reclaimed),
+            farmland_mu: area(farmland),
+            paddy_mu: area(paddy),
+            grain_capacity_kg: kg,
+            local_use_mu: Area::ZERO,
+            surplus_mu: area(reclaimed),
+            status: ProjectStatus::Accepted,
+            accepted_on: None,
+            acceptance_doc: None,
+            committed_mu: Area::ZERO,
+            available_mu: area(reclaimed),
+            shortfall_mu: Area::ZERO,
+            created_by: "teng".into(),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_share_follows_the_reclaimed_area_and_rounds_down() {
+        let p = project("30", "24", "9", 18_000);
+        let share = p.share_of("10".parse().expect("area"));
+        assert_eq!(share.farmland_mu.to_string(), "8.0000");
+        assert_eq!(share.paddy_mu.to_string(), "3.0000");
+        assert_eq!(share.grain_capacity_kg, 6_000);
+        // All of it: exactly the project's figures.
+        assert_eq!(
+            p.share_of("30".parse().expect("area")),
+            Share {
+                farmland_mu: p.farmland_mu,
+                paddy_mu: p.paddy_mu,
+                grain_capacity_kg: 18_000
+            }
+        );
+        // Thirds of 10 亩 farmland over 3 亩 reclaimed: rounded down, so three listings of
+        // 1 亩 never carry more than the project's farmland.
+        let p = project("3", "1", "1", 10);
+        let third = p.share_of("1".parse().expect("area"));
+        assert_eq!(third.farmland_mu.to_string(), "0.3333");
+        assert_eq!(third.grain_capacity_kg, 3);
+        let sum = third.plus(third).and_then(|s| s.plus(third)).expect("sum");
+        assert!(sum.farmland_mu <= p.farmland_mu && sum.grain_capacity_kg <= 10);
     }
 }

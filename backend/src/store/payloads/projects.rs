@@ -67,6 +67,12 @@ pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft) -> Entry {
     after["status"] = json!("accepted");
     after["accepted_on"] = json!(a.accepted_on.to_string());
     after["acceptance_doc"] = json!(a.acceptance_doc);
+    // Accepted below what its listings had drawn in advance: recorded, and flagged on the project.
+    if let Ok(short) = before.committed_mu.checked_sub(a.figures.surplus())
+        && short > quota_shared::Area::ZERO
+    {
+        after["shortfall_mu"] = json!(short.to_string());
+    }
     Entry::new(
         county_stream(before.county_code.as_str()),
         format!("project:{}", before.id),

@@ -5,11 +5,11 @@ use time::OffsetDateTime;
 use super::{corrupt, parse_stored};
 use crate::store::error::StoreError;
 use quota_shared::Area;
-use quota_shared::api::Project;
+use quota_shared::api::{ListingSource, Project, ProjectDraw, ProjectStatus};
 
 pub(crate) const PROJECT_COLUMNS: &str = "id, county_code, name, registration_no, township, village, \
      reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
-     CAST(accepted_on AS TEXT) AS accepted_on, acceptance_doc, created_by, created_at, updated_at";
+     CAST(accepted_on AS TEXT) AS accepted_on, acceptance_doc, committed_e4_mu, created_by, created_at, updated_at";
 
 /// A project row; decodes on both databases (the acceptance date read as text).
 #[derive(Debug, sqlx::FromRow)]
@@ -28,6 +28,7 @@ pub(crate) struct ProjectRow {
     pub status: String,
     pub accepted_on: Option<String>,
     pub acceptance_doc: Option<String>,
+    pub committed_e4_mu: i64,
     pub created_by: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -39,6 +40,11 @@ impl ProjectRow {
         let area = |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("area of project {id}")));
         let reclaimed = area(self.reclaimed_e4_mu)?;
         let local_use = area(self.local_use_e4_mu)?;
+        let surplus = reclaimed
+            .checked_sub(local_use)
+            .map_err(|_| corrupt(format!("surplus of project {id}")))?;
+        let committed = area(self.committed_e4_mu)?;
+        let minus = |a: Area, b: Area| a.checked_sub(b).unwrap_or(Area::ZERO);
         Ok(Project {
             id,
             county_code: self
@@ -54,9 +60,10 @@ impl ProjectRow {
             paddy_mu: area(self.paddy_e4_mu)?,
             grain_capacity_kg: self.grain_capacity_kg,
             local_use_mu: local_use,
-            surplus_mu: reclaimed
-                .checked_sub(local_use)
-                .map_err(|_| corrupt(format!("surplus of project {id}")))?,
+            surplus_mu: surplus,
+            committed_mu: committed,
+            available_mu: minus(surplus, committed),
+            shortfall_mu: minus(committed, surplus),
             status: parse_stored("project status", &self.status)?,
             accepted_on: self
                 .accepted_on
@@ -67,6 +74,64 @@ impl ProjectRow {
             created_by: self.created_by,
             created_at: self.created_at,
             updated_at: self.updated_at,
+        })
+    }
+}
+
+/// One source of a listing, with its project's name and number.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SourceRow {
+    pub listing_id: i64,
+    pub project_id: i64,
+    pub name: String,
+    pub registration_no: String,
+    pub area_e4_mu: i64,
+    pub held_e4_mu: i64,
+    pub advance: bool,
+    pub status: String,
+}
+
+impl SourceRow {
+    pub fn into_source(self) -> Result<ListingSource, StoreError> {
+        let listing = self.listing_id;
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("source of listing {listing}")));
+        Ok(ListingSource {
+            project_id: self.project_id,
+            project_name: self.name,
+            registration_no: self.registration_no,
+            area_mu: area(self.area_e4_mu)?,
+            held_mu: area(self.held_e4_mu)?,
+            advance: self.advance,
+            project_accepted: parse_stored::<ProjectStatus>("project status", &self.status)?
+                == ProjectStatus::Accepted,
+        })
+    }
+}
+
+/// One listing drawn on a project.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct DrawRow {
+    pub listing_id: i64,
+    pub status: String,
+    pub area_e4_mu: i64,
+    pub held_e4_mu: i64,
+    pub advance: bool,
+    pub listed_at: OffsetDateTime,
+}
+
+impl DrawRow {
+    pub fn into_draw(self) -> Result<ProjectDraw, StoreError> {
+        let listing = self.listing_id;
+        let area =
+            |e4| Area::from_e4(e4).map_err(|_| corrupt(format!("draw of listing {listing}")));
+        Ok(ProjectDraw {
+            listing_id: listing,
+            status: parse_stored("listing status", &self.status)?,
+            area_mu: area(self.area_e4_mu)?,
+            held_mu: area(self.held_e4_mu)?,
+            advance: self.advance,
+            listed_at: self.listed_at,
         })
     }
 }

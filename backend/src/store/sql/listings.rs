@@ -8,8 +8,45 @@
 macro_rules! impl_listings {
     () => {
         #[tracing::instrument(skip_all)]
-        async fn insert_listing(&self, l: &$crate::store::types::ListingDraft) -> Result<i64, StoreError> {
+        async fn insert_listing(
+            &self,
+            l: &$crate::store::types::ListingDraft,
+        ) -> Result<$crate::store::types::ListingInsert, StoreError> {
+            use $crate::store::types::ListingInsert;
             let mut tx = self.writer.begin().await?;
+            // Draw on each project first: one conditional UPDATE per project, in the order of
+            // their ids (so two listings drawing on the same projects lock them in the same
+            // order and never deadlock). The condition is the stock check, evaluated on the
+            // row as it is when the lock is taken: two clerks drawing the last of a project at
+            // once cannot both succeed.
+            let mut draws = l.sources.clone();
+            draws.sort_by_key(|s| s.project_id);
+            let mut registered = std::collections::HashSet::new();
+            for s in &draws {
+                let drawn: Option<(String,)> = sqlx::query_as(
+                    "UPDATE reclamation_projects SET committed_e4_mu = committed_e4_mu + $1 \
+                     WHERE id = $2 AND county_code = $3 AND (status = 'accepted' OR $4) \
+                     AND committed_e4_mu + $1 <= reclaimed_e4_mu - local_use_e4_mu RETURNING status",
+                )
+                .bind(s.area.e4())
+                .bind(s.project_id)
+                .bind(l.county_code.as_str())
+                .bind(l.advance)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((status,)) = drawn else {
+                    tx.rollback().await?;
+                    let available = match self.project(s.project_id).await? {
+                        Some(p) if p.county_code == l.county_code => p.available_mu,
+                        _ => quota_shared::Area::ZERO,
+                    };
+                    return Ok(ListingInsert::Short { project_id: s.project_id, available });
+                };
+                if status == "registered" {
+                    registered.insert(s.project_id);
+                }
+            }
+            let advance = !registered.is_empty() || (l.sources.is_empty() && l.advance);
             let row: (i64,) = sqlx::query_as(
                 "INSERT INTO listings (county_code, channel, status, area_e4_mu, remaining_e4_mu, \
                  farmland_e4_mu, remaining_farmland_e4_mu, paddy_e4_mu, remaining_paddy_e4_mu, \
@@ -31,7 +68,7 @@ macro_rules! impl_listings {
             .bind(l.deposit.map(|m| m.fen()))
             .bind(&l.source_project)
             .bind(&l.township)
-            .bind(l.advance)
+            .bind(advance)
             .bind($crate::store::rows::db_time(l.listed_at))
             .bind(l.opens_at.map($crate::store::rows::db_time))
             .bind(l.closes_at.map($crate::store::rows::db_time))
@@ -41,9 +78,22 @@ macro_rules! impl_listings {
             .bind(l.bid_step.map(|m| m.fen()))
             .fetch_one(&mut *tx)
             .await?;
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_created(row.0, l));
+            for (position, s) in l.sources.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO listing_sources (listing_id, position, project_id, area_e4_mu, held_e4_mu, advance) \
+                     VALUES ($1, $2, $3, $4, $4, $5)",
+                )
+                .bind(row.0)
+                .bind(i32::try_from(position).unwrap_or(i32::MAX))
+                .bind(s.project_id)
+                .bind(s.area.e4())
+                .bind(registered.contains(&s.project_id))
+                .execute(&mut *tx)
+                .await?;
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_created(row.0, l, advance));
             tx.commit().await?;
-            Ok(row.0)
+            Ok(ListingInsert::Inserted(row.0))
         }
 
         #[tracing::instrument(skip_all)]
@@ -61,7 +111,13 @@ macro_rules! impl_listings {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            row.map(|r| r.into_listing(now)).transpose()
+            let Some(listing) = row.map(|r| r.into_listing(now)).transpose()? else {
+                return Ok(None);
+            };
+            let mut one = [listing];
+            $crate::store::sql::listings::attach_sources!(self, &mut one);
+            let [listing] = one;
+            Ok(Some(listing))
         }
 
         #[tracing::instrument(skip_all)]
@@ -83,10 +139,12 @@ macro_rules! impl_listings {
                 .bind(filter.channel.map(|c| c.wire()))
                 .fetch_all(&self.pool)
                 .await?;
-            Ok($crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
+            let mut listings: Vec<_> = $crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
                 .into_iter()
                 .filter(|listing| filter.status.is_none_or(|s| s == listing.status))
-                .collect())
+                .collect();
+            $crate::store::sql::listings::attach_sources!(self, &mut listings);
+            Ok(listings)
         }
 
         #[tracing::instrument(skip_all)]
@@ -153,6 +211,7 @@ macro_rules! impl_listings {
                 );
                 if page.len() >= limit || (read as i64) < batch {
                     page.truncate(limit);
+                    $crate::store::sql::listings::attach_sources!(self, &mut page);
                     return Ok(page);
                 }
                 batch = (batch * 2).min(5_000);
@@ -220,3 +279,30 @@ macro_rules! impl_listings {
 }
 
 pub(crate) use impl_listings;
+
+/// Fills in the sources of `$listings` (a `&mut [Listing]`) with one read for all of them.
+macro_rules! attach_sources {
+    ($store:ident, $listings:expr) => {{
+        let listings: &mut [quota_shared::api::Listing] = $listings;
+        if !listings.is_empty() {
+            // Ids read from the database: integers, written into the statement as they are.
+            let ids = listings.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT s.listing_id, s.project_id, p.name, p.registration_no, s.area_e4_mu, s.held_e4_mu, \
+                 s.advance, p.status FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
+                 WHERE s.listing_id IN ({ids}) ORDER BY s.listing_id, s.position"
+            );
+            let rows: Vec<$crate::store::rows::projects::SourceRow> =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&$store.pool).await?;
+            for row in rows {
+                let listing_id = row.listing_id;
+                let source = row.into_source()?;
+                if let Some(l) = listings.iter_mut().find(|l| l.id == listing_id) {
+                    l.sources.push(source);
+                }
+            }
+        }
+    }};
+}
+
+pub(crate) use attach_sources;

@@ -76,7 +76,8 @@ macro_rules! impl_projects {
             let updated = sqlx::query(
                 "UPDATE reclamation_projects SET name = $1, registration_no = $2, township = $3, village = $4, \
                  reclaimed_e4_mu = $5, farmland_e4_mu = $6, paddy_e4_mu = $7, grain_capacity_kg = $8, \
-                 local_use_e4_mu = $9, updated_at = $10 WHERE id = $11 AND status = 'registered'",
+                 local_use_e4_mu = $9, updated_at = $10 WHERE id = $11 AND status = 'registered' \
+                 AND committed_e4_mu <= $5 - $9",
             )
             .bind(&d.name)
             .bind(&d.registration_no)
@@ -94,7 +95,14 @@ macro_rules! impl_projects {
             match updated {
                 Ok(done) if done.rows_affected() == 0 => {
                     tx.rollback().await?;
-                    return Ok(ProjectOutcome::Locked);
+                    // Accepted in between, or its listings hold more than the new surplus.
+                    return Ok(match self.project(id).await? {
+                        Some(p) if p.status == quota_shared::api::ProjectStatus::Registered => {
+                            ProjectOutcome::BelowCommitted { committed: p.committed_mu }
+                        }
+                        Some(_) => ProjectOutcome::Locked,
+                        None => ProjectOutcome::NotFound,
+                    });
                 }
                 Ok(_) => {}
                 Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
@@ -142,6 +150,19 @@ macro_rules! impl_projects {
                 tx.rollback().await?;
                 return Ok(ProjectOutcome::Locked);
             }
+            // Its advance listings turn ordinary once none of their projects is still registered
+            // (the sources keep that they were drawn in advance).
+            sqlx::query(
+                "UPDATE listings SET advance = $1 WHERE advance = $2 AND id IN \
+                 (SELECT listing_id FROM listing_sources WHERE project_id = $3) \
+                 AND NOT EXISTS (SELECT 1 FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
+                 WHERE s.listing_id = listings.id AND p.status = 'registered')",
+            )
+            .bind(false)
+            .bind(true)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a));
             tx.commit().await?;
             $crate::store::sql::projects::saved!(self, id)
@@ -156,6 +177,19 @@ macro_rules! impl_projects {
             let row: Option<$crate::store::rows::projects::ProjectRow> =
                 sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
             row.map(|r| r.into_project()).transpose()
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn project_draws(&self, id: i64) -> Result<Vec<quota_shared::api::ProjectDraw>, StoreError> {
+            let rows: Vec<$crate::store::rows::projects::DrawRow> = sqlx::query_as(
+                "SELECT s.listing_id, l.status, s.area_e4_mu, s.held_e4_mu, s.advance, l.listed_at \
+                 FROM listing_sources s JOIN listings l ON l.id = s.listing_id WHERE s.project_id = $1 \
+                 ORDER BY l.listed_at DESC, l.id DESC",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok($crate::store::rows::decode_each("draws", rows, |r| r.into_draw()))
         }
 
         #[tracing::instrument(skip_all)]

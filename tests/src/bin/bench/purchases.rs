@@ -34,14 +34,14 @@ async fn purchase_load(bases: &[String], run_for: Duration) -> (Stats, usize) {
         .expect("the server answers");
     assert_eq!(status, 201, "bench buyer: {body}");
     let teng = Api::login(&bases[0], "tengxian", DEMO_PASSWORD).await;
+    let stock = teng.stock_project("基准复垦项目", "1000000").await;
     let mut listings = Vec::new();
-    for n in 0..LISTINGS {
+    for _ in 0..LISTINGS {
         let (status, body) = teng
             .post(
                 "/api/v1/listings",
-                &json!({"channel": "county", "area_mu": "5000", "farmland_mu": "0", "paddy_mu": "0",
-                        "grain_capacity_kg": 0, "price_per_mu": "500000",
-                        "source_project": format!("基准项目{n}"), "township": "太平镇", "advance": false}),
+                &json!({"channel": "county", "sources": [{"project_id": stock, "area_mu": "5000"}],
+                        "price_per_mu": "500000"}),
             )
             .await
             .expect("the server answers");
