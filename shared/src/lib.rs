@@ -31,6 +31,7 @@ pub mod openapi;
 pub mod positive;
 pub mod quantity;
 pub mod rules;
+pub mod serial;
 pub mod wire;
 
 pub use error::{DomainError, FieldError};

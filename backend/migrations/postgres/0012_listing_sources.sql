@@ -37,6 +37,11 @@ DECLARE
     target BIGINT := CASE WHEN NEW.status IN ('withdrawn', 'expired', 'unsold')
                           THEN NEW.area_e4_mu - NEW.remaining_e4_mu ELSE NEW.area_e4_mu END;
 BEGIN
+    -- The projects' row locks first, in the order of their ids, as a listing's draw takes
+    -- them: no deadlock with a draw or an issue of serials on the same projects.
+    PERFORM 1 FROM reclamation_projects
+        WHERE id IN (SELECT project_id FROM listing_sources WHERE listing_id = NEW.id)
+        ORDER BY id FOR UPDATE;
     UPDATE listing_sources AS t SET held_e4_mu = GREATEST(0, LEAST(t.area_e4_mu,
         target - (SELECT COALESCE(SUM(s.area_e4_mu), 0) FROM listing_sources s
                   WHERE s.listing_id = NEW.id AND s.position < t.position)))

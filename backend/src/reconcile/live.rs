@@ -83,6 +83,18 @@ pub struct LiveProject {
     pub local_use_e4: i64,
     /// What its listings hold (listed + sold + landed).
     pub committed_e4: i64,
+    /// Units issued to final trades: 1..serial_cursor.
+    pub serial_cursor: i64,
+}
+
+/// A run of serials issued to a final trade (`serial_ranges`), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveRange {
+    pub project_id: i64,
+    pub first_unit: i64,
+    pub last_unit: i64,
+    pub purchase_id: i64,
+    pub listing_id: i64,
 }
 
 /// One project a listing draws on (`listing_sources`), as stored.
@@ -93,6 +105,8 @@ pub struct LiveSource {
     pub project_id: i64,
     pub area_e4: i64,
     pub held_e4: i64,
+    /// What of it has been issued to final trades as serials.
+    pub issued_e4: i64,
 }
 
 /// A county's running proceeds total of a year (`proceeds_totals`), as stored.
@@ -115,5 +129,6 @@ pub struct LiveState {
     pub accounts: Vec<LiveAccount>,
     pub projects: Vec<LiveProject>,
     pub sources: Vec<LiveSource>,
+    pub ranges: Vec<LiveRange>,
     pub proceeds_totals: Vec<LiveProceedsTotal>,
 }

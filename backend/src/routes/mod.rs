@@ -21,6 +21,7 @@
 //! | [`announcements`] | 挂牌公告 and 成交公示 |
 //! | [`objections`] | objections to a trade in its publicity (R16) |
 //! | [`projects`] | reclamation projects (复垦项目): register, edit, accept |
+//! | [`serials`] | a trade's serial blocks, the public trace of a serial |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
 
@@ -40,6 +41,7 @@ pub mod quote;
 pub mod reference;
 pub mod reports;
 pub mod rules;
+pub mod serials;
 pub mod session;
 mod sources;
 
@@ -66,6 +68,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(announcements::router())
         .merge(objections::router())
         .merge(projects::router())
+        .merge(serials::router())
         .merge(audit::router())
         .merge(accounts::router())
         .route("/openapi.json", get(openapi_json))
@@ -115,6 +118,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         announcements::Doc::openapi(),
         objections::Doc::openapi(),
         projects::Doc::openapi(),
+        serials::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),
     ] {

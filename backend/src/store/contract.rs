@@ -298,6 +298,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Project>, StoreError>> + Send;
+    /// A trade's serial blocks, cut by its uses (empty until it is final).
+    fn purchase_serials(
+        &self,
+        purchase_id: i64,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::SerialBlock>, StoreError>> + Send;
+    /// Where a serial comes from and went; `None` when no final trade holds it.
+    fn trace(
+        &self,
+        serial: &quota_shared::serial::Serial,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Trace>, StoreError>> + Send;
     /// The listings drawn on a project, newest first.
     fn project_draws(
         &self,

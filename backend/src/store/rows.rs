@@ -171,7 +171,7 @@ pub(crate) fn stored_statuses_reading_as(effective: ListingStatus) -> &'static [
     }
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
@@ -580,6 +580,7 @@ pub(crate) fn reserved_purchase(
 pub(crate) mod objections;
 pub(crate) mod projects;
 pub(crate) mod rules;
+pub(crate) mod serials;
 pub(crate) mod uses;
 
 #[cfg(test)]

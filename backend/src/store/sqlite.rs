@@ -109,4 +109,5 @@ impl Store for SqliteStore {
     crate::store::sql::rules::impl_rules!();
     crate::store::sql::objections::impl_objections!();
     crate::store::sql::projects::impl_projects!();
+    crate::store::sql::serials::impl_serials!();
 }

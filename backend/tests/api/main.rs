@@ -19,6 +19,7 @@ mod publicity;
 mod reference;
 mod rules;
 mod scheduler;
+mod serials;
 mod stock;
 mod upgrade;
 mod uses;

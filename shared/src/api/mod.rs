@@ -26,6 +26,7 @@ pub mod projects;
 pub mod purchases;
 pub mod quote;
 pub mod reference;
+pub mod serials;
 
 pub use accounts::*;
 pub use audit::*;
@@ -38,6 +39,7 @@ pub use projects::*;
 pub use purchases::*;
 pub use quote::*;
 pub use reference::*;
+pub use serials::*;
 
 #[cfg(test)]
 mod tests {

@@ -119,13 +119,19 @@ macro_rules! impl_audit {
                 projects: sqlx::query_as(
                     "SELECT id, county_code, registration_no, status, reclaimed_e4_mu AS reclaimed_e4, \
                      farmland_e4_mu AS farmland_e4, paddy_e4_mu AS paddy_e4, local_use_e4_mu AS local_use_e4, \
-                     committed_e4_mu AS committed_e4 FROM reclamation_projects ORDER BY id",
+                     committed_e4_mu AS committed_e4, serial_cursor FROM reclamation_projects ORDER BY id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,
                 sources: sqlx::query_as(
-                    "SELECT listing_id, position, project_id, area_e4_mu AS area_e4, held_e4_mu AS held_e4 \
-                     FROM listing_sources ORDER BY listing_id, position",
+                    "SELECT listing_id, position, project_id, area_e4_mu AS area_e4, held_e4_mu AS held_e4, \
+                     issued_e4_mu AS issued_e4 FROM listing_sources ORDER BY listing_id, position",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
+                ranges: sqlx::query_as(
+                    "SELECT project_id, first_unit, last_unit, purchase_id, listing_id FROM serial_ranges \
+                     ORDER BY project_id, first_unit",
                 )
                 .fetch_all(&mut *tx)
                 .await?,

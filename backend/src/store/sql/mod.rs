@@ -20,3 +20,4 @@ pub(crate) mod projects;
 pub(crate) mod purchases;
 pub(crate) mod reference;
 pub(crate) mod rules;
+pub(crate) mod serials;

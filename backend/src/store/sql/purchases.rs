@@ -294,6 +294,7 @@ macro_rules! impl_purchases {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                $crate::store::sql::serials::issue_serials!(tx, id);
                 Some(confirmation)
             } else {
                 None
@@ -342,6 +343,7 @@ macro_rules! impl_purchases {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            $crate::store::sql::serials::issue_serials!(tx, id);
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_final(&seller, id, &confirmation, now));
             tx.commit().await?;
             Ok(Some(confirmation))

@@ -1,0 +1,201 @@
+//! Serial numbers (docs/DOMAIN.md, "Serial numbers"): a final trade's runs issued in the
+//! transaction that numbers it, a holding's blocks, and a serial traced to its project, trade
+//! and use.
+//!
+//! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
+//! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_serials!`.
+
+/// Issues the runs of the trade `$purchase`, made final in the transaction `$tx`: from its
+/// listing's sources in their order, each the next units of its project. A trade of a listing
+/// made before listings drew from stock gets none.
+macro_rules! issue_serials {
+    ($tx:expr, $purchase:expr) => {{
+        let purchase: i64 = $purchase;
+        let (listing_id, area): (i64, i64) =
+            sqlx::query_as("SELECT listing_id, area_e4_mu FROM purchases WHERE id = $1")
+                .bind(purchase)
+                .fetch_one(&mut *$tx)
+                .await?;
+        // The listing's sources first (on PostgreSQL their row locks): two trades of one
+        // listing are issued one after the other, each seeing what the other took.
+        sqlx::query("UPDATE listing_sources SET issued_e4_mu = issued_e4_mu WHERE listing_id = $1")
+            .bind(listing_id)
+            .execute(&mut *$tx)
+            .await?;
+        let sources: Vec<(i32, i64, i64, i64)> = sqlx::query_as(
+            "SELECT position, project_id, area_e4_mu, issued_e4_mu FROM listing_sources \
+             WHERE listing_id = $1 ORDER BY position",
+        )
+        .bind(listing_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let mut need = area;
+        let mut takes = Vec::new();
+        for (position, project, offered, issued) in sources {
+            let take = need.min(offered - issued).max(0);
+            if take > 0 {
+                takes.push((position, project, take));
+                need -= take;
+            }
+        }
+        // Then the projects, in the order of their ids (as a listing's draw takes them).
+        let mut projects: Vec<i64> = takes.iter().map(|t| t.1).collect();
+        projects.sort_unstable();
+        for project in projects {
+            sqlx::query("UPDATE reclamation_projects SET serial_cursor = serial_cursor WHERE id = $1")
+                .bind(project)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for (position, project, take) in takes {
+            let (cursor,): (i64,) = sqlx::query_as(
+                "UPDATE reclamation_projects SET serial_cursor = serial_cursor + $1 WHERE id = $2 \
+                 RETURNING serial_cursor",
+            )
+            .bind(take)
+            .bind(project)
+            .fetch_one(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO serial_ranges (project_id, first_unit, last_unit, purchase_id, listing_id) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(project)
+            .bind(cursor - take + 1)
+            .bind(cursor)
+            .bind(purchase)
+            .bind(listing_id)
+            .execute(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "UPDATE listing_sources SET issued_e4_mu = issued_e4_mu + $1 \
+                 WHERE listing_id = $2 AND position = $3",
+            )
+            .bind(take)
+            .bind(listing_id)
+            .bind(position)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+pub(crate) use issue_serials;
+
+/// The serial methods of the `Store` trait, for a store type with a `pool` (reads).
+macro_rules! impl_serials {
+    () => {
+        #[tracing::instrument(skip_all)]
+        async fn purchase_serials(
+            &self,
+            purchase_id: i64,
+        ) -> Result<Vec<quota_shared::api::SerialBlock>, StoreError> {
+            let runs: Vec<$crate::store::rows::serials::RunRow> = sqlx::query_as(
+                "SELECT r.project_id, r.first_unit, r.last_unit, p.name, p.registration_no, p.county_code, \
+                 p.created_at FROM serial_ranges r JOIN reclamation_projects p ON p.id = r.project_id \
+                 WHERE r.purchase_id = $1 ORDER BY r.id",
+            )
+            .bind(purchase_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let uses: Vec<$crate::store::rows::serials::LandingRow> = sqlx::query_as(
+                "SELECT id, approval_no, used_before_e4_mu, area_e4_mu FROM holding_uses \
+                 WHERE purchase_id = $1 ORDER BY used_before_e4_mu",
+            )
+            .bind(purchase_id)
+            .fetch_all(&self.pool)
+            .await?;
+            $crate::store::rows::serials::blocks(&runs, &uses)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn trace(
+            &self,
+            serial: &quota_shared::serial::Serial,
+        ) -> Result<Option<quota_shared::api::Trace>, StoreError> {
+            use $crate::store::rows::corrupt;
+            let found: Option<(i64,)> = sqlx::query_as(
+                "SELECT purchase_id FROM serial_ranges WHERE project_id = $1 AND first_unit <= $2 \
+                 AND last_unit >= $2",
+            )
+            .bind(serial.project_id)
+            .bind(serial.unit)
+            .fetch_optional(&self.pool)
+            .await?;
+            let Some((purchase_id,)) = found else { return Ok(None) };
+            let Some(project) = self.project(serial.project_id).await? else { return Ok(None) };
+            // The serial names its county and year too: both must be the project's.
+            if project.county_code != serial.county
+                || quota_shared::calendar::year_of(project.created_at) != serial.year
+            {
+                return Ok(None);
+            }
+            #[allow(clippy::type_complexity)]
+            let trade: (i64, Option<String>, String, i64, Option<time::OffsetDateTime>, Option<String>, Option<String>) =
+                sqlx::query_as(
+                    "SELECT listing_id, confirmation_no, seller_county_code, area_e4_mu, settled_at, \
+                     project_name, project_county_code FROM purchases WHERE id = $1",
+                )
+                .bind(purchase_id)
+                .fetch_one(&self.pool)
+                .await?;
+            let (listing_id, confirmation_no, seller, area, settled_at, project_name, project_county) = trade;
+            let blocks = self.purchase_serials(purchase_id).await?;
+            let text = serial.to_string();
+            let block = blocks
+                .into_iter()
+                .find(|b| {
+                    quota_shared::serial::Serial::parse(&b.first_serial).is_some_and(|f| f.project_id == serial.project_id && f.unit <= serial.unit)
+                        && quota_shared::serial::Serial::parse(&b.last_serial).is_some_and(|l| l.project_id == serial.project_id && serial.unit <= l.unit)
+                })
+                .ok_or_else(|| corrupt(format!("no block of purchase {purchase_id} holds {text}")))?;
+            let landed = match block.use_id {
+                None => None,
+                Some(use_id) => {
+                    let (approval_no, name, county, at): (String, Option<String>, Option<String>, time::OffsetDateTime) =
+                        sqlx::query_as(
+                            "SELECT approval_no, project_name, project_county_code, created_at FROM holding_uses WHERE id = $1",
+                        )
+                        .bind(use_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Some(quota_shared::api::TraceUse {
+                        use_id,
+                        approval_no,
+                        project_name: name,
+                        project_county_code: county.and_then(|c| c.parse().ok()),
+                        landed_at: at,
+                    })
+                }
+            };
+            Ok(Some(quota_shared::api::Trace {
+                serial: text,
+                project: quota_shared::api::TraceProject {
+                    id: project.id,
+                    name: project.name,
+                    registration_no: project.registration_no,
+                    county_code: project.county_code,
+                    township: project.township,
+                    village: project.village,
+                    status: project.status,
+                    accepted_on: project.accepted_on,
+                    acceptance_doc: project.acceptance_doc,
+                },
+                trade: quota_shared::api::TraceTrade {
+                    purchase_id,
+                    listing_id,
+                    confirmation_no: confirmation_no.ok_or_else(|| corrupt(format!("purchase {purchase_id} has serials and no number")))?,
+                    seller_county_code: seller.parse().map_err(|_| corrupt("seller"))?,
+                    area_mu: quota_shared::Area::from_e4(area).map_err(|_| corrupt("area"))?,
+                    settled_at: settled_at.ok_or_else(|| corrupt("settled_at"))?,
+                    project_name,
+                    project_county_code: project_county.and_then(|c| c.parse().ok()),
+                },
+                block,
+                landed,
+            }))
+        }
+    };
+}
+
+pub(crate) use impl_serials;
