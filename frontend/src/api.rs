@@ -333,6 +333,19 @@ pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
     .await
 }
 
+/// A trade's serial blocks (empty until it is final).
+pub async fn purchase_serials(id: i64) -> Result<quota_shared::api::SerialsResponse, ApiFailure> {
+    get(&format!("/api/v1/purchases/{id}/serials")).await
+}
+
+/// Where a serial comes from and went (public). `serial` is one that read as a serial, so it
+/// is digits and dashes only.
+pub async fn trace(
+    serial: &quota_shared::serial::Serial,
+) -> Result<quota_shared::api::TraceResponse, ApiFailure> {
+    get(&format!("/api/v1/trace/{serial}")).await
+}
+
 /// The reclamation projects of the bureau's county (every county's for other staff).
 pub async fn projects() -> Result<quota_shared::api::ProjectsResponse, ApiFailure> {
     get("/api/v1/projects").await

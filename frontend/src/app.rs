@@ -40,12 +40,18 @@ fn switch(route: Route) -> Html {
         Route::Objection { id } => html! { <pages::objection::ObjectionPage id={id} /> },
         #[cfg(feature = "staff")]
         Route::Confirmation { id } => html! { <pages::confirmation::Confirmation id={id} /> },
+        #[cfg(feature = "staff")]
+        Route::TraceHome => html! { <pages::trace::TracePage serial={String::new()} /> },
+        #[cfg(feature = "staff")]
+        Route::Trace { serial } => html! { <pages::trace::TracePage serial={serial} /> },
         #[cfg(not(feature = "staff"))]
         Route::Bureau
         | Route::Finance
         | Route::Admin
         | Route::Objection { .. }
-        | Route::Confirmation { .. } => {
+        | Route::Confirmation { .. }
+        | Route::TraceHome
+        | Route::Trace { .. } => {
             html! { <pages::staff_console::StaffConsole /> }
         }
         Route::Account => html! { <pages::account::Account /> },
@@ -140,6 +146,7 @@ fn Nav() -> Html {
             { link(Route::Home, Key::NavHome) }
             { link(Route::Calculator, Key::NavCalculator) }
             { link(Route::Market, Key::NavMarket) }
+            { link(Route::TraceHome, Key::NavTrace) }
             { if is_buyer { link(Route::Mine, Key::NavMine) } else { html! {} } }
             { if role == Some(Role::CountyBureau) { link(Route::Bureau, Key::NavBureau) } else { html! {} } }
             { if matches!(role, Some(Role::Finance | Role::Admin | Role::Supervisor)) { link(Route::Finance, Key::NavFinance) } else { html! {} } }

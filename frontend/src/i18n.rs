@@ -49,6 +49,7 @@ texts! {
     NavCalculator => "测算", "Calculator";
     NavMarket => "挂牌指标", "Listings";
     NavMine => "我的交易", "My trades";
+    NavTrace => "指标溯源", "Trace";
     NavLogin => "登录", "Log in";
     NavLogout => "退出", "Log out";
     Loading => "正在加载…", "Loading…";

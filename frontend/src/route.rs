@@ -25,6 +25,11 @@ pub enum Route {
     /// 提出异议 to a trade in its publicity (R16); in the second bundle, like the consoles.
     #[at("/objection/:id")]
     Objection { id: i64 },
+    /// 指标溯源: a serial traced to its project, trade and use (public; second bundle).
+    #[at("/trace")]
+    TraceHome,
+    #[at("/trace/:serial")]
+    Trace { serial: String },
     #[at("/bureau")]
     Bureau,
     #[at("/finance")]

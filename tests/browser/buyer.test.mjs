@@ -144,10 +144,41 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   // The rule versions it was checked against, and which of them rest on an unconfirmed source.
   await page.locator("#cert-rules", { hasText: "依据未核实" }).waitFor();
   assert.match(await page.locator("#cert-rules").textContent(), /R6\.2 R7\.2 R8\.2.*其中 R5\.1、R6\.2、R7\.2、R8\.2、R15\.1、R16\.1 的依据未核实/s);
+  // Its quota's serials: 5 亩 of project 450422-2021-0007, the first 2 亩 landed by the demo's use.
+  const blocks = page.locator("#cert-serials tr");
+  await blocks.nth(2).waitFor();
+  assert.match(await blocks.nth(1).textContent(), /450422-2021-0007.*-000000001.*至 .*-000020000.*2\.0000.*已落地（梧政土批〔2026〕8号）/s);
+  assert.match(await blocks.nth(2).textContent(), /-000020001.*至 .*-000050000.*3\.0000.*持有/s);
   await screenshot(page, "confirmation-zh");
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.locator("nav").isVisible(), false, "the print stylesheet hides the navigation");
+  await page.emulateMedia({ media: "screen" });
+  // Each serial links to its public trace: the project, the trade and the use.
+  const first = await blocks.nth(1).locator("a").textContent();
+  await blocks.nth(1).locator("a").click();
+  await page.locator("#trace-result").waitFor();
+  assert.equal(await page.locator("#trace-serial").inputValue(), first);
+  assert.match(await page.locator("#trace-project").textContent(), /藤县太平镇城乡建设用地增减挂钩项目.*450422-2021-0007.*2021-11-18 藤自然资验〔2021〕7号/s);
+  assert.equal(await page.locator("#trace-confirmation").textContent(), settled.confirmation_no);
+  assert.match(await page.locator("#trace-use").textContent(), /梧政土批〔2026〕8号/);
   await context.close();
+
+  // A visitor, not logged in, traces a serial still held; a mistyped one is explained first.
+  const visitor = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const anon = await visitor.newPage();
+  await anon.goto(`${server.url}/`);
+  await anon.locator("nav a", { hasText: "指标溯源" }).click();
+  await anon.locator("#trace-serial").waitFor();
+  await anon.fill("#trace-serial", "450422-2021-7-1");
+  assert.match(await anon.locator("#trace-check").textContent(), /450422-2026-0007-000000001/);
+  assert.equal(await anon.locator("#trace-submit").isDisabled(), true);
+  await anon.fill("#trace-serial", first.replace(/000000001$/, "000040000"));
+  await anon.click("#trace-submit");
+  await anon.locator("#trace-result").waitFor();
+  assert.match(await anon.locator("#trace-use").textContent(), /尚未落地/);
+  assert.ok(!(await anon.content()).includes("developer"), "no buyer's login on the public trace");
+  await screenshot(anon, "trace-zh");
+  await visitor.close();
 });
 
 test("the home page lists open listings, lots with a countdown and recent results", async () => {

@@ -162,6 +162,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: i64,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<Listing>, StoreError>> + Send;
+    /// Every listing matching the filter, newest first, without their sources (a page or a
+    /// single read carries them).
     fn listings(
         &self,
         filter: &ListingFilter,

@@ -31,7 +31,9 @@ pub fn NewListing(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let book = crate::hooks::use_rule_book();
     let channel = use_state(|| "county".to_string());
-    let rows = use_state(|| vec![(String::new(), String::new())]);
+    // Each row with a key of its own, so removing one keeps the others' choices in place.
+    let rows = use_state(|| vec![(0u32, String::new(), String::new())]);
+    let next_key = use_mut_ref(|| 1u32);
     let advance = use_state(|| false);
     let price = use_state(String::new);
     let closes = use_state(String::new);
@@ -43,7 +45,10 @@ pub fn NewListing(props: &Props) -> Html {
         .collect();
     let form = ListingForm {
         channel: (*channel).clone(),
-        sources: (*rows).clone(),
+        sources: rows
+            .iter()
+            .map(|(_, p, a)| (p.clone(), a.clone()))
+            .collect(),
         advance: *advance,
         price: (*price).clone(),
         closes: (*closes).clone(),
@@ -57,16 +62,16 @@ pub fn NewListing(props: &Props) -> Html {
         lang,
         &book,
     );
-    let touched = rows.iter().any(|(p, a)| !p.is_empty() || !a.is_empty());
+    let touched = rows.iter().any(|(_, p, a)| !p.is_empty() || !a.is_empty());
     let set_row = |n: usize, project: bool| {
         let rows = rows.clone();
         move |value: String| {
             let mut next = (*rows).clone();
             if let Some(row) = next.get_mut(n) {
                 if project {
-                    row.0 = value;
-                } else {
                     row.1 = value;
+                } else {
+                    row.2 = value;
                 }
             }
             rows.set(next);
@@ -85,10 +90,15 @@ pub fn NewListing(props: &Props) -> Html {
         Callback::from(move |e: InputEvent| set(input_value(&e)))
     };
     let add_row = {
-        let rows = rows.clone();
+        let (rows, next_key) = (rows.clone(), next_key.clone());
         Callback::from(move |_: MouseEvent| {
+            let key = {
+                let mut k = next_key.borrow_mut();
+                *k += 1;
+                *k
+            };
             let mut next = (*rows).clone();
-            next.push((String::new(), String::new()));
+            next.push((key, String::new(), String::new()));
             rows.set(next);
         })
     };
@@ -150,7 +160,7 @@ pub fn NewListing(props: &Props) -> Html {
                                 l.source_project
                             ),
                         ));
-                        rows.set(vec![(String::new(), String::new())]);
+                        rows.set(vec![(0, String::new(), String::new())]);
                         price.set(String::new());
                         closes.set(String::new());
                         advance.set(false);
@@ -207,8 +217,8 @@ pub fn NewListing(props: &Props) -> Html {
                 </label>
                 <fieldset class="sources" id="new-sources">
                     <legend>{ words(lang, "来源复垦项目与挂牌面积", "Source projects and the area from each") }</legend>
-                    { for rows.iter().enumerate().map(|(n, (project, area))| html! {
-                        <div class="source-row" data-row={n.to_string()}>
+                    { for rows.iter().enumerate().map(|(n, (key, project, area))| html! {
+                        <div class="source-row" key={*key} data-row={n.to_string()}>
                             <select class="source-project" aria-label={words(lang, "复垦项目", "Project")} onchange={pick_project(n)}>
                                 <option value="" selected={project.is_empty()}>{ words(lang, "请选择复垦项目", "Pick a project") }</option>
                                 { for offered.iter().map(|p| option(p, *project == p.id.to_string())) }

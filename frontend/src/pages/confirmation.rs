@@ -1,6 +1,6 @@
 //! 成交确认书: a printable confirmation of a settled trade, with the amount in 大写 (R10).
 
-use quota_shared::api::{County, Lang, Purchase, PurchaseStatus};
+use quota_shared::api::{County, Lang, Purchase, PurchaseStatus, SerialBlock};
 use quota_shared::capital::to_capital;
 use yew::prelude::*;
 
@@ -23,10 +23,15 @@ pub fn Confirmation(props: &Props) -> Html {
     let counties_load = use_counties();
     let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let book = crate::hooks::use_rule_book();
+    let serials = use_state(|| None::<Vec<SerialBlock>>);
     {
-        let (purchase, id) = (purchase.clone(), props.id);
+        let (purchase, id, serials) = (purchase.clone(), props.id, serials.clone());
         use_effect_with(id, move |_| {
             yew::platform::spawn_local(async move {
+                // The serials print when they load; the confirmation does not wait on them.
+                if let Ok(r) = api::purchase_serials(id).await {
+                    serials.set(Some(r.blocks));
+                }
                 purchase.set(
                     api::purchases()
                         .await
@@ -78,10 +83,35 @@ pub fn Confirmation(props: &Props) -> Html {
                     <tr><th>{ "结算日期" }</th><td>{ p.settled_at.map(|d| day_of(d).to_string()).unwrap_or_default() }</td></tr>
                     <tr><th>{ "规则版本" }</th><td id="cert-rules">{ p.ruleset_version.clone() }{ unconfirmed_note(&book, &p.ruleset_version) }</td></tr>
                 </table>
+                { sources(serials.as_deref()) }
                 <p class="cert-note">{ "本确认书由增减挂钩节余指标交易平台生成，成交收益归出让县所有，用于巩固拓展脱贫攻坚成果和乡村振兴。" }</p>
                 <div class="signatures"><span>{ "出让方（盖章）" }</span><span>{ "受让方（盖章）" }</span></div>
                 <button class="primary no-print" onclick={print} id="print">{ t(lang, Key::PrintButton) }</button>
             </article>
+        },
+    }
+}
+
+/// 指标来源与序列号: the projects the trade's quota comes from, as serial blocks (each links
+/// to its public trace).
+fn sources(blocks: Option<&[SerialBlock]>) -> Html {
+    match blocks {
+        None => html! {},
+        Some([]) => {
+            html! { <p class="cert-note" id="cert-serials">{ "本交易的挂牌早于指标序列号登记，无序列号。" }</p> }
+        }
+        Some(blocks) => html! {
+            <table class="cert serials" id="cert-serials">
+                <tr><th>{ "来源复垦项目（备案号）" }</th><th>{ "指标序列号" }</th><th>{ "面积（亩）" }</th><th>{ "状态" }</th></tr>
+                { for blocks.iter().map(|b| html! {
+                    <tr>
+                        <td>{ format!("{}（{}）", b.project_name, b.registration_no) }</td>
+                        <td class="mono serial"><a href={format!("/trace/{}", b.first_serial)}>{ b.first_serial.clone() }</a><br />{ "至 " }{ b.last_serial.clone() }</td>
+                        <td class="num">{ b.area_mu.to_string() }</td>
+                        <td>{ match &b.approval_no { Some(no) => format!("已落地（{no}）"), None => "持有".to_string() } }</td>
+                    </tr>
+                }) }
+            </table>
         },
     }
 }

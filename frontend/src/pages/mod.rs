@@ -31,3 +31,5 @@ pub mod objection;
 // Used by the public bundle only; compiled in both so each checks it.
 #[cfg_attr(feature = "staff", allow(dead_code))]
 pub mod staff_console;
+#[cfg(feature = "staff")]
+pub mod trace;

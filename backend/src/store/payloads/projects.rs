@@ -62,16 +62,21 @@ pub(crate) fn project_saved(id: i64, d: &ProjectDraft, before: Option<&Project>)
 }
 
 /// A project accepted (验收) with its accepted figures; locked from now on.
-pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft) -> Entry {
+/// `committed_e4` is what the project's listings hold at the acceptance, read in its
+/// transaction.
+pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft, committed_e4: i64) -> Entry {
     let mut after = figures(&a.figures);
     after["status"] = json!("accepted");
     after["accepted_on"] = json!(a.accepted_on.to_string());
     after["acceptance_doc"] = json!(a.acceptance_doc);
     // Accepted below what its listings had drawn in advance: recorded, and flagged on the project.
-    if let Ok(short) = before.committed_mu.checked_sub(a.figures.surplus())
-        && short > quota_shared::Area::ZERO
-    {
-        after["shortfall_mu"] = json!(short.to_string());
+    let short = committed_e4 - a.figures.surplus().e4();
+    if short > 0 {
+        after["shortfall_mu"] = json!(
+            quota_shared::Area::from_e4(short)
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        );
     }
     Entry::new(
         county_stream(before.county_code.as_str()),

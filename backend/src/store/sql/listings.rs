@@ -139,12 +139,12 @@ macro_rules! impl_listings {
                 .bind(filter.channel.map(|c| c.wire()))
                 .fetch_all(&self.pool)
                 .await?;
-            let mut listings: Vec<_> = $crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
+            // Every listing, for the calculator and the announcements: without their sources
+            // (a page or a single read carries them).
+            Ok($crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
                 .into_iter()
                 .filter(|listing| filter.status.is_none_or(|s| s == listing.status))
-                .collect();
-            $crate::store::sql::listings::attach_sources!(self, &mut listings);
-            Ok(listings)
+                .collect())
         }
 
         #[tracing::instrument(skip_all)]
@@ -294,11 +294,13 @@ macro_rules! attach_sources {
             );
             let rows: Vec<$crate::store::rows::projects::SourceRow> =
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&$store.pool).await?;
+            let at: std::collections::HashMap<i64, usize> =
+                listings.iter().enumerate().map(|(n, l)| (l.id, n)).collect();
             for row in rows {
                 let listing_id = row.listing_id;
                 let source = row.into_source()?;
-                if let Some(l) = listings.iter_mut().find(|l| l.id == listing_id) {
-                    l.sources.push(source);
+                if let Some(&n) = at.get(&listing_id) {
+                    listings[n].sources.push(source);
                 }
             }
         }

@@ -130,10 +130,27 @@ macro_rules! impl_projects {
             let now = db_time(a.now);
             let mut tx = self.writer.begin().await?;
             let f = &a.figures;
-            let done = sqlx::query(
+            // The listings drawn on the project first, one by one in the order of their ids:
+            // a withdrawal or expiry locks its listing before the project (the restock
+            // trigger), so taking them in that order never deadlocks; and an acceptance of
+            // another project of one of them waits here, then sees this one's status.
+            let drawn: Vec<(i64,)> = sqlx::query_as(
+                "SELECT DISTINCT listing_id FROM listing_sources WHERE project_id = $1 ORDER BY listing_id",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (listing,) in drawn {
+                sqlx::query("UPDATE listings SET advance = advance WHERE id = $1")
+                    .bind(listing)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let done: Option<(i64,)> = sqlx::query_as(
                 "UPDATE reclamation_projects SET status = 'accepted', accepted_on = $1, acceptance_doc = $2, \
                  reclaimed_e4_mu = $3, farmland_e4_mu = $4, paddy_e4_mu = $5, grain_capacity_kg = $6, \
-                 local_use_e4_mu = $7, updated_at = $8 WHERE id = $9 AND status = 'registered'",
+                 local_use_e4_mu = $7, updated_at = $8 WHERE id = $9 AND status = 'registered' \
+                 RETURNING committed_e4_mu",
             )
             .bind(a.accepted_on)
             .bind(&a.acceptance_doc)
@@ -144,12 +161,12 @@ macro_rules! impl_projects {
             .bind(f.local_use_mu.e4())
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            if done.rows_affected() == 0 {
+            let Some((committed,)) = done else {
                 tx.rollback().await?;
                 return Ok(ProjectOutcome::Locked);
-            }
+            };
             // Its advance listings turn ordinary once none of their projects is still registered
             // (the sources keep that they were drawn in advance).
             sqlx::query(
@@ -163,7 +180,7 @@ macro_rules! impl_projects {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a));
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a, committed));
             tx.commit().await?;
             $crate::store::sql::projects::saved!(self, id)
         }
