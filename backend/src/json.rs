@@ -27,7 +27,7 @@ const DRAIN_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Reads a body of at most [`MAX_BODY_BYTES`]. A larger one is drained (up to
 /// [`DRAIN_LIMIT_BYTES`]) and refused with 413.
-async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
     use http_body_util::BodyExt;
     let unreadable = || ApiError::Malformed {
         zh: "无法读取请求体".into(),

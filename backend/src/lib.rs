@@ -53,6 +53,7 @@ pub mod reconcile;
 pub mod reports;
 pub mod routes;
 pub mod scheduler;
+pub mod sheets;
 pub mod state;
 pub mod store;
 pub mod telemetry;

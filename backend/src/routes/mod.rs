@@ -21,6 +21,7 @@
 //! | [`announcements`] | 挂牌公告 and 成交公示 |
 //! | [`objections`] | objections to a trade in its publicity (R16) |
 //! | [`projects`] | reclamation projects (复垦项目): register, edit, accept |
+//! | [`project_import`] | projects from CSV/XLSX: template, preview, all-or-nothing import |
 //! | [`serials`] | a trade's serial blocks, the public trace of a serial |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
@@ -35,6 +36,7 @@ pub mod listings;
 mod lookup;
 pub mod objections;
 pub mod page;
+pub mod project_import;
 pub mod projects;
 pub mod purchases;
 pub mod quote;
@@ -68,6 +70,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(announcements::router())
         .merge(objections::router())
         .merge(projects::router())
+        .merge(project_import::router())
         .merge(serials::router())
         .merge(audit::router())
         .merge(accounts::router())
@@ -118,6 +121,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         announcements::Doc::openapi(),
         objections::Doc::openapi(),
         projects::Doc::openapi(),
+        project_import::Doc::openapi(),
         serials::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),

@@ -86,7 +86,7 @@ fn locked(id: i64) -> ApiError {
     )
 }
 
-fn taken(number: &str) -> ApiError {
+pub(super) fn taken(number: &str) -> ApiError {
     ApiError::coded(
         ErrorCode::RegistrationTaken,
         format!("备案号 {number} 已被另一复垦项目使用，请核对"),
@@ -138,7 +138,35 @@ fn outcome(id: Option<i64>, number: &str, o: ProjectOutcome) -> Result<Project, 
     }
 }
 
-fn draft(
+/// An acceptance checked as the form's: the figures within their wholes, a date not after
+/// today (Beijing), the document number's text.
+pub(super) fn acceptance(
+    req: AcceptanceRequest,
+    user: &crate::store::types::UserRecord,
+    now: time::OffsetDateTime,
+) -> Result<AcceptanceDraft, ApiError> {
+    let figures = req.figures();
+    figures.check()?;
+    if req.accepted_on > calendar::day_of(now) {
+        return Err(ApiError::invalid(
+            "accepted_on",
+            ErrorCode::InvalidValue,
+            "验收日期不能晚于今天（北京时间）",
+            "The acceptance date cannot be after today (Beijing time)",
+        ));
+    }
+    Ok(AcceptanceDraft {
+        accepted_on: req.accepted_on,
+        acceptance_doc: bounded_text(&ACCEPTANCE_DOC, &req.acceptance_doc)?,
+        figures,
+        actor: user.username.clone(),
+        now,
+    })
+}
+
+/// A project checked as the form's: the figures within their wholes, each text trimmed and
+/// within its limit.
+pub(super) fn draft(
     req: ProjectRequest,
     user: &crate::store::types::UserRecord,
     county: quota_shared::jurisdiction::CountyCode,
@@ -268,25 +296,7 @@ async fn accept<S: Store>(
 ) -> Result<Json<ProjectResponse>, ApiError> {
     let project = visible(&state, &user, id).await?;
     let bureau = user.require_bureau_of(&project.county_code)?;
-    let req = body.value;
-    let figures = req.figures();
-    figures.check()?;
-    let now = state.clock.now();
-    if req.accepted_on > calendar::day_of(now) {
-        return Err(ApiError::invalid(
-            "accepted_on",
-            ErrorCode::InvalidValue,
-            "验收日期不能晚于今天（北京时间）",
-            "The acceptance date cannot be after today (Beijing time)",
-        ));
-    }
-    let a = AcceptanceDraft {
-        accepted_on: req.accepted_on,
-        acceptance_doc: bounded_text(&ACCEPTANCE_DOC, &req.acceptance_doc)?,
-        figures,
-        actor: bureau.username.clone(),
-        now,
-    };
+    let a = acceptance(body.value, bureau, state.clock.now())?;
     let project = outcome(
         Some(id),
         &project.registration_no,

@@ -296,6 +296,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: i64,
         acceptance: &crate::store::types::AcceptanceDraft,
     ) -> impl Future<Output = Result<crate::store::types::ProjectOutcome, StoreError>> + Send;
+    /// Registers (and accepts, where a row says so) every project of an import in one
+    /// transaction: all or none.
+    fn import_projects(
+        &self,
+        drafts: &[crate::store::types::ImportDraft],
+    ) -> impl Future<Output = Result<crate::store::types::ImportOutcome, StoreError>> + Send;
     fn project(
         &self,
         id: i64,

@@ -246,6 +246,21 @@ pub struct AcceptanceDraft {
     pub now: OffsetDateTime,
 }
 
+/// One row of an import: the project to register and, when the row has it, its acceptance.
+#[derive(Debug, Clone)]
+pub struct ImportDraft {
+    pub project: ProjectDraft,
+    pub acceptance: Option<AcceptanceDraft>,
+}
+
+/// What an import did: all the projects made, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(Vec<i64>),
+    /// This registration number was taken meanwhile: nothing was written.
+    RegistrationTaken(String),
+}
+
 /// What registering, editing or accepting a project did.
 #[derive(Debug, Clone)]
 pub enum ProjectOutcome {

@@ -376,6 +376,13 @@ impl World {
                 Some(crate::projects::project(&format!("AUTH-{n}"))),
                 None,
             ),
+            // Not a spreadsheet: an allowed caller gets past authorization to the file check.
+            "/api/v1/projects/import" => (
+                client,
+                "/api/v1/projects/import".into(),
+                Some(json!({"not": "a spreadsheet"})),
+                None,
+            ),
             "/api/v1/projects/{id}" => {
                 let id = self.registered_project().await;
                 (
@@ -504,6 +511,9 @@ fn holds(route: &str, expected: &str, status: StatusCode, body: &Value) -> bool 
     match expected {
         "✓" if route == "POST /api/v1/me/password" => {
             status == StatusCode::UNPROCESSABLE_ENTITY && code == "wrong_password"
+        }
+        "✓" if route == "POST /api/v1/projects/import" => {
+            status == StatusCode::UNPROCESSABLE_ENTITY && code == "missing_field"
         }
         "✓" => status.is_success(),
         "401" => status == StatusCode::UNAUTHORIZED && code == "unauthorized",

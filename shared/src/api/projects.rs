@@ -269,6 +269,68 @@ pub struct ProjectsResponse {
     pub projects: Vec<Project>,
 }
 
+/// Most rows one import may hold.
+pub const IMPORT_ROWS_MAX: usize = 1000;
+
+/// The columns of an import, in the template's order: (header, the field it fills, required).
+/// A header is matched without its unit and with either kind of brackets, so `复垦面积(亩)`
+/// and `复垦面积` read as `复垦面积（亩）`; the wire name (`reclaimed_mu`) reads too.
+pub const IMPORT_COLUMNS: [(&str, &str, bool); 11] = [
+    ("项目名称", "name", true),
+    ("备案号", "registration_no", true),
+    ("乡镇", "township", true),
+    ("村", "village", false),
+    ("复垦面积（亩）", "reclaimed_mu", true),
+    ("新增耕地（亩）", "farmland_mu", true),
+    ("其中水田（亩）", "paddy_mu", true),
+    ("新增粮食产能（公斤）", "grain_capacity_kg", true),
+    ("本地使用（亩）", "local_use_mu", true),
+    ("验收日期", "accepted_on", false),
+    ("验收文号", "acceptance_doc", false),
+];
+
+/// What is wrong with one field of an imported row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportIssue {
+    pub field: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// One row of an import as read: the project it makes and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRow {
+    /// The row's number in the file (the header is row 1).
+    pub row: u32,
+    pub name: String,
+    pub registration_no: String,
+    /// 节余指标, when the figures read.
+    #[serde(default)]
+    pub surplus_mu: Option<Area>,
+    /// Whether the row carries its acceptance (验收日期 and 验收文号): it is imported accepted.
+    pub accepted: bool,
+    /// Empty when the row is good.
+    pub issues: Vec<ImportIssue>,
+}
+
+/// `POST /api/v1/projects/import`: the preview, or (with `commit=true` and no row wrong) the
+/// projects made — all of them in one transaction, or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResponse {
+    pub rows: Vec<ImportRow>,
+    /// Rows without issues.
+    pub valid: u32,
+    /// Rows with issues: the import commits nothing while there are any.
+    pub invalid: u32,
+    /// Whether the projects were made.
+    pub committed: bool,
+    #[serde(default)]
+    pub projects: Vec<Project>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,14 +34,20 @@ fn stored(p: &Project) -> Value {
     })
 }
 
-/// A project registered (`before` is `None`) or edited.
-pub(crate) fn project_saved(id: i64, d: &ProjectDraft, before: Option<&Project>) -> Entry {
+/// A registered project as its draft describes it.
+fn registered(d: &ProjectDraft) -> Value {
     let mut after = figures(&d.figures);
     after["name"] = json!(d.name);
     after["registration_no"] = json!(d.registration_no);
     after["township"] = json!(d.township);
     after["village"] = json!(d.village);
     after["status"] = json!("registered");
+    after
+}
+
+/// A project registered (`before` is `None`) or edited.
+pub(crate) fn project_saved(id: i64, d: &ProjectDraft, before: Option<&Project>) -> Entry {
+    let after = registered(d);
     let action = if before.is_some() {
         AuditAction::ProjectEdited
     } else {
@@ -65,6 +71,32 @@ pub(crate) fn project_saved(id: i64, d: &ProjectDraft, before: Option<&Project>)
 /// `committed_e4` is what the project's listings hold at the acceptance, read in its
 /// transaction.
 pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft, committed_e4: i64) -> Entry {
+    accepted(
+        &before.county_code,
+        before.id,
+        stored(before),
+        a,
+        committed_e4,
+    )
+}
+
+/// A project imported with its acceptance: accepted right after its registration.
+pub(crate) fn project_imported_accepted(
+    id: i64,
+    d: &ProjectDraft,
+    a: &AcceptanceDraft,
+    committed_e4: i64,
+) -> Entry {
+    accepted(&d.county_code, id, registered(d), a, committed_e4)
+}
+
+fn accepted(
+    county: &quota_shared::jurisdiction::CountyCode,
+    id: i64,
+    before: Value,
+    a: &AcceptanceDraft,
+    committed_e4: i64,
+) -> Entry {
     let mut after = figures(&a.figures);
     after["status"] = json!("accepted");
     after["accepted_on"] = json!(a.accepted_on.to_string());
@@ -79,12 +111,12 @@ pub(crate) fn project_accepted(before: &Project, a: &AcceptanceDraft, committed_
         );
     }
     Entry::new(
-        county_stream(before.county_code.as_str()),
-        format!("project:{}", before.id),
+        county_stream(county.as_str()),
+        format!("project:{id}"),
         &a.actor,
         AuditAction::ProjectAccepted,
         a.now,
     )
-    .before(stored(before))
+    .before(before)
     .after(after)
 }

@@ -20,38 +20,11 @@ macro_rules! impl_projects {
             &self,
             d: &$crate::store::types::ProjectDraft,
         ) -> Result<$crate::store::types::ProjectOutcome, StoreError> {
-            use $crate::store::rows::db_time;
-            use $crate::store::types::ProjectOutcome;
-            let now = db_time(d.now);
+                        use $crate::store::types::ProjectOutcome;
             let mut tx = self.writer.begin().await?;
-            let f = &d.figures;
-            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-                "INSERT INTO reclamation_projects (county_code, name, registration_no, township, village, \
-                 reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
-                 created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $12) RETURNING id",
-            )
-            .bind(d.county_code.as_str())
-            .bind(&d.name)
-            .bind(&d.registration_no)
-            .bind(&d.township)
-            .bind(&d.village)
-            .bind(f.reclaimed_mu.get().e4())
-            .bind(f.farmland_mu.e4())
-            .bind(f.paddy_mu.e4())
-            .bind(f.grain_capacity_kg)
-            .bind(f.local_use_mu.e4())
-            .bind(&d.actor)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
-            let id = match inserted {
-                Ok((id,)) => id,
-                Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
-                    tx.rollback().await?;
-                    return Ok(ProjectOutcome::RegistrationTaken);
-                }
-                Err(e) => return Err(e.into()),
+            let Some(id) = $crate::store::sql::projects::insert_project!(tx, d) else {
+                tx.rollback().await?;
+                return Ok(ProjectOutcome::RegistrationTaken);
             };
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, None));
             tx.commit().await?;
@@ -122,67 +95,47 @@ macro_rules! impl_projects {
             id: i64,
             a: &$crate::store::types::AcceptanceDraft,
         ) -> Result<$crate::store::types::ProjectOutcome, StoreError> {
-            use $crate::store::rows::db_time;
-            use $crate::store::types::ProjectOutcome;
+                        use $crate::store::types::ProjectOutcome;
             let Some(before) = self.project(id).await? else {
                 return Ok(ProjectOutcome::NotFound);
             };
-            let now = db_time(a.now);
             let mut tx = self.writer.begin().await?;
-            let f = &a.figures;
-            // The listings drawn on the project first, one by one in the order of their ids:
-            // a withdrawal or expiry locks its listing before the project (the restock
-            // trigger), so taking them in that order never deadlocks; and an acceptance of
-            // another project of one of them waits here, then sees this one's status.
-            let drawn: Vec<(i64,)> = sqlx::query_as(
-                "SELECT DISTINCT listing_id FROM listing_sources WHERE project_id = $1 ORDER BY listing_id",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for (listing,) in drawn {
-                sqlx::query("UPDATE listings SET advance = advance WHERE id = $1")
-                    .bind(listing)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let done: Option<(i64,)> = sqlx::query_as(
-                "UPDATE reclamation_projects SET status = 'accepted', accepted_on = $1, acceptance_doc = $2, \
-                 reclaimed_e4_mu = $3, farmland_e4_mu = $4, paddy_e4_mu = $5, grain_capacity_kg = $6, \
-                 local_use_e4_mu = $7, updated_at = $8 WHERE id = $9 AND status = 'registered' \
-                 RETURNING committed_e4_mu",
-            )
-            .bind(a.accepted_on)
-            .bind(&a.acceptance_doc)
-            .bind(f.reclaimed_mu.get().e4())
-            .bind(f.farmland_mu.e4())
-            .bind(f.paddy_mu.e4())
-            .bind(f.grain_capacity_kg)
-            .bind(f.local_use_mu.e4())
-            .bind(now)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((committed,)) = done else {
+            let Some(committed) = $crate::store::sql::projects::accept_in!(tx, id, a) else {
                 tx.rollback().await?;
                 return Ok(ProjectOutcome::Locked);
             };
-            // Its advance listings turn ordinary once none of their projects is still registered
-            // (the sources keep that they were drawn in advance).
-            sqlx::query(
-                "UPDATE listings SET advance = $1 WHERE advance = $2 AND id IN \
-                 (SELECT listing_id FROM listing_sources WHERE project_id = $3) \
-                 AND NOT EXISTS (SELECT 1 FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
-                 WHERE s.listing_id = listings.id AND p.status = 'registered')",
-            )
-            .bind(false)
-            .bind(true)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_accepted(&before, a, committed));
             tx.commit().await?;
             $crate::store::sql::projects::saved!(self, id)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn import_projects(
+            &self,
+            drafts: &[$crate::store::types::ImportDraft],
+        ) -> Result<$crate::store::types::ImportOutcome, StoreError> {
+            use $crate::store::types::ImportOutcome;
+            // All of them or none: one transaction, each project registered (and accepted
+            // where the row says so) with its audit records, as one by one from the form.
+            let mut tx = self.writer.begin().await?;
+            let mut ids = Vec::with_capacity(drafts.len());
+            for draft in drafts {
+                let d = &draft.project;
+                let Some(id) = $crate::store::sql::projects::insert_project!(tx, d) else {
+                    tx.rollback().await?;
+                    return Ok(ImportOutcome::RegistrationTaken(d.registration_no.clone()));
+                };
+                $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_saved(id, d, None));
+                if let Some(a) = &draft.acceptance {
+                    let Some(committed) = $crate::store::sql::projects::accept_in!(tx, id, a) else {
+                        return Err(StoreError::Corrupt(format!("imported project {id} not registered")));
+                    };
+                    $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_imported_accepted(id, d, a, committed));
+                }
+                ids.push(id);
+            }
+            tx.commit().await?;
+            Ok(ImportOutcome::Imported(ids))
         }
 
         #[tracing::instrument(skip_all)]
@@ -228,6 +181,103 @@ macro_rules! impl_projects {
 }
 
 pub(crate) use impl_projects;
+
+/// Inserts the registered project `$d` inside the transaction `$tx`: its id, or `None` when
+/// another project has its registration number (the unique index decides).
+macro_rules! insert_project {
+    ($tx:expr, $d:expr) => {{
+        let d: &$crate::store::types::ProjectDraft = $d;
+        let f = &d.figures;
+        let now = $crate::store::rows::db_time(d.now);
+            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                "INSERT INTO reclamation_projects (county_code, name, registration_no, township, village, \
+                 reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
+                 created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'registered', $11, $12, $12) RETURNING id",
+            )
+            .bind(d.county_code.as_str())
+            .bind(&d.name)
+            .bind(&d.registration_no)
+            .bind(&d.township)
+            .bind(&d.village)
+            .bind(f.reclaimed_mu.get().e4())
+            .bind(f.farmland_mu.e4())
+            .bind(f.paddy_mu.e4())
+            .bind(f.grain_capacity_kg)
+            .bind(f.local_use_mu.e4())
+            .bind(&d.actor)
+            .bind(now)
+            .fetch_one(&mut *$tx)
+            .await;
+            match inserted {
+                Ok((id,)) => Some(id),
+                Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => None,
+                Err(e) => return Err(e.into()),
+            }
+    }};
+}
+
+pub(crate) use insert_project;
+
+/// Accepts the registered project `$id` with `$a` inside the transaction `$tx`: what its
+/// listings hold then, or `None` when it is not registered (accepted already). Its advance
+/// listings turn ordinary once none of their projects is still registered.
+macro_rules! accept_in {
+    ($tx:expr, $id:expr, $a:expr) => {{
+        let (id, a): (i64, &$crate::store::types::AcceptanceDraft) = ($id, $a);
+        let f = &a.figures;
+        let now = $crate::store::rows::db_time(a.now);
+        // The listings drawn on the project first, one by one in the order of their ids:
+        // a withdrawal or expiry locks its listing before the project (the restock
+        // trigger), so taking them in that order never deadlocks; and an acceptance of
+        // another project of one of them waits here, then sees this one's status.
+        let drawn: Vec<(i64,)> = sqlx::query_as(
+            "SELECT DISTINCT listing_id FROM listing_sources WHERE project_id = $1 ORDER BY listing_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        for (listing,) in drawn {
+            sqlx::query("UPDATE listings SET advance = advance WHERE id = $1")
+                .bind(listing)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let done: Option<(i64,)> = sqlx::query_as(
+            "UPDATE reclamation_projects SET status = 'accepted', accepted_on = $1, acceptance_doc = $2, \
+             reclaimed_e4_mu = $3, farmland_e4_mu = $4, paddy_e4_mu = $5, grain_capacity_kg = $6, \
+             local_use_e4_mu = $7, updated_at = $8 WHERE id = $9 AND status = 'registered' \
+             RETURNING committed_e4_mu",
+        )
+        .bind(a.accepted_on)
+        .bind(&a.acceptance_doc)
+        .bind(f.reclaimed_mu.get().e4())
+        .bind(f.farmland_mu.e4())
+        .bind(f.paddy_mu.e4())
+        .bind(f.grain_capacity_kg)
+        .bind(f.local_use_mu.e4())
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if done.is_some() {
+            sqlx::query(
+                "UPDATE listings SET advance = $1 WHERE advance = $2 AND id IN \
+                 (SELECT listing_id FROM listing_sources WHERE project_id = $3) \
+                 AND NOT EXISTS (SELECT 1 FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
+                 WHERE s.listing_id = listings.id AND p.status = 'registered')",
+            )
+            .bind(false)
+            .bind(true)
+            .bind(id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        done.map(|(committed,)| committed)
+    }};
+}
+
+pub(crate) use accept_in;
 
 /// The project `id` as saved: what registering, editing or accepting it answers.
 macro_rules! saved {
