@@ -333,6 +333,18 @@ pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
     .await
 }
 
+/// Uploads a spreadsheet of projects: the preview, or with `commit` the import itself.
+pub async fn import_projects(
+    file: &web_sys::File,
+    commit: bool,
+) -> Result<quota_shared::api::ImportResponse, ApiFailure> {
+    let request = Request::post(&format!("/api/v1/projects/import?commit={commit}"))
+        .header("Content-Type", "application/octet-stream")
+        .body(file.clone())
+        .map_err(|e| ApiFailure::network(&e.to_string()))?;
+    finish(request.send().await, true).await
+}
+
 /// A trade's serial blocks (empty until it is final).
 pub async fn purchase_serials(id: i64) -> Result<quota_shared::api::SerialsResponse, ApiFailure> {
     get(&format!("/api/v1/purchases/{id}/serials")).await

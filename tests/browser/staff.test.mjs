@@ -511,3 +511,36 @@ test("a bureau registers a reclamation project, sees a mistake explained, and ac
   assert.equal(await row.locator("button.accept").count(), 0, "an accepted project has nothing left to do");
   await context.close();
 });
+
+test("a bureau imports its projects from a spreadsheet: the preview names each mistake, the fixed file imports all", async () => {
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  await page.locator("#project-import").waitFor();
+  const header = "项目名称,备案号,乡镇,村,复垦面积（亩）,新增耕地（亩）,其中水田（亩）,新增粮食产能（公斤）,本地使用（亩）,验收日期,验收文号";
+  const file = (rows) => ({ name: "复垦项目.csv", mimeType: "text/csv", buffer: Buffer.from([header, ...rows].join("\n")) });
+  await page.setInputFiles("#import-file", file([
+    "藤县新庆镇拆旧复垦项目,450422-2026-0501,新庆镇,新庆村,12,10,4,6000,2,2026-02-01,藤自然资验〔2026〕5号",
+    "藤县象棋镇拆旧复垦项目,450422-2026-0502,象棋镇,,8,9,0,3000,0,,",
+  ]));
+  await page.locator("#import-summary", { hasText: "1 行有误" }).waitFor();
+  assert.match(await page.locator("#import-rows tr[data-row='3']").textContent(), /耕地.*9\.0000.*复垦面积.*8\.0000/s);
+  assert.equal(await page.locator("#import-commit").isDisabled(), true);
+  await screenshot(page, "bureau-import-zh");
+  await page.setInputFiles("#import-file", file([
+    "藤县新庆镇拆旧复垦项目,450422-2026-0501,新庆镇,新庆村,12,10,4,6000,2,2026-02-01,藤自然资验〔2026〕5号",
+    "藤县象棋镇拆旧复垦项目,450422-2026-0502,象棋镇,,8,6,0,3000,0,,",
+  ]));
+  await page.locator("#import-summary", { hasText: "2 行无误，0 行有误" }).waitFor();
+  await page.click("#import-commit");
+  await page.locator("#import-done", { hasText: "已导入 2 个复垦项目" }).waitFor();
+  // Both in the register: the first accepted, with 10 亩 of surplus to list.
+  const accepted = page.locator("#projects tr", { hasText: "450422-2026-0501" });
+  await accepted.waitFor();
+  assert.match(await accepted.textContent(), /已验收.*藤自然资验〔2026〕5号/s);
+  assert.match(await accepted.locator("td.stock").textContent(), /0\.0000 \/ 10\.0000/);
+  await page.locator("#projects tr", { hasText: "450422-2026-0502" }).waitFor();
+  // The template downloads.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#template-xlsx")]);
+  assert.equal(download.suggestedFilename(), "project-import-template.xlsx");
+  await context.close();
+});

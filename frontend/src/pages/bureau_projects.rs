@@ -306,6 +306,7 @@ pub fn Projects(props: &Props) -> Html {
                     <button type="submit" class="primary" id="acceptance-submit">{ words(lang, "确认验收", "Accept") }</button>
                 </form>
             }, None => html! {} } }
+            <super::bureau_import::ProjectImport on_imported={props.on_changed.clone()} />
             <form class="form" id="project-form" onsubmit={register}>
                 <h3>{ match *editing {
                     Some(id) => words(lang, format!("修改复垦项目 #{id}（验收前可修改）"), format!("Edit project #{id} (until accepted)")),

@@ -10,6 +10,8 @@ pub mod admin_rules;
 #[cfg(feature = "staff")]
 pub mod bureau;
 #[cfg(feature = "staff")]
+pub mod bureau_import;
+#[cfg(feature = "staff")]
 pub mod bureau_listing;
 #[cfg(feature = "staff")]
 pub mod bureau_objections;
