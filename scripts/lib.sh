@@ -73,7 +73,7 @@ ensure_node_modules() {
   if [ -f "$stamp" ] && [ "$stamp" -nt tests/browser/package-lock.json ]; then
     note "tests/browser/node_modules: present"
   else
-    step "Installing playwright-core and binaryen from tests/browser/package-lock.json (npm ci)"
+    step "Installing playwright-core, binaryen and jsqr from tests/browser/package-lock.json (npm ci)"
     (cd tests/browser && npm ci --no-audit --no-fund) || die "npm ci failed"
   fi
 }

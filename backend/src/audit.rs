@@ -153,6 +153,28 @@ impl Stored {
     }
 }
 
+/// Whether one record is intact in its chain: it hashes to its stored hash, and the next
+/// record of its stream links to that hash — or, when it is the last, the stream's head is it.
+pub fn record_intact(r: &Stored, next_prev_hash: Option<&str>, head: Option<(i64, &str)>) -> bool {
+    r.recomputed() == r.hash
+        && match next_prev_hash {
+            Some(prev) => prev == r.hash,
+            None => head == Some((r.seq, r.hash.as_str())),
+        }
+}
+
+/// The last value an object's records logged for `field` (in `after`), as text.
+pub fn last_logged(records: &[Stored], field: &str) -> Option<String> {
+    records.iter().rev().find_map(|r| {
+        let after: Value = serde_json::from_str(r.after_json.as_deref()?).ok()?;
+        match &after[field] {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            v => Some(v.to_string()),
+        }
+    })
+}
+
 /// The first break found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken {

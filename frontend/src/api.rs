@@ -345,6 +345,12 @@ pub async fn import_projects(
     finish(request.send().await, true).await
 }
 
+/// What the confirmation with this 核验码 must say (public). `code` is one that read as a
+/// code: letters and digits only.
+pub async fn verify(code: &str) -> Result<quota_shared::api::VerificationResponse, ApiFailure> {
+    get(&format!("/api/v1/verify/{code}")).await
+}
+
 /// A trade's serial blocks (empty until it is final).
 pub async fn purchase_serials(id: i64) -> Result<quota_shared::api::SerialsResponse, ApiFailure> {
     get(&format!("/api/v1/purchases/{id}/serials")).await

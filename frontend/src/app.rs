@@ -44,6 +44,10 @@ fn switch(route: Route) -> Html {
         Route::TraceHome => html! { <pages::trace::TracePage serial={String::new()} /> },
         #[cfg(feature = "staff")]
         Route::Trace { serial } => html! { <pages::trace::TracePage serial={serial} /> },
+        #[cfg(feature = "staff")]
+        Route::VerifyHome => html! { <pages::verify::VerifyPage code={String::new()} /> },
+        #[cfg(feature = "staff")]
+        Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
         #[cfg(not(feature = "staff"))]
         Route::Bureau
         | Route::Finance
@@ -51,7 +55,9 @@ fn switch(route: Route) -> Html {
         | Route::Objection { .. }
         | Route::Confirmation { .. }
         | Route::TraceHome
-        | Route::Trace { .. } => {
+        | Route::Trace { .. }
+        | Route::VerifyHome
+        | Route::Verify { .. } => {
             html! { <pages::staff_console::StaffConsole /> }
         }
         Route::Account => html! { <pages::account::Account /> },

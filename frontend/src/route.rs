@@ -30,6 +30,11 @@ pub enum Route {
     TraceHome,
     #[at("/trace/:serial")]
     Trace { serial: String },
+    /// 核验成交确认书 by its 核验码 (public; second bundle).
+    #[at("/verify")]
+    VerifyHome,
+    #[at("/verify/:code")]
+    Verify { code: String },
     #[at("/bureau")]
     Bureau,
     #[at("/finance")]

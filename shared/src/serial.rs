@@ -53,6 +53,33 @@ impl std::fmt::Display for Serial {
     }
 }
 
+/// The alphabet of 核验码 (Crockford's base 32: no I, L, O or U to misread).
+pub const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A 核验码 as stored (12 characters of [`CODE_ALPHABET`]) from what a person typed: case,
+/// spaces and dashes do not matter, and the letters O, I and L read as 0, 1 and 1.
+pub fn normal_code(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    (code.len() == 12 && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+/// A 核验码 as printed: `7K3Q-M9XD-2HFA`.
+pub fn printed_code(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A run of consecutive units of one project, issued to a trade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
@@ -252,6 +279,22 @@ mod tests {
         ] {
             assert_eq!(Serial::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_code_reads_however_it_is_typed() {
+        assert_eq!(
+            normal_code("7k3q-m9xd-2hfa").as_deref(),
+            Some("7K3QM9XD2HFA")
+        );
+        assert_eq!(
+            normal_code(" 7K3Q M9XD 2HFO ").as_deref(),
+            Some("7K3QM9XD2HF0")
+        );
+        assert_eq!(normal_code("7K3Q-M9XD-2HF"), None);
+        assert_eq!(normal_code("7K3Q-M9XD-2HFU"), None);
+        assert_eq!(normal_code("=cmd|' /C calc'!A0"), None);
+        assert_eq!(printed_code("7K3QM9XD2HFA"), "7K3Q-M9XD-2HFA");
     }
 
     proptest! {

@@ -2,6 +2,7 @@
 // the demo data): calculator (also offline), buying, a double click, a rule refusal, bidding.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import jsQR from "jsqr";
 import { startServer, launchBrowser, screenshot } from "./harness.mjs";
 
 let server, browser;
@@ -133,6 +134,27 @@ test("a regional bidder bids on a lot with the next valid amount pre-filled", as
   await context.close();
 });
 
+// Draws the SVG at `selector` on a canvas in the page and reads its pixels as a QR code with
+// jsQR, here in Node (the page's Content-Security-Policy rightly refuses injected scripts).
+async function readQr(page, selector) {
+  const { width, height, data } = await page.evaluate(async (selector) => {
+    const svg = document.querySelector(selector);
+    const text = new XMLSerializer().serializeToString(svg);
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 440;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, 440, 440);
+    context.drawImage(image, 20, 20, 400, 400);
+    const pixels = context.getImageData(0, 0, 440, 440);
+    return { width: 440, height: 440, data: Array.from(pixels.data) };
+  }, selector);
+  return jsQR(Uint8ClampedArray.from(data), width, height)?.data ?? null;
+}
+
 test("a settled trade prints as a confirmation with the amount in capitals", async () => {
   const { context, page } = await loggedIn("developer");
   // The final one: the demo's other settled trade is still in its publicity (R16).
@@ -149,9 +171,15 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   await blocks.nth(2).waitFor();
   assert.match(await blocks.nth(1).textContent(), /450422-2021-0007.*-000000001.*至 .*-000020000.*2\.0000.*已落地（梧政土批〔2026〕8号）/s);
   assert.match(await blocks.nth(2).textContent(), /-000020001.*至 .*-000050000.*3\.0000.*持有/s);
+  // Its 核验码, and a QR code that reads as the address to verify it.
+  const code = (await page.locator("#cert-code").textContent()).trim();
+  assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  const scanned = await readQr(page, "#cert-verify .qr svg");
+  assert.equal(scanned, `${server.url}/verify/${code}`);
   await screenshot(page, "confirmation-zh");
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.locator("nav").isVisible(), false, "the print stylesheet hides the navigation");
+  assert.equal(await page.locator("#cert-verify svg").isVisible(), true, "the QR code prints");
   await page.emulateMedia({ media: "screen" });
   // Each serial links to its public trace: the project, the trade and the use.
   const first = await blocks.nth(1).locator("a").textContent();
@@ -178,6 +206,22 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   assert.match(await anon.locator("#trace-use").textContent(), /尚未落地/);
   assert.ok(!(await anon.content()).includes("developer"), "no buyer's login on the public trace");
   await screenshot(anon, "trace-zh");
+  // The visitor scans the confirmation's QR code: the platform's record of it, audit intact.
+  await anon.goto(scanned);
+  await anon.locator("#verify-result").waitFor();
+  assert.match(await anon.locator("#verify-status").textContent(), /审计记录完好/);
+  assert.equal(await anon.locator("#verify-no").textContent(), settled.confirmation_no);
+  assert.equal(await anon.locator("#verify-capital").textContent(), "人民币壹佰肆拾万元整");
+  assert.match(await anon.locator("#verify-serials").textContent(), /450422-2021-0007/);
+  await screenshot(anon, "verify-zh");
+  // A code typed by hand, in lower case with spaces, finds the same; a wrong one is refused.
+  await anon.goto(`${server.url}/verify`);
+  await anon.fill("#verify-code", code.toLowerCase().replaceAll("-", " "));
+  await anon.click("#verify-submit");
+  await anon.locator("#verify-no", { hasText: settled.confirmation_no }).waitFor();
+  await anon.fill("#verify-code", "0000-0000-0000");
+  await anon.click("#verify-submit");
+  await anon.locator(".error, [role=alert]", { hasText: "未找到" }).first().waitFor();
   await visitor.close();
 });
 

@@ -6,7 +6,9 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use quota_shared::api::{ErrorEnvelope, Role, SerialsResponse, TraceResponse};
+use quota_shared::api::{
+    ErrorEnvelope, Role, SerialsResponse, TraceResponse, VerificationResponse,
+};
 use quota_shared::codes::ErrorCode;
 use quota_shared::serial::Serial;
 
@@ -21,10 +23,11 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/purchases/{id}/serials", get(serials::<S>))
         .route("/trace/{serial}", get(trace::<S>))
+        .route("/verify/{code}", get(verify::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(serials, trace))]
+#[openapi(paths(serials, trace, verify))]
 pub(super) struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/purchases/{id}/serials", tag = "purchases", params(("id" = i64, Path)),
@@ -53,6 +56,11 @@ async fn serials<S: Store>(
     }
     Ok(Json(SerialsResponse {
         purchase_id: id,
+        verify_code: state
+            .store
+            .verify_code_of(id)
+            .await?
+            .map(|c| quota_shared::serial::printed_code(&c)),
         blocks: state.store.purchase_serials(id).await?,
     }))
 }
@@ -82,4 +90,37 @@ async fn trace<S: Store>(
         )
     })?;
     Ok(Json(TraceResponse { trace }))
+}
+
+#[utoipa::path(get, path = "/api/v1/verify/{code}", tag = "purchases",
+    params(("code" = String, Path, description = "成交确认书上的核验码，如 7K3Q-M9XD-2HFA / the 核验码 printed on the confirmation")),
+    responses((status = 200, description = "确认书应载明的内容与审计记录是否完好 / what the confirmation must say, and whether its audit records are intact", body = VerificationResponse),
+        (status = 404, description = "没有这个核验码的成交确认书 / no confirmation has this code", body = ErrorEnvelope),
+        (status = 422, description = "核验码格式不对 / not a code", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn verify<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(text): ApiPath<String>,
+) -> Result<Json<VerificationResponse>, ApiError> {
+    let Some(code) = quota_shared::serial::normal_code(&text) else {
+        return Err(ApiError::invalid(
+            "code",
+            ErrorCode::InvalidValue,
+            "核验码为 12 位字母和数字，如 7K3Q-M9XD-2HFA（印在成交确认书上）",
+            "A 核验码 is 12 letters and digits, e.g. 7K3Q-M9XD-2HFA (printed on the confirmation)",
+        ));
+    };
+    let verification = state.store.verification(&code).await?.ok_or_else(|| {
+        ApiError::not_found(
+            &format!(
+                "核验码为 {} 的成交确认书",
+                quota_shared::serial::printed_code(&code)
+            ),
+            &format!(
+                "A confirmation with code {}",
+                quota_shared::serial::printed_code(&code)
+            ),
+        )
+    })?;
+    Ok(Json(VerificationResponse { verification }))
 }

@@ -311,6 +311,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         purchase_id: i64,
     ) -> impl Future<Output = Result<Vec<quota_shared::api::SerialBlock>, StoreError>> + Send;
+    /// A trade's 核验码 as stored (none until it is final).
+    fn verify_code_of(
+        &self,
+        purchase_id: i64,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    /// What the final trade with this 核验码 (as stored) must say, and whether its audit
+    /// records are intact; `None` when no final trade has it.
+    fn verification(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Verification>, StoreError>> + Send;
     /// Where a serial comes from and went; `None` when no final trade holds it.
     fn trace(
         &self,

@@ -24,3 +24,4 @@ mod serials;
 mod stock;
 mod upgrade;
 mod uses;
+mod verify;

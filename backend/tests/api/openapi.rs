@@ -100,6 +100,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/trace/{serial}",
             "GET /api/v1/use-categories",
             "GET /api/v1/users",
+            "GET /api/v1/verify/{code}",
             "GET /healthz",
             "GET /readyz",
             "POST /api/v1/allocations",

@@ -24,13 +24,16 @@ pub fn Confirmation(props: &Props) -> Html {
     let counties: Vec<County> = counties_load.ready().cloned().unwrap_or_default();
     let book = crate::hooks::use_rule_book();
     let serials = use_state(|| None::<Vec<SerialBlock>>);
+    let code = use_state(|| None::<String>);
     {
-        let (purchase, id, serials) = (purchase.clone(), props.id, serials.clone());
+        let (purchase, id, serials, code) =
+            (purchase.clone(), props.id, serials.clone(), code.clone());
         use_effect_with(id, move |_| {
             yew::platform::spawn_local(async move {
                 // The serials print when they load; the confirmation does not wait on them.
                 if let Ok(r) = api::purchase_serials(id).await {
                     serials.set(Some(r.blocks));
+                    code.set(r.verify_code);
                 }
                 purchase.set(
                     api::purchases()
@@ -85,10 +88,38 @@ pub fn Confirmation(props: &Props) -> Html {
                 </table>
                 { sources(serials.as_deref()) }
                 <p class="cert-note">{ "本确认书由增减挂钩节余指标交易平台生成，成交收益归出让县所有，用于巩固拓展脱贫攻坚成果和乡村振兴。" }</p>
+                { verification((*code).as_deref()) }
                 <div class="signatures"><span>{ "出让方（盖章）" }</span><span>{ "受让方（盖章）" }</span></div>
                 <button class="primary no-print" onclick={print} id="print">{ t(lang, Key::PrintButton) }</button>
             </article>
         },
+    }
+}
+
+/// 核验码 and its QR code: the address anyone opens to check this confirmation.
+fn verification(code: Option<&str>) -> Html {
+    let Some(code) = code else { return html! {} };
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let address = format!("{origin}/verify/{code}");
+    let qr = qrcode::QrCode::new(address.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(112, 112)
+                .quiet_zone(false)
+                .build()
+        })
+        .unwrap_or_default();
+    html! {
+        <div class="cert-verify" id="cert-verify">
+            // The SVG is made here, from the address alone.
+            <div class="qr">{ Html::from_html_unchecked(AttrValue::from(qr)) }</div>
+            <div>
+                <p>{ "核验码：" }<strong class="mono" id="cert-code">{ code.to_string() }</strong></p>
+                <p class="cert-note">{ format!("扫描二维码或访问 {address} 核验本确认书：平台记录的成交内容与审计状态。") }</p>
+            </div>
+        </div>
     }
 }
 

@@ -35,3 +35,5 @@ pub mod objection;
 pub mod staff_console;
 #[cfg(feature = "staff")]
 pub mod trace;
+#[cfg(feature = "staff")]
+pub mod verify;

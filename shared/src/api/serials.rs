@@ -34,6 +34,9 @@ pub struct SerialBlock {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SerialsResponse {
     pub purchase_id: i64,
+    /// 核验码, as printed (`7K3Q-M9XD-2HFA`): given when the trade becomes final.
+    #[serde(default)]
+    pub verify_code: Option<String>,
     /// Empty until the trade is final (its serials are issued with its confirmation number),
     /// and for a trade of a listing made before listings drew from stock.
     pub blocks: Vec<SerialBlock>,
@@ -107,4 +110,40 @@ pub struct Trace {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TraceResponse {
     pub trace: Trace,
+}
+
+/// `GET /api/v1/verify/{code}` (public): what a 成交确认书 with this 核验码 must say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verification {
+    /// As printed.
+    pub verify_code: String,
+    pub confirmation_no: String,
+    pub seller_county_code: CountyCode,
+    /// 受让方: no personal data; until parties are organisations (#16), the buyer's project.
+    #[serde(default)]
+    pub project_name: Option<String>,
+    #[serde(default)]
+    pub project_county_code: Option<CountyCode>,
+    pub area_mu: Area,
+    pub price_per_mu: crate::quantity::UnitPrice,
+    pub amount_yuan: crate::quantity::Money,
+    /// The amount in 大写 (R10), as the confirmation prints it.
+    pub amount_capital: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub settled_at: OffsetDateTime,
+    /// Its quota's serial blocks, with their source projects.
+    pub blocks: Vec<SerialBlock>,
+    /// Whether the trade's audit records are intact: each hashes to its stored hash, is what
+    /// the next record of its chain (or the chain's head) links to, and the row agrees with
+    /// what they say of the amount, the area and the number.
+    pub audit_intact: bool,
+    /// The trade's audit records checked.
+    pub audit_records: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationResponse {
+    pub verification: Verification,
 }

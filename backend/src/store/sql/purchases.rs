@@ -295,6 +295,7 @@ macro_rules! impl_purchases {
                     .execute(&mut *tx)
                     .await?;
                 $crate::store::sql::serials::issue_serials!(tx, id);
+                $crate::store::sql::serials::stamp_code!(tx, id);
                 Some(confirmation)
             } else {
                 None
@@ -344,6 +345,7 @@ macro_rules! impl_purchases {
                 .execute(&mut *tx)
                 .await?;
             $crate::store::sql::serials::issue_serials!(tx, id);
+                $crate::store::sql::serials::stamp_code!(tx, id);
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_final(&seller, id, &confirmation, now));
             tx.commit().await?;
             Ok(Some(confirmation))

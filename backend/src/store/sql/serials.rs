@@ -82,6 +82,28 @@ macro_rules! issue_serials {
 
 pub(crate) use issue_serials;
 
+/// A new 核验码: 12 random characters of the code alphabet (60 bits).
+pub(crate) fn new_code() -> String {
+    use password_hash::rand_core::{OsRng, RngCore};
+    let alphabet = quota_shared::serial::CODE_ALPHABET;
+    (0..12)
+        .map(|_| char::from(alphabet[(OsRng.next_u32() % 32) as usize]))
+        .collect()
+}
+
+/// Gives the trade `$purchase`, made final in the transaction `$tx`, its 核验码.
+macro_rules! stamp_code {
+    ($tx:expr, $purchase:expr) => {{
+        sqlx::query("UPDATE purchases SET verify_code = $1 WHERE id = $2 AND verify_code IS NULL")
+            .bind($crate::store::sql::serials::new_code())
+            .bind($purchase)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+pub(crate) use stamp_code;
+
 /// The serial methods of the `Store` trait, for a store type with a `pool` (reads).
 macro_rules! impl_serials {
     () => {
@@ -106,6 +128,80 @@ macro_rules! impl_serials {
             .fetch_all(&self.pool)
             .await?;
             $crate::store::rows::serials::blocks(&runs, &uses)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn verify_code_of(&self, purchase_id: i64) -> Result<Option<String>, StoreError> {
+            let row: Option<(Option<String>,)> =
+                sqlx::query_as("SELECT verify_code FROM purchases WHERE id = $1")
+                    .bind(purchase_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            Ok(row.and_then(|r| r.0))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn verification(
+            &self,
+            code: &str,
+        ) -> Result<Option<quota_shared::api::Verification>, StoreError> {
+            use $crate::store::rows::corrupt;
+            #[allow(clippy::type_complexity)]
+            let row: Option<(i64, String, String, Option<String>, Option<String>, i64, i64, i64, Option<time::OffsetDateTime>)> =
+                sqlx::query_as(
+                    "SELECT id, confirmation_no, seller_county_code, project_name, project_county_code, \
+                     area_e4_mu, price_fen_per_mu, amount_fen, settled_at FROM purchases \
+                     WHERE verify_code = $1 AND confirmation_no IS NOT NULL",
+                )
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some((id, confirmation_no, seller, project_name, project_county, area, price, amount, settled_at)) = row else {
+                return Ok(None);
+            };
+            let area = quota_shared::Area::from_e4(area).map_err(|_| corrupt("area"))?;
+            let amount = quota_shared::Money::from_fen(amount).map_err(|_| corrupt("amount"))?;
+            // The trade's records, each checked against its chain, and the row against them.
+            let records = self.audit_of(&format!("purchase:{id}")).await?;
+            let mut intact = !records.is_empty();
+            for r in &records {
+                let next: Option<(String,)> = sqlx::query_as(
+                    "SELECT prev_hash FROM audit_log WHERE stream = $1 AND seq = $2",
+                )
+                .bind(&r.stream)
+                .bind(r.seq + 1)
+                .fetch_optional(&self.pool)
+                .await?;
+                let head: Option<(i64, String)> =
+                    sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE stream = $1")
+                        .bind(&r.stream)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                intact &= $crate::audit::record_intact(
+                    r,
+                    next.as_ref().map(|n| n.0.as_str()),
+                    head.as_ref().map(|(seq, hash)| (*seq, hash.as_str())),
+                );
+            }
+            let logged = |field| $crate::audit::last_logged(&records, field);
+            intact &= logged("confirmation_no").as_deref() == Some(confirmation_no.as_str())
+                && logged("amount_yuan").as_deref() == Some(amount.to_string().as_str())
+                && logged("area_mu").is_none_or(|a| a == area.to_string());
+            Ok(Some(quota_shared::api::Verification {
+                verify_code: quota_shared::serial::printed_code(code),
+                confirmation_no,
+                seller_county_code: seller.parse().map_err(|_| corrupt("seller"))?,
+                project_name,
+                project_county_code: project_county.and_then(|c| c.parse().ok()),
+                area_mu: area,
+                price_per_mu: quota_shared::UnitPrice::from_fen(price).map_err(|_| corrupt("price"))?,
+                amount_capital: quota_shared::capital::to_capital(amount),
+                amount_yuan: amount,
+                settled_at: settled_at.ok_or_else(|| corrupt("settled_at"))?,
+                blocks: self.purchase_serials(id).await?,
+                audit_intact: intact,
+                audit_records: u32::try_from(records.len()).unwrap_or(u32::MAX),
+            }))
         }
 
         #[tracing::instrument(skip_all)]
