@@ -122,7 +122,7 @@ new_sandbox
 stub node 'echo v20.0.0'
 stub npm 'if [ "$1" = ci ]; then mkdir -p node_modules && touch node_modules/.package-lock.json; else echo 9.0.0; fi'
 run_step ensure_node_modules
-expect "missing browser-test modules are installed from the lockfile" "npm ci --no-audit --no-fund" "Installing playwright-core and binaryen"
+expect "missing browser-test modules are installed from the lockfile" "npm ci --no-audit --no-fund" "Installing playwright-core, binaryen and jsqr"
 : >"$LOG"
 run_step ensure_node_modules
 expect_nothing_installed "installed modules are not installed again" "tests/browser/node_modules: present"
