@@ -49,6 +49,7 @@ pub mod http;
 pub mod idempotency;
 pub mod json;
 pub mod meters;
+pub mod plots;
 pub mod reconcile;
 pub mod reports;
 pub mod routes;

@@ -401,6 +401,8 @@ mod tests {
             committed_mu: Area::ZERO,
             available_mu: area(available),
             shortfall_mu: Area::ZERO,
+            plots_mu: None,
+            plots_flagged: false,
             created_by: "teng".into(),
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             updated_at: time::OffsetDateTime::UNIX_EPOCH,

@@ -85,6 +85,9 @@ pub struct LiveProject {
     pub committed_e4: i64,
     /// Units issued to final trades: 1..serial_cursor.
     pub serial_cursor: i64,
+    /// Its plots' area as kept on the project, and as its plot rows add up.
+    pub plots_e4: Option<i64>,
+    pub plots_sum_e4: Option<i64>,
 }
 
 /// A run of serials issued to a final trade (`serial_ranges`), as stored.

@@ -177,6 +177,8 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
                 c.field("farmland_mu", e.farmland_e4, p.farmland_e4);
                 c.field("paddy_mu", e.paddy_e4, p.paddy_e4);
                 c.field("local_use_mu", e.local_use_e4, p.local_use_e4);
+                c.field("plots_mu", e.plots_e4, p.plots_e4);
+                c.field("plots_mu", p.plots_sum_e4, p.plots_e4);
             },
         )
     })

@@ -93,6 +93,8 @@ pub(super) struct Project {
     pub(super) farmland_e4: i64,
     pub(super) paddy_e4: i64,
     pub(super) local_use_e4: i64,
+    /// Its plots' area, once uploaded.
+    pub(super) plots_e4: Option<i64>,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -327,6 +329,11 @@ impl Expected {
                 p.farmland_e4 = area_e4(after, "farmland_mu").unwrap_or_default();
                 p.paddy_e4 = area_e4(after, "paddy_mu").unwrap_or_default();
                 p.local_use_e4 = area_e4(after, "local_use_mu").unwrap_or_default();
+            }
+            "project_plots" => {
+                if let Some(id) = id_of(&r.object, "project") {
+                    self.projects.entry(id).or_default().plots_e4 = area_e4(after, "plots_mu");
+                }
             }
             "disbursed" => {
                 let Some(allocation_id) = id_of(&r.object, "allocation") else {

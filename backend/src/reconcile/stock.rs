@@ -166,6 +166,8 @@ mod tests {
             local_use_e4: 0,
             committed_e4,
             serial_cursor: 0,
+            plots_e4: None,
+            plots_sum_e4: None,
         }
     }
 

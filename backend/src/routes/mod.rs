@@ -22,6 +22,7 @@
 //! | [`objections`] | objections to a trade in its publicity (R16) |
 //! | [`projects`] | reclamation projects (复垦项目): register, edit, accept |
 //! | [`project_import`] | projects from CSV/XLSX: template, preview, all-or-nothing import |
+//! | [`plots`] | a project's plot boundaries (GeoJSON), their geodesic areas |
 //! | [`serials`] | a trade's serial blocks, the public trace of a serial |
 //! | [`audit`] | an object's history, the chain check |
 //! | [`accounts`] | accounts, for the administrator |
@@ -36,6 +37,7 @@ pub mod listings;
 mod lookup;
 pub mod objections;
 pub mod page;
+pub mod plots;
 pub mod project_import;
 pub mod projects;
 pub mod purchases;
@@ -71,6 +73,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(objections::router())
         .merge(projects::router())
         .merge(project_import::router())
+        .merge(plots::router())
         .merge(serials::router())
         .merge(audit::router())
         .merge(accounts::router())
@@ -122,6 +125,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         objections::Doc::openapi(),
         projects::Doc::openapi(),
         project_import::Doc::openapi(),
+        plots::Doc::openapi(),
         serials::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),

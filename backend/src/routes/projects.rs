@@ -96,7 +96,7 @@ pub(super) fn taken(number: &str) -> ApiError {
 
 /// The project `id` as `user` may see it: a bureau sees its own county's only (another
 /// county's does not exist for it).
-async fn visible<S: Store>(
+pub(super) async fn visible<S: Store>(
     state: &AppState<S>,
     user: &CurrentUser,
     id: i64,
@@ -219,7 +219,12 @@ async fn read<S: Store>(
 ) -> Result<Json<ProjectResponse>, ApiError> {
     let project = visible(&state, &user, id).await?;
     let draws = state.store.project_draws(id).await?;
-    Ok(Json(ProjectResponse { project, draws }))
+    let plots = state.store.project_plots(id).await?;
+    Ok(Json(ProjectResponse {
+        project,
+        draws,
+        plots,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects", tag = "counties", request_body = ProjectRequest,
@@ -246,6 +251,7 @@ async fn register<S: Store>(
         Json(ProjectResponse {
             project,
             draws: Vec::new(),
+            plots: Vec::new(),
         }),
     ))
 }
@@ -279,6 +285,7 @@ async fn edit<S: Store>(
     Ok(Json(ProjectResponse {
         project,
         draws: Vec::new(),
+        plots: Vec::new(),
     }))
 }
 
@@ -305,5 +312,6 @@ async fn accept<S: Store>(
     Ok(Json(ProjectResponse {
         project,
         draws: Vec::new(),
+        plots: Vec::new(),
     }))
 }

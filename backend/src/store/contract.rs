@@ -327,6 +327,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         serial: &quota_shared::serial::Serial,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Trace>, StoreError>> + Send;
+    /// Replaces a project's plot boundaries (audited); `false` when there is no such project.
+    fn replace_plots(
+        &self,
+        id: i64,
+        plots: &[crate::plots::Plot],
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// A project's plots, in the order uploaded.
+    fn project_plots(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Plot>, StoreError>> + Send;
     /// The listings drawn on a project, newest first.
     fn project_draws(
         &self,

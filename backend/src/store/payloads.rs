@@ -15,7 +15,9 @@ use crate::audit::{Entry, REGION_STREAM, county_stream};
 use crate::reconcile::password_fingerprint;
 
 mod projects;
-pub(crate) use projects::{project_accepted, project_imported_accepted, project_saved};
+pub(crate) use projects::{
+    project_accepted, project_imported_accepted, project_plots, project_saved,
+};
 
 /// An area in 1/10000 亩 as the 亩 text the wire uses ("17.5335").
 /// A time as RFC 3339 text (the form the wire uses).

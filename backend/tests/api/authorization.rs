@@ -376,6 +376,18 @@ impl World {
                 Some(crate::projects::project(&format!("AUTH-{n}"))),
                 None,
             ),
+            "/api/v1/projects/{id}/plots" => {
+                let id = self.registered_project().await;
+                (
+                    client,
+                    format!("/api/v1/projects/{id}/plots"),
+                    Some(
+                        json!({"type": "Polygon", "coordinates": [[[110.9, 23.4], [110.901, 23.4],
+                        [110.901, 23.401], [110.9, 23.401], [110.9, 23.4]]]}),
+                    ),
+                    None,
+                )
+            }
             // Not a spreadsheet: an allowed caller gets past authorization to the file check.
             "/api/v1/projects/import" => (
                 client,

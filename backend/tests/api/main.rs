@@ -14,6 +14,7 @@ mod market;
 mod openapi;
 mod pages;
 mod passwords;
+mod plots;
 mod project_import;
 mod projects;
 mod publicity;

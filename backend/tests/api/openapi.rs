@@ -127,6 +127,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "POST /api/v1/users/{username}/password",
             "PUT /api/v1/counties/{code}/base-price",
             "PUT /api/v1/projects/{id}",
+            "PUT /api/v1/projects/{id}/plots",
             "PUT /api/v1/users/{username}/disabled",
         ]
     );

@@ -40,6 +40,7 @@ wire_enum! {
         ProjectRegistered = "project_registered",
         ProjectEdited = "project_edited",
         ProjectAccepted = "project_accepted",
+        ProjectPlots = "project_plots",
     }
 }
 
@@ -78,6 +79,7 @@ impl AuditAction {
             Self::ProjectRegistered => "复垦项目备案",
             Self::ProjectEdited => "修改复垦项目",
             Self::ProjectAccepted => "复垦项目验收",
+            Self::ProjectPlots => "上传复垦地块边界",
         }
     }
 }

@@ -189,6 +189,12 @@ pub struct Project {
     /// settle. Zero when the stock covers every draw.
     #[serde(default)]
     pub shortfall_mu: Area,
+    /// The plots' geodesic area added up, once boundaries are uploaded.
+    #[serde(default)]
+    pub plots_mu: Option<Area>,
+    /// Whether the plots add up to more than the tolerance (5 %) away from the reclaimed area.
+    #[serde(default)]
+    pub plots_flagged: bool,
     pub created_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -253,7 +259,7 @@ pub struct ProjectDraw {
     pub listed_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectResponse {
     pub project: Project,
@@ -261,6 +267,23 @@ pub struct ProjectResponse {
     /// writes' answers).
     #[serde(default)]
     pub draws: Vec<ProjectDraw>,
+    /// Its plots' boundaries (on `GET /api/v1/projects/{id}` and after an upload).
+    #[serde(default)]
+    pub plots: Vec<Plot>,
+}
+
+/// How far (in percent of the reclaimed area) the plots may add up from it before the project
+/// is flagged.
+pub const PLOTS_TOLERANCE_PERCENT: i64 = 5;
+
+/// One reclaimed plot (复垦地块): its name, geodesic area, and boundary as GeoJSON polygons
+/// (longitude, latitude in WGS 84 / CGCS2000 degrees: outer ring first, then holes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Plot {
+    pub name: String,
+    pub area_mu: Area,
+    pub polygons: Vec<Vec<Vec<Vec<f64>>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,6 +416,8 @@ mod tests {
             committed_mu: Area::ZERO,
             available_mu: area(reclaimed),
             shortfall_mu: Area::ZERO,
+            plots_mu: None,
+            plots_flagged: false,
             created_by: "teng".into(),
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,

@@ -120,3 +120,25 @@ fn accepted(
     .before(before)
     .after(after)
 }
+
+/// A project's plot boundaries replaced by an upload: how many, and their area.
+pub(crate) fn project_plots(
+    county: &str,
+    id: i64,
+    plots: &[crate::plots::Plot],
+    actor: &str,
+    now: time::OffsetDateTime,
+) -> Entry {
+    let total: i64 = plots.iter().map(|p| p.area.e4()).sum();
+    Entry::new(
+        county_stream(county),
+        format!("project:{id}"),
+        actor,
+        AuditAction::ProjectPlots,
+        now,
+    )
+    .after(json!({
+        "plots": plots.iter().map(|p| json!({"name": p.name, "area_mu": p.area.to_string()})).collect::<Vec<_>>(),
+        "plots_mu": quota_shared::Area::from_e4(total).map(|a| a.to_string()).unwrap_or_default(),
+    }))
+}

@@ -9,7 +9,7 @@ use quota_shared::api::{ListingSource, Project, ProjectDraw, ProjectStatus};
 
 pub(crate) const PROJECT_COLUMNS: &str = "id, county_code, name, registration_no, township, village, \
      reclaimed_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, local_use_e4_mu, status, \
-     CAST(accepted_on AS TEXT) AS accepted_on, acceptance_doc, committed_e4_mu, created_by, created_at, updated_at";
+     CAST(accepted_on AS TEXT) AS accepted_on, acceptance_doc, committed_e4_mu, plots_e4_mu, created_by, created_at, updated_at";
 
 /// A project row; decodes on both databases (the acceptance date read as text).
 #[derive(Debug, sqlx::FromRow)]
@@ -29,6 +29,7 @@ pub(crate) struct ProjectRow {
     pub accepted_on: Option<String>,
     pub acceptance_doc: Option<String>,
     pub committed_e4_mu: i64,
+    pub plots_e4_mu: Option<i64>,
     pub created_by: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
@@ -64,6 +65,13 @@ impl ProjectRow {
             committed_mu: committed,
             available_mu: minus(surplus, committed),
             shortfall_mu: minus(committed, surplus),
+            plots_mu: self.plots_e4_mu.map(area).transpose()?,
+            plots_flagged: self.plots_e4_mu.is_some_and(|p| {
+                crate::plots::off_by_more_than_tolerance(
+                    Area::from_e4(p).unwrap_or(Area::ZERO),
+                    reclaimed,
+                )
+            }),
             status: parse_stored("project status", &self.status)?,
             accepted_on: self
                 .accepted_on
@@ -132,6 +140,25 @@ impl DrawRow {
             held_mu: area(self.held_e4_mu)?,
             advance: self.advance,
             listed_at: self.listed_at,
+        })
+    }
+}
+
+/// One plot as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PlotRow {
+    pub name: String,
+    pub area_e4_mu: i64,
+    pub geometry: String,
+}
+
+impl PlotRow {
+    pub fn into_plot(self) -> Result<quota_shared::api::Plot, StoreError> {
+        Ok(quota_shared::api::Plot {
+            area_mu: Area::from_e4(self.area_e4_mu).map_err(|_| corrupt("plot area"))?,
+            polygons: serde_json::from_str(&self.geometry)
+                .map_err(|_| corrupt(format!("plot {}", self.name)))?,
+            name: self.name,
         })
     }
 }

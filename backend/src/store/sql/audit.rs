@@ -119,7 +119,10 @@ macro_rules! impl_audit {
                 projects: sqlx::query_as(
                     "SELECT id, county_code, registration_no, status, reclaimed_e4_mu AS reclaimed_e4, \
                      farmland_e4_mu AS farmland_e4, paddy_e4_mu AS paddy_e4, local_use_e4_mu AS local_use_e4, \
-                     committed_e4_mu AS committed_e4, serial_cursor FROM reclamation_projects ORDER BY id",
+                     committed_e4_mu AS committed_e4, serial_cursor, plots_e4_mu AS plots_e4, \
+                     (SELECT CAST(SUM(pp.area_e4_mu) AS BIGINT) FROM project_plots pp \
+                      WHERE pp.project_id = reclamation_projects.id) AS plots_sum_e4 \
+                     FROM reclamation_projects ORDER BY id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,

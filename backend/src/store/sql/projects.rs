@@ -150,6 +150,62 @@ macro_rules! impl_projects {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn replace_plots(
+            &self,
+            id: i64,
+            plots: &[$crate::plots::Plot],
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let total: i64 = plots.iter().map(|p| p.area.e4()).sum();
+            let mut tx = self.writer.begin().await?;
+            let found: Option<(String,)> = sqlx::query_as(
+                "UPDATE reclamation_projects SET plots_e4_mu = $1 WHERE id = $2 RETURNING county_code",
+            )
+            .bind(total)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((county,)) = found else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            sqlx::query("DELETE FROM project_plots WHERE project_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for (position, plot) in plots.iter().enumerate() {
+                let geometry = serde_json::to_string(&$crate::plots::coordinates(plot))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO project_plots (project_id, position, name, area_e4_mu, geometry) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(i32::try_from(position).unwrap_or(i32::MAX))
+                .bind(&plot.name)
+                .bind(plot.area.e4())
+                .bind(geometry)
+                .execute(&mut *tx)
+                .await?;
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::project_plots(&county, id, plots, actor, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn project_plots(&self, id: i64) -> Result<Vec<quota_shared::api::Plot>, StoreError> {
+            let rows: Vec<$crate::store::rows::projects::PlotRow> = sqlx::query_as(
+                "SELECT name, area_e4_mu, geometry FROM project_plots WHERE project_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok($crate::store::rows::decode_each("plots", rows, |r| r.into_plot()))
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn project_draws(&self, id: i64) -> Result<Vec<quota_shared::api::ProjectDraw>, StoreError> {
             let rows: Vec<$crate::store::rows::projects::DrawRow> = sqlx::query_as(
                 "SELECT s.listing_id, l.status, s.area_e4_mu, s.held_e4_mu, s.advance, l.listed_at \
