@@ -25,6 +25,7 @@ use crate::store::{Store, StoreError};
 
 const DEMO_MARKER: &str = "demo_v2";
 
+mod plots;
 mod stock;
 mod values;
 
@@ -172,6 +173,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
     };
     // The source projects of the listings below (复垦项目), as their bureaus registered them.
     let projects = stock::load(store, now).await?;
+    plots::load(store, &projects, now).await?;
     // (seller account, county, channel, project's 备案号, area drawn, 元/亩, closes in days)
     let listings = [
         (

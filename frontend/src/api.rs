@@ -369,6 +369,23 @@ pub async fn projects() -> Result<quota_shared::api::ProjectsResponse, ApiFailur
     get("/api/v1/projects").await
 }
 
+/// One project with its plots and the listings drawn on it.
+pub async fn project(id: i64) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
+    get(&format!("/api/v1/projects/{id}")).await
+}
+
+/// Uploads a GeoJSON file of a project's plots (the server reads it; it replaces the plots).
+pub async fn upload_plots(
+    id: i64,
+    file: &web_sys::File,
+) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
+    let request = Request::put(&format!("/api/v1/projects/{id}/plots"))
+        .header("Content-Type", "application/json")
+        .body(file.clone())
+        .map_err(|e| ApiFailure::network(&e.to_string()))?;
+    finish(request.send().await, true).await
+}
+
 pub async fn register_project(
     request: &quota_shared::api::ProjectRequest,
 ) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {

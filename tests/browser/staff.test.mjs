@@ -497,7 +497,7 @@ test("a bureau registers a reclamation project, sees a mistake explained, and ac
   assert.equal(await page.locator("#project-registration").inputValue(), "450422-2026-0007");
   await form.locator(".p-local").fill("5");
   await page.click("#project-submit");
-  await page.waitForFunction(() => /25\.0000\s*已备案/.test(document.querySelector("#projects tbody tr")?.textContent ?? ""));
+  await page.waitForFunction(() => /25\.0000\s*未上传\s*已备案/.test(document.querySelector("#projects tbody tr")?.textContent ?? ""));
   assert.match(await row.textContent(), /30\.0000.*25\.0000 \/ 10\.0000.*5\.0000.*25\.0000.*已备案/);
   // Accepted with the accepted figures (29.5 亩 reclaimed): the surplus follows, and it locks.
   await row.locator("button.accept").click();
@@ -542,5 +542,50 @@ test("a bureau imports its projects from a spreadsheet: the preview names each m
   // The template downloads.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#template-xlsx")]);
   assert.equal(download.suggestedFilename(), "project-import-template.xlsx");
+  await context.close();
+});
+
+test("a bureau sees a project's plots drawn, the one off its area flagged, and uploads boundaries that fit", async () => {
+  const { context, page } = await loggedIn("tengxian");
+  await page.goto(`${server.url}/bureau`);
+  // The demo's 古龙 project (planned 10 亩) has plots of about 11.2 亩: flagged in the register.
+  const row = page.locator("#projects tbody tr", { hasText: "450422-2025-0003" });
+  await row.locator(".plots-flagged").waitFor();
+  await row.locator("button.show").click();
+  const detail = page.locator("#project-detail");
+  await detail.locator("#plots-flag", { hasText: "相差超过 5%" }).waitFor();
+  const plots = await detail.locator("#plots tbody tr").count();
+  assert.ok(plots >= 2, `${plots} plots listed`);
+  assert.equal(await detail.locator("#plot-map g.plot path").count(), plots, "each plot is drawn");
+  // Its listings: the demo's advance (预支) draw.
+  assert.match(await detail.locator("#draws").textContent(), /预支/);
+  await screenshot(page, "bureau-plots-flagged-zh");
+  // A file in projected metres (CGCS2000 3° zone) is refused by name, and changes nothing.
+  const upload = (geojson) => page.setInputFiles("#plots-file", {
+    name: "古龙村地块.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(geojson)),
+  });
+  await upload({ type: "Polygon", coordinates: [[[37500000, 2590000], [37500100, 2590000], [37500100, 2590100], [37500000, 2590000]]] });
+  await detail.locator("#plots-problem", { hasText: "投影坐标" }).waitFor();
+  assert.equal(await detail.locator("#plots tbody tr").count(), plots);
+  // Two plots of 50 m × 66.7 m: 10 亩 together, within the tolerance.
+  const rectangle = (lon, lat, east, north) => {
+    const dlat = north / 110574, dlon = east / (111320 * Math.cos((lat * Math.PI) / 180));
+    return [[[lon, lat], [lon + dlon, lat], [lon + dlon, lat + dlat], [lon, lat + dlat], [lon, lat]]];
+  };
+  await upload({
+    type: "FeatureCollection",
+    features: [
+      { type: "Feature", properties: { name: "古龙村东地块" }, geometry: { type: "Polygon", coordinates: rectangle(110.662, 23.497, 50, 66.667) } },
+      { type: "Feature", properties: { name: "古龙村西地块" }, geometry: { type: "Polygon", coordinates: rectangle(110.664, 23.4975, 50, 66.667) } },
+    ],
+  });
+  await detail.locator("#plots-uploaded", { hasText: "已上传 2 个地块" }).waitFor();
+  assert.match(await detail.locator("#plots-summary").textContent(), /地块合计 (9\.9|10\.0)\d* 亩.*相差在 5% 以内/);
+  assert.match(await detail.locator("#plots").textContent(), /古龙村东地块.*古龙村西地块/);
+  assert.equal(await detail.locator("#plot-map g.plot path").count(), 2);
+  assert.match(await detail.locator("#draws").textContent(), /预支/, "the listings drawn on it are still shown");
+  // The register reads the project again: no longer flagged.
+  await page.waitForFunction(() => !document.querySelector("#projects tbody tr[data-project] .plots-flagged"));
+  await screenshot(page, "bureau-plots-zh");
   await context.close();
 });

@@ -55,7 +55,7 @@ async fn upload<S: Store>(
     let project = visible(&state, &user, id).await?;
     Ok(Json(ProjectResponse {
         project,
-        draws: Vec::new(),
+        draws: state.store.project_draws(id).await?,
         plots: state.store.project_plots(id).await?,
     }))
 }

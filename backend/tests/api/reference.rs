@@ -180,6 +180,13 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
         let available = p["available_mu"].as_str().expect("available");
         assert!(!available.starts_with('-'), "{p}");
         assert_eq!(p["shortfall_mu"], "0.0000", "{p}");
+        // Every project has its plots; only the registered 古龙 project's are off its area.
+        assert!(p["plots_mu"].is_string(), "{p}");
+        assert_eq!(
+            p["plots_flagged"],
+            p["registration_no"] == "450422-2025-0003",
+            "{p}"
+        );
     }
     let (_, purchases) = finance.get("/api/v1/purchases").await;
     let statuses: Vec<&str> = purchases["purchases"]

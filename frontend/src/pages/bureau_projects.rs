@@ -130,6 +130,7 @@ pub fn Projects(props: &Props) -> Html {
     let fields = use_state(Fields::default);
     let accepting = use_state(|| None::<i64>);
     let editing = use_state(|| None::<i64>);
+    let showing = use_state(|| None::<i64>);
     let acceptance = use_state(Fields::default);
     let problem = use_state(|| None::<String>);
     let busy = use_state(|| false);
@@ -204,6 +205,10 @@ pub fn Projects(props: &Props) -> Html {
             editing.set(Some(id));
         })
     };
+    let show = |p: &Project| {
+        let (showing, id) = (showing.clone(), p.id);
+        Callback::from(move |_: MouseEvent| showing.set(Some(id)))
+    };
     let accept = {
         let (acceptance, accepting, problem, changed) = (
             acceptance.clone(),
@@ -250,20 +255,19 @@ pub fn Projects(props: &Props) -> Html {
         Some(Ok(all)) => html! {
             <div class="table-wrap"><table class="data" id="projects">
                 <thead><tr>
-                    <th>{ words(lang, "备案号", "Registration") }</th>
-                    <th>{ words(lang, "项目名称", "Project") }</th>
+                    <th>{ words(lang, "项目名称／备案号", "Project / registration") }</th>
                     <th class="num">{ words(lang, "复垦（亩）", "Reclaimed") }</th>
                     <th class="num">{ words(lang, "耕地／水田（亩）", "Farmland / paddy") }</th>
                     <th class="num">{ words(lang, "本地使用（亩）", "Used locally") }</th>
                     <th class="num">{ words(lang, "节余指标（亩）", "Surplus (mu)") }</th>
                     <th class="num">{ words(lang, "已挂牌／可挂牌（亩）", "Listed / left (mu)") }</th>
+                    <th class="num">{ words(lang, "地块（亩）", "Plots (mu)") }</th>
                     <th>{ words(lang, "状态", "Status") }</th>
                     <th></th>
                 </tr></thead>
                 <tbody>{ for all.iter().map(|p| html! {
                     <tr data-project={p.id.to_string()}>
-                        <td class="mono">{ p.registration_no.clone() }</td>
-                        <td>{ p.name.clone() }<br /><span class="muted">{ format!("{}{}", p.township, p.village) }</span></td>
+                        <td>{ p.name.clone() }<br /><span class="muted"><span class="mono">{ p.registration_no.clone() }</span>{ format!(" · {}{}", p.township, p.village) }</span></td>
                         <td class="num">{ p.reclaimed_mu.grouped() }</td>
                         <td class="num">{ format!("{} / {}", p.farmland_mu.grouped(), p.paddy_mu.grouped()) }</td>
                         <td class="num">{ p.local_use_mu.grouped() }</td>
@@ -274,14 +278,22 @@ pub fn Projects(props: &Props) -> Html {
                                     { words(lang, format!("验收少于预支 {} 亩", p.shortfall_mu.grouped()), format!("{} mu short", p.shortfall_mu.grouped())) }
                                 </span></>
                             } } else { html! {} } }</td>
-                        <td class="nowrap">{ match (lang, p.status) {
+                        <td class="num plots-mu">{ match p.plots_mu {
+                            Some(a) => html! { <>{ a.grouped() }{ if p.plots_flagged { html! {
+                                <><br /><span class="badge danger plots-flagged">{ words(lang, "与复垦面积不符", "off the area") }</span></>
+                            } } else { html! {} } }</> },
+                            None => html! { <span class="muted">{ words(lang, "未上传", "none") }</span> },
+                        } }</td>
+                        <td>{ match (lang, p.status) {
                             (Lang::Zh, s) => s.label_zh().to_string(),
                             (Lang::En, s) => s.wire().to_string(),
                         } }{ match (&p.accepted_on, &p.acceptance_doc) {
-                            (Some(d), Some(doc)) => html! { <><br /><span class="muted">{ format!("{d} {doc}") }</span></> },
+                            (Some(d), Some(doc)) => html! { <><br /><span class="muted nowrap">{ d.to_string() }</span><br /><span class="muted nowrap">{ doc.clone() }</span></> },
                             _ => html! {},
                         } }</td>
-                        <td class="nowrap">{ if p.status == ProjectStatus::Registered {
+                        <td class="actions">
+                            <button class="link show" onclick={show(p)}>{ words(lang, "地块与挂牌", "Plots, listings") }</button>
+                            { if p.status == ProjectStatus::Registered {
                             html! { <>
                                 <button class="link edit" onclick={open_edit(p)}>{ words(lang, "修改", "Edit") }</button>
                                 <button class="link accept" onclick={open_acceptance(p)}>{ words(lang, "验收", "Accept") }</button>
@@ -297,6 +309,11 @@ pub fn Projects(props: &Props) -> Html {
             <h2>{ words(lang, "复垦项目（指标来源）", "Reclamation projects (where quota comes from)") }</h2>
             { if let Some(m) = &*problem { html! { <p class="notice error" role="alert" id="project-problem">{ m.clone() }</p> } } else { html! {} } }
             { table }
+            { match *showing { Some(id) => {
+                let close = { let showing = showing.clone(); Callback::from(move |_: MouseEvent| showing.set(None)) };
+                let changed = props.on_changed.clone();
+                html! { <super::bureau_project::ProjectDetail id={id} on_changed={changed} on_close={close} /> }
+            }, None => html! {} } }
             { match *accepting { Some(id) => html! {
                 <form class="form" id="acceptance-form" onsubmit={accept}>
                     <h3>{ words(lang, format!("验收复垦项目 #{id}（验收后锁定，不能再修改）"), format!("Accept project #{id} (locked afterwards)")) }</h3>

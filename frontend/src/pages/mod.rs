@@ -16,6 +16,8 @@ pub mod bureau_listing;
 #[cfg(feature = "staff")]
 pub mod bureau_objections;
 #[cfg(feature = "staff")]
+pub mod bureau_project;
+#[cfg(feature = "staff")]
 pub mod bureau_projects;
 pub mod buy;
 pub mod calculator;
