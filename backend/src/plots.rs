@@ -83,6 +83,7 @@ pub fn parse(geojson: &Value) -> Result<Vec<Plot>, PlotError> {
     }
     let mut positions = 0usize;
     let mut plots = Vec::with_capacity(features.len());
+    let mut total = Area::ZERO;
     for (n, (name, geometry)) in features.into_iter().enumerate() {
         let n = n + 1;
         let polygons: Vec<&Value> = match geometry["type"].as_str() {
@@ -149,6 +150,12 @@ pub fn parse(geojson: &Value) -> Result<Vec<Plot>, PlotError> {
             }
             rings_of.push(rings);
         }
+        if rings_of.is_empty() {
+            return Err(bad(
+                format!("第 {n} 个地块没有边界"),
+                format!("Plot {n} has no boundary"),
+            ));
+        }
         let name = name.map(|s| s.trim().to_string()).unwrap_or_default();
         if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
             return Err(bad(
@@ -157,8 +164,20 @@ pub fn parse(geojson: &Value) -> Result<Vec<Plot>, PlotError> {
             ));
         }
         let m2: f64 = rings_of.iter().map(|rings| polygon_m2(rings)).sum();
-        let area = Area::from_e4((m2 / M2_PER_MU * 10_000.0).round() as i64)
-            .map_err(|e| bad(e.message_zh(), e.message_en()))?;
+        // Far larger than any reclaimed plot: most likely a township's boundary.
+        let too_large = || {
+            bad(
+                format!(
+                    "第 {n} 个地块（或地块合计）面积超出上限：请确认上传的是复垦地块，不是乡镇或村的边界"
+                ),
+                format!(
+                    "Plot {n} (or the plots together) is larger than any area the platform takes: upload the reclaimed plots, not a township's or village's boundary"
+                ),
+            )
+        };
+        let area =
+            Area::from_e4((m2 / M2_PER_MU * 10_000.0).round() as i64).map_err(|_| too_large())?;
+        total = total.checked_add(area).map_err(|_| too_large())?;
         plots.push(Plot {
             name: if name.is_empty() {
                 format!("地块{n}")
@@ -194,6 +213,19 @@ fn polygon_m2(rings: &[Vec<(f64, f64)>]) -> f64 {
 pub fn off_by_more_than_tolerance(plots: Area, reclaimed: Area) -> bool {
     let (p, r) = (i128::from(plots.e4()), i128::from(reclaimed.e4()));
     (p - r).abs() * 100 > r * i128::from(TOLERANCE_PERCENT)
+}
+
+/// A plot's polygons as stored and sent: GeoJSON coordinates.
+pub fn coordinates(plot: &Plot) -> Vec<Vec<Vec<Vec<f64>>>> {
+    plot.polygons
+        .iter()
+        .map(|rings| {
+            rings
+                .iter()
+                .map(|ring| ring.iter().map(|&(lon, lat)| vec![lon, lat]).collect())
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -252,6 +284,16 @@ mod tests {
         let line = json!({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
             "geometry": {"type": "LineString", "coordinates": [[110.9, 23.4], [110.91, 23.4]]}}]});
         assert!(parse(&line).expect_err("line").zh.contains("第 1 个地块"));
+        let empty = json!({"type": "MultiPolygon", "coordinates": []});
+        assert!(parse(&empty).expect_err("empty").zh.contains("没有边界"));
+        assert!(parse(&json!({"type": "MultiPolygon"})).is_err());
+        // Two township-sized squares: each may pass, together they are refused, by name.
+        let big = |lon: f64| {
+            json!({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+                "coordinates": [[[lon, 23.0], [lon + 0.6, 23.0], [lon + 0.6, 23.6], [lon, 23.6], [lon, 23.0]]]}})
+        };
+        let township = json!({"type": "FeatureCollection", "features": [big(110.0), big(111.0)]});
+        assert!(parse(&township).expect_err("township").zh.contains("乡镇"));
         let ring = rectangle(110.9, 23.4, 100.0, 100.0);
         let long = json!({"type": "Feature", "properties": {"name": "地".repeat(NAME_MAX + 1)},
             "geometry": {"type": "Polygon", "coordinates": [ring]}});
@@ -269,17 +311,4 @@ mod tests {
         assert!(off_by_more_than_tolerance(a("28.4999"), a("30")));
         assert!(!off_by_more_than_tolerance(a("28.5"), a("30")));
     }
-}
-
-/// A plot's polygons as stored and sent: GeoJSON coordinates.
-pub fn coordinates(plot: &Plot) -> Vec<Vec<Vec<Vec<f64>>>> {
-    plot.polygons
-        .iter()
-        .map(|rings| {
-            rings
-                .iter()
-                .map(|ring| ring.iter().map(|&(lon, lat)| vec![lon, lat]).collect())
-                .collect()
-        })
-        .collect()
 }

@@ -12,6 +12,11 @@ use std::io::{Cursor, Read, Write};
 pub const INFLATED_MAX: u64 = 16 * 1024 * 1024;
 /// Most parts an XLSX may have (a plain workbook has about ten).
 const PARTS_MAX: usize = 200;
+/// Rows above the data an XLSX may have (a title, notes, the header) and columns any row may
+/// use: a cell beyond them is refused before anything is laid out, so one far-away cell
+/// (XFD1048576) cannot make the reader lay out billions of empty cells.
+pub const LEAD_ROWS_MAX: usize = 10;
+pub const COLUMNS_MAX: usize = 64;
 
 /// Why an upload was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +32,7 @@ pub enum SheetError {
 /// The rows of an upload (the first is the header), at most `max_rows` after it.
 pub fn rows(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<String>>, SheetError> {
     let rows = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx(bytes)?
+        xlsx(bytes, max_rows + LEAD_ROWS_MAX + 1)?
     } else {
         csv_rows(bytes)?
     };
@@ -39,8 +44,12 @@ pub fn rows(bytes: &[u8], max_rows: usize) -> Result<Vec<Vec<String>>, SheetErro
     {
         rows.pop();
     }
-    if rows.len() > max_rows + 1 {
-        return Err(SheetError::TooManyRows(rows.len() - 1));
+    let lead = rows
+        .iter()
+        .take_while(|r| r.iter().all(|c| c.trim().is_empty()))
+        .count();
+    if rows.len() > max_rows + 1 + lead.min(LEAD_ROWS_MAX) {
+        return Err(SheetError::TooManyRows(rows.len() - 1 - lead));
     }
     Ok(rows)
 }
@@ -70,7 +79,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
 
 /// Inflates every part through the cap into a new archive that stores them as they are, and
 /// reads the first sheet of that.
-fn xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+fn xlsx(bytes: &[u8], rows_max: usize) -> Result<Vec<Vec<String>>, SheetError> {
     let unreadable = |e: &dyn std::fmt::Display| SheetError::Unreadable(e.to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     if archive.len() > PARTS_MAX {
@@ -102,25 +111,63 @@ fn xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
     let clean = out.finish().map_err(|e| unreadable(&e))?.into_inner();
     use calamine::Reader;
     let mut book = calamine::Xlsx::new(Cursor::new(clean)).map_err(|e| unreadable(&e))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| SheetError::Unreadable("no sheet".into()))?
+    let is_1904 = book.has_1904_epoch();
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| SheetError::Unreadable("no sheet".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|e| unreadable(&e))?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect())
+    // Cell by cell, at their places in the sheet (row 1 is the first row), each checked
+    // against the bounds before it is placed.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+        let (row, column) = cell.get_position();
+        let (row, column) = (row as usize, column as usize);
+        if row >= rows_max {
+            return Err(SheetError::TooManyRows(row));
+        }
+        if column >= COLUMNS_MAX {
+            return Err(SheetError::Unreadable(format!(
+                "a cell in column {} (at most {COLUMNS_MAX} columns)",
+                column + 1
+            )));
+        }
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()), is_1904);
+        if text.is_empty() {
+            continue;
+        }
+        if rows.len() <= row {
+            rows.resize(row + 1, Vec::new());
+        }
+        let cells_of = &mut rows[row];
+        if cells_of.len() <= column {
+            cells_of.resize(column + 1, String::new());
+        }
+        cells_of[column] = text;
+    }
+    Ok(rows)
 }
 
-fn cell_text(cell: &calamine::Data) -> String {
+fn cell_text(cell: &calamine::Data, is_1904: bool) -> String {
     use calamine::Data;
     match cell {
         Data::Empty => String::new(),
+        // An ISO date-time cell (2026-01-05T00:00:00): its date.
+        Data::DateTimeIso(s) if s.len() > 10 && s.as_bytes().get(10) == Some(&b'T') => {
+            s[..10].to_string()
+        }
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number(*f),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => excel_date(d.as_f64()).unwrap_or_else(|| number(d.as_f64())),
+        // A workbook of the 1904 system counts from 1904-01-01: 1,462 days later.
+        Data::DateTime(d) => {
+            let serial = d.as_f64() + if is_1904 { 1_462.0 } else { 0.0 };
+            excel_date(serial).unwrap_or_else(|| number(d.as_f64()))
+        }
         Data::Error(e) => format!("#{e:?}"),
     }
 }
@@ -215,6 +262,44 @@ mod tests {
         );
         let csv = template_csv(&header, &["太平镇项目", "17.5335"]);
         assert_eq!(rows(&csv, 10).expect("rows")[1][1], "17.5335");
+    }
+
+    #[test]
+    fn one_far_away_cell_is_refused_before_anything_is_laid_out() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "项目名称").expect("a1");
+        sheet.write_string(1_048_575, 16_383, "x").expect("xfd");
+        let far = book.save_to_buffer().expect("xlsx");
+        assert!(far.len() < 10_000, "{} bytes", far.len());
+        assert!(matches!(rows(&far, 1_000), Err(SheetError::TooManyRows(_))));
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "项目名称").expect("a1");
+        sheet.write_string(1, 200, "x").expect("gs2");
+        let wide = book.save_to_buffer().expect("xlsx");
+        assert!(matches!(rows(&wide, 1_000), Err(SheetError::Unreadable(_))));
+    }
+
+    #[test]
+    fn rows_keep_their_places_in_the_sheet_below_a_blank_row_and_a_title() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(1, 0, "藤县复垦项目表").expect("title");
+        sheet.write_string(2, 0, "项目名称").expect("header");
+        sheet.write_string(2, 2, "备案号").expect("header");
+        sheet.write_string(3, 0, "太平镇项目").expect("row");
+        let book = book.save_to_buffer().expect("xlsx");
+        let read = rows(&book, 10).expect("rows");
+        assert_eq!(read[0], Vec::<String>::new());
+        assert_eq!(read[1], ["藤县复垦项目表"]);
+        assert_eq!(read[2], ["项目名称", "", "备案号"]);
+        assert_eq!(read[3], ["太平镇项目"]);
+        use calamine::Data;
+        assert_eq!(
+            cell_text(&Data::DateTimeIso("2026-01-05T00:00:00".into()), false),
+            "2026-01-05"
+        );
     }
 
     #[test]

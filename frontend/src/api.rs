@@ -364,6 +364,26 @@ pub async fn trace(
     get(&format!("/api/v1/trace/{serial}")).await
 }
 
+/// A final trade by its confirmation's number, with all its serial blocks (public).
+pub async fn trace_trade(
+    number: &str,
+) -> Result<quota_shared::api::TradeTraceResponse, ApiFailure> {
+    get(&format!("/api/v1/trace/trade/{}", path_segment(number))).await
+}
+
+/// `text` percent-encoded as one path segment (UTF-8 bytes; letters, digits and `-._~` kept).
+fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The reclamation projects of the bureau's county (every county's for other staff).
 pub async fn projects() -> Result<quota_shared::api::ProjectsResponse, ApiFailure> {
     get("/api/v1/projects").await

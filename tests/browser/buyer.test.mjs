@@ -206,6 +206,19 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   assert.match(await anon.locator("#trace-use").textContent(), /尚未落地/);
   assert.ok(!(await anon.content()).includes("developer"), "no buyer's login on the public trace");
   await screenshot(anon, "trace-zh");
+  // The confirmation's number traces the whole trade: its blocks, each linked to its serial.
+  await anon.goto(`${server.url}/trace`);
+  await anon.fill("#trace-serial", settled.confirmation_no);
+  await anon.click("#trace-submit");
+  await anon.locator("#trace-blocks").waitFor();
+  assert.equal(await anon.locator("#trace-confirmation").textContent(), settled.confirmation_no);
+  const rows = anon.locator("#trace-blocks tbody tr");
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.nth(0).textContent(), /藤县太平镇城乡建设用地增减挂钩项目.*450422-2021-0007.*000000001.*2\.0000.*梧政土批〔2026〕8号/s);
+  assert.match(await rows.nth(1).textContent(), /3\.0000.*未落地/s);
+  await screenshot(anon, "trace-trade-zh");
+  await rows.nth(1).locator("a").click();
+  await anon.locator("#trace-use", { hasText: "尚未落地" }).waitFor();
   // The visitor scans the confirmation's QR code: the platform's record of it, audit intact.
   await anon.goto(scanned);
   await anon.locator("#verify-result").waitFor();

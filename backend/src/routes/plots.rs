@@ -13,7 +13,6 @@ use super::projects::visible;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
-use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -35,11 +34,22 @@ async fn upload<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    body: ApiJson<serde_json::Value>,
+    body: axum::body::Body,
 ) -> Result<Json<ProjectResponse>, ApiError> {
     let project = visible(&state, &user, id).await?;
     let bureau = user.require_bureau_of(&project.county_code)?;
-    let plots = crate::plots::parse(&body.value)
+    // A file as GIS software saves it: any content type, perhaps with a UTF-8 byte-order mark.
+    let bytes = crate::json::read_body(body).await?;
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let value: serde_json::Value =
+        serde_json::from_slice(text).map_err(|e| ApiError::Malformed {
+            zh: format!("文件不是有效的 GeoJSON（JSON 第 {} 行有误）", e.line()),
+            en: format!(
+                "The file is not valid GeoJSON (JSON error on line {})",
+                e.line()
+            ),
+        })?;
+    let plots = crate::plots::parse(&value)
         .map_err(|e| ApiError::invalid("geojson", ErrorCode::InvalidValue, e.zh, e.en))?;
     let now = state.clock.now();
     if !state

@@ -254,9 +254,19 @@ fn check_rows(
     taken_numbers: &HashSet<String>,
     now: time::OffsetDateTime,
 ) -> Result<(Vec<ImportRow>, Vec<ImportDraft>), ApiError> {
-    let Some((header, data)) = rows.split_first() else {
+    // The header is the first row with the template's columns: a title or a note may stand
+    // above it (at most a few rows), as Chinese sheets often have.
+    let lead = rows
+        .iter()
+        .take_while(|r| r.iter().all(|c| c.trim().is_empty()))
+        .count();
+    let header_at = (lead..rows.len().min(lead + sheets::LEAD_ROWS_MAX))
+        .find(|&i| columns(&rows[i]).is_ok())
+        .unwrap_or(lead);
+    let Some(header) = rows.get(header_at) else {
         return Err(no_rows());
     };
+    let data = &rows[header_at + 1..];
     let at = columns(header)?;
     let county = user.county_code.clone().ok_or(ApiError::Internal)?;
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -265,7 +275,8 @@ fn check_rows(
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let row = u32::try_from(n + 2).unwrap_or(u32::MAX);
+        // The row's number as the spreadsheet shows it.
+        let row = u32::try_from(header_at + n + 2).unwrap_or(u32::MAX);
         let cell = |field: &str| {
             at.get(field)
                 .and_then(|&i| cells.get(i))

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use quota_shared::api::{
-    ErrorEnvelope, Role, SerialsResponse, TraceResponse, VerificationResponse,
+    ErrorEnvelope, Role, SerialsResponse, TraceResponse, TradeTraceResponse, VerificationResponse,
 };
 use quota_shared::codes::ErrorCode;
 use quota_shared::serial::Serial;
@@ -23,11 +23,12 @@ pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/purchases/{id}/serials", get(serials::<S>))
         .route("/trace/{serial}", get(trace::<S>))
+        .route("/trace/trade/{number}", get(trade::<S>))
         .route("/verify/{code}", get(verify::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(serials, trace, verify))]
+#[openapi(paths(serials, trace, trade, verify))]
 pub(super) struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/purchases/{id}/serials", tag = "purchases", params(("id" = i64, Path)),
@@ -90,6 +91,37 @@ async fn trace<S: Store>(
         )
     })?;
     Ok(Json(TraceResponse { trace }))
+}
+
+#[utoipa::path(get, path = "/api/v1/trace/trade/{number}", tag = "purchases",
+    params(("number" = String, Path, description = "成交确认书编号，如 藤县〔2026〕第0001号 / the confirmation's number")),
+    responses((status = 200, description = "成交的公开信息与全部序列号段及其来源项目 / the trade's public facts, and every serial block with its source project", body = TradeTraceResponse),
+        (status = 404, description = "没有这个编号的已成交交易 / no final trade has this number", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn trade<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Json<TradeTraceResponse>, ApiError> {
+    let number = number.trim();
+    let not_found = || {
+        ApiError::not_found(
+            &format!("编号为 {number} 的成交确认书（请核对编号，如 藤县〔2026〕第0001号）"),
+            &format!(
+                "A confirmation numbered {number} (check the number, e.g. 藤县〔2026〕第0001号)"
+            ),
+        )
+    };
+    // A number is short: anything longer is no number, and is not looked up.
+    if number.is_empty() || number.chars().count() > 40 {
+        return Err(not_found());
+    }
+    let id = state
+        .store
+        .purchase_numbered(number)
+        .await?
+        .ok_or_else(not_found)?;
+    let trace = state.store.trade_trace(id).await?.ok_or_else(not_found)?;
+    Ok(Json(TradeTraceResponse { trace }))
 }
 
 #[utoipa::path(get, path = "/api/v1/verify/{code}", tag = "purchases",

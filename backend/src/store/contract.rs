@@ -322,6 +322,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         code: &str,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Verification>, StoreError>> + Send;
+    /// A final trade's public facts and serial blocks; `None` when it is not final.
+    fn trade_trace(
+        &self,
+        purchase_id: i64,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::TradeTrace>, StoreError>> + Send;
+    /// The trade with this 成交确认书编号.
+    fn purchase_numbered(
+        &self,
+        confirmation_no: &str,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
     /// Where a serial comes from and went; `None` when no final trade holds it.
     fn trace(
         &self,

@@ -97,6 +97,7 @@ async fn the_openapi_document_matches_the_routes_and_the_answers(db: TestDb) {
             "GET /api/v1/purchases/{id}/serials",
             "GET /api/v1/reports/{file}",
             "GET /api/v1/rules",
+            "GET /api/v1/trace/trade/{number}",
             "GET /api/v1/trace/{serial}",
             "GET /api/v1/use-categories",
             "GET /api/v1/users",

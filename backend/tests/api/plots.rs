@@ -105,6 +105,28 @@ async fn plots_are_measured_on_the_ellipsoid_and_a_project_off_its_area_is_flagg
     }
     let (_, read) = teng.get(&format!("/api/v1/projects/{project}")).await;
     assert_eq!(read["plots"].as_array().map(Vec::len), Some(1));
+    // A file as GIS software on Windows saves it: a byte-order mark, a GeoJSON content type.
+    let mut file = b"\xEF\xBB\xBF".to_vec();
+    file.extend(serde_json::to_vec(&upload).expect("json"));
+    let sent = |bytes: Vec<u8>| {
+        teng.http
+            .put(format!("{}/api/v1/projects/{project}/plots", teng.base))
+            .header("Content-Type", "application/geo+json")
+            .body(bytes)
+            .send()
+    };
+    let answer = sent(file).await.expect("upload");
+    assert_eq!(answer.status(), StatusCode::OK);
+    // Not JSON at all: 400, said plainly; the plots stay.
+    let answer = sent(b"<kml></kml>".to_vec()).await.expect("upload");
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let body: Value = answer.json().await.expect("envelope");
+    assert!(body.to_string().contains("GeoJSON"), "{body}");
+    let (_, read) = teng.get(&format!("/api/v1/projects/{project}")).await;
+    assert_eq!(read["plots"].as_array().map(Vec::len), Some(2));
+    let (_, _) = teng
+        .put(&format!("/api/v1/projects/{project}/plots"), &half)
+        .await;
     // Another county's bureau: the project does not exist for it.
     let mengshan = app
         .login_as("mengshan", Role::CountyBureau, Some("450423"))
@@ -124,7 +146,7 @@ async fn plots_are_measured_on_the_ellipsoid_and_a_project_off_its_area_is_flagg
         .iter()
         .filter(|e| e["action"] == "project_plots")
         .count();
-    assert_eq!(uploads, 2, "{record}");
+    assert_eq!(uploads, 4, "{record}");
     let (_, v) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(v["verification"]["intact"], true, "{v}");
     // A plot's area changed behind the application no longer adds up to the project's.

@@ -212,6 +212,17 @@ async fn spreadsheets_of_every_kind_read_as_typed_and_hostile_ones_are_refused(d
     let (status, body) = upload(&teng, gbk.into_owned(), true).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["projects"][0]["name"], "古龙镇项目");
+    // A title and a blank row above the header: the header is found, rows keep their numbers.
+    let titled = format!(
+        "藤县2026年复垦项目汇总表,,,,,,,,\n,,,,,,,,\n{HEADER}\n象棋镇项目,450422-2026-0301,象棋镇,,8,9,0,3000,0,,\n"
+    );
+    let (status, body) = upload(&teng, titled.into_bytes(), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["invalid"], 1, "{body}");
+    assert!(
+        issues(&body, 4).iter().any(|(f, _, _)| f == "farmland_mu"),
+        "row 4 as the spreadsheet shows it: {body}"
+    );
     // XLSX with numeric and date cells, as a person fills it in.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();

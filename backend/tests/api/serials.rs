@@ -180,6 +180,33 @@ async fn a_final_trade_holds_exact_serials_that_trace_back_to_the_project_and_fo
         .get(&format!("/api/v1/trace/{}", serial(b, 10_001)))
         .await;
     assert_eq!(held["trace"]["landed"], Value::Null, "{held}");
+    // The confirmation's number traces the whole trade: every block, with its source project.
+    let number = t["trade"]["confirmation_no"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let (status, whole) = anon.get(&format!("/api/v1/trace/trade/{number}")).await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    assert_eq!(whole["trace"]["trade"]["purchase_id"], two, "{whole}");
+    let registrations: Vec<&str> = whole["trace"]["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .filter_map(|b| b["registration_no"].as_str())
+        .collect();
+    assert_eq!(registrations.len(), 3, "{whole}");
+    assert!(!whole.to_string().contains("\"dev\""), "{whole}");
+    // A trade still in reservation has no number; a number not issued, or absurd, is 404.
+    for number in ["藤县〔2026〕第9999号", &"号".repeat(500)] {
+        let (s, body) = anon.get(&format!("/api/v1/trace/trade/{number}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("成交确认书")),
+            "{body}"
+        );
+    }
     // Not a serial; a unit never sold; the right unit under another year or county.
     for (path, status, code) in [
         (

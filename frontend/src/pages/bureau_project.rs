@@ -22,8 +22,9 @@ pub struct Props {
 #[component]
 pub fn ProjectDetail(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let project = use_state(|| None::<Result<ProjectResponse, ApiFailure>>);
-    let upload = use_state(|| None::<Result<String, ApiFailure>>);
+    // Keyed by the project's id: an answer for a project no longer open is not shown.
+    let project = use_state(|| None::<(i64, Result<ProjectResponse, ApiFailure>)>);
+    let upload = use_state(|| None::<(i64, Result<String, ApiFailure>)>);
     let busy = use_state(|| false);
     let panel = use_node_ref();
     {
@@ -36,12 +37,13 @@ pub fn ProjectDetail(props: &Props) -> Html {
         });
     }
     {
-        let project = project.clone();
+        let (project, upload) = (project.clone(), upload.clone());
         use_effect_with(props.id, move |id| {
             let id = *id;
             project.set(None);
+            upload.set(None);
             yew::platform::spawn_local(async move {
-                project.set(Some(api::project(id).await));
+                project.set(Some((id, api::project(id).await)));
             });
         });
     }
@@ -76,21 +78,26 @@ pub fn ProjectDetail(props: &Props) -> Html {
             yew::platform::spawn_local(async move {
                 match api::upload_plots(id, &file).await {
                     Ok(r) => {
-                        upload.set(Some(Ok(words(
-                            lang,
-                            format!("已上传 {} 个地块", r.plots.len()),
-                            format!("{} plots uploaded", r.plots.len()),
-                        ))));
-                        project.set(Some(Ok(r)));
+                        upload.set(Some((
+                            id,
+                            Ok(words(
+                                lang,
+                                format!("已上传 {} 个地块", r.plots.len()),
+                                format!("{} plots uploaded", r.plots.len()),
+                            )),
+                        )));
+                        project.set(Some((id, Ok(r))));
                         changed.emit(());
                     }
-                    Err(e) => upload.set(Some(Err(e))),
+                    Err(e) => upload.set(Some((id, Err(e)))),
                 }
                 busy.set(false);
             });
         })
     };
-    let body = match &*project {
+    let id = props.id;
+    let uploaded = upload.as_ref().filter(|(of, _)| *of == id).map(|(_, r)| r);
+    let body = match project.as_ref().filter(|(of, _)| *of == id).map(|(_, r)| r) {
         None => html! { <p class="muted">{ words(lang, "加载中…", "Loading…") }</p> },
         Some(Err(e)) => failed(lang, e, None),
         Some(Ok(r)) => {
@@ -132,7 +139,7 @@ pub fn ProjectDetail(props: &Props) -> Html {
                     <input type="file" id="plots-file" accept=".geojson,.json,application/geo+json,application/json" onchange={pick} disabled={*busy} />
                 </label>
                 { if *busy { html! { <p class="muted">{ words(lang, "正在计算面积…", "Computing areas…") }</p> } } else { html! {} } }
-                { match &*upload {
+                { match uploaded {
                     Some(Ok(m)) => html! { <p class="notice" role="status" id="plots-uploaded">{ m.clone() }</p> },
                     Some(Err(e)) => html! { <div id="plots-problem">{ failed(lang, e, None) }</div> },
                     None => html! {},
@@ -228,7 +235,8 @@ fn outline(lang: Lang, plots: &[Plot]) -> Html {
     ]
     .into_iter()
     .rfind(|&m| m <= target)
-    .unwrap_or(10.0);
+    // Plots of a few metres across: a bar of the quarter itself, never past the drawing.
+    .unwrap_or((target * 10.0).floor().max(1.0) / 10.0);
     let bar = bar_m / metres_per_unit;
     let bar_label = if bar_m >= 1_000.0 {
         format!("{} km", bar_m / 1_000.0)
@@ -240,7 +248,7 @@ fn outline(lang: Lang, plots: &[Plot]) -> Html {
             aria-label={words(lang, "复垦地块边界示意图（上北）", "Plot outlines (north up)")}>
             <rect x="0" y="0" width={W.to_string()} height={H.to_string()} class="plot-bg" />
             { for plots.iter().enumerate().map(|(n, plot)| {
-                let d: String = plot.polygons.iter().map(|rings| path(rings)).collect();
+                let d: String = plot.polygons.iter().map(&path).collect();
                 let (mut sx, mut sy, mut count) = (0.0, 0.0, 0.0);
                 for ring in plot.polygons.iter().filter_map(|rings| rings.first()) {
                     for pos in ring.iter().skip(1) {
@@ -254,7 +262,7 @@ fn outline(lang: Lang, plots: &[Plot]) -> Html {
                 }
                 let (cx, cy) = if count > 0.0 { (sx / count, sy / count) } else { (0.0, 0.0) };
                 html! { <g class="plot">
-                    <path d={d} fill-rule="evenodd"><title>{ format!("{} {} 亩", plot.name, plot.area_mu.grouped()) }</title></path>
+                    <path d={d} fill-rule="evenodd"><title>{ words(lang, format!("{} {} 亩", plot.name, plot.area_mu.grouped()), format!("{} {} mu", plot.name, plot.area_mu.grouped())) }</title></path>
                     <text x={format!("{cx:.1}")} y={format!("{cy:.1}")} text-anchor="middle" dominant-baseline="middle">{ n + 1 }</text>
                 </g> }
             }) }

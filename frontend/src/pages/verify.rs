@@ -27,7 +27,8 @@ pub struct Props {
 pub fn VerifyPage(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let typed = use_state(|| props.code.clone());
-    let result = use_state(|| None::<Result<Verification, ApiFailure>>);
+    // Keyed by the code asked: an answer to an earlier address is not shown under a later one.
+    let result = use_state(|| None::<(String, Result<Verification, ApiFailure>)>);
     let counties: Vec<County> = use_counties().ready().cloned().unwrap_or_default();
     let navigator = use_navigator();
     {
@@ -36,9 +37,9 @@ pub fn VerifyPage(props: &Props) -> Html {
             typed.set(code.clone());
             result.set(None);
             if let Some(c) = normal_code(code) {
-                let result = result.clone();
+                let (result, asked) = (result.clone(), code.clone());
                 yew::platform::spawn_local(async move {
-                    result.set(Some(api::verify(&c).await.map(|r| r.verification)));
+                    result.set(Some((asked, api::verify(&c).await.map(|r| r.verification))));
                 });
             }
         });
@@ -60,7 +61,11 @@ pub fn VerifyPage(props: &Props) -> Html {
         Callback::from(move |e: InputEvent| typed.set(input_value(&e)))
     };
     let county = |code| county_name(lang, &counties, code);
-    let body = match &*result {
+    let current = result
+        .as_ref()
+        .filter(|(asked, _)| *asked == props.code)
+        .map(|(_, r)| r);
+    let body = match current {
         None => html! {},
         Some(Err(e)) => failed(lang, e, None),
         Some(Ok(v)) => html! {
@@ -82,9 +87,9 @@ pub fn VerifyPage(props: &Props) -> Html {
                         (Some(name), None) => name.clone(),
                         _ => words(lang, "自治区平台竞得指标（项目待定）", "Regional award (project to be named)"),
                     } }</td></tr>
-                    <tr><th>{ words(lang, "成交面积", "Area") }</th><td>{ format!("{} 亩", v.area_mu) }</td></tr>
-                    <tr><th>{ words(lang, "成交单价", "Price") }</th><td>{ format!("{} 元/亩", v.price_per_mu.grouped()) }</td></tr>
-                    <tr><th>{ words(lang, "成交金额", "Amount") }</th><td>{ format!("{} 元", v.amount_yuan.grouped()) }</td></tr>
+                    <tr><th>{ words(lang, "成交面积", "Area") }</th><td>{ words(lang, format!("{} 亩", v.area_mu.grouped()), format!("{} mu", v.area_mu.grouped())) }</td></tr>
+                    <tr><th>{ words(lang, "成交单价", "Price") }</th><td>{ words(lang, format!("{} 元/亩", v.price_per_mu.grouped()), format!("{} yuan/mu", v.price_per_mu.grouped())) }</td></tr>
+                    <tr><th>{ words(lang, "成交金额", "Amount") }</th><td>{ words(lang, format!("{} 元", v.amount_yuan.grouped()), format!("{} yuan", v.amount_yuan.grouped())) }</td></tr>
                     <tr><th>{ words(lang, "成交金额（大写）", "Amount in words") }</th><td id="verify-capital">{ format!("人民币{}", v.amount_capital) }</td></tr>
                     <tr><th>{ words(lang, "结算日期", "Settled") }</th><td>{ day_of(v.settled_at).to_string() }</td></tr>
                 </table>

@@ -106,6 +106,21 @@ pub struct Trace {
     pub landed: Option<TraceUse>,
 }
 
+/// `GET /api/v1/trace/trade/{confirmation_no}` (public): a final trade and all its serial
+/// blocks with their source projects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TradeTrace {
+    pub trade: TraceTrade,
+    pub blocks: Vec<SerialBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TradeTraceResponse {
+    pub trace: TradeTrace,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TraceResponse {

@@ -65,7 +65,8 @@ impl ProjectRow {
             committed_mu: committed,
             available_mu: minus(surplus, committed),
             shortfall_mu: minus(committed, surplus),
-            plots_mu: self.plots_e4_mu.map(area).transpose()?,
+            // An unreadable sum reads as none: the project stays readable, and re-uploadable.
+            plots_mu: self.plots_e4_mu.and_then(|p| Area::from_e4(p).ok()),
             plots_flagged: self.plots_e4_mu.is_some_and(|p| {
                 crate::plots::off_by_more_than_tolerance(
                     Area::from_e4(p).unwrap_or(Area::ZERO),

@@ -160,9 +160,10 @@ macro_rules! impl_projects {
             let total: i64 = plots.iter().map(|p| p.area.e4()).sum();
             let mut tx = self.writer.begin().await?;
             let found: Option<(String,)> = sqlx::query_as(
-                "UPDATE reclamation_projects SET plots_e4_mu = $1 WHERE id = $2 RETURNING county_code",
+                "UPDATE reclamation_projects SET plots_e4_mu = $1, updated_at = $2 WHERE id = $3 RETURNING county_code",
             )
             .bind(total)
+            .bind(now)
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;

@@ -16,8 +16,33 @@ macro_rules! issue_serials {
                 .bind(purchase)
                 .fetch_one(&mut *$tx)
                 .await?;
-        // The listing's sources first (on PostgreSQL their row locks): two trades of one
-        // listing are issued one after the other, each seeing what the other took.
+        // Locks in the order a withdrawal or expiry takes them (the listing's row, then its
+        // projects by id in the restock trigger, then its sources), so that a trade becoming
+        // final while its listing is withdrawn waits instead of deadlocking on PostgreSQL. The
+        // column set is none the triggers watch.
+        sqlx::query("UPDATE listings SET county_code = county_code WHERE id = $1")
+            .bind(listing_id)
+            .execute(&mut *$tx)
+            .await?;
+        let mut locked: Vec<i64> = sqlx::query_as(
+            "SELECT project_id FROM listing_sources WHERE listing_id = $1",
+        )
+        .bind(listing_id)
+        .fetch_all(&mut *$tx)
+        .await?
+        .into_iter()
+        .map(|(p,): (i64,)| p)
+        .collect();
+        locked.sort_unstable();
+        locked.dedup();
+        for project in locked {
+            sqlx::query("UPDATE reclamation_projects SET serial_cursor = serial_cursor WHERE id = $1")
+                .bind(project)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        // Then the listing's sources: two trades of one listing are issued one after the
+        // other, each seeing what the other took.
         sqlx::query("UPDATE listing_sources SET issued_e4_mu = issued_e4_mu WHERE listing_id = $1")
             .bind(listing_id)
             .execute(&mut *$tx)
@@ -37,15 +62,6 @@ macro_rules! issue_serials {
                 takes.push((position, project, take));
                 need -= take;
             }
-        }
-        // Then the projects, in the order of their ids (as a listing's draw takes them).
-        let mut projects: Vec<i64> = takes.iter().map(|t| t.1).collect();
-        projects.sort_unstable();
-        for project in projects {
-            sqlx::query("UPDATE reclamation_projects SET serial_cursor = serial_cursor WHERE id = $1")
-                .bind(project)
-                .execute(&mut *$tx)
-                .await?;
         }
         for (position, project, take) in takes {
             let (cursor,): (i64,) = sqlx::query_as(
@@ -205,6 +221,52 @@ macro_rules! impl_serials {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn trade_trace(
+            &self,
+            purchase_id: i64,
+        ) -> Result<Option<quota_shared::api::TradeTrace>, StoreError> {
+            use $crate::store::rows::corrupt;
+            #[allow(clippy::type_complexity)]
+            let trade: Option<(i64, Option<String>, String, i64, Option<time::OffsetDateTime>, Option<String>, Option<String>)> =
+                sqlx::query_as(
+                    "SELECT listing_id, confirmation_no, seller_county_code, area_e4_mu, settled_at, \
+                     project_name, project_county_code FROM purchases WHERE id = $1",
+                )
+                .bind(purchase_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some((listing_id, confirmation_no, seller, area, settled_at, project_name, project_county)) = trade else {
+                return Ok(None);
+            };
+            // Only a final trade (numbered, settled) is public.
+            let (Some(confirmation_no), Some(settled_at)) = (confirmation_no, settled_at) else {
+                return Ok(None);
+            };
+            Ok(Some(quota_shared::api::TradeTrace {
+                trade: quota_shared::api::TraceTrade {
+                    purchase_id,
+                    listing_id,
+                    confirmation_no,
+                    seller_county_code: seller.parse().map_err(|_| corrupt("seller"))?,
+                    area_mu: quota_shared::Area::from_e4(area).map_err(|_| corrupt("area"))?,
+                    settled_at,
+                    project_name,
+                    project_county_code: project_county.and_then(|c| c.parse().ok()),
+                },
+                blocks: self.purchase_serials(purchase_id).await?,
+            }))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn purchase_numbered(&self, confirmation_no: &str) -> Result<Option<i64>, StoreError> {
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM purchases WHERE confirmation_no = $1")
+                .bind(confirmation_no)
+                .fetch_optional(&self.pool)
+                .await?;
+            Ok(found.map(|(id,)| id))
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn trace(
             &self,
             serial: &quota_shared::serial::Serial,
@@ -226,17 +288,9 @@ macro_rules! impl_serials {
             {
                 return Ok(None);
             }
-            #[allow(clippy::type_complexity)]
-            let trade: (i64, Option<String>, String, i64, Option<time::OffsetDateTime>, Option<String>, Option<String>) =
-                sqlx::query_as(
-                    "SELECT listing_id, confirmation_no, seller_county_code, area_e4_mu, settled_at, \
-                     project_name, project_county_code FROM purchases WHERE id = $1",
-                )
-                .bind(purchase_id)
-                .fetch_one(&self.pool)
-                .await?;
-            let (listing_id, confirmation_no, seller, area, settled_at, project_name, project_county) = trade;
-            let blocks = self.purchase_serials(purchase_id).await?;
+            let Some(quota_shared::api::TradeTrace { trade, blocks }) = self.trade_trace(purchase_id).await? else {
+                return Ok(None);
+            };
             let text = serial.to_string();
             let block = blocks
                 .into_iter()
@@ -277,16 +331,7 @@ macro_rules! impl_serials {
                     accepted_on: project.accepted_on,
                     acceptance_doc: project.acceptance_doc,
                 },
-                trade: quota_shared::api::TraceTrade {
-                    purchase_id,
-                    listing_id,
-                    confirmation_no: confirmation_no.ok_or_else(|| corrupt(format!("purchase {purchase_id} has serials and no number")))?,
-                    seller_county_code: seller.parse().map_err(|_| corrupt("seller"))?,
-                    area_mu: quota_shared::Area::from_e4(area).map_err(|_| corrupt("area"))?,
-                    settled_at: settled_at.ok_or_else(|| corrupt("settled_at"))?,
-                    project_name,
-                    project_county_code: project_county.and_then(|c| c.parse().ok()),
-                },
+                trade,
                 block,
                 landed,
             }))
