@@ -189,6 +189,10 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   assert.match(await page.locator("#trace-project").textContent(), /藤县太平镇城乡建设用地增减挂钩项目.*450422-2021-0007.*2021-11-18 藤自然资验〔2021〕7号/s);
   assert.equal(await page.locator("#trace-confirmation").textContent(), settled.confirmation_no);
   assert.match(await page.locator("#trace-use").textContent(), /梧政土批〔2026〕8号/);
+  // Its holding in 我的交易 links to the whole trade's blocks and their projects.
+  await page.goto(`${server.url}/mine`);
+  await page.locator("#holdings a.trace-link", { hasText: settled.confirmation_no }).click();
+  await page.locator("#trace-blocks", { hasText: "450422-2021-0007" }).waitFor();
   await context.close();
 
   // A visitor, not logged in, traces a serial still held; a mistyped one is explained first.

@@ -85,7 +85,7 @@ pub fn Mine() -> Html {
                                 <td class="num">{ p.area_mu.grouped() }</td>
                                 <td class="num">{ p.amount_yuan.grouped() }</td>
                                 <td class="status">{ trade_status(lang, p) }</td>
-                                <td class="wide-only">{ p.confirmation_no.clone().unwrap_or_default() }</td>
+                                <td class="wide-only">{ traced(p.confirmation_no.as_deref()) }</td>
                                 <td>{ match p.status {
                                     PurchaseStatus::Reserved => html! { <button class="link" onclick={cancel(p.id)}>{ t(lang, Key::Cancel) }</button> },
                                     PurchaseStatus::Settled if p.is_final() => html! { <Link<Route> to={Route::Confirmation { id: p.id }}>{ t(lang, Key::Print) }</Link<Route>> },
@@ -116,7 +116,7 @@ pub fn Mine() -> Html {
                         <tbody>
                         { for h.holdings.iter().map(|x| html! {
                             <tr>
-                                <td>{ x.confirmation_no.clone().unwrap_or_default() }</td>
+                                <td>{ traced(x.confirmation_no.as_deref()) }</td>
                                 <td class="num">{ x.area_mu.grouped() }</td>
                                 <td class="num">{ x.used_mu.grouped() }</td>
                                 <td class="num">{ x.remaining_mu.grouped() }</td>
@@ -141,5 +141,16 @@ pub fn Mine() -> Html {
             _ => html! {},
         } }
         </>
+    }
+}
+
+/// A confirmation's number, linked to its public trace: the trade's serial blocks and the
+/// reclamation projects they come from.
+fn traced(number: Option<&str>) -> Html {
+    match number {
+        Some(n) => {
+            html! { <Link<Route> classes="trace-link" to={Route::Trace { serial: n.to_string() }}>{ n }</Link<Route>> }
+        }
+        None => html! {},
     }
 }
