@@ -62,6 +62,10 @@ pub enum DomainError {
     /// A name outside a closed set (a role, a status, a use …).
     #[error("unknown value {input:?}; allowed: {allowed}")]
     UnknownValue { input: String, allowed: String },
+    /// A 统一社会信用代码 that is not one (length, alphabet, division, check character): what is
+    /// wrong, in Chinese and in English.
+    #[error("invalid unified social credit code: {1}")]
+    Uscc(String, String),
 }
 
 impl From<crate::wire::UnknownName> for DomainError {
@@ -91,6 +95,7 @@ impl DomainError {
             Self::PartExceedsWhole { .. } => ErrorCode::PartExceedsWhole,
             Self::Required { .. } => ErrorCode::Required,
             Self::UnknownValue { .. } => ErrorCode::UnknownValue,
+            Self::Uscc(..) => ErrorCode::InvalidValue,
         }
     }
 
@@ -137,6 +142,7 @@ impl DomainError {
                 field_zh(whole)
             ),
             Self::Required { what } => format!("请填写{}", field_zh(what)),
+            Self::Uscc(zh, _) => zh.clone(),
             Self::UnknownValue { input, allowed } => {
                 format!("“{input}”不是有效的取值，可选：{allowed}")
             }
@@ -187,6 +193,7 @@ impl DomainError {
                 whole_value,
             } => format!("{part} ({part_value}) must not exceed {whole} ({whole_value})"),
             Self::Required { what } => format!("{what} is required"),
+            Self::Uscc(_, en) => en.clone(),
             Self::UnknownValue { input, allowed } => {
                 format!("\"{input}\" is not a valid value; use one of: {allowed}")
             }

@@ -32,6 +32,7 @@ pub mod positive;
 pub mod quantity;
 pub mod rules;
 pub mod serial;
+pub mod uscc;
 pub mod wire;
 
 pub use error::{DomainError, FieldError};
