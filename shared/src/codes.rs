@@ -27,6 +27,9 @@ wire_enum! {
         ObjectionResolved = "objection_resolved",
         RegistrationTaken = "registration_taken",
         ProjectAccepted = "project_accepted",
+        OrganisationNotApproved = "organisation_not_approved",
+        UsccTaken = "uscc_taken",
+        OrganisationApproved = "organisation_approved",
         ExceedsStock = "exceeds_stock",
         ProjectCommitted = "project_committed",
         UnknownProject = "unknown_project",
@@ -176,6 +179,21 @@ impl ErrorCode {
                 409,
                 "复垦项目已验收并锁定，不能再修改或重复验收",
                 "The reclamation project is accepted and locked: it cannot be edited or accepted again",
+            ),
+            OrganisationNotApproved => row(
+                403,
+                "所属单位尚未通过审核（或未通过），审核通过前不能购买或竞价",
+                "The organisation is not approved (pending or rejected): it buys and bids nothing until it is",
+            ),
+            UsccTaken => row(
+                409,
+                "该统一社会信用代码的单位已注册，请勿重复注册；如需新增人员请联系管理员",
+                "An organisation with this code is registered already: do not register it twice; ask the administrator to add people",
+            ),
+            OrganisationApproved => row(
+                409,
+                "该单位已审核通过，不能再次审核",
+                "The organisation is approved already: it cannot be reviewed again",
             ),
             ExceedsStock => row(
                 409,

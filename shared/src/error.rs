@@ -225,6 +225,7 @@ pub fn field_zh(field: &str) -> &str {
         "use" => "项目用途",
         "reclaimed_mu" => "复垦面积",
         "local_use_mu" => "本地使用面积（建新、安置）",
+        "uscc" | "organisation.uscc" => "统一社会信用代码",
         other => other,
     }
 }

@@ -42,6 +42,7 @@ async fn place_bid<S: Store>(
     body: ApiJson<BidRequest>,
 ) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
     let bidder = user.require(&[Role::Buyer])?.clone();
+    super::organisations::require_approved(&state, &bidder).await?;
     let amount = body.value.amount_yuan.get();
     let now = state.clock.now();
     let lot = load_listing(&state, id).await?;

@@ -36,6 +36,7 @@ pub mod holdings;
 pub mod listings;
 mod lookup;
 pub mod objections;
+pub mod organisations;
 pub mod page;
 pub mod plots;
 pub mod project_import;
@@ -77,6 +78,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(serials::router())
         .merge(audit::router())
         .merge(accounts::router())
+        .merge(organisations::router())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -129,6 +131,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         serials::Doc::openapi(),
         audit::Doc::openapi(),
         accounts::Doc::openapi(),
+        organisations::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -59,6 +59,7 @@ async fn create_purchase<S: Store>(
     body: ApiJson<PurchaseRequest>,
 ) -> Result<Response, ApiError> {
     let buyer = user.require(&[Role::Buyer])?.clone();
+    super::organisations::require_approved(&state, &buyer).await?;
     let fingerprint = idempotency::fingerprint(&body.raw);
     if let Some(answer) = state.store.stored_answer(buyer.id, &key).await? {
         return idempotency::replay(answer, &fingerprint);

@@ -337,6 +337,31 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         serial: &quota_shared::serial::Serial,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Trace>, StoreError>> + Send;
+    /// Registers an organisation (pending) and its first user, audited, in one transaction.
+    fn register_organisation(
+        &self,
+        fields: &quota_shared::api::OrganisationFields,
+        user: &crate::store::types::NewUser,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::store::types::Registration, StoreError>> + Send;
+    fn organisation(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Organisation>, StoreError>> + Send;
+    /// Organisations, newest first (at most 1,000), of one status when given.
+    fn organisations(
+        &self,
+        status: Option<quota_shared::api::OrganisationStatus>,
+    ) -> impl Future<Output = Result<Vec<quota_shared::api::Organisation>, StoreError>> + Send;
+    /// Approves or rejects a registration not yet approved (audited).
+    fn review_organisation(
+        &self,
+        id: i64,
+        approve: bool,
+        note: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::store::types::Review, StoreError>> + Send;
     /// Replaces a project's plot boundaries (audited); `false` when there is no such project.
     fn replace_plots(
         &self,

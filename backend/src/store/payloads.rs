@@ -136,6 +136,61 @@ pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> 
     }))
 }
 
+/// An organisation registered online, pending review. Its contact data stays out of the log's
+/// public reads: only the name, code, kind and county.
+pub(crate) fn organisation_registered(
+    id: i64,
+    o: &quota_shared::api::OrganisationFields,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    Entry::new(
+        REGION_STREAM,
+        format!("organisation:{id}"),
+        actor,
+        AuditAction::OrganisationRegistered,
+        now,
+    )
+    .after(json!({
+        "name": o.name,
+        "uscc": o.uscc.as_str(),
+        "kind": o.kind.wire(),
+        "county_code": o.county_code.as_ref().map(|c| c.to_string()),
+        "legal_representative": o.legal_representative,
+        "status": "pending",
+    }))
+}
+
+/// A registration approved or rejected, with the reviewer's note.
+pub(crate) fn organisation_reviewed(
+    id: i64,
+    name: &str,
+    uscc: &str,
+    approved: bool,
+    note: Option<&str>,
+    actor: &str,
+    now: OffsetDateTime,
+) -> Entry {
+    let (action, status) = if approved {
+        (AuditAction::OrganisationApproved, "approved")
+    } else {
+        (AuditAction::OrganisationRejected, "rejected")
+    };
+    Entry::new(
+        REGION_STREAM,
+        format!("organisation:{id}"),
+        actor,
+        action,
+        now,
+    )
+    .after(json!({
+        "name": name,
+        "uscc": uscc,
+        "status": status,
+        "review_note": note,
+    }))
+}
+
 pub(crate) fn user_disabled(
     username: &str,
     disabled: bool,

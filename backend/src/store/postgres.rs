@@ -87,4 +87,5 @@ impl Store for PgStore {
     crate::store::sql::objections::impl_objections!();
     crate::store::sql::projects::impl_projects!();
     crate::store::sql::serials::impl_serials!();
+    crate::store::sql::organisations::impl_organisations!();
 }

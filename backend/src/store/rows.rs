@@ -367,9 +367,9 @@ impl PurchaseRow {
 }
 
 /// The columns of [`UserRow`], in its order.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, u.disabled, u.must_change_password";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, u.disabled, u.must_change_password, u.organisation_id";
 /// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder,
-/// disabled, must_change_password.
+/// disabled, must_change_password, organisation_id.
 pub(crate) type UserRow = (
     i64,
     String,
@@ -379,6 +379,7 @@ pub(crate) type UserRow = (
     bool,
     bool,
     bool,
+    Option<i64>,
 );
 
 pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
@@ -391,6 +392,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
         regional_bidder,
         disabled,
         must_change_password,
+        organisation_id,
     ) = row;
     Ok(UserRecord {
         id,
@@ -404,6 +406,7 @@ pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
         regional_bidder,
         disabled,
         must_change_password,
+        organisation_id,
     })
 }
 
@@ -578,6 +581,7 @@ pub(crate) fn reserved_purchase(
 }
 
 pub(crate) mod objections;
+pub(crate) mod organisations;
 pub(crate) mod projects;
 pub(crate) mod rules;
 pub(crate) mod serials;

@@ -110,4 +110,5 @@ impl Store for SqliteStore {
     crate::store::sql::objections::impl_objections!();
     crate::store::sql::projects::impl_projects!();
     crate::store::sql::serials::impl_serials!();
+    crate::store::sql::organisations::impl_organisations!();
 }

@@ -29,6 +29,9 @@ pub struct UserRecord {
     pub disabled: bool,
     /// Reset by an administrator: only the password change is allowed until then.
     pub must_change_password: bool,
+    /// The organisation it acts for, when it registered as one (#16); accounts made by an
+    /// administrator have none and act as before.
+    pub organisation_id: Option<i64>,
 }
 
 impl UserRecord {
@@ -39,6 +42,7 @@ impl UserRecord {
             county_code: self.county_code.clone(),
             regional_bidder: self.regional_bidder,
             must_change_password: self.must_change_password,
+            organisation_id: self.organisation_id,
         }
     }
 }
@@ -50,6 +54,24 @@ pub struct NewUser {
     pub role: Role,
     pub county_code: Option<CountyCode>,
     pub regional_bidder: bool,
+}
+
+/// What a registration came to.
+#[derive(Debug, Clone)]
+pub enum Registration {
+    Registered(Box<quota_shared::api::Organisation>),
+    /// Another organisation has this 统一社会信用代码.
+    UsccTaken,
+    UsernameTaken,
+}
+
+/// What a review came to.
+#[derive(Debug, Clone)]
+pub enum Review {
+    Reviewed(Box<quota_shared::api::Organisation>),
+    /// Approved before: an approval stands.
+    AlreadyApproved,
+    NotFound,
 }
 
 /// A checked listing ready to insert.

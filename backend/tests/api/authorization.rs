@@ -451,6 +451,31 @@ impl World {
                 ),
                 None,
             ),
+            "/api/v1/registrations" => (
+                client,
+                path.to_string(),
+                Some(crate::helpers::registration(1_000 + n, &format!("org-{n}"))),
+                None,
+            ),
+            "/api/v1/organisations/{id}/approve" | "/api/v1/organisations/{id}/reject" => {
+                let k = rand_key();
+                let (status, body) = self
+                    .app
+                    .anonymous()
+                    .post(
+                        "/api/v1/registrations",
+                        &crate::helpers::registration(500_000 + k, &format!("pending-{k}")),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let id = body["organisation"]["id"].as_i64().expect("id");
+                (
+                    client,
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"note": "营业执照与单位名称不符"})),
+                    None,
+                )
+            }
             "/api/v1/users" => (
                 client,
                 path.to_string(),

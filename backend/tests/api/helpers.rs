@@ -365,3 +365,28 @@ pub async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     (bureau, body["listing"]["id"].as_i64().expect("id"))
 }
+
+/// A valid 统一社会信用代码 of a company registered in 梧州 (91 450400), its organisation code
+/// made from `n`.
+pub fn uscc(n: u64) -> String {
+    let first17 = format!("91450400{n:09}");
+    let check = quota_shared::uscc::check_character(first17.as_bytes()).expect("digits");
+    format!("{first17}{check}")
+}
+
+/// A company's registration (`POST /api/v1/registrations`) with the username `username`.
+pub fn registration(n: u64, username: &str) -> Value {
+    json!({
+        "organisation": {
+            "name": format!("梧州市某置业有限公司{n}"),
+            "uscc": uscc(n),
+            "kind": "enterprise",
+            "legal_representative": "张三",
+            "contact_name": "李四",
+            "contact_phone": "0774-3826000",
+            "address": "梧州市长洲区新兴二路 1 号",
+        },
+        "username": username,
+        "password": "secret-2026",
+    })
+}

@@ -12,6 +12,7 @@ mod helpers;
 mod input;
 mod market;
 mod openapi;
+mod organisations;
 mod pages;
 mod passwords;
 mod plots;

@@ -72,6 +72,10 @@ pub struct User {
     /// request is refused (403 `password_change_required`).
     #[serde(default)]
     pub must_change_password: bool,
+    /// The organisation (单位) it acts for, when it registered as one: see
+    /// `GET /api/v1/organisations/{id}` for its review.
+    #[serde(default)]
+    pub organisation_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,9 @@ wire_enum! {
         ProjectEdited = "project_edited",
         ProjectAccepted = "project_accepted",
         ProjectPlots = "project_plots",
+        OrganisationRegistered = "organisation_registered",
+        OrganisationApproved = "organisation_approved",
+        OrganisationRejected = "organisation_rejected",
     }
 }
 
@@ -80,6 +83,9 @@ impl AuditAction {
             Self::ProjectEdited => "修改复垦项目",
             Self::ProjectAccepted => "复垦项目验收",
             Self::ProjectPlots => "上传复垦地块边界",
+            Self::OrganisationRegistered => "单位注册",
+            Self::OrganisationApproved => "单位审核通过",
+            Self::OrganisationRejected => "单位审核未通过",
         }
     }
 }

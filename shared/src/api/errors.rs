@@ -115,6 +115,8 @@ pub fn explain_field_value(field: &str, raw: &str) -> Option<DomainError> {
         Money::from_str(raw).and_then(Money::positive).err()
     } else if field.ends_with("county_code") || field == "county" {
         CountyCode::from_str(raw).err()
+    } else if field == "uscc" {
+        crate::uscc::Uscc::parse(raw).err()
     } else {
         None
     }

@@ -10,6 +10,7 @@
 //! - [`purchases`]: purchases, awards, settlement.
 //! - [`holdings`]: holdings and uses (落地).
 //! - [`objections`]: objections to a trade in its publicity (异议).
+//! - [`organisations`]: parties (单位), registration and review.
 //! - [`projects`]: reclamation projects (复垦项目), where quota comes from.
 //! - [`finance`]: proceeds, allocations, disbursements.
 //! - [`audit`]: the audit log.
@@ -22,6 +23,7 @@ pub mod finance;
 pub mod holdings;
 pub mod listings;
 pub mod objections;
+pub mod organisations;
 pub mod projects;
 pub mod purchases;
 pub mod quote;
@@ -35,6 +37,7 @@ pub use finance::*;
 pub use holdings::*;
 pub use listings::*;
 pub use objections::*;
+pub use organisations::*;
 pub use projects::*;
 pub use purchases::*;
 pub use quote::*;

@@ -101,13 +101,14 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
                  WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
                 $crate::store::rows::USER_COLUMNS
             ));
-            let row: Option<(i64, String, String, String, Option<String>, bool, bool, bool, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(sql)
+            #[allow(clippy::type_complexity)]
+            let row: Option<(i64, String, String, String, Option<String>, bool, bool, bool, Option<i64>, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(sql)
             .bind(token_sha256)
             .bind($crate::store::rows::db_time(now))
             .fetch_optional(&self.pool)
             .await?;
-            row.map(|(id, username, hash, role, county, regional, disabled, must_change, created_at, expires_at)| {
-                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled, must_change))?;
+            row.map(|(id, username, hash, role, county, regional, disabled, must_change, organisation, created_at, expires_at)| {
+                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled, must_change, organisation))?;
                 Ok($crate::store::types::SessionRecord { user, created_at, expires_at })
             })
             .transpose()

@@ -16,6 +16,7 @@ pub(crate) mod finance;
 pub(crate) mod holdings;
 pub(crate) mod listings;
 pub(crate) mod objections;
+pub(crate) mod organisations;
 pub(crate) mod projects;
 pub(crate) mod purchases;
 pub(crate) mod reference;

@@ -1,0 +1,358 @@
+//! Parties (单位, #16): a company registers itself online — the organisation with its
+//! 统一社会信用代码 and its first user — and stays pending until the regional administrator
+//! approves it or rejects it with a reason the applicant sees. Only an approved organisation's
+//! users buy or bid ([`require_approved`]).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use quota_shared::api::{
+    ErrorEnvelope, OrganisationResponse, OrganisationStatus, OrganisationsResponse,
+    RegistrationRequest, ReviewRequest, Role,
+};
+use quota_shared::codes::ErrorCode;
+use serde::Deserialize;
+
+use super::lookup::{TextRule, bounded_text};
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::ApiError;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::store::types::{NewUser, Registration, Review, UserRecord};
+
+pub(super) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/registrations", post(register::<S>))
+        .route("/organisations", get(list::<S>))
+        .route("/organisations/{id}", get(read::<S>))
+        .route("/organisations/{id}/approve", post(approve::<S>))
+        .route("/organisations/{id}/reject", post(reject::<S>))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(register, list, read, approve, reject))]
+pub(super) struct Doc;
+
+const NAME: TextRule = TextRule {
+    field: "organisation.name",
+    label: "单位全称",
+    max: 100,
+    required: true,
+    multiline: false,
+};
+const LEGAL: TextRule = TextRule {
+    field: "organisation.legal_representative",
+    label: "法定代表人",
+    max: 40,
+    required: true,
+    multiline: false,
+};
+const CONTACT: TextRule = TextRule {
+    field: "organisation.contact_name",
+    label: "联系人",
+    max: 40,
+    required: true,
+    multiline: false,
+};
+const ADDRESS: TextRule = TextRule {
+    field: "organisation.address",
+    label: "地址",
+    max: 200,
+    required: true,
+    multiline: false,
+};
+const NOTE: TextRule = TextRule {
+    field: "note",
+    label: "审核意见",
+    max: 500,
+    required: false,
+    multiline: true,
+};
+
+/// A telephone number as people write it: digits with +, -, spaces or brackets, 7 to 15 digits.
+fn phone(text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let allowed = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '（' | '）'));
+    if !allowed || !(7..=15).contains(&digits) || text.chars().count() > 25 {
+        return Err(ApiError::invalid(
+            "organisation.contact_phone",
+            ErrorCode::InvalidValue,
+            "联系电话：请填写 7–15 位数字的电话号码，如 0774-3826000 或 13800000000",
+            "Contact phone: 7 to 15 digits, e.g. 0774-3826000 or 13800000000",
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// Refuses a buy or a bid by a user whose organisation is not approved. Accounts made by an
+/// administrator (no organisation) act as before.
+pub(crate) async fn require_approved<S: Store>(
+    state: &AppState<S>,
+    user: &UserRecord,
+) -> Result<(), ApiError> {
+    let Some(id) = user.organisation_id else {
+        return Ok(());
+    };
+    match state.store.organisation(id).await? {
+        Some(o) if o.status == OrganisationStatus::Approved => Ok(()),
+        Some(o) => {
+            let reason = o
+                .review_note
+                .filter(|_| o.status == OrganisationStatus::Rejected)
+                .map(|n| {
+                    (
+                        format!("（审核意见：{n}）"),
+                        format!(" (the reviewer's note: {n})"),
+                    )
+                })
+                .unwrap_or_default();
+            Err(ApiError::coded(
+                ErrorCode::OrganisationNotApproved,
+                format!(
+                    "{}的注册{}，审核通过前不能购买或竞价{}",
+                    o.fields.name,
+                    o.status.label_zh(),
+                    reason.0
+                ),
+                format!(
+                    "{} is {}: it buys and bids nothing until approved{}",
+                    o.fields.name,
+                    o.status.wire(),
+                    reason.1
+                ),
+            ))
+        }
+        None => Err(ApiError::Internal),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/registrations", tag = "accounts", request_body = RegistrationRequest,
+    responses((status = 201, description = "已注册，待审核 / registered, pending review", body = OrganisationResponse),
+        (status = 409, description = "该统一社会信用代码已注册 / the code is registered already", body = ErrorEnvelope),
+        (status = 422, description = "字段有误（代码校验位、电话、用户名、密码）/ a field is wrong", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn register<S: Store>(
+    State(state): State<AppState<S>>,
+    MaybeUser(user): MaybeUser,
+    body: ApiJson<RegistrationRequest>,
+) -> Result<(StatusCode, Json<OrganisationResponse>), ApiError> {
+    if user.is_some_and(|u| u.role == Role::Supervisor) {
+        return Err(ApiError::forbidden(
+            "监督账号只读，不能注册单位；请退出登录后注册",
+            "A supervisor account is read-only: log out to register an organisation",
+        ));
+    }
+    let RegistrationRequest {
+        mut organisation,
+        username,
+        password,
+    } = body.value;
+    organisation.name = bounded_text(&NAME, &organisation.name)?;
+    organisation.legal_representative = bounded_text(&LEGAL, &organisation.legal_representative)?;
+    organisation.contact_name = bounded_text(&CONTACT, &organisation.contact_name)?;
+    organisation.address = bounded_text(&ADDRESS, &organisation.address)?;
+    organisation.contact_phone = phone(&organisation.contact_phone)?;
+    match (
+        &organisation.county_code,
+        organisation.kind.is_government_body(),
+    ) {
+        (None, true) => {
+            return Err(ApiError::invalid(
+                "organisation.county_code",
+                ErrorCode::Required,
+                "政府机关须选择所属县（市、区）",
+                "A government body names its county (or district)",
+            ));
+        }
+        (Some(code), _) => {
+            let units = state.store.jurisdictions().await?;
+            if quota_shared::jurisdiction::find(&units, code).is_none() {
+                return Err(ApiError::invalid(
+                    "organisation.county_code",
+                    ErrorCode::UnknownCounty,
+                    format!("没有区划代码为 {code} 的县（市、区）"),
+                    format!("No county (or district) {code}"),
+                ));
+            }
+        }
+        (None, false) => {}
+    }
+    let refused =
+        |zh: String, en: String| ApiError::invalid("username", ErrorCode::AccountRefused, zh, en);
+    let Some(username) = crate::accounts::normalise_username(&username) else {
+        let r = crate::accounts::USERNAME_CHARS;
+        return Err(refused(
+            format!(
+                "用户名须为{}–{}个字符，只用小写字母、数字和 . _ -",
+                r.start(),
+                r.end()
+            ),
+            format!(
+                "The username must be {}–{} characters of a–z, 0–9, . _ -",
+                r.start(),
+                r.end()
+            ),
+        ));
+    };
+    let min = quota_shared::api::MIN_PASSWORD_CHARS;
+    if password.chars().count() < min {
+        return Err(ApiError::invalid(
+            "password",
+            ErrorCode::AccountRefused,
+            format!("密码至少 {min} 个字符"),
+            format!("The password needs at least {min} characters"),
+        ));
+    }
+    let password_hash = crate::auth::hash_password_blocking(password).await?;
+    let user = NewUser {
+        username: username.clone(),
+        password_hash,
+        role: Role::Buyer,
+        county_code: None,
+        regional_bidder: false,
+    };
+    match state
+        .store
+        .register_organisation(&organisation, &user, state.clock.now())
+        .await?
+    {
+        Registration::Registered(o) => Ok((
+            StatusCode::CREATED,
+            Json(OrganisationResponse { organisation: *o }),
+        )),
+        Registration::UsccTaken => Err(ApiError::coded(
+            ErrorCode::UsccTaken,
+            format!(
+                "统一社会信用代码为 {} 的单位已注册，请勿重复注册；如需新增人员请联系管理员",
+                organisation.uscc
+            ),
+            format!(
+                "An organisation with code {} is registered already: ask the administrator to add people",
+                organisation.uscc
+            ),
+        )),
+        Registration::UsernameTaken => Err(refused(
+            format!("用户名 {username} 已被使用，请换一个"),
+            format!("The username {username} is taken: choose another"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// `pending`, `approved` or `rejected`; all when absent.
+    status: Option<OrganisationStatus>,
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "admin", params(ListQuery),
+    responses((status = 200, description = "最新的在前，至多 1000 个 / newest first, at most 1,000", body = OrganisationsResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn list<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<OrganisationsResponse>, ApiError> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    Ok(Json(OrganisationsResponse {
+        organisations: state.store.organisations(q.status).await?,
+    }))
+}
+
+/// The organisation `id` as `user` may see it: the administrator and the supervisor see every
+/// one, a user its own; any other reads as none.
+async fn visible<S: Store>(
+    state: &AppState<S>,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<quota_shared::api::Organisation, ApiError> {
+    let not_found = || ApiError::not_found(&format!("单位 #{id}"), &format!("Organisation #{id}"));
+    let own = user.0.organisation_id == Some(id);
+    if !own && !matches!(user.0.role, Role::Admin | Role::Supervisor) {
+        return Err(not_found());
+    }
+    state.store.organisation(id).await?.ok_or_else(not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = OrganisationResponse),
+        (status = 401, body = ErrorEnvelope), (status = 404, description = "无此单位，或不是本单位 / none, or not yours", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn read<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<OrganisationResponse>, ApiError> {
+    Ok(Json(OrganisationResponse {
+        organisation: visible(&state, &user, id).await?,
+    }))
+}
+
+async fn review<S: Store>(
+    state: &AppState<S>,
+    user: &CurrentUser,
+    id: i64,
+    approve: bool,
+    note: &str,
+) -> Result<Json<OrganisationResponse>, ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    let note = bounded_text(&NOTE, note)?;
+    if !approve && note.is_empty() {
+        return Err(ApiError::invalid(
+            "note",
+            ErrorCode::Required,
+            "不通过须写明原因（申请人可见），如：营业执照与单位名称不符",
+            "A rejection states its reason (the applicant sees it)",
+        ));
+    }
+    match state
+        .store
+        .review_organisation(id, approve, &note, &admin.username, state.clock.now())
+        .await?
+    {
+        Review::Reviewed(o) => Ok(Json(OrganisationResponse { organisation: *o })),
+        Review::AlreadyApproved => Err(ApiError::coded(
+            ErrorCode::OrganisationApproved,
+            "该单位已审核通过，不能再次审核",
+            "The organisation is approved already",
+        )),
+        Review::NotFound => Err(ApiError::not_found(
+            &format!("单位 #{id}"),
+            &format!("Organisation #{id}"),
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/approve", tag = "admin", params(("id" = i64, Path)), request_body = ReviewRequest,
+    responses((status = 200, body = OrganisationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, description = "已通过 / approved already", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn approve<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<ReviewRequest>,
+) -> Result<Json<OrganisationResponse>, ApiError> {
+    review(&state, &user, id, true, &body.value.note).await
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/reject", tag = "admin", params(("id" = i64, Path)), request_body = ReviewRequest,
+    responses((status = 200, body = OrganisationResponse), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, description = "已通过 / approved already", body = ErrorEnvelope),
+        (status = 422, description = "未写原因 / no reason given", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn reject<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<ReviewRequest>,
+) -> Result<Json<OrganisationResponse>, ApiError> {
+    review(&state, &user, id, false, &body.value.note).await
+}

@@ -1,0 +1,56 @@
+//! Organisation rows as stored, decoded on both databases.
+
+use quota_shared::api::{Organisation, OrganisationFields};
+
+use super::{corrupt, parse_stored};
+use crate::store::StoreError;
+
+pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, uscc, kind, county_code, legal_representative, \
+     contact_name, contact_phone, address, status, review_note, reviewed_by, reviewed_at, created_at";
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct OrganisationRow {
+    pub id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub kind: String,
+    pub county_code: Option<String>,
+    pub legal_representative: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub status: String,
+    pub review_note: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<time::OffsetDateTime>,
+    pub created_at: time::OffsetDateTime,
+}
+
+impl OrganisationRow {
+    pub fn into_organisation(self) -> Result<Organisation, StoreError> {
+        Ok(Organisation {
+            id: self.id,
+            fields: OrganisationFields {
+                name: self.name,
+                uscc: self
+                    .uscc
+                    .parse()
+                    .map_err(|_| corrupt("organisation uscc"))?,
+                kind: parse_stored("organisation kind", &self.kind)?,
+                county_code: self
+                    .county_code
+                    .map(|c| c.parse().map_err(|_| corrupt("organisation county")))
+                    .transpose()?,
+                legal_representative: self.legal_representative,
+                contact_name: self.contact_name,
+                contact_phone: self.contact_phone,
+                address: self.address,
+            },
+            status: parse_stored("organisation status", &self.status)?,
+            review_note: self.review_note,
+            reviewed_by: self.reviewed_by,
+            reviewed_at: self.reviewed_at,
+            created_at: self.created_at,
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! Parties (单位, issue #16): organisations with their 统一社会信用代码, online registration and
+//! the regional administrator's review (审核).
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::jurisdiction::CountyCode;
+use crate::uscc::Uscc;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// What kind of body an organisation is.
+    pub enum OrganisationKind {
+        /// 人民政府.
+        Government = "government",
+        /// 自然资源局.
+        NaturalResources = "natural_resources",
+        /// 土地储备中心.
+        LandReserve = "land_reserve",
+        /// 财政局.
+        Finance = "finance",
+        /// 企业.
+        Enterprise = "enterprise",
+        /// 其他.
+        Other = "other",
+    }
+}
+
+impl OrganisationKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Government => "人民政府",
+            Self::NaturalResources => "自然资源局",
+            Self::LandReserve => "土地储备中心",
+            Self::Finance => "财政局",
+            Self::Enterprise => "企业",
+            Self::Other => "其他",
+        }
+    }
+
+    /// A government body belongs to a county (or district).
+    pub fn is_government_body(self) -> bool {
+        !matches!(self, Self::Enterprise | Self::Other)
+    }
+}
+
+wire_enum! {
+    /// Where a registration stands.
+    pub enum OrganisationStatus {
+        /// 待审核: registered, not yet checked; buys and bids nothing.
+        Pending = "pending",
+        /// 已通过.
+        Approved = "approved",
+        /// 未通过, with the reviewer's reason.
+        Rejected = "rejected",
+    }
+}
+
+impl OrganisationStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Pending => "待审核",
+            Self::Approved => "已通过",
+            Self::Rejected => "未通过",
+        }
+    }
+}
+
+/// The organisation's own fields, as registered (`POST /api/v1/registrations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationFields {
+    /// Full legal name, as on the business licence.
+    pub name: String,
+    /// 统一社会信用代码.
+    pub uscc: Uscc,
+    pub kind: OrganisationKind,
+    /// The county (or district) a government body belongs to.
+    #[serde(default)]
+    pub county_code: Option<CountyCode>,
+    /// 法定代表人.
+    pub legal_representative: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+}
+
+/// `POST /api/v1/registrations` (public): an organisation and its first user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    pub organisation: OrganisationFields,
+    pub username: String,
+    pub password: String,
+}
+
+/// An organisation as the platform keeps it. Contact data is for the administrator and the
+/// organisation's own users; public pages never show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Organisation {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: OrganisationFields,
+    pub status: OrganisationStatus,
+    /// The reviewer's reason (always given on rejection).
+    #[serde(default)]
+    pub review_note: Option<String>,
+    #[serde(default)]
+    pub reviewed_by: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub reviewed_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationResponse {
+    pub organisation: Organisation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationsResponse {
+    pub organisations: Vec<Organisation>,
+}
+
+/// `POST /api/v1/organisations/{id}/approve` and `/reject`: the reviewer's note (the reason,
+/// required to reject).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    #[serde(default)]
+    pub note: String,
+}
