@@ -282,6 +282,34 @@ pub async fn object(
     .await
 }
 
+/// A company's online registration (no login): the organisation and its first user.
+pub async fn register(
+    request: &serde_json::Value,
+) -> Result<quota_shared::api::OrganisationResponse, ApiFailure> {
+    send(Request::post("/api/v1/registrations"), request, false).await
+}
+
+/// Registrations of one status (the administrator).
+pub async fn organisations(
+    status: &str,
+) -> Result<quota_shared::api::OrganisationsResponse, ApiFailure> {
+    get(&format!("/api/v1/organisations?status={status}")).await
+}
+
+/// Approves (`approve`) or rejects (`reject`) a registration with the reviewer's note.
+pub async fn review_organisation(
+    id: i64,
+    verdict: &str,
+    note: &str,
+) -> Result<quota_shared::api::OrganisationResponse, ApiFailure> {
+    send(
+        Request::post(&format!("/api/v1/organisations/{id}/{verdict}")),
+        &serde_json::json!({ "note": note }),
+        true,
+    )
+    .await
+}
+
 /// A fresh idempotency key for one purchase attempt.
 pub fn new_idempotency_key() -> String {
     web_sys::window()

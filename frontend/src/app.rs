@@ -45,6 +45,8 @@ fn switch(route: Route) -> Html {
         #[cfg(feature = "staff")]
         Route::Trace { serial } => html! { <pages::trace::TracePage serial={serial} /> },
         #[cfg(feature = "staff")]
+        Route::Register => html! { <pages::register::Register /> },
+        #[cfg(feature = "staff")]
         Route::VerifyHome => html! { <pages::verify::VerifyPage code={String::new()} /> },
         #[cfg(feature = "staff")]
         Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
@@ -57,6 +59,7 @@ fn switch(route: Route) -> Html {
         | Route::TraceHome
         | Route::Trace { .. }
         | Route::VerifyHome
+        | Route::Register
         | Route::Verify { .. } => {
             html! { <pages::staff_console::StaffConsole /> }
         }

@@ -35,6 +35,9 @@ pub enum Route {
     VerifyHome,
     #[at("/verify/:code")]
     Verify { code: String },
+    /// 单位注册 (public; second bundle).
+    #[at("/register")]
+    Register,
     #[at("/bureau")]
     Bureau,
     #[at("/finance")]

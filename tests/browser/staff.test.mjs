@@ -589,3 +589,75 @@ test("a bureau sees a project's plots drawn, the one off its area flagged, and u
   await screenshot(page, "bureau-plots-zh");
   await context.close();
 });
+
+test("a company registers itself, is refused a purchase while pending, is rejected with a reason, then approved and buys", async () => {
+  // A valid 统一社会信用代码 (GB 32100-2015 check character) for a 梧州 company.
+  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const first17 = "91450400MA5N0EXA3";
+  const sum = [...first17].reduce((s, c, i) => s + alphabet.indexOf(c) * weights[i], 0);
+  const code = first17 + alphabet[(31 - (sum % 31)) % 31];
+  const wrong = first17 + alphabet[(alphabet.indexOf(code[17]) + 1) % 31];
+
+  const visitor = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await visitor.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.click("#register-link");
+  await page.locator("#register-form").waitFor();
+  await page.fill("#reg-name", "梧州市鸳江置业有限公司");
+  await page.fill("#reg-uscc", wrong);
+  await page.locator("#reg-uscc-check", { hasText: "校验位不符" }).waitFor();
+  assert.equal(await page.locator("#reg-submit").isDisabled(), true);
+  await page.fill("#reg-uscc", code.toLowerCase());
+  await page.locator("#reg-uscc-check", { hasText: "校验通过" }).waitFor();
+  await page.fill("#reg-legal", "陈建华");
+  await page.fill("#reg-contact", "黄丽");
+  await page.fill("#reg-phone", "0774-3826000");
+  await page.fill("#reg-address", "梧州市长洲区新兴二路 1 号");
+  await page.fill("#reg-username", "yuanjiang");
+  await page.fill("#reg-password", "yuanjiang-2026");
+  await screenshot(page, "register-zh");
+  await page.click("#reg-submit");
+  await page.locator("#registered", { hasText: "待审核" }).waitFor();
+  assert.match(await page.locator("#registered").textContent(), new RegExp(`梧州市鸳江置业有限公司（${code}）`));
+  await screenshot(page, "register-done-zh");
+  // Logged in, it may not buy while pending.
+  await page.goto(`${server.url}/login`);
+  await page.fill("#username", "yuanjiang");
+  await page.fill("#password", "yuanjiang-2026");
+  await page.click("#login-form button[type=submit]");
+  await page.locator("#who").waitFor();
+  const buy = (key) => page.evaluate(async (key) => {
+    const r = await fetch("/api/v1/purchases", {
+      method: "POST",
+      headers: { "content-type": "application/json", "Idempotency-Key": key },
+      body: JSON.stringify({ listing_id: 1, area_mu: "1", project: { name: "鸳江花园", use: "industrial", county_code: "450481" } }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, key);
+  const pending = await buy("reg-1");
+  assert.equal(pending.status, 403);
+  assert.equal(pending.body.error.code, "organisation_not_approved");
+
+  // The administrator rejects it — a reason is required — then approves it once mended.
+  const { context, page: admin } = await loggedIn("admin");
+  await admin.goto(`${server.url}/admin`);
+  const row = admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限公司" });
+  await row.waitFor();
+  assert.match(await row.textContent(), new RegExp(`${code}.*企业.*陈建华 / 黄丽.*0774-3826000.*待审核`, "s"));
+  await row.locator("button.reject").click();
+  await admin.locator("#registrations-problem", { hasText: "原因" }).waitFor();
+  await row.locator("textarea.review-note").fill("请上传加盖公章的营业执照副本");
+  await row.locator("button.reject").click();
+  await row.locator(".badge.danger", { hasText: "未通过" }).waitFor();
+  await screenshot(admin, "admin-registrations-zh");
+  const rejected = await buy("reg-2");
+  assert.equal(rejected.status, 403);
+  assert.match(rejected.body.error.message, /请上传加盖公章的营业执照副本/);
+  await row.locator("button.approve").click();
+  await admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限公司" }).waitFor({ state: "detached" });
+  await context.close();
+  const approved = await buy("reg-3");
+  assert.equal(approved.status, 201, JSON.stringify(approved.body));
+  await visitor.close();
+});

@@ -232,7 +232,7 @@ fn trade_row(p: Purchase, units: &[Jurisdiction]) -> Vec<Cell> {
     vec![
         Cell::Text(p.confirmation_no.unwrap_or_default()),
         Cell::Text(county),
-        Cell::Text(p.buyer),
+        Cell::Text(p.buyer_organisation.unwrap_or(p.buyer)),
         Cell::Text(match p.kind {
             PurchaseKind::Purchase => "县级平台购买".into(),
             PurchaseKind::Award => "自治区平台竞得".into(),

@@ -298,6 +298,9 @@ pub(crate) struct PurchaseRow {
     pub ruleset_version: String,
     pub publicity_ends_at: Option<OffsetDateTime>,
     pub open_objections: i64,
+    /// The buyer's organisation (单位) and its code, when it registered as one (#16).
+    pub buyer_organisation: Option<String>,
+    pub buyer_uscc: Option<String>,
 }
 
 /// The stored columns of a purchase row, without its open objections.
@@ -307,7 +310,9 @@ macro_rules! purchase_stored_columns {
          p.seller_county_code, p.area_e4_mu, p.farmland_e4_mu, p.paddy_e4_mu, p.price_fen_per_mu, \
          p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
          p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version, \
-         p.publicity_ends_at"
+         p.publicity_ends_at, \
+         (SELECT og.name FROM organisations og WHERE og.id = u.organisation_id) AS buyer_organisation, \
+         (SELECT og.uscc FROM organisations og WHERE og.id = u.organisation_id) AS buyer_uscc"
     };
 }
 
@@ -338,6 +343,8 @@ impl PurchaseRow {
                 .parse()
                 .map_err(|_| corrupt("seller"))?,
             buyer: self.buyer,
+            buyer_organisation: self.buyer_organisation,
+            buyer_uscc: self.buyer_uscc,
             area_mu: area(self.area_e4_mu)?,
             farmland_mu: area(self.farmland_e4_mu)?,
             paddy_mu: area(self.paddy_e4_mu)?,
@@ -561,6 +568,9 @@ pub(crate) fn reserved_purchase(
         listing_id: draft.listing_id,
         seller_county_code: seller,
         buyer: draft.buyer_username.clone(),
+        // Read with the trade: the answer to a reservation names the login.
+        buyer_organisation: None,
+        buyer_uscc: None,
         area_mu: draft.area,
         farmland_mu: split.farmland,
         paddy_mu: split.paddy,

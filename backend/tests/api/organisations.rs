@@ -214,6 +214,16 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
     assert_eq!(approved["organisation"]["reviewed_by"], "root");
     let (status, bought) = buy().await;
     assert_eq!(status, StatusCode::CREATED, "{bought}");
+    // The trade names the organisation and its code, as the confirmation prints them.
+    let trade = bought["purchase"]["id"].as_i64().expect("id");
+    let (_, read) = applicant.get("/api/v1/purchases").await;
+    let mine = &read["purchases"][0];
+    assert_eq!(mine["id"], trade, "{read}");
+    assert_eq!(
+        mine["buyer_organisation"], "梧州市某置业有限公司1",
+        "{read}"
+    );
+    assert_eq!(mine["buyer_uscc"], uscc(1), "{read}");
     let (status, twice) = admin
         .post(
             &format!("/api/v1/organisations/{id}/reject"),

@@ -183,6 +183,7 @@ pub fn Admin() -> Html {
     html! {
         <>
         { match &*problem { Some(e) => html! { <div id="admin-error">{ failed(lang, e, None) }</div> }, None => html! {} } }
+        <super::admin_organisations::Registrations />
         <div class="two-col">
         <section class="card">
             <h2>{ t(lang, Key::FloorsAdmin) }</h2>

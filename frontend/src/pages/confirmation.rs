@@ -75,7 +75,10 @@ pub fn Confirmation(props: &Props) -> Html {
                 <p class="cert-no" id="cert-no">{ p.confirmation_no.clone().unwrap_or_default() }</p>
                 <table class="cert">
                     <tr><th>{ "出让方" }</th><td>{ format!("{}人民政府（自然资源局）", county_name(Lang::Zh, &counties, &p.seller_county_code)) }</td></tr>
-                    <tr><th>{ "受让方" }</th><td>{ p.buyer.clone() }</td></tr>
+                    <tr><th>{ "受让方" }</th><td id="cert-buyer">{ match (&p.buyer_organisation, &p.buyer_uscc) {
+                        (Some(name), Some(code)) => format!("{name}（统一社会信用代码 {code}）"),
+                        _ => p.buyer.clone(),
+                    } }</td></tr>
                     <tr><th>{ "项目" }</th><td>{ p.project.as_ref().map(|x| x.name.clone()).unwrap_or_else(|| "自治区平台竞得指标（项目待定）".into()) }</td></tr>
                     <tr><th>{ "成交面积" }</th><td>{ format!("{} 亩（{} 公顷）", p.area_mu, p.area_mu.hectares_display()) }</td></tr>
                     <tr><th>{ "其中耕地 / 水田" }</th><td>{ format!("{} 亩 / {} 亩", p.farmland_mu, p.paddy_mu) }</td></tr>

@@ -89,6 +89,7 @@ pub fn Login() -> Html {
                 { match &*error { Some(e) => failed(lang, e, None), None => html! {} } }
                 <button type="submit" class="primary" disabled={*busy}>{ t(lang, Key::LoginButton) }</button>
             </form>
+            <p class="hint"><a href="/register" id="register-link">{ crate::i18n::words(lang, "还没有账号？单位注册", "No account? Register your organisation") }</a></p>
         </section>
     }
 }

@@ -6,6 +6,8 @@ pub mod account;
 #[cfg(feature = "staff")]
 pub mod admin;
 #[cfg(feature = "staff")]
+pub mod admin_organisations;
+#[cfg(feature = "staff")]
 pub mod admin_rules;
 #[cfg(feature = "staff")]
 pub mod bureau;
@@ -32,6 +34,8 @@ pub mod market;
 pub mod mine;
 #[cfg(feature = "staff")]
 pub mod objection;
+#[cfg(feature = "staff")]
+pub mod register;
 // Used by the public bundle only; compiled in both so each checks it.
 #[cfg_attr(feature = "staff", allow(dead_code))]
 pub mod staff_console;

@@ -71,6 +71,11 @@ pub struct Purchase {
     pub listing_id: i64,
     pub seller_county_code: CountyCode,
     pub buyer: String,
+    /// 受让方: the buyer's organisation and its 统一社会信用代码, when it registered as one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_uscc: Option<String>,
     pub area_mu: Area,
     pub farmland_mu: Area,
     pub paddy_mu: Area,
