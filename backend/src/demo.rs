@@ -25,6 +25,7 @@ use crate::store::{Store, StoreError};
 
 const DEMO_MARKER: &str = "demo_v2";
 
+mod organisations;
 mod plots;
 mod stock;
 mod values;
@@ -164,6 +165,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             .map_err(|e| bad(format!("user {username}: {e}")))?;
         ids.insert(username, id);
     }
+    organisations::load(store, now).await?;
     let params = AuctionParams::default().as_on(&book, day);
     let base_of = |c: &str| {
         DEMO_BASE_PRICES

@@ -45,7 +45,16 @@ pub fn check_character(first17: &[u8]) -> Option<char> {
 impl Uscc {
     /// Reads a code as a person types it: surrounding spaces dropped, lower case raised.
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        let code = text.trim().to_ascii_uppercase();
+        // Full-width letters and digits (as a Chinese input method types them) read as ASCII.
+        let code: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .collect::<String>()
+            .to_ascii_uppercase();
         let bytes = code.as_bytes();
         if bytes.len() != 18 || !code.is_ascii() {
             return Err(DomainError::Uscc(
@@ -128,7 +137,7 @@ impl utoipa::PartialSchema for Uscc {
             .pattern(Some(
                 "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
             ))
-            .examples(["91450400MA5N0EXA3U"])
+            .examples(["91450400MA5N0EXA30"])
             .into()
     }
 }
@@ -162,7 +171,13 @@ mod tests {
         assert!(zh("91350100M000100Y4O").contains("“O”"));
         assert!(zh("9135A100M000100Y43").contains("行政区划"));
         assert!(zh("91350100M000100Y44").contains("校验位"));
-        assert!(zh("９１３５０１００Ｍ０００１００Ｙ４３").contains("18 位"));
+        assert_eq!(
+            Uscc::parse("９１３５０１００Ｍ０００１００Ｙ４３")
+                .expect("full width")
+                .as_str(),
+            "91350100M000100Y43"
+        );
+        assert!(zh("91350100M000100Y4３３").contains("18 位"));
     }
 
     fn code() -> impl Strategy<Value = String> {

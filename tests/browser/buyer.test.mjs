@@ -163,6 +163,9 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   await page.locator("#certificate").waitFor();
   assert.match(await page.locator("#cert-no").textContent(), /藤县〔\d{4}〕第0001号/);
   assert.equal(await page.locator("#cert-capital").textContent(), "人民币壹佰肆拾万元整");
+  // The parties by their full names and codes, not by login.
+  assert.match(await page.locator("#cert-seller").textContent(), /^藤县自然资源局（统一社会信用代码 11450422MB1A72530.）$/);
+  assert.match(await page.locator("#cert-buyer").textContent(), /^梧州市富民置业有限公司（统一社会信用代码 91450400MA5KQ7T20.）$/);
   // The rule versions it was checked against, and which of them rest on an unconfirmed source.
   await page.locator("#cert-rules", { hasText: "依据未核实" }).waitFor();
   assert.match(await page.locator("#cert-rules").textContent(), /R6\.2 R7\.2 R8\.2.*其中 R5\.1、R6\.2、R7\.2、R8\.2、R15\.1、R16\.1 的依据未核实/s);

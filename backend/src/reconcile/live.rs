@@ -134,4 +134,15 @@ pub struct LiveState {
     pub sources: Vec<LiveSource>,
     pub ranges: Vec<LiveRange>,
     pub proceeds_totals: Vec<LiveProceedsTotal>,
+    pub organisations: Vec<LiveOrganisation>,
+}
+
+/// An organisation (单位) as stored; those moved from earlier accounts by migration 0016 have
+/// no records and are not read.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LiveOrganisation {
+    pub id: i64,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub status: String,
 }

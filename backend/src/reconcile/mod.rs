@@ -182,6 +182,19 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
             },
         )
     })
+    .or_else(|| {
+        pair(
+            "organisation",
+            &e.organisations,
+            &live.organisations,
+            |o| o.id,
+            |c, e, o| {
+                c.field("name", e.name.as_str(), o.name.as_str());
+                c.field("uscc", e.uscc.as_deref(), o.uscc.as_deref());
+                c.field("status", e.status.as_str(), o.status.as_str());
+            },
+        )
+    })
     .or_else(|| accounts_mismatch(&e.accounts, &live.accounts))
     .or_else(|| totals_mismatch(live))
     .or_else(|| stock::mismatch(live))

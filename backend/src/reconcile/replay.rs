@@ -81,6 +81,15 @@ pub(super) struct Expected {
     pub(super) disbursements: BTreeMap<i64, Disbursement>,
     pub(super) accounts: BTreeMap<String, Account>,
     pub(super) projects: BTreeMap<i64, Project>,
+    pub(super) organisations: BTreeMap<i64, Organisation>,
+}
+
+/// What the log says an organisation (单位) is.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Organisation {
+    pub(super) name: String,
+    pub(super) uscc: Option<String>,
+    pub(super) status: String,
 }
 
 /// What the log says a reclamation project is.
@@ -353,6 +362,15 @@ impl Expected {
                         },
                     );
                 }
+            }
+            "organisation_registered" | "organisation_approved" | "organisation_rejected" => {
+                let Some(id) = id_of(&r.object, "organisation") else {
+                    return;
+                };
+                let o = self.organisations.entry(id).or_default();
+                o.name = text(after, "name").unwrap_or_default();
+                o.uscc = text(after, "uscc").filter(|c| !c.is_empty());
+                o.status = text(after, "status").unwrap_or_default();
             }
             "user_created" => {
                 let Some(name) = r.object.strip_prefix("user:") else {

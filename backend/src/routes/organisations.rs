@@ -72,6 +72,9 @@ const NOTE: TextRule = TextRule {
     multiline: true,
 };
 
+/// Registrations hashing their first user's password at once (of the two argon2 slots).
+static REGISTRATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// A telephone number as people write it: digits with +, -, spaces or brackets, 7 to 15 digits.
 fn phone(text: &str) -> Result<String, ApiError> {
     let text = text.trim();
@@ -116,13 +119,13 @@ pub(crate) async fn require_approved<S: Store>(
                 ErrorCode::OrganisationNotApproved,
                 format!(
                     "{}的注册{}，审核通过前不能购买或竞价{}",
-                    o.fields.name,
+                    o.name,
                     o.status.label_zh(),
                     reason.0
                 ),
                 format!(
                     "{} is {}: it buys and bids nothing until approved{}",
-                    o.fields.name,
+                    o.name,
                     o.status.wire(),
                     reason.1
                 ),
@@ -209,6 +212,18 @@ async fn register<S: Store>(
             format!("The password needs at least {min} characters"),
         ));
     }
+    // A taken username is said before the costly hash; and registrations hash one at a time,
+    // so a flood of them leaves the other argon2 slot to logins.
+    if state.store.user_by_username(&username).await?.is_some() {
+        return Err(refused(
+            format!("用户名 {username} 已被使用，请换一个"),
+            format!("The username {username} is taken: choose another"),
+        ));
+    }
+    let _turn = REGISTRATIONS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Internal)?;
     let password_hash = crate::auth::hash_password_blocking(password).await?;
     let user = NewUser {
         username: username.clone(),
@@ -252,7 +267,7 @@ struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "admin", params(ListQuery),
-    responses((status = 200, description = "最新的在前，至多 1000 个 / newest first, at most 1,000", body = OrganisationsResponse),
+    responses((status = 200, description = "最早的在前（审核顺序），至多 1000 个 / oldest first (the review order), at most 1,000", body = OrganisationsResponse),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 async fn list<S: Store>(

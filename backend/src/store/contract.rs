@@ -344,11 +344,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         user: &crate::store::types::NewUser,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<crate::store::types::Registration, StoreError>> + Send;
+    /// Adds an approved organisation (the demo, an administrator's own check) and makes the
+    /// named accounts its members, audited; `None` when its code is taken.
+    fn add_organisation(
+        &self,
+        fields: &quota_shared::api::OrganisationFields,
+        members: &[String],
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
     fn organisation(
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Organisation>, StoreError>> + Send;
-    /// Organisations, newest first (at most 1,000), of one status when given.
+    /// Organisations, oldest first — the review queue's order — (at most 1,000), of one status
+    /// when given.
     fn organisations(
         &self,
         status: Option<quota_shared::api::OrganisationStatus>,

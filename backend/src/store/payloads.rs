@@ -136,11 +136,13 @@ pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> 
     }))
 }
 
-/// An organisation registered online, pending review. Its contact data stays out of the log's
-/// public reads: only the name, code, kind and county.
+/// An organisation registered (pending review, or approved when an administrator adds it): its
+/// name, code, kind, county and legal representative; its contact person, phone and address
+/// stay out of the log.
 pub(crate) fn organisation_registered(
     id: i64,
     o: &quota_shared::api::OrganisationFields,
+    status: quota_shared::api::OrganisationStatus,
     actor: &str,
     now: OffsetDateTime,
 ) -> Entry {
@@ -157,7 +159,7 @@ pub(crate) fn organisation_registered(
         "kind": o.kind.wire(),
         "county_code": o.county_code.as_ref().map(|c| c.to_string()),
         "legal_representative": o.legal_representative,
-        "status": "pending",
+        "status": status.wire(),
     }))
 }
 

@@ -301,6 +301,9 @@ pub(crate) struct PurchaseRow {
     /// The buyer's organisation (单位) and its code, when it registered as one (#16).
     pub buyer_organisation: Option<String>,
     pub buyer_uscc: Option<String>,
+    /// The seller county's 自然资源局, when it is an organisation.
+    pub seller_organisation: Option<String>,
+    pub seller_uscc: Option<String>,
 }
 
 /// The stored columns of a purchase row, without its open objections.
@@ -312,7 +315,11 @@ macro_rules! purchase_stored_columns {
          p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version, \
          p.publicity_ends_at, \
          (SELECT og.name FROM organisations og WHERE og.id = u.organisation_id) AS buyer_organisation, \
-         (SELECT og.uscc FROM organisations og WHERE og.id = u.organisation_id) AS buyer_uscc"
+         (SELECT og.uscc FROM organisations og WHERE og.id = u.organisation_id) AS buyer_uscc, \
+         (SELECT og.name FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) AS seller_organisation, \
+         (SELECT og.uscc FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) AS seller_uscc"
     };
 }
 
@@ -345,6 +352,8 @@ impl PurchaseRow {
             buyer: self.buyer,
             buyer_organisation: self.buyer_organisation,
             buyer_uscc: self.buyer_uscc,
+            seller_organisation: self.seller_organisation,
+            seller_uscc: self.seller_uscc,
             area_mu: area(self.area_e4_mu)?,
             farmland_mu: area(self.farmland_e4_mu)?,
             paddy_mu: area(self.paddy_e4_mu)?,
@@ -571,6 +580,8 @@ pub(crate) fn reserved_purchase(
         // Read with the trade: the answer to a reservation names the login.
         buyer_organisation: None,
         buyer_uscc: None,
+        seller_organisation: None,
+        seller_uscc: None,
         area_mu: draft.area,
         farmland_mu: split.farmland,
         paddy_mu: split.paddy,

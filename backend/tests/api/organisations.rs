@@ -4,6 +4,7 @@
 //! neither buys nor bids; the administrator rejects with a reason the applicant sees, then
 //! approves, and the company buys; every step is on the organisation's record.
 
+use quota_backend::with_store;
 use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -256,6 +257,21 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
     );
     let (_, v) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(v["verification"]["intact"], true, "{v}");
+    // A registration approved behind the application's back is named by audit verify.
+    let (status, other) = anon
+        .post("/api/v1/registrations", &registration(3, "sneaky"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let sneaky = other["organisation"]["id"].as_i64().expect("id");
+    let statement = format!("UPDATE organisations SET status = 'approved' WHERE id = {sneaky}");
+    with_store!(&app.db, s => sqlx::query(sqlx::AssertSqlSafe(statement)).execute(s.pool()).await.map(|_| ()))
+        .expect("tampering");
+    let (_, v) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(v["verification"]["intact"], false, "{v}");
+    assert!(
+        v.to_string().contains(&format!("organisation:{sneaky}")),
+        "{v}"
+    );
 }
 
 async fn one_code_registers_once_however_many_send_it(db: TestDb) {

@@ -200,6 +200,21 @@ async fn demo_loads_once_with_base_prices_listings_and_trades(db: TestDb) {
         ["settled", "settled", "reserved", "settled"],
         "an award, a purchase in its publicity, a reservation, a purchase"
     );
+    // Every demo trade names its parties: the seller county's 自然资源局 and the buyer's
+    // organisation, each with a code that checks.
+    for p in purchases["purchases"].as_array().expect("purchases") {
+        let seller = p["seller_organisation"].as_str().expect("seller");
+        assert!(seller.ends_with("自然资源局"), "{p}");
+        let buyer = p["buyer_organisation"].as_str().expect("buyer");
+        assert!(
+            ["梧州市富民置业有限公司", "梧州市长洲区土地储备中心"].contains(&buyer),
+            "{p}"
+        );
+        for code in [&p["seller_uscc"], &p["buyer_uscc"]] {
+            let code = code.as_str().expect("code");
+            assert!(quota_shared::uscc::Uscc::parse(code).is_ok(), "{code}");
+        }
+    }
     let in_publicity = &purchases["purchases"][1];
     assert!(
         in_publicity["confirmation_no"].is_null() && in_publicity["open_objections"] == 1,

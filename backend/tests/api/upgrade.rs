@@ -100,3 +100,106 @@ async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
         .is_err()
     );
 }
+
+/// Migration 0016 moves the accounts that exist to organisations: a county's bureau accounts to
+/// its 自然资源局 (one for the county), each buyer to an organisation of its own (a government
+/// body when it was a regional bidder); staff accounts stay without one. All approved, their
+/// codes left for the administrator to complete.
+#[tokio::test]
+async fn existing_accounts_move_to_organisations() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    let options = SqliteConnectOptions::new()
+        .filename(file.path())
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("pool");
+    let mut earlier: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.as_str() < "0016")
+        .collect();
+    earlier.sort();
+    for name in &earlier {
+        apply(&pool, &dir, name).await;
+    }
+    sqlx::raw_sql(
+        "INSERT INTO jurisdictions (code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
+         poverty_status_confirmed, project_rule) VALUES ('450422', '藤县', 'Teng', 'county', '450400', '梧州市', 1, 1, 'none'),
+           ('450423', '蒙山县', 'Mengshan', 'county', '450400', '梧州市', 1, 1, 'none');
+         INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) VALUES
+           ('teng1', 'h', 'county_bureau', '450422', 0, '2026-01-01T00:00:00Z'),
+           ('teng2', 'h', 'county_bureau', '450422', 0, '2026-02-01T00:00:00Z'),
+           ('meng', 'h', 'county_bureau', '450423', 0, '2026-01-01T00:00:00Z'),
+           ('dev', 'h', 'buyer', NULL, 0, '2026-01-01T00:00:00Z'),
+           ('changzhou', 'h', 'buyer', NULL, 1, '2026-01-01T00:00:00Z'),
+           ('root', 'h', 'admin', NULL, 0, '2026-01-01T00:00:00Z');",
+    )
+    .execute(&pool)
+    .await
+    .expect("accounts");
+    apply(&pool, &dir, "0016_organisations.sql").await;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT u.username, o.name, o.kind, o.county_code, o.status FROM users u \
+             LEFT JOIN organisations o ON o.id = u.organisation_id ORDER BY u.username",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        rows,
+        [
+            (
+                "changzhou".into(),
+                s("changzhou"),
+                s("government"),
+                None,
+                s("approved")
+            ),
+            ("dev".into(), s("dev"), s("enterprise"), None, s("approved")),
+            (
+                "meng".into(),
+                s("蒙山县自然资源局"),
+                s("natural_resources"),
+                s("450423"),
+                s("approved")
+            ),
+            ("root".into(), None, None, None, None),
+            (
+                "teng1".into(),
+                s("藤县自然资源局"),
+                s("natural_resources"),
+                s("450422"),
+                s("approved")
+            ),
+            (
+                "teng2".into(),
+                s("藤县自然资源局"),
+                s("natural_resources"),
+                s("450422"),
+                s("approved")
+            ),
+        ]
+    );
+    let (organisations, codes): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(uscc) FROM organisations")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(
+        (organisations, codes),
+        (4, 0),
+        "one 自然资源局 per county, one per buyer, no code yet"
+    );
+}

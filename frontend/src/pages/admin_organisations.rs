@@ -70,10 +70,10 @@ pub fn Registrations() -> Html {
                 </tr></thead>
                 <tbody>{ for all.iter().map(|o| html! {
                     <tr data-organisation={o.id.to_string()}>
-                        <td>{ o.fields.name.clone() }<br /><span class="mono muted">{ o.fields.uscc.to_string() }</span></td>
-                        <td>{ match lang { Lang::Zh => o.fields.kind.label_zh(), Lang::En => o.fields.kind.wire() } }</td>
-                        <td>{ format!("{} / {}", o.fields.legal_representative, o.fields.contact_name) }<br />
-                            <span class="muted">{ format!("{} · {}", o.fields.contact_phone, o.fields.address) }</span></td>
+                        <td>{ o.name.clone() }<br /><span class="mono muted">{ o.uscc.as_ref().map(ToString::to_string).unwrap_or_else(|| words(lang, "（待补充）", "(to complete)")) }</span></td>
+                        <td>{ match lang { Lang::Zh => o.kind.label_zh(), Lang::En => o.kind.wire() } }</td>
+                        <td>{ format!("{} / {}", o.legal_representative, o.contact_name) }<br />
+                            <span class="muted">{ format!("{} · {}", o.contact_phone, o.address) }</span></td>
                         <td class="nowrap">{ match o.status {
                             OrganisationStatus::Rejected => html! { <><span class="badge danger">{ words(lang, "未通过", "rejected") }</span><br /><span class="muted">{ o.review_note.clone().unwrap_or_default() }</span></> },
                             s => html! { <span class="badge warn">{ match lang { Lang::Zh => s.label_zh(), Lang::En => s.wire() } }</span> },

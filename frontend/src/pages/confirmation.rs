@@ -74,9 +74,14 @@ pub fn Confirmation(props: &Props) -> Html {
                 <h2>{ "增减挂钩节余指标成交确认书" }</h2>
                 <p class="cert-no" id="cert-no">{ p.confirmation_no.clone().unwrap_or_default() }</p>
                 <table class="cert">
-                    <tr><th>{ "出让方" }</th><td>{ format!("{}人民政府（自然资源局）", county_name(Lang::Zh, &counties, &p.seller_county_code)) }</td></tr>
+                    <tr><th>{ "出让方" }</th><td id="cert-seller">{ match (&p.seller_organisation, &p.seller_uscc) {
+                        (Some(name), Some(code)) => format!("{name}（统一社会信用代码 {code}）"),
+                        (Some(name), None) => name.clone(),
+                        _ => format!("{}人民政府（自然资源局）", county_name(Lang::Zh, &counties, &p.seller_county_code)),
+                    } }</td></tr>
                     <tr><th>{ "受让方" }</th><td id="cert-buyer">{ match (&p.buyer_organisation, &p.buyer_uscc) {
                         (Some(name), Some(code)) => format!("{name}（统一社会信用代码 {code}）"),
+                        (Some(name), None) => name.clone(),
                         _ => p.buyer.clone(),
                     } }</td></tr>
                     <tr><th>{ "项目" }</th><td>{ p.project.as_ref().map(|x| x.name.clone()).unwrap_or_else(|| "自治区平台竞得指标（项目待定）".into()) }</td></tr>

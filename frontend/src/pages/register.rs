@@ -101,8 +101,8 @@ pub fn Register() -> Html {
             <section class="card narrow" id="registered">
                 <h2>{ words(lang, "注册已提交，等待审核", "Registered: awaiting review") }</h2>
                 <p class="notice ok">{ words(lang,
-                    format!("{}（{}）已提交注册，状态：待审核。自治区管理员核对统一社会信用代码和材料后审核；审核通过前不能购买或竞价。可先登录查看审核结果。", o.fields.name, o.fields.uscc),
-                    format!("{} ({}) is registered and awaits review. The regional administrator checks the code and documents; until approved it neither buys nor bids. You may log in to see the outcome.", o.fields.name, o.fields.uscc)) }</p>
+                    format!("{}（{}）已提交注册，状态：待审核。自治区管理员核对统一社会信用代码和材料后审核；审核通过前不能购买或竞价。可先登录查看审核结果。", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default()),
+                    format!("{} ({}) is registered and awaits review. The regional administrator checks the code and documents; until approved it neither buys nor bids. You may log in to see the outcome.", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default())) }</p>
                 <Link<Route> to={Route::Login}>{ words(lang, "去登录", "Log in") }</Link<Route>>
             </section>
         };
@@ -117,7 +117,7 @@ pub fn Register() -> Html {
                 <label class="wide">{ words(lang, "单位全称（与营业执照一致）", "Full legal name (as on the licence)") }
                     <input id="reg-name" maxlength="100" value={fields.name.clone()} oninput={edit(|f, v| f.name = v)} /></label>
                 <label>{ words(lang, "统一社会信用代码", "Unified social credit code") }
-                    <input id="reg-uscc" class="mono" maxlength="20" placeholder="91450400MA5N0EXA3U" value={fields.uscc.clone()} oninput={edit(|f, v| f.uscc = v)} /></label>
+                    <input id="reg-uscc" class="mono" maxlength="20" placeholder="91450400MA5N0EXA30" value={fields.uscc.clone()} oninput={edit(|f, v| f.uscc = v)} /></label>
                 <label>{ words(lang, "单位类别", "Kind") }
                     <select id="reg-kind" onchange={pick(|f, v| f.kind = v)}>
                         { for KINDS.iter().map(|k| html! {

@@ -101,8 +101,18 @@ pub struct RegistrationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: i64,
-    #[serde(flatten)]
-    pub fields: OrganisationFields,
+    pub name: String,
+    /// 统一社会信用代码; `null` for an organisation moved from an account made before
+    /// organisations existed, until the administrator completes it.
+    #[serde(default)]
+    pub uscc: Option<Uscc>,
+    pub kind: OrganisationKind,
+    #[serde(default)]
+    pub county_code: Option<CountyCode>,
+    pub legal_representative: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
     pub status: OrganisationStatus,
     /// The reviewer's reason (always given on rejection).
     #[serde(default)]

@@ -76,6 +76,11 @@ pub struct Purchase {
     pub buyer_organisation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_uscc: Option<String>,
+    /// 出让方: the seller county's 自然资源局 and its code, when it is an organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_uscc: Option<String>,
     pub area_mu: Area,
     pub farmland_mu: Area,
     pub paddy_mu: Area,

@@ -1,6 +1,6 @@
 //! Organisation rows as stored, decoded on both databases.
 
-use quota_shared::api::{Organisation, OrganisationFields};
+use quota_shared::api::Organisation;
 
 use super::{corrupt, parse_stored};
 use crate::store::StoreError;
@@ -12,7 +12,7 @@ pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, uscc, kind, county_code
 pub(crate) struct OrganisationRow {
     pub id: i64,
     pub name: String,
-    pub uscc: String,
+    pub uscc: Option<String>,
     pub kind: String,
     pub county_code: Option<String>,
     pub legal_representative: String,
@@ -30,22 +30,20 @@ impl OrganisationRow {
     pub fn into_organisation(self) -> Result<Organisation, StoreError> {
         Ok(Organisation {
             id: self.id,
-            fields: OrganisationFields {
-                name: self.name,
-                uscc: self
-                    .uscc
-                    .parse()
-                    .map_err(|_| corrupt("organisation uscc"))?,
-                kind: parse_stored("organisation kind", &self.kind)?,
-                county_code: self
-                    .county_code
-                    .map(|c| c.parse().map_err(|_| corrupt("organisation county")))
-                    .transpose()?,
-                legal_representative: self.legal_representative,
-                contact_name: self.contact_name,
-                contact_phone: self.contact_phone,
-                address: self.address,
-            },
+            name: self.name,
+            uscc: self
+                .uscc
+                .map(|c| c.parse().map_err(|_| corrupt("organisation uscc")))
+                .transpose()?,
+            kind: parse_stored("organisation kind", &self.kind)?,
+            county_code: self
+                .county_code
+                .map(|c| c.parse().map_err(|_| corrupt("organisation county")))
+                .transpose()?,
+            legal_representative: self.legal_representative,
+            contact_name: self.contact_name,
+            contact_phone: self.contact_phone,
+            address: self.address,
             status: parse_stored("organisation status", &self.status)?,
             review_note: self.review_note,
             reviewed_by: self.reviewed_by,

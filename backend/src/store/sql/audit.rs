@@ -99,6 +99,12 @@ macro_rules! impl_audit {
                 )
                 .fetch_all(&mut *tx)
                 .await?,
+                organisations: sqlx::query_as(
+                    "SELECT id, name, uscc, status FROM organisations \
+                     WHERE COALESCE(reviewed_by, '') <> 'migration' ORDER BY id",
+                )
+                .fetch_all(&mut *tx)
+                .await?,
                 allocations: sqlx::query_as(
                     "SELECT id, county_code, year, use_name, amount_fen, disbursed_fen, note \
                      FROM allocations ORDER BY id",

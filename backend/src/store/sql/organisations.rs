@@ -53,13 +53,56 @@ macro_rules! impl_organisations {
                 tx.rollback().await?;
                 return Ok(Registration::UsernameTaken);
             }
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_registered(org_id, fields, &user.username, now));
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_registered(org_id, fields, quota_shared::api::OrganisationStatus::Pending, &user.username, now));
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_created(user, &user.username, now));
             tx.commit().await?;
             match self.organisation(org_id).await? {
                 Some(o) => Ok(Registration::Registered(Box::new(o))),
                 None => Err($crate::store::rows::corrupt(format!("organisation {org_id}"))),
             }
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn add_organisation(
+            &self,
+            fields: &quota_shared::api::OrganisationFields,
+            members: &[String],
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<i64>, StoreError> {
+            let mut tx = self.writer.begin().await?;
+            let org: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO organisations (name, uscc, kind, county_code, legal_representative, \
+                 contact_name, contact_phone, address, status, reviewed_by, reviewed_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'approved', $9, $10, $10) \
+                 ON CONFLICT (uscc) DO NOTHING RETURNING id",
+            )
+            .bind(&fields.name)
+            .bind(fields.uscc.as_str())
+            .bind(fields.kind.wire())
+            .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(&fields.legal_representative)
+            .bind(&fields.contact_name)
+            .bind(&fields.contact_phone)
+            .bind(&fields.address)
+            .bind(actor)
+            .bind($crate::store::rows::db_time(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = org else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            for member in members {
+                sqlx::query("UPDATE users SET organisation_id = $1 WHERE username = $2")
+                    .bind(id)
+                    .bind(member)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_registered(id, fields, quota_shared::api::OrganisationStatus::Approved, actor, now));
+            tx.commit().await?;
+            Ok(Some(id))
         }
 
         #[tracing::instrument(skip_all)]
@@ -84,7 +127,7 @@ macro_rules! impl_organisations {
             status: Option<quota_shared::api::OrganisationStatus>,
         ) -> Result<Vec<quota_shared::api::Organisation>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM organisations WHERE (CAST($1 AS TEXT) IS NULL OR status = $1) ORDER BY id DESC LIMIT 1000",
+                "SELECT {} FROM organisations WHERE (CAST($1 AS TEXT) IS NULL OR status = $1) ORDER BY id LIMIT 1000",
                 $crate::store::rows::organisations::ORGANISATION_COLUMNS
             ));
             let rows: Vec<$crate::store::rows::organisations::OrganisationRow> = sqlx::query_as(sql)
@@ -109,7 +152,7 @@ macro_rules! impl_organisations {
             let mut tx = self.writer.begin().await?;
             // A pending registration, or one rejected before (mended and checked again); an
             // approved one stays approved.
-            let done: Option<(String, String)> = sqlx::query_as(
+            let done: Option<(String, Option<String>)> = sqlx::query_as(
                 "UPDATE organisations SET status = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 \
                  WHERE id = $5 AND status <> 'approved' RETURNING name, uscc",
             )
@@ -127,7 +170,7 @@ macro_rules! impl_organisations {
                     None => Review::NotFound,
                 });
             };
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_reviewed(id, &name, &uscc, approve, note, actor, now));
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_reviewed(id, &name, uscc.as_deref().unwrap_or_default(), approve, note, actor, now));
             tx.commit().await?;
             match self.organisation(id).await? {
                 Some(o) => Ok(Review::Reviewed(Box::new(o))),
