@@ -3,7 +3,7 @@
 use quota_shared::api::Organisation;
 
 use super::{corrupt, parse_stored};
-use crate::store::StoreError;
+use crate::store::error::StoreError;
 
 pub(crate) const ORGANISATION_COLUMNS: &str = "id, name, uscc, kind, county_code, legal_representative, \
      contact_name, contact_phone, address, status, review_note, reviewed_by, reviewed_at, created_at";
