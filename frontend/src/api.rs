@@ -289,6 +289,11 @@ pub async fn register(
     send(Request::post("/api/v1/registrations"), request, false).await
 }
 
+/// One organisation: one's own, or any for the administrator and the supervisor.
+pub async fn organisation(id: i64) -> Result<quota_shared::api::OrganisationResponse, ApiFailure> {
+    get(&format!("/api/v1/organisations/{id}")).await
+}
+
 /// Registrations of one status (the administrator).
 pub async fn organisations(
     status: &str,

@@ -638,6 +638,8 @@ test("a company registers itself, is refused a purchase while pending, is reject
   const pending = await buy("reg-1");
   assert.equal(pending.status, 403);
   assert.equal(pending.body.error.code, "organisation_not_approved");
+  await page.goto(`${server.url}/register`);
+  await page.locator("#own-status", { hasText: "待审核" }).waitFor();
 
   // The administrator rejects it — a reason is required — then approves it once mended.
   const { context, page: admin } = await loggedIn("admin");
@@ -654,6 +656,9 @@ test("a company registers itself, is refused a purchase while pending, is reject
   const rejected = await buy("reg-2");
   assert.equal(rejected.status, 403);
   assert.match(rejected.body.error.message, /请上传加盖公章的营业执照副本/);
+  await page.reload();
+  await page.locator("#own-note", { hasText: "请上传加盖公章的营业执照副本" }).waitFor();
+  await screenshot(page, "register-rejected-zh");
   await row.locator("button.approve").click();
   await admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限公司" }).waitFor({ state: "detached" });
   await context.close();

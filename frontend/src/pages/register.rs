@@ -49,6 +49,21 @@ pub fn Register() -> Html {
     let outcome = use_state(|| None::<Result<OrganisationResponse, ApiFailure>>);
     let busy = use_state(|| false);
     let counties: Vec<County> = use_counties().ready().cloned().unwrap_or_default();
+    // A member of a registered organisation sees its review here.
+    let own = use_state(|| None::<Result<OrganisationResponse, ApiFailure>>);
+    let member_of = use_context::<crate::session::Session>()
+        .and_then(|s| s.user)
+        .and_then(|u| u.organisation_id);
+    {
+        let own = own.clone();
+        use_effect_with(member_of, move |id| {
+            if let Some(id) = *id {
+                yew::platform::spawn_local(async move {
+                    own.set(Some(api::organisation(id).await));
+                });
+            }
+        });
+    }
     let edit = |set: fn(&mut Fields, String)| {
         let fields = fields.clone();
         Callback::from(move |e: InputEvent| {
@@ -95,14 +110,37 @@ pub fn Register() -> Html {
             });
         })
     };
+    if let Some(Ok(r)) = &*own {
+        let o = &r.organisation;
+        let status = match lang {
+            Lang::Zh => o.status.label_zh(),
+            Lang::En => o.status.wire(),
+        };
+        return html! {
+            <section class="card narrow" id="own-organisation">
+                <h2>{ o.name.clone() }</h2>
+                <p>{ words(lang, "统一社会信用代码：", "Code: ") }<span class="mono">{ o.uscc.as_ref().map(ToString::to_string).unwrap_or_else(|| words(lang, "（待补充）", "(to complete)")) }</span></p>
+                <p id="own-status">{ words(lang, format!("审核状态：{status}"), format!("Review: {status}")) }</p>
+                { match (&o.review_note, o.status) {
+                    (Some(note), quota_shared::api::OrganisationStatus::Rejected) => html! {
+                        <p class="notice error" id="own-note">{ words(lang, format!("未通过原因：{note}。请联系自治区管理员补正后重新审核。"), format!("Reason: {note}. Contact the regional administrator to mend it and be checked again.")) }</p>
+                    },
+                    (_, quota_shared::api::OrganisationStatus::Pending) => html! {
+                        <p class="hint">{ words(lang, "审核通过前不能购买或竞价。", "Buying and bidding open once approved.") }</p>
+                    },
+                    _ => html! {},
+                } }
+            </section>
+        };
+    }
     if let Some(Ok(r)) = &*outcome {
         let o = &r.organisation;
         return html! {
             <section class="card narrow" id="registered">
                 <h2>{ words(lang, "注册已提交，等待审核", "Registered: awaiting review") }</h2>
                 <p class="notice ok">{ words(lang,
-                    format!("{}（{}）已提交注册，状态：待审核。自治区管理员核对统一社会信用代码和材料后审核；审核通过前不能购买或竞价。可先登录查看审核结果。", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default()),
-                    format!("{} ({}) is registered and awaits review. The regional administrator checks the code and documents; until approved it neither buys nor bids. You may log in to see the outcome.", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default())) }</p>
+                    format!("{}（{}）已提交注册，状态：待审核。自治区管理员核对统一社会信用代码和材料后审核；审核通过前不能购买或竞价。登录后在本页查看审核结果。", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default()),
+                    format!("{} ({}) is registered and awaits review. The regional administrator checks the code and documents; until approved it neither buys nor bids. Log in and open this page to see the outcome.", o.name, o.uscc.as_ref().map(ToString::to_string).unwrap_or_default())) }</p>
                 <Link<Route> to={Route::Login}>{ words(lang, "去登录", "Log in") }</Link<Route>>
             </section>
         };
