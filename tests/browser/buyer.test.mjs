@@ -232,6 +232,9 @@ test("a settled trade prints as a confirmation with the amount in capitals", asy
   assert.match(await anon.locator("#verify-status").textContent(), /审计记录完好/);
   assert.equal(await anon.locator("#verify-no").textContent(), settled.confirmation_no);
   assert.equal(await anon.locator("#verify-capital").textContent(), "人民币壹佰肆拾万元整");
+  assert.match(await anon.locator("#verify-seller").textContent(), /^藤县自然资源局（11450422MB1A72530.）$/);
+  assert.match(await anon.locator("#verify-buyer").textContent(), /^梧州市富民置业有限公司（91450400MA5KQ7T20.）$/);
+  assert.ok(!(await anon.content()).includes("0774-3823366"), "no contact data on the public page");
   assert.match(await anon.locator("#verify-serials").textContent(), /450422-2021-0007/);
   await screenshot(anon, "verify-zh");
   // A code typed by hand, in lower case with spaces, finds the same; a wrong one is refused.

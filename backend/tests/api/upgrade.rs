@@ -15,8 +15,14 @@ async fn apply(pool: &sqlx::SqlitePool, dir: &Path, name: &str) {
         .unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
-#[tokio::test]
-async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
+/// A SQLite database in a temporary file with every migration before `first_not_applied`.
+async fn migrated_before(
+    first_not_applied: &str,
+) -> (
+    tempfile::NamedTempFile,
+    sqlx::SqlitePool,
+    std::path::PathBuf,
+) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let file = tempfile::NamedTempFile::new().expect("temp file");
     let options = SqliteConnectOptions::new()
@@ -31,12 +37,18 @@ async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
     let mut earlier: Vec<String> = std::fs::read_dir(&dir)
         .expect("dir")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.as_str() < "0008")
+        .filter(|n| n.as_str() < first_not_applied)
         .collect();
     earlier.sort();
     for name in &earlier {
         apply(&pool, &dir, name).await;
     }
+    (file, pool, dir)
+}
+
+#[tokio::test]
+async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
+    let (_file, pool, dir) = migrated_before("0008").await;
     // Data as a running platform has it: a bureau, a buyer with a session and a listing.
     sqlx::raw_sql(
         "INSERT INTO jurisdictions (code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
@@ -107,25 +119,7 @@ async fn the_sqlite_accounts_rebuild_keeps_accounts_and_their_references() {
 /// codes left for the administrator to complete.
 #[tokio::test]
 async fn existing_accounts_move_to_organisations() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    let file = tempfile::NamedTempFile::new().expect("temp file");
-    let options = SqliteConnectOptions::new()
-        .filename(file.path())
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("pool");
-    let mut earlier: Vec<String> = std::fs::read_dir(&dir)
-        .expect("dir")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.as_str() < "0016")
-        .collect();
-    earlier.sort();
-    for name in &earlier {
-        apply(&pool, &dir, name).await;
-    }
+    let (_file, pool, dir) = migrated_before("0016").await;
     sqlx::raw_sql(
         "INSERT INTO jurisdictions (code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
          poverty_status_confirmed, project_rule) VALUES ('450422', '藤县', 'Teng', 'county', '450400', '梧州市', 1, 1, 'none'),

@@ -81,7 +81,11 @@ pub fn VerifyPage(props: &Props) -> Html {
                 } } }
                 <table class="cert" id="verify-facts">
                     <tr><th>{ words(lang, "成交确认书编号", "Confirmation") }</th><td id="verify-no">{ v.confirmation_no.clone() }</td></tr>
-                    <tr><th>{ words(lang, "出让方", "Seller") }</th><td>{ county(&v.seller_county_code) }</td></tr>
+                    <tr><th>{ words(lang, "出让方", "Seller") }</th><td id="verify-seller">{ party(&v.seller_organisation, &v.seller_uscc).unwrap_or_else(|| county(&v.seller_county_code)) }</td></tr>
+                    { match party(&v.buyer_organisation, &v.buyer_uscc) {
+                        Some(p) => html! { <tr><th>{ words(lang, "受让方", "Buyer") }</th><td id="verify-buyer">{ p }</td></tr> },
+                        None => html! {},
+                    } }
                     <tr><th>{ words(lang, "受让方项目", "Buyer's project") }</th><td>{ match (&v.project_name, &v.project_county_code) {
                         (Some(name), Some(c)) => format!("{name}（{}）", county(c)),
                         (Some(name), None) => name.clone(),
@@ -121,5 +125,14 @@ pub fn VerifyPage(props: &Props) -> Html {
             </form>
             { body }
         </section>
+    }
+}
+
+/// A party as the confirmation prints it: its full name and 统一社会信用代码.
+fn party(name: &Option<String>, code: &Option<String>) -> Option<String> {
+    match (name, code) {
+        (Some(n), Some(c)) => Some(format!("{n}（{c}）")),
+        (Some(n), None) => Some(n.clone()),
+        _ => None,
     }
 }

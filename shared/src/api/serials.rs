@@ -135,7 +135,16 @@ pub struct Verification {
     pub verify_code: String,
     pub confirmation_no: String,
     pub seller_county_code: CountyCode,
-    /// 受让方: no personal data; until parties are organisations (#16), the buyer's project.
+    /// The parties by name and 统一社会信用代码, as the confirmation prints them (no contact data).
+    #[serde(default)]
+    pub seller_organisation: Option<String>,
+    #[serde(default)]
+    pub seller_uscc: Option<String>,
+    #[serde(default)]
+    pub buyer_organisation: Option<String>,
+    #[serde(default)]
+    pub buyer_uscc: Option<String>,
+    /// The buyer's project (where the quota is to land); never a login.
     #[serde(default)]
     pub project_name: Option<String>,
     #[serde(default)]

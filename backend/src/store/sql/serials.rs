@@ -175,6 +175,20 @@ macro_rules! impl_serials {
             let Some((id, confirmation_no, seller, project_name, project_county, area, price, amount, settled_at)) = row else {
                 return Ok(None);
             };
+            // The parties as the confirmation prints them (names and codes; no contact data).
+            let parties: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT (SELECT og.name FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+                   AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1), \
+                 (SELECT og.uscc FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+                   AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1), \
+                 og.name, og.uscc \
+                 FROM purchases p JOIN users u ON u.id = p.buyer_id LEFT JOIN organisations og ON og.id = u.organisation_id \
+                 WHERE p.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            let (seller_organisation, seller_uscc, buyer_organisation, buyer_uscc) = parties.unwrap_or_default();
             let area = quota_shared::Area::from_e4(area).map_err(|_| corrupt("area"))?;
             let amount = quota_shared::Money::from_fen(amount).map_err(|_| corrupt("amount"))?;
             // The trade's records, each checked against its chain, and the row against them.
@@ -207,6 +221,10 @@ macro_rules! impl_serials {
                 verify_code: quota_shared::serial::printed_code(code),
                 confirmation_no,
                 seller_county_code: seller.parse().map_err(|_| corrupt("seller"))?,
+                seller_organisation,
+                seller_uscc,
+                buyer_organisation,
+                buyer_uscc,
                 project_name,
                 project_county_code: project_county.and_then(|c| c.parse().ok()),
                 area_mu: area,
