@@ -25,7 +25,7 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    fn network(detail: &str) -> Self {
+    pub(crate) fn network(detail: &str) -> Self {
         Self {
             status: 0,
             code: None,
@@ -63,7 +63,7 @@ pub fn go_to_login() {
     }
 }
 
-async fn finish<T: DeserializeOwned>(
+pub(crate) async fn finish<T: DeserializeOwned>(
     sent: Result<Response, gloo::net::Error>,
     redirect_401: bool,
 ) -> Result<T, ApiFailure> {
@@ -95,7 +95,7 @@ async fn finish<T: DeserializeOwned>(
     }
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+pub(crate) async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
     finish(Request::get(path).send().await, true).await
 }
 
@@ -152,7 +152,7 @@ async fn get_all<T: Paged + DeserializeOwned>(path: &str) -> Result<T, ApiFailur
     Ok(all)
 }
 
-async fn send<B: Serialize, T: DeserializeOwned>(
+pub(crate) async fn send<B: Serialize, T: DeserializeOwned>(
     builder: RequestBuilder,
     body: &B,
     redirect_401: bool,
@@ -361,109 +361,6 @@ pub async fn withdraw(id: i64) -> Result<ListingResponse, ApiFailure> {
     send(
         Request::post(&format!("/api/v1/listings/{id}/withdraw")),
         &serde_json::json!({}),
-        true,
-    )
-    .await
-}
-
-/// Uploads a spreadsheet of projects: the preview, or with `commit` the import itself.
-pub async fn import_projects(
-    file: &web_sys::File,
-    commit: bool,
-) -> Result<quota_shared::api::ImportResponse, ApiFailure> {
-    let request = Request::post(&format!("/api/v1/projects/import?commit={commit}"))
-        .header("Content-Type", "application/octet-stream")
-        .body(file.clone())
-        .map_err(|e| ApiFailure::network(&e.to_string()))?;
-    finish(request.send().await, true).await
-}
-
-/// What the confirmation with this 核验码 must say (public). `code` is one that read as a
-/// code: letters and digits only.
-pub async fn verify(code: &str) -> Result<quota_shared::api::VerificationResponse, ApiFailure> {
-    get(&format!("/api/v1/verify/{code}")).await
-}
-
-/// A trade's serial blocks (empty until it is final).
-pub async fn purchase_serials(id: i64) -> Result<quota_shared::api::SerialsResponse, ApiFailure> {
-    get(&format!("/api/v1/purchases/{id}/serials")).await
-}
-
-/// Where a serial comes from and went (public). `serial` is one that read as a serial, so it
-/// is digits and dashes only.
-pub async fn trace(
-    serial: &quota_shared::serial::Serial,
-) -> Result<quota_shared::api::TraceResponse, ApiFailure> {
-    get(&format!("/api/v1/trace/{serial}")).await
-}
-
-/// A final trade by its confirmation's number, with all its serial blocks (public).
-pub async fn trace_trade(
-    number: &str,
-) -> Result<quota_shared::api::TradeTraceResponse, ApiFailure> {
-    get(&format!("/api/v1/trace/trade/{}", path_segment(number))).await
-}
-
-/// `text` percent-encoded as one path segment (UTF-8 bytes; letters, digits and `-._~` kept).
-fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The reclamation projects of the bureau's county (every county's for other staff).
-pub async fn projects() -> Result<quota_shared::api::ProjectsResponse, ApiFailure> {
-    get("/api/v1/projects").await
-}
-
-/// One project with its plots and the listings drawn on it.
-pub async fn project(id: i64) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
-    get(&format!("/api/v1/projects/{id}")).await
-}
-
-/// Uploads a GeoJSON file of a project's plots (the server reads it; it replaces the plots).
-pub async fn upload_plots(
-    id: i64,
-    file: &web_sys::File,
-) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
-    let request = Request::put(&format!("/api/v1/projects/{id}/plots"))
-        .header("Content-Type", "application/json")
-        .body(file.clone())
-        .map_err(|e| ApiFailure::network(&e.to_string()))?;
-    finish(request.send().await, true).await
-}
-
-pub async fn register_project(
-    request: &quota_shared::api::ProjectRequest,
-) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
-    send(Request::post("/api/v1/projects"), request, true).await
-}
-
-pub async fn edit_project(
-    id: i64,
-    request: &quota_shared::api::ProjectRequest,
-) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
-    send(
-        Request::put(&format!("/api/v1/projects/{id}")),
-        request,
-        true,
-    )
-    .await
-}
-
-pub async fn accept_project(
-    id: i64,
-    request: &quota_shared::api::AcceptanceRequest,
-) -> Result<quota_shared::api::ProjectResponse, ApiFailure> {
-    send(
-        Request::post(&format!("/api/v1/projects/{id}/accept")),
-        request,
         true,
     )
     .await

@@ -24,6 +24,7 @@ mod i18n;
 mod pages;
 mod route;
 mod session;
+mod stock_api;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

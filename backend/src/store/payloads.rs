@@ -14,7 +14,9 @@ use super::types::{AllocationDraft, DisbursementDraft, ListingDraft, NewUser, Us
 use crate::audit::{Entry, REGION_STREAM, county_stream};
 use crate::reconcile::password_fingerprint;
 
+mod organisations;
 mod projects;
+pub(crate) use organisations::{organisation_registered, organisation_reviewed};
 pub(crate) use projects::{
     project_accepted, project_imported_accepted, project_plots, project_saved,
 };
@@ -133,63 +135,6 @@ pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> 
         "disabled": false,
         "password_sha256": password_fingerprint(&user.password_hash),
         "must_change_password": false,
-    }))
-}
-
-/// An organisation registered (pending review, or approved when an administrator adds it): its
-/// name, code, kind, county and legal representative; its contact person, phone and address
-/// stay out of the log.
-pub(crate) fn organisation_registered(
-    id: i64,
-    o: &quota_shared::api::OrganisationFields,
-    status: quota_shared::api::OrganisationStatus,
-    actor: &str,
-    now: OffsetDateTime,
-) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("organisation:{id}"),
-        actor,
-        AuditAction::OrganisationRegistered,
-        now,
-    )
-    .after(json!({
-        "name": o.name,
-        "uscc": o.uscc.as_str(),
-        "kind": o.kind.wire(),
-        "county_code": o.county_code.as_ref().map(|c| c.to_string()),
-        "legal_representative": o.legal_representative,
-        "status": status.wire(),
-    }))
-}
-
-/// A registration approved or rejected, with the reviewer's note.
-pub(crate) fn organisation_reviewed(
-    id: i64,
-    name: &str,
-    uscc: &str,
-    approved: bool,
-    note: Option<&str>,
-    actor: &str,
-    now: OffsetDateTime,
-) -> Entry {
-    let (action, status) = if approved {
-        (AuditAction::OrganisationApproved, "approved")
-    } else {
-        (AuditAction::OrganisationRejected, "rejected")
-    };
-    Entry::new(
-        REGION_STREAM,
-        format!("organisation:{id}"),
-        actor,
-        action,
-        now,
-    )
-    .after(json!({
-        "name": name,
-        "uscc": uscc,
-        "status": status,
-        "review_note": note,
     }))
 }
 

@@ -17,7 +17,7 @@ use super::error::StoreError;
 /// Marker in `meta` that the reference data was loaded once; after that the administrator owns
 /// it and `migrate` does not put back what was edited away.
 pub(crate) const REFERENCE_MARKER: &str = "reference_data_v1";
-use super::types::{PurchaseDraft, UserRecord};
+use super::types::PurchaseDraft;
 
 /// An allocation row.
 #[derive(Debug, sqlx::FromRow)]
@@ -382,50 +382,6 @@ impl PurchaseRow {
     }
 }
 
-/// The columns of [`UserRow`], in its order.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.password_hash, u.role, u.county_code, u.regional_bidder, u.disabled, u.must_change_password, u.organisation_id";
-/// Columns of a user row: id, username, password_hash, role, county_code, regional_bidder,
-/// disabled, must_change_password, organisation_id.
-pub(crate) type UserRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    bool,
-    bool,
-    bool,
-    Option<i64>,
-);
-
-pub(crate) fn user_from_row(row: UserRow) -> Result<UserRecord, StoreError> {
-    let (
-        id,
-        username,
-        password_hash,
-        role,
-        county,
-        regional_bidder,
-        disabled,
-        must_change_password,
-        organisation_id,
-    ) = row;
-    Ok(UserRecord {
-        id,
-        username,
-        password_hash,
-        role: parse_stored("role", &role)?,
-        county_code: county
-            .map(|c| c.parse())
-            .transpose()
-            .map_err(|_| corrupt("user county"))?,
-        regional_bidder,
-        disabled,
-        must_change_password,
-        organisation_id,
-    })
-}
-
 /// Jurisdiction row: code, name, name_en, kind, city_code, city_name, poverty, confirmed, rule.
 pub(crate) type JurisdictionRow = (
     String,
@@ -606,6 +562,7 @@ pub(crate) mod organisations;
 pub(crate) mod projects;
 pub(crate) mod rules;
 pub(crate) mod serials;
+pub(crate) mod users;
 pub(crate) mod uses;
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ impl World {
 
     /// A fresh reservation of 0.01 亩 by the buyer, for a project in `project_county`.
     async fn reservation(&self, project_county: &str) -> i64 {
-        let key = format!("fresh-{}", rand_key());
+        let key = format!("fresh-{}", crate::helpers::next_key());
         let (status, body) = self.clients["buyer"]
             .buy(
                 &key,
@@ -205,7 +205,7 @@ impl World {
         let (status, body) = self.clients["bureau"]
             .post(
                 "/api/v1/projects",
-                &crate::projects::project(&format!("AUTH-P-{}", rand_key())),
+                &crate::projects::project(&format!("AUTH-P-{}", crate::helpers::next_key())),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -214,7 +214,7 @@ impl World {
 
     /// A throwaway account for the administrator's account routes.
     async fn throwaway(&self, caller: &str) -> String {
-        let name = format!("tmp-{}", rand_key());
+        let name = format!("tmp-{}", crate::helpers::next_key());
         self.app.add_user(&name, Role::Buyer, None, false).await;
         let _ = caller;
         name
@@ -227,7 +227,7 @@ impl World {
         caller: &str,
     ) -> (Client, Method, String, Option<Value>, Option<String>) {
         let client = self.clients[caller].clone();
-        let n = rand_key();
+        let n = crate::helpers::next_key();
         let (method, path) = route.split_once(' ').expect("METHOD path");
         let method = Method::from_bytes(method.as_bytes()).expect("method");
         let (client, path, body, key) = match path {
@@ -458,17 +458,7 @@ impl World {
                 None,
             ),
             "/api/v1/organisations/{id}/approve" | "/api/v1/organisations/{id}/reject" => {
-                let k = rand_key();
-                let (status, body) = self
-                    .app
-                    .anonymous()
-                    .post(
-                        "/api/v1/registrations",
-                        &crate::helpers::registration(500_000 + k, &format!("pending-{k}")),
-                    )
-                    .await;
-                assert_eq!(status, StatusCode::CREATED, "{body}");
-                let id = body["organisation"]["id"].as_i64().expect("id");
+                let id = self.app.pending_organisation().await;
                 (
                     client,
                     path.replace("{id}", &id.to_string()),
@@ -533,13 +523,6 @@ impl World {
         };
         (client, method, path, body, key)
     }
-}
-
-/// A number no other cell of this run uses.
-fn rand_key() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Whether an answer is what a cell says.

@@ -176,6 +176,20 @@ impl TestApp {
 
     /// The county's stock project for tests that are not about stock: 1,000,000 亩 accepted,
     /// no farmland (made on first use).
+    /// A company registered online and waiting for review; its id.
+    pub async fn pending_organisation(&self) -> i64 {
+        let k = next_key();
+        let (status, body) = self
+            .anonymous()
+            .post(
+                "/api/v1/registrations",
+                &registration(500_000 + k, &format!("pending-{k}")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["organisation"]["id"].as_i64().expect("id")
+    }
+
     pub async fn stock(&self, county: &str) -> i64 {
         let mut stock = self.stock.lock().await;
         if let Some(id) = stock.get(county) {
@@ -389,4 +403,11 @@ pub fn registration(n: u64, username: &str) -> Value {
         "username": username,
         "password": "secret-2026",
     })
+}
+
+/// A number not handed out before in this test run: for unique names and idempotency keys.
+pub fn next_key() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }

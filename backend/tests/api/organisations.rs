@@ -148,7 +148,7 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
         async move {
             applicant
                 .buy(
-                    &format!("k-{}", rand()),
+                    &format!("k-{}", crate::helpers::next_key()),
                     &purchase(listing, "1", "industrial", "450481"),
                 )
                 .await
@@ -258,11 +258,7 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
     let (_, v) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(v["verification"]["intact"], true, "{v}");
     // A registration approved behind the application's back is named by audit verify.
-    let (status, other) = anon
-        .post("/api/v1/registrations", &registration(3, "sneaky"))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{other}");
-    let sneaky = other["organisation"]["id"].as_i64().expect("id");
+    let sneaky = app.pending_organisation().await;
     let statement = format!("UPDATE organisations SET status = 'approved' WHERE id = {sneaky}");
     with_store!(&app.db, s => sqlx::query(sqlx::AssertSqlSafe(statement)).execute(s.pool()).await.map(|_| ()))
         .expect("tampering");
@@ -319,10 +315,4 @@ async fn one_code_registers_once_however_many_send_it(db: TestDb) {
         })
         .count();
     assert_eq!(racers, 1, "{users}");
-}
-
-fn rand() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }

@@ -81,7 +81,7 @@ pub fn Bureau() -> Html {
                         Ok(h) => holdings.set(h.holdings),
                         Err(e) => failure = Some(e),
                     }
-                    match api::projects().await {
+                    match crate::stock_api::projects().await {
                         Ok(p) => projects.set(p.projects),
                         Err(e) => failure = Some(e),
                     }

@@ -5,9 +5,10 @@
 use quota_shared::api::{ImportResponse, Lang};
 use yew::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::status::failed;
 use crate::i18n::words;
+use crate::stock_api;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -37,7 +38,7 @@ pub fn ProjectImport(props: &Props) -> Html {
             let (preview, busy) = (preview.clone(), busy.clone());
             busy.set(true);
             yew::platform::spawn_local(async move {
-                preview.set(Some(api::import_projects(&chosen, false).await));
+                preview.set(Some(stock_api::import_projects(&chosen, false).await));
                 busy.set(false);
             });
         })
@@ -58,7 +59,7 @@ pub fn ProjectImport(props: &Props) -> Html {
             );
             busy.set(true);
             yew::platform::spawn_local(async move {
-                match api::import_projects(&chosen, true).await {
+                match stock_api::import_projects(&chosen, true).await {
                     Ok(r) => {
                         done.set(Some(words(
                             lang,

@@ -6,10 +6,11 @@ use quota_shared::api::{Lang, PLOTS_TOLERANCE_PERCENT, Plot, ProjectResponse};
 use yew::prelude::*;
 use yew_router::prelude::Link;
 
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::status::failed;
 use crate::i18n::words;
 use crate::route::Route;
+use crate::stock_api;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -43,7 +44,7 @@ pub fn ProjectDetail(props: &Props) -> Html {
             project.set(None);
             upload.set(None);
             yew::platform::spawn_local(async move {
-                project.set(Some((id, api::project(id).await)));
+                project.set(Some((id, stock_api::project(id).await)));
             });
         });
     }
@@ -76,7 +77,7 @@ pub fn ProjectDetail(props: &Props) -> Html {
             );
             busy.set(true);
             yew::platform::spawn_local(async move {
-                match api::upload_plots(id, &file).await {
+                match stock_api::upload_plots(id, &file).await {
                     Ok(r) => {
                         upload.set(Some((
                             id,

@@ -6,11 +6,12 @@ use quota_shared::api::{AcceptanceRequest, Lang, Project, ProjectRequest, Projec
 use quota_shared::{DomainError, FieldError};
 use yew::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::form::input_value;
 use crate::components::format::today;
 use crate::components::status::failed;
 use crate::i18n::words;
+use crate::stock_api;
 
 /// The text fields of both forms, as typed.
 #[derive(Clone, Default, PartialEq)]
@@ -138,7 +139,7 @@ pub fn Projects(props: &Props) -> Html {
         let list = list.clone();
         use_effect_with(props.reload, move |_| {
             yew::platform::spawn_local(async move {
-                list.set(Some(api::projects().await.map(|r| r.projects)));
+                list.set(Some(stock_api::projects().await.map(|r| r.projects)));
             });
         });
     }
@@ -174,8 +175,8 @@ pub fn Projects(props: &Props) -> Html {
             let editing = editing.clone();
             yew::platform::spawn_local(async move {
                 let saved = match *editing {
-                    Some(id) => api::edit_project(id, &request).await,
-                    None => api::register_project(&request).await,
+                    Some(id) => stock_api::edit_project(id, &request).await,
+                    None => stock_api::register_project(&request).await,
                 };
                 match saved {
                     Ok(_) => {
@@ -226,7 +227,7 @@ pub fn Projects(props: &Props) -> Html {
             let (accepting, problem, changed) =
                 (accepting.clone(), problem.clone(), changed.clone());
             yew::platform::spawn_local(async move {
-                match api::accept_project(id, &request).await {
+                match stock_api::accept_project(id, &request).await {
                     Ok(_) => {
                         problem.set(None);
                         accepting.set(None);

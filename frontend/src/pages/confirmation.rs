@@ -31,7 +31,7 @@ pub fn Confirmation(props: &Props) -> Html {
         use_effect_with(id, move |_| {
             yew::platform::spawn_local(async move {
                 // The serials print when they load; the confirmation does not wait on them.
-                if let Ok(r) = api::purchase_serials(id).await {
+                if let Ok(r) = crate::stock_api::purchase_serials(id).await {
                     serials.set(Some(r.blocks));
                     code.set(r.verify_code);
                 }

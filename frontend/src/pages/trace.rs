@@ -8,13 +8,14 @@ use quota_shared::serial::Serial;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::form::input_value;
 use crate::components::format::county_name;
 use crate::components::status::failed;
 use crate::hooks::use_counties;
 use crate::i18n::words;
 use crate::route::Route;
+use crate::stock_api;
 use quota_shared::calendar::day_of;
 
 #[derive(Properties, PartialEq)]
@@ -64,13 +65,15 @@ pub fn TracePage(props: &Props) -> Html {
             let (result, asked) = (result.clone(), serial.clone());
             match query_of(serial) {
                 Some(Query::Serial(s)) => yew::platform::spawn_local(async move {
-                    let found = api::trace(&s)
+                    let found = stock_api::trace(&s)
                         .await
                         .map(|r| Found::Serial(Box::new(r.trace)));
                     result.set(Some((asked, found)));
                 }),
                 Some(Query::Number(n)) => yew::platform::spawn_local(async move {
-                    let found = api::trace_trade(&n).await.map(|r| Found::Trade(r.trace));
+                    let found = stock_api::trace_trade(&n)
+                        .await
+                        .map(|r| Found::Trade(r.trace));
                     result.set(Some((asked, found)));
                 }),
                 None => {}

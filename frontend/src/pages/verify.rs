@@ -8,13 +8,14 @@ use quota_shared::serial::normal_code;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::ApiFailure;
 use crate::components::form::input_value;
 use crate::components::format::county_name;
 use crate::components::status::failed;
 use crate::hooks::use_counties;
 use crate::i18n::words;
 use crate::route::Route;
+use crate::stock_api;
 use quota_shared::calendar::day_of;
 
 #[derive(Properties, PartialEq)]
@@ -39,7 +40,10 @@ pub fn VerifyPage(props: &Props) -> Html {
             if let Some(c) = normal_code(code) {
                 let (result, asked) = (result.clone(), code.clone());
                 yew::platform::spawn_local(async move {
-                    result.set(Some((asked, api::verify(&c).await.map(|r| r.verification))));
+                    result.set(Some((
+                        asked,
+                        stock_api::verify(&c).await.map(|r| r.verification),
+                    )));
                 });
             }
         });

@@ -42,25 +42,25 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
         ) -> Result<Option<$crate::store::types::UserRecord>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM users u WHERE u.username = $1",
-                $crate::store::rows::USER_COLUMNS
+                $crate::store::rows::users::USER_COLUMNS
             ));
-            let row: Option<$crate::store::rows::UserRow> = sqlx::query_as(sql)
+            let row: Option<$crate::store::rows::users::UserRow> = sqlx::query_as(sql)
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
-            row.map($crate::store::rows::user_from_row).transpose()
+            row.map($crate::store::rows::users::user_from_row).transpose()
         }
 
         #[tracing::instrument(skip_all)]
         async fn users(&self) -> Result<Vec<$crate::store::types::UserRecord>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM users u ORDER BY u.id",
-                $crate::store::rows::USER_COLUMNS
+                $crate::store::rows::users::USER_COLUMNS
             ));
-            let rows: Vec<$crate::store::rows::UserRow> = sqlx::query_as(sql)
+            let rows: Vec<$crate::store::rows::users::UserRow> = sqlx::query_as(sql)
             .fetch_all(&self.pool)
             .await?;
-            Ok($crate::store::rows::decode_each("users", rows, $crate::store::rows::user_from_row))
+            Ok($crate::store::rows::decode_each("users", rows, $crate::store::rows::users::user_from_row))
         }
 
         #[tracing::instrument(skip_all)]
@@ -99,7 +99,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {}, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND NOT u.disabled",
-                $crate::store::rows::USER_COLUMNS
+                $crate::store::rows::users::USER_COLUMNS
             ));
             #[allow(clippy::type_complexity)]
             let row: Option<(i64, String, String, String, Option<String>, bool, bool, bool, Option<i64>, time::OffsetDateTime, time::OffsetDateTime)> = sqlx::query_as(sql)
@@ -108,7 +108,7 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
             .fetch_optional(&self.pool)
             .await?;
             row.map(|(id, username, hash, role, county, regional, disabled, must_change, organisation, created_at, expires_at)| {
-                let user = $crate::store::rows::user_from_row((id, username, hash, role, county, regional, disabled, must_change, organisation))?;
+                let user = $crate::store::rows::users::user_from_row((id, username, hash, role, county, regional, disabled, must_change, organisation))?;
                 Ok($crate::store::types::SessionRecord { user, created_at, expires_at })
             })
             .transpose()

@@ -4,6 +4,34 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_organisations!`.
 
+/// Inserts an organisation in `$tx` with its review state; `None` when its code is taken.
+macro_rules! insert_organisation {
+    ($tx:expr, $fields:expr, $status:expr, $reviewed_by:expr, $reviewed_at:expr, $now:expr) => {{
+        let fields: &quota_shared::api::OrganisationFields = $fields;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO organisations (name, uscc, kind, county_code, legal_representative, \
+             contact_name, contact_phone, address, status, reviewed_by, reviewed_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (uscc) DO NOTHING RETURNING id",
+        )
+        .bind(&fields.name)
+        .bind(fields.uscc.as_str())
+        .bind(fields.kind.wire())
+        .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
+        .bind(&fields.legal_representative)
+        .bind(&fields.contact_name)
+        .bind(&fields.contact_phone)
+        .bind(&fields.address)
+        .bind($status)
+        .bind($reviewed_by)
+        .bind($reviewed_at)
+        .bind($crate::store::rows::db_time($now))
+        .fetch_optional(&mut *$tx)
+        .await?;
+        row
+    }};
+}
+
 macro_rules! impl_organisations {
     () => {
         #[tracing::instrument(skip_all)]
@@ -15,23 +43,7 @@ macro_rules! impl_organisations {
         ) -> Result<$crate::store::types::Registration, StoreError> {
             use $crate::store::types::Registration;
             let mut tx = self.writer.begin().await?;
-            let org: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO organisations (name, uscc, kind, county_code, legal_representative, \
-                 contact_name, contact_phone, address, status, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) \
-                 ON CONFLICT (uscc) DO NOTHING RETURNING id",
-            )
-            .bind(&fields.name)
-            .bind(fields.uscc.as_str())
-            .bind(fields.kind.wire())
-            .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
-            .bind(&fields.legal_representative)
-            .bind(&fields.contact_name)
-            .bind(&fields.contact_phone)
-            .bind(&fields.address)
-            .bind($crate::store::rows::db_time(now))
-            .fetch_optional(&mut *tx)
-            .await?;
+            let org = $crate::store::sql::organisations::insert_organisation!(tx, fields, "pending", None::<&str>, None::<time::OffsetDateTime>, now);
             let Some((org_id,)) = org else {
                 tx.rollback().await?;
                 return Ok(Registration::UsccTaken);
@@ -71,24 +83,7 @@ macro_rules! impl_organisations {
             now: time::OffsetDateTime,
         ) -> Result<Option<i64>, StoreError> {
             let mut tx = self.writer.begin().await?;
-            let org: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO organisations (name, uscc, kind, county_code, legal_representative, \
-                 contact_name, contact_phone, address, status, reviewed_by, reviewed_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'approved', $9, $10, $10) \
-                 ON CONFLICT (uscc) DO NOTHING RETURNING id",
-            )
-            .bind(&fields.name)
-            .bind(fields.uscc.as_str())
-            .bind(fields.kind.wire())
-            .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
-            .bind(&fields.legal_representative)
-            .bind(&fields.contact_name)
-            .bind(&fields.contact_phone)
-            .bind(&fields.address)
-            .bind(actor)
-            .bind($crate::store::rows::db_time(now))
-            .fetch_optional(&mut *tx)
-            .await?;
+            let org = $crate::store::sql::organisations::insert_organisation!(tx, fields, "approved", Some(actor), Some($crate::store::rows::db_time(now)), now);
             let Some((id,)) = org else {
                 tx.rollback().await?;
                 return Ok(None);
@@ -181,3 +176,4 @@ macro_rules! impl_organisations {
 }
 
 pub(crate) use impl_organisations;
+pub(crate) use insert_organisation;
