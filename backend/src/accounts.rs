@@ -37,6 +37,8 @@ pub struct AccountSpec<'a> {
     pub role: Role,
     pub county: Option<&'a str>,
     pub regional_bidder: bool,
+    /// The organisation it acts for (#16).
+    pub organisation_id: Option<i64>,
 }
 
 /// Creates an account; the error is one line for the operator.
@@ -103,6 +105,7 @@ pub async fn add_user<S: Store>(
         role: spec.role,
         county_code: county,
         regional_bidder: spec.regional_bidder,
+        organisation_id: spec.organisation_id,
     };
     store
         .create_user(&new, actor, now)

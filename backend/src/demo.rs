@@ -159,6 +159,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             role,
             county,
             regional_bidder,
+            organisation_id: None,
         };
         let id = add_user(store, spec, "demo", now)
             .await
@@ -334,6 +335,7 @@ pub async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<DemoOutcom
             listing_id,
             buyer_id: ids["developer"],
             buyer_username: "developer".into(),
+            buyer_party: None,
             area: area(take)?,
             project: PurchaseProject {
                 name: "岑溪市城南商业综合体".into(),

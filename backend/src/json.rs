@@ -28,6 +28,14 @@ const DRAIN_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 /// Reads a body of at most [`MAX_BODY_BYTES`]. A larger one is drained (up to
 /// [`DRAIN_LIMIT_BYTES`]) and refused with 413.
 pub(crate) async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError> {
+    read_body_within(body, MAX_BODY_BYTES).await
+}
+
+/// [`read_body`] with a limit of its own (an uploaded file).
+pub(crate) async fn read_body_within(
+    body: axum::body::Body,
+    max: usize,
+) -> Result<Bytes, ApiError> {
     use http_body_util::BodyExt;
     let unreadable = || ApiError::Malformed {
         zh: "无法读取请求体".into(),
@@ -42,20 +50,22 @@ pub(crate) async fn read_body(body: axum::body::Body) -> Result<Bytes, ApiError>
             continue;
         };
         seen += data.len();
-        if seen <= MAX_BODY_BYTES {
+        if seen <= max {
             buffer.extend_from_slice(&data);
         } else if seen > DRAIN_LIMIT_BYTES {
             break;
         }
     }
-    if seen > MAX_BODY_BYTES {
+    if seen > max {
+        let limit = if max % (1024 * 1024) == 0 {
+            format!("{} MB", max / (1024 * 1024))
+        } else {
+            format!("{} KB", max / 1024)
+        };
         return Err(ApiError::coded(
             ErrorCode::BodyTooLarge,
-            format!("请求体过大，上限为 {} KB", MAX_BODY_BYTES / 1024),
-            format!(
-                "The body is too large; the limit is {} KB",
-                MAX_BODY_BYTES / 1024
-            ),
+            format!("请求体过大，上限为 {limit}"),
+            format!("The body is too large; the limit is {limit}"),
         ));
     }
     Ok(Bytes::from(buffer))

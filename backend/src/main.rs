@@ -330,6 +330,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 role,
                 county: county.as_deref(),
                 regional_bidder,
+                organisation_id: None,
             };
             let now = settings.clock.now();
             with_store!(&db, s => accounts::add_user(s, spec, "cli", now).await)?;

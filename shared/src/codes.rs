@@ -30,6 +30,8 @@ wire_enum! {
         OrganisationNotApproved = "organisation_not_approved",
         UsccTaken = "uscc_taken",
         OrganisationApproved = "organisation_approved",
+        DocumentMissing = "document_missing",
+        UnsupportedDocument = "unsupported_document",
         ExceedsStock = "exceeds_stock",
         ProjectCommitted = "project_committed",
         UnknownProject = "unknown_project",
@@ -194,6 +196,16 @@ impl ErrorCode {
                 409,
                 "该单位已审核通过，不能再次审核",
                 "The organisation is approved already: it cannot be reviewed again",
+            ),
+            DocumentMissing => row(
+                422,
+                "审核所需材料未上传（营业执照；非人民政府的竞买人另需授权文件）",
+                "A document the review needs is not uploaded (the licence; for a regional bidder that is not a government, the authorisation)",
+            ),
+            UnsupportedDocument => row(
+                415,
+                "材料须为 PDF、PNG 或 JPEG 文件",
+                "A document must be a PDF, PNG or JPEG file",
             ),
             ExceedsStock => row(
                 409,

@@ -38,7 +38,7 @@ pub struct RuleViolation {
 }
 
 impl RuleViolation {
-    fn new(rule: RuleId, message_zh: String, message_en: String) -> Self {
+    pub fn new(rule: RuleId, message_zh: String, message_en: String) -> Self {
         Self {
             rule,
             message_zh,

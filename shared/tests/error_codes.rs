@@ -31,7 +31,7 @@ fn every_code_has_a_status_of_its_class_and_words_in_both_languages() {
         assert!(
             matches!(
                 row.status,
-                400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503
+                400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
             ),
             "{code}"
         );

@@ -118,6 +118,22 @@ pub(super) async fn load<S: Store>(store: &S, now: OffsetDateTime) -> Result<(),
             contact_name: contact.into(),
             contact_phone: phone.into(),
             address: address.into(),
+            // R11: 长洲区's land-reserve centre bids on the regional platform by the district
+            // government's written authorisation, valid this year and the next.
+            regional_bidder: member == "changzhou",
+            authorisation: (member == "changzhou").then(|| {
+                let year = quota_shared::calendar::year_of(now);
+                quota_shared::api::Authorisation {
+                    number: format!("长政函〔{year}〕8号"),
+                    valid_from: time::Date::from_ordinal_date(year, 1).unwrap_or(time::Date::MIN),
+                    valid_until: time::Date::from_calendar_date(
+                        year + 1,
+                        time::Month::December,
+                        31,
+                    )
+                    .unwrap_or(time::Date::MAX),
+                }
+            }),
         };
         if store
             .add_organisation(&fields, &[member.to_string()], "demo", now)

@@ -363,7 +363,10 @@ impl Expected {
                     );
                 }
             }
-            "organisation_registered" | "organisation_approved" | "organisation_rejected" => {
+            "organisation_registered"
+            | "organisation_approved"
+            | "organisation_rejected"
+            | "organisation_changed" => {
                 let Some(id) = id_of(&r.object, "organisation") else {
                     return;
                 };

@@ -90,6 +90,7 @@ async fn create_user<S: Store>(
         role: new.role,
         county: county.as_deref(),
         regional_bidder: new.regional_bidder,
+        organisation_id: None,
     };
     crate::accounts::add_user(&state.store, spec, &admin.username, state.clock.now())
         .await

@@ -134,10 +134,18 @@ async fn announcements<S: Store>(
             Announcement {
                 kind: AnnouncementKind::Result,
                 title: format!(
-                    "成交公示：{} {} 亩，成交金额 {} 元（{}）",
+                    "成交公示：{} {} 亩，成交金额 {} 元{}（{}）",
                     name(&p.seller_county_code),
                     p.area_mu,
                     p.amount_yuan.grouped(),
+                    // The parties by organisation, never by login (#16).
+                    [
+                        ("出让方", &p.seller_organisation),
+                        ("受让方", &p.buyer_organisation)
+                    ]
+                    .iter()
+                    .filter_map(|(role, o)| o.as_ref().map(|o| format!("，{role} {o}")))
+                    .collect::<String>(),
                     match (&p.confirmation_no, p.publicity_ends_at) {
                         (Some(no), _) => no.clone(),
                         (None, Some(ends)) => format!(

@@ -42,7 +42,7 @@ async fn place_bid<S: Store>(
     body: ApiJson<BidRequest>,
 ) -> Result<(StatusCode, Json<BidResponse>), ApiError> {
     let bidder = user.require(&[Role::Buyer])?.clone();
-    super::organisations::require_approved(&state, &bidder).await?;
+    let party = super::organisations::require_approved(&state, &bidder).await?;
     let amount = body.value.amount_yuan.get();
     let now = state.clock.now();
     let lot = load_listing(&state, id).await?;
@@ -61,9 +61,34 @@ async fn place_bid<S: Store>(
         params.bid_step = step;
     }
     let params = &params;
+    // R11 belongs to the organisation (#16): a 人民政府, or a body holding an authorisation
+    // valid today; an account without an organisation keeps its own mark.
+    let may_bid = match &party {
+        Some(o) => o.bids_regionally_on(day),
+        None => bidder.regional_bidder,
+    };
+    if let Some(a) = party
+        .as_ref()
+        .filter(|o| o.regional_bidder && !may_bid && book.applies(RuleId::R11, day))
+        .and_then(|o| o.authorisation.as_ref())
+    {
+        return Err(ApiError::Rules(vec![
+            quota_shared::rules::RuleViolation::new(
+                RuleId::R11,
+                format!(
+                    "竞买授权文件（{}）的有效期为 {} 至 {}，今天不在有效期内；请上传新的授权文件并联系管理员更新",
+                    a.number, a.valid_from, a.valid_until
+                ),
+                format!(
+                    "The bidding authorisation ({}) is valid from {} to {}, not today: upload a new one and ask the administrator to update it",
+                    a.number, a.valid_from, a.valid_until
+                ),
+            ),
+        ]));
+    }
     auction::validate_bid(
         params,
-        bidder.regional_bidder || !book.applies(RuleId::R11, day),
+        may_bid || !book.applies(RuleId::R11, day),
         lot.area_mu,
         start,
         lot.high_bid_yuan,

@@ -55,6 +55,20 @@ async fn audit_of<S: Store>(
         Order::Ascending,
         |r| Position::at(r.at, r.id),
     );
+    // Each actor beside the organisation it acts for (the party, #16), looked up once a page.
+    let mut parties = std::collections::BTreeMap::new();
+    for r in &records {
+        if !parties.contains_key(&r.actor) {
+            let party = match state.store.user_by_username(&r.actor).await? {
+                Some(u) => match u.organisation_id {
+                    Some(id) => state.store.organisation(id).await?.map(|o| o.name),
+                    None => None,
+                },
+                None => None,
+            };
+            parties.insert(r.actor.clone(), party);
+        }
+    }
     Ok(Json(AuditResponse {
         next_cursor,
         audit: records
@@ -63,6 +77,7 @@ async fn audit_of<S: Store>(
                 id: r.id,
                 stream: r.stream,
                 object: r.object,
+                actor_organisation: parties.get(&r.actor).cloned().flatten(),
                 actor: r.actor,
                 action: r.action,
                 before: parse_json_text(r.before_json),

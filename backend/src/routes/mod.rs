@@ -31,6 +31,7 @@ pub mod accounts;
 pub mod announcements;
 pub mod auctions;
 pub mod audit;
+pub mod documents;
 pub mod finance;
 pub mod holdings;
 pub mod listings;
@@ -79,6 +80,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(audit::router())
         .merge(accounts::router())
         .merge(organisations::router())
+        .merge(documents::router())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -132,6 +134,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         audit::Doc::openapi(),
         accounts::Doc::openapi(),
         organisations::Doc::openapi(),
+        documents::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use quota_shared::api::{
-    ErrorEnvelope, OrganisationResponse, OrganisationStatus, OrganisationsResponse,
-    RegistrationRequest, ReviewRequest, Role,
+    DocumentKind, ErrorEnvelope, MemberRequest, Organisation, OrganisationFields, OrganisationKind,
+    OrganisationResponse, OrganisationStatus, OrganisationsResponse, RegistrationRequest,
+    ReviewRequest, Role,
 };
 use quota_shared::codes::ErrorCode;
 use serde::Deserialize;
@@ -21,19 +22,20 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::types::{NewUser, Registration, Review, UserRecord};
+use crate::store::types::{NewUser, OrganisationEdit, Registration, Review, UserRecord};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/registrations", post(register::<S>))
         .route("/organisations", get(list::<S>))
-        .route("/organisations/{id}", get(read::<S>))
+        .route("/organisations/{id}", get(read::<S>).put(edit::<S>))
+        .route("/organisations/{id}/users", post(add_member::<S>))
         .route("/organisations/{id}/approve", post(approve::<S>))
         .route("/organisations/{id}/reject", post(reject::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(register, list, read, approve, reject))]
+#[openapi(paths(register, list, read, edit, add_member, approve, reject))]
 pub(super) struct Doc;
 
 const NAME: TextRule = TextRule {
@@ -93,17 +95,103 @@ fn phone(text: &str) -> Result<String, ApiError> {
     Ok(text.to_string())
 }
 
+const AUTHORISATION_NO: TextRule = TextRule {
+    field: "organisation.authorisation.number",
+    label: "授权文件文号",
+    max: 60,
+    required: true,
+    multiline: false,
+};
+
+/// An organisation's fields as typed, checked and trimmed: the texts, the phone, the county of
+/// a government body and, for a regional bidder that is not a 人民政府, its authorisation (R11)
+/// — valid today or later, its last day not before its first.
+async fn checked_fields<S: Store>(
+    state: &AppState<S>,
+    mut organisation: OrganisationFields,
+) -> Result<OrganisationFields, ApiError> {
+    organisation.name = bounded_text(&NAME, &organisation.name)?;
+    organisation.legal_representative = bounded_text(&LEGAL, &organisation.legal_representative)?;
+    organisation.contact_name = bounded_text(&CONTACT, &organisation.contact_name)?;
+    organisation.address = bounded_text(&ADDRESS, &organisation.address)?;
+    organisation.contact_phone = phone(&organisation.contact_phone)?;
+    match (
+        &organisation.county_code,
+        organisation.kind.is_government_body(),
+    ) {
+        (None, true) => {
+            return Err(ApiError::invalid(
+                "organisation.county_code",
+                ErrorCode::Required,
+                "政府机关须选择所属县（市、区）",
+                "A government body names its county (or district)",
+            ));
+        }
+        (Some(code), _) => {
+            let units = state.store.jurisdictions().await?;
+            if quota_shared::jurisdiction::find(&units, code).is_none() {
+                return Err(ApiError::invalid(
+                    "organisation.county_code",
+                    ErrorCode::UnknownCounty,
+                    format!("没有区划代码为 {code} 的县（市、区）"),
+                    format!("No county (or district) {code}"),
+                ));
+            }
+        }
+        (None, false) => {}
+    }
+    if !organisation.regional_bidder {
+        organisation.authorisation = None;
+        return Ok(organisation);
+    }
+    let needs_document = organisation.kind != OrganisationKind::Government;
+    match organisation.authorisation.as_mut() {
+        None if needs_document => Err(ApiError::invalid(
+            "organisation.authorisation",
+            ErrorCode::Required,
+            "申请自治区平台竞买人资格的单位（人民政府除外）须填写人民政府授权文件的文号和有效期（R11）",
+            "A regional bidder that is not a people's government gives its authorisation's number and validity (R11)",
+        )),
+        None => Ok(organisation),
+        Some(a) => {
+            a.number = bounded_text(&AUTHORISATION_NO, &a.number)?;
+            let today = quota_shared::calendar::day_of(state.clock.now());
+            if a.valid_until < a.valid_from {
+                return Err(ApiError::invalid(
+                    "organisation.authorisation.valid_until",
+                    ErrorCode::InvalidValue,
+                    "授权有效期的截止日早于起始日，请核对",
+                    "The authorisation ends before it begins: check the dates",
+                ));
+            }
+            if a.valid_until < today {
+                return Err(ApiError::invalid(
+                    "organisation.authorisation.valid_until",
+                    ErrorCode::InvalidValue,
+                    format!("授权文件已于 {} 到期，请上传有效的授权文件", a.valid_until),
+                    format!(
+                        "The authorisation ended on {}: give one in force",
+                        a.valid_until
+                    ),
+                ));
+            }
+            Ok(organisation)
+        }
+    }
+}
+
 /// Refuses a buy or a bid by a user whose organisation is not approved. Accounts made by an
 /// administrator (no organisation) act as before.
+/// The approved organisation is the answer (`None` for an account without one).
 pub(crate) async fn require_approved<S: Store>(
     state: &AppState<S>,
     user: &UserRecord,
-) -> Result<(), ApiError> {
+) -> Result<Option<Organisation>, ApiError> {
     let Some(id) = user.organisation_id else {
-        return Ok(());
+        return Ok(None);
     };
     match state.store.organisation(id).await? {
-        Some(o) if o.status == OrganisationStatus::Approved => Ok(()),
+        Some(o) if o.status == OrganisationStatus::Approved => Ok(Some(o)),
         Some(o) => {
             let reason = o
                 .review_note
@@ -152,40 +240,11 @@ async fn register<S: Store>(
         ));
     }
     let RegistrationRequest {
-        mut organisation,
+        organisation,
         username,
         password,
     } = body.value;
-    organisation.name = bounded_text(&NAME, &organisation.name)?;
-    organisation.legal_representative = bounded_text(&LEGAL, &organisation.legal_representative)?;
-    organisation.contact_name = bounded_text(&CONTACT, &organisation.contact_name)?;
-    organisation.address = bounded_text(&ADDRESS, &organisation.address)?;
-    organisation.contact_phone = phone(&organisation.contact_phone)?;
-    match (
-        &organisation.county_code,
-        organisation.kind.is_government_body(),
-    ) {
-        (None, true) => {
-            return Err(ApiError::invalid(
-                "organisation.county_code",
-                ErrorCode::Required,
-                "政府机关须选择所属县（市、区）",
-                "A government body names its county (or district)",
-            ));
-        }
-        (Some(code), _) => {
-            let units = state.store.jurisdictions().await?;
-            if quota_shared::jurisdiction::find(&units, code).is_none() {
-                return Err(ApiError::invalid(
-                    "organisation.county_code",
-                    ErrorCode::UnknownCounty,
-                    format!("没有区划代码为 {code} 的县（市、区）"),
-                    format!("No county (or district) {code}"),
-                ));
-            }
-        }
-        (None, false) => {}
-    }
+    let organisation = checked_fields(&state, organisation).await?;
     let refused =
         |zh: String, en: String| ApiError::invalid("username", ErrorCode::AccountRefused, zh, en);
     let Some(username) = crate::accounts::normalise_username(&username) else {
@@ -231,6 +290,7 @@ async fn register<S: Store>(
         role: Role::Buyer,
         county_code: None,
         regional_bidder: false,
+        organisation_id: None,
     };
     match state
         .store
@@ -283,7 +343,7 @@ async fn list<S: Store>(
 
 /// The organisation `id` as `user` may see it: the administrator and the supervisor see every
 /// one, a user its own; any other reads as none.
-async fn visible<S: Store>(
+pub(super) async fn visible<S: Store>(
     state: &AppState<S>,
     user: &CurrentUser,
     id: i64,
@@ -326,6 +386,34 @@ async fn review<S: Store>(
             "不通过须写明原因（申请人可见），如：营业执照与单位名称不符",
             "A rejection states its reason (the applicant sees it)",
         ));
+    }
+    // Nothing is approved unchecked: the licence, and a regional bidder's authorisation.
+    if approve && let Some(o) = state.store.organisation(id).await? {
+        let mut missing = Vec::new();
+        if o.status != OrganisationStatus::Approved {
+            if o.document(DocumentKind::Licence).is_none() {
+                missing.push(DocumentKind::Licence);
+            }
+            if o.regional_bidder
+                && o.kind != OrganisationKind::Government
+                && o.document(DocumentKind::Authorisation).is_none()
+            {
+                missing.push(DocumentKind::Authorisation);
+            }
+        }
+        if !missing.is_empty() {
+            let zh: Vec<&str> = missing.iter().map(|k| k.label_zh()).collect();
+            let en: Vec<&str> = missing.iter().map(|k| k.wire()).collect();
+            return Err(ApiError::coded(
+                ErrorCode::DocumentMissing,
+                format!("{}尚未上传{}，上传后方可审核通过", o.name, zh.join("、")),
+                format!(
+                    "{} has not uploaded: {}; approve it once it has",
+                    o.name,
+                    en.join(", ")
+                ),
+            ));
+        }
     }
     match state
         .store
@@ -370,4 +458,98 @@ async fn reject<S: Store>(
     body: ApiJson<ReviewRequest>,
 ) -> Result<Json<OrganisationResponse>, ApiError> {
     review(&state, &user, id, false, &body.value.note).await
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "admin", params(("id" = i64, Path)), request_body = OrganisationFields,
+    responses((status = 200, description = "本单位人员修改待审核或未通过的注册（重新进入审核）；管理员可修改任何单位（如补全迁移单位的代码）/ a member mends a registration not yet approved (back to review); the administrator edits any", body = OrganisationResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "代码已被另一单位使用，或已通过（本单位人员）/ the code is another's, or approved (members)", body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn edit<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<OrganisationFields>,
+) -> Result<Json<OrganisationResponse>, ApiError> {
+    let current = visible(&state, &user, id).await?;
+    let admin = user.0.role == Role::Admin;
+    if !admin {
+        user.require(&[Role::Buyer, Role::CountyBureau])?;
+        if current.status == OrganisationStatus::Approved {
+            return Err(ApiError::coded(
+                ErrorCode::OrganisationApproved,
+                "单位已审核通过，信息变更请联系自治区管理员",
+                "The organisation is approved: ask the administrator to change it",
+            ));
+        }
+    }
+    let fields = checked_fields(&state, body.value).await?;
+    let uscc = fields.uscc.to_string();
+    match state
+        .store
+        .edit_organisation(id, &fields, !admin, &user.0.username, state.clock.now())
+        .await?
+    {
+        OrganisationEdit::Edited(o) => Ok(Json(OrganisationResponse { organisation: *o })),
+        OrganisationEdit::UsccTaken => Err(ApiError::coded(
+            ErrorCode::UsccTaken,
+            format!("统一社会信用代码 {uscc} 已属于另一单位，请核对"),
+            format!("The code {uscc} belongs to another organisation: check it"),
+        )),
+        OrganisationEdit::NotFound => Err(ApiError::not_found(
+            &format!("单位 #{id}"),
+            &format!("Organisation #{id}"),
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/users", tag = "admin", params(("id" = i64, Path)), request_body = MemberRequest,
+    responses((status = 201, description = "已新增人员（首次登录须修改密码）/ added; the person sets a password at first login", body = OrganisationResponse),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 422, description = "用户名已被使用或不合规、密码过短 / username taken or invalid, password too short", body = ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+async fn add_member<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    body: ApiJson<MemberRequest>,
+) -> Result<(StatusCode, Json<OrganisationResponse>), ApiError> {
+    let admin = user.require(&[Role::Admin])?;
+    let organisation = visible(&state, &user, id).await?;
+    // A county's 自然资源局 lists and sells as its bureau; any other organisation buys.
+    let (role, county) = match (organisation.kind, &organisation.county_code) {
+        (OrganisationKind::NaturalResources, Some(code)) => {
+            (Role::CountyBureau, Some(code.to_string()))
+        }
+        _ => (Role::Buyer, None),
+    };
+    let MemberRequest { username, password } = body.value;
+    let spec = crate::accounts::AccountSpec {
+        username: &username,
+        password: &password,
+        role,
+        county: county.as_deref(),
+        regional_bidder: false,
+        organisation_id: Some(id),
+    };
+    crate::accounts::add_user(&state.store, spec, &admin.username, state.clock.now())
+        .await
+        .map_err(|message| {
+            let (zh, en) = message
+                .split_once(" / ")
+                .unwrap_or((message.as_str(), message.as_str()));
+            ApiError::invalid(
+                "username",
+                ErrorCode::AccountRefused,
+                zh.to_string(),
+                en.to_string(),
+            )
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OrganisationResponse {
+            organisation: visible(&state, &user, id).await?,
+        }),
+    ))
 }

@@ -59,7 +59,7 @@ async fn create_purchase<S: Store>(
     body: ApiJson<PurchaseRequest>,
 ) -> Result<Response, ApiError> {
     let buyer = user.require(&[Role::Buyer])?.clone();
-    super::organisations::require_approved(&state, &buyer).await?;
+    let party = super::organisations::require_approved(&state, &buyer).await?;
     let fingerprint = idempotency::fingerprint(&body.raw);
     if let Some(answer) = state.store.stored_answer(buyer.id, &key).await? {
         return idempotency::replay(answer, &fingerprint);
@@ -123,6 +123,7 @@ async fn create_purchase<S: Store>(
         listing_id: req.listing_id,
         buyer_id: buyer.id,
         buyer_username: buyer.username.clone(),
+        buyer_party: party.map(|o| (o.name, o.uscc.map(|c| c.to_string()))),
         area: req.area_mu.get(),
         project: req.project,
         now,

@@ -372,6 +372,35 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<crate::store::types::Review, StoreError>> + Send;
+    /// Changes an organisation's fields (audited); `resubmit` puts it back in the review queue.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_organisation(
+        &self,
+        id: i64,
+        fields: &quota_shared::api::OrganisationFields,
+        resubmit: bool,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<crate::store::types::OrganisationEdit, StoreError>> + Send;
+    /// Stores a document of an organisation, replacing one of its kind (audited); `false` when
+    /// there is no such organisation.
+    #[allow(clippy::too_many_arguments)]
+    fn put_organisation_document(
+        &self,
+        id: i64,
+        kind: quota_shared::api::DocumentKind,
+        content_type: &str,
+        content: &[u8],
+        sha256: &str,
+        actor: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// A document's type and content.
+    fn organisation_document(
+        &self,
+        id: i64,
+        kind: quota_shared::api::DocumentKind,
+    ) -> impl Future<Output = Result<Option<(String, Vec<u8>)>, StoreError>> + Send;
     /// Replaces a project's plot boundaries (audited); `false` when there is no such project.
     fn replace_plots(
         &self,

@@ -16,7 +16,9 @@ use crate::reconcile::password_fingerprint;
 
 mod organisations;
 mod projects;
-pub(crate) use organisations::{organisation_registered, organisation_reviewed};
+pub(crate) use organisations::{
+    organisation_changed, organisation_document, organisation_registered, organisation_reviewed,
+};
 pub(crate) use projects::{
     project_accepted, project_imported_accepted, project_plots, project_saved,
 };
@@ -135,6 +137,7 @@ pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> 
         "disabled": false,
         "password_sha256": password_fingerprint(&user.password_hash),
         "must_change_password": false,
+        "organisation_id": user.organisation_id,
     }))
 }
 
@@ -329,6 +332,30 @@ pub(crate) fn purchase_settled(
         "amount_yuan": amount.to_string(),
         "publicity_ends_at": publicity_ends_at.map(rfc3339),
     }))
+}
+
+/// The parties a numbered trade names: seller and its code, buyer and its code.
+pub(crate) type Parties = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// `entry` with the parties copied into a trade at numbering beside its other facts: the log
+/// names the organisations, not only the logins (#16).
+pub(crate) fn naming_parties(mut entry: Entry, parties: Option<&Parties>) -> Entry {
+    if let (
+        Some((seller, seller_uscc, buyer, buyer_uscc)),
+        Some(serde_json::Value::Object(after)),
+    ) = (parties, entry.after.as_mut())
+    {
+        after.insert("seller_party".into(), json!(seller));
+        after.insert("seller_party_uscc".into(), json!(seller_uscc));
+        after.insert("buyer_party".into(), json!(buyer));
+        after.insert("buyer_party_uscc".into(), json!(buyer_uscc));
+    }
+    entry
 }
 
 /// A trade's publicity ended with no objection open: it is numbered and final (R16).

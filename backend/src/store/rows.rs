@@ -306,7 +306,19 @@ pub(crate) struct PurchaseRow {
     pub seller_uscc: Option<String>,
 }
 
-/// The stored columns of a purchase row, without its open objections.
+/// The seller county's 自然资源局's `$column` for the purchase `p` (or `purchases`), as it reads now.
+macro_rules! seller_party {
+    ($column:literal) => {
+        concat!(
+            "SELECT og.", $column, " FROM organisations og WHERE og.kind = 'natural_resources' \
+             AND og.status = 'approved' AND og.county_code = purchases.seller_county_code ORDER BY og.id LIMIT 1"
+        )
+    };
+}
+pub(crate) use seller_party;
+
+/// The stored columns of a purchase row, without its open objections. A numbered trade names
+/// the parties copied into it at numbering; one not yet numbered, the parties as they read now.
 macro_rules! purchase_stored_columns {
     () => {
         "p.id, p.listing_id, p.buyer_id, u.username AS buyer, \
@@ -314,12 +326,16 @@ macro_rules! purchase_stored_columns {
          p.amount_fen, p.status, p.kind, p.project_name, p.project_use, p.project_county_code, \
          p.confirmation_no, p.bank_reference, p.created_at, p.expires_at, p.settled_at, p.ruleset_version, \
          p.publicity_ends_at, \
-         (SELECT og.name FROM organisations og WHERE og.id = u.organisation_id) AS buyer_organisation, \
-         (SELECT og.uscc FROM organisations og WHERE og.id = u.organisation_id) AS buyer_uscc, \
-         (SELECT og.name FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
-          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) AS seller_organisation, \
-         (SELECT og.uscc FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
-          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) AS seller_uscc"
+         CASE WHEN p.confirmation_no IS NOT NULL THEN p.buyer_party \
+          ELSE (SELECT og.name FROM organisations og WHERE og.id = u.organisation_id) END AS buyer_organisation, \
+         CASE WHEN p.confirmation_no IS NOT NULL THEN p.buyer_party_uscc \
+          ELSE (SELECT og.uscc FROM organisations og WHERE og.id = u.organisation_id) END AS buyer_uscc, \
+         CASE WHEN p.confirmation_no IS NOT NULL THEN p.seller_party \
+          ELSE (SELECT og.name FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) END AS seller_organisation, \
+         CASE WHEN p.confirmation_no IS NOT NULL THEN p.seller_party_uscc \
+          ELSE (SELECT og.uscc FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
+          AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1) END AS seller_uscc"
     };
 }
 
@@ -533,9 +549,12 @@ pub(crate) fn reserved_purchase(
         listing_id: draft.listing_id,
         seller_county_code: seller,
         buyer: draft.buyer_username.clone(),
-        // Read with the trade: the answer to a reservation names the login.
-        buyer_organisation: None,
-        buyer_uscc: None,
+        // The seller's organisation is read with the trade.
+        buyer_organisation: draft.buyer_party.as_ref().map(|(name, _)| name.clone()),
+        buyer_uscc: draft
+            .buyer_party
+            .as_ref()
+            .and_then(|(_, uscc)| uscc.clone()),
         seller_organisation: None,
         seller_uscc: None,
         area_mu: draft.area,

@@ -54,6 +54,8 @@ pub struct NewUser {
     pub role: Role,
     pub county_code: Option<CountyCode>,
     pub regional_bidder: bool,
+    /// The organisation it acts for (#16).
+    pub organisation_id: Option<i64>,
 }
 
 /// What a registration came to.
@@ -71,6 +73,15 @@ pub enum Review {
     Reviewed(Box<quota_shared::api::Organisation>),
     /// Approved before: an approval stands.
     AlreadyApproved,
+    NotFound,
+}
+
+/// What an edit of an organisation came to.
+#[derive(Debug, Clone)]
+pub enum OrganisationEdit {
+    Edited(Box<quota_shared::api::Organisation>),
+    /// Another organisation has this 统一社会信用代码.
+    UsccTaken,
     NotFound,
 }
 
@@ -141,6 +152,8 @@ pub struct PurchaseDraft {
     pub listing_id: i64,
     pub buyer_id: i64,
     pub buyer_username: String,
+    /// The buyer's organisation and its code, when it has one (#16).
+    pub buyer_party: Option<(String, Option<String>)>,
     pub area: Area,
     pub project: PurchaseProject,
     pub now: OffsetDateTime,

@@ -458,11 +458,35 @@ impl World {
                 None,
             ),
             "/api/v1/organisations/{id}/approve" | "/api/v1/organisations/{id}/reject" => {
-                let id = self.app.pending_organisation().await;
+                let (_, id) = self.app.checkable_organisation().await;
                 (
                     client,
                     path.replace("{id}", &id.to_string()),
                     Some(json!({"note": "营业执照与单位名称不符"})),
+                    None,
+                )
+            }
+            "/api/v1/organisations/{id}" | "/api/v1/organisations/{id}/documents/{kind}" => {
+                // The buyer who owns it is its applicant; the document sent is not a file
+                // (see `holds`).
+                let (applicant, id) = self.app.checkable_organisation().await;
+                let client = if caller == "buyer" { applicant } else { client };
+                let body =
+                    crate::helpers::registration(700_000 + n, "unused")["organisation"].clone();
+                (
+                    client,
+                    path.replace("{id}", &id.to_string())
+                        .replace("{kind}", "licence"),
+                    Some(body),
+                    None,
+                )
+            }
+            "/api/v1/organisations/{id}/users" => {
+                let id = self.app.pending_organisation().await;
+                (
+                    client,
+                    path.replace("{id}", &id.to_string()),
+                    Some(json!({"username": format!("member-{n}"), "password": PASSWORD})),
                     None,
                 )
             }
@@ -531,6 +555,9 @@ fn holds(route: &str, expected: &str, status: StatusCode, body: &Value) -> bool 
     match expected {
         "✓" if route == "POST /api/v1/me/password" => {
             status == StatusCode::UNPROCESSABLE_ENTITY && code == "wrong_password"
+        }
+        "✓" if route == "PUT /api/v1/organisations/{id}/documents/{kind}" => {
+            status == StatusCode::UNSUPPORTED_MEDIA_TYPE && code == "unsupported_document"
         }
         "✓" if route == "POST /api/v1/projects/import" => {
             status == StatusCode::UNPROCESSABLE_ENTITY && code == "missing_field"

@@ -62,6 +62,10 @@ pub struct TestApp {
     stock: tokio::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
+/// A minimal PDF, as a scanner would start one.
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
 /// The password of every test account.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -190,6 +194,25 @@ impl TestApp {
         body["organisation"]["id"].as_i64().expect("id")
     }
 
+    /// A pending registration with its licence uploaded, ready to review: the applicant
+    /// logged in, and the organisation's id.
+    pub async fn checkable_organisation(&self) -> (Client, i64) {
+        let k = next_key();
+        let username = format!("applicant-{k}");
+        let (status, body) = self
+            .anonymous()
+            .post(
+                "/api/v1/registrations",
+                &registration(600_000 + k, &username),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["organisation"]["id"].as_i64().expect("id");
+        let applicant = self.login_with(&username, "secret-2026").await;
+        applicant.upload_licence(id).await;
+        (applicant, id)
+    }
+
     pub async fn stock(&self, county: &str) -> i64 {
         let mut stock = self.stock.lock().await;
         if let Some(id) = stock.get(county) {
@@ -243,6 +266,7 @@ impl TestApp {
             role,
             county,
             regional_bidder,
+            organisation_id: None,
         };
         let now = self.clock.now();
         with_store!(&self.db, s => add_user(s, spec, "test", now).await).expect("user created");
@@ -318,6 +342,39 @@ impl Client {
             r = r.header("Idempotency-Key", key);
         }
         Self::finish(r).await
+    }
+    /// `PUT` of raw bytes (an uploaded file).
+    pub async fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        Self::finish(
+            self.http
+                .put(format!("{}{path}", self.base))
+                .header("Content-Type", "application/octet-stream")
+                .body(bytes),
+        )
+        .await
+    }
+    /// `GET` of a file: status, headers and bytes.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = r.status();
+        let headers = r.headers().clone();
+        (status, headers, r.bytes().await.expect("body").to_vec())
+    }
+    /// Uploads a small PDF as organisation `id`'s licence.
+    pub async fn upload_licence(&self, id: i64) -> Value {
+        let (status, body) = self
+            .put_bytes(
+                &format!("/api/v1/organisations/{id}/documents/licence"),
+                PDF.to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
     }
     /// `POST /api/v1/purchases` with an `Idempotency-Key`.
     pub async fn buy(&self, key: &str, body: &Value) -> (StatusCode, Value) {

@@ -14,6 +14,7 @@ mod market;
 mod openapi;
 mod organisations;
 mod pages;
+mod parties;
 mod passwords;
 mod plots;
 mod project_import;

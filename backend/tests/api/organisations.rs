@@ -203,6 +203,17 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
             .is_some_and(|m| m.contains("名称与填写的单位全称不符")),
         "{refused}"
     );
+    // Nothing is approved unchecked: without its licence the approval is refused by name.
+    let (status, unchecked) = admin
+        .post(&format!("/api/v1/organisations/{id}/approve"), &json!({}))
+        .await;
+    assert_eq!(
+        (status, error_of(&unchecked).0.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "document_missing"),
+        "{unchecked}"
+    );
+    assert!(unchecked.to_string().contains("营业执照"), "{unchecked}");
+    applicant.upload_licence(id).await;
     // Mended and checked again: approved; it buys; an approval is not reviewed again.
     let (status, approved) = admin
         .post(&format!("/api/v1/organisations/{id}/approve"), &json!({}))
@@ -251,6 +262,7 @@ async fn a_company_registers_is_reviewed_and_buys_only_once_approved(db: TestDb)
         [
             "organisation_registered",
             "organisation_rejected",
+            "organisation_document",
             "organisation_approved"
         ],
         "{record}"

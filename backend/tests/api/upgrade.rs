@@ -196,4 +196,17 @@ async fn existing_accounts_move_to_organisations() {
         (4, 0),
         "one 自然资源局 per county, one per buyer, no code yet"
     );
+    // 0017: the regional bidder's mark moves to its organisation (R11 belongs to the party).
+    apply(&pool, &dir, "0017_parties.sql").await;
+    let bidders: Vec<(String, bool)> = sqlx::query_as(
+        "SELECT u.username, o.regional_bidder FROM users u JOIN organisations o ON o.id = u.organisation_id \
+         WHERE u.role = 'buyer' ORDER BY u.username",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("bidders");
+    assert_eq!(
+        bidders,
+        [("changzhou".to_string(), true), ("dev".to_string(), false)]
+    );
 }

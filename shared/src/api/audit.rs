@@ -44,6 +44,9 @@ wire_enum! {
         OrganisationRegistered = "organisation_registered",
         OrganisationApproved = "organisation_approved",
         OrganisationRejected = "organisation_rejected",
+        OrganisationChanged = "organisation_changed",
+        OrganisationDocument = "organisation_document",
+        MemberAdded = "member_added",
     }
 }
 
@@ -86,6 +89,9 @@ impl AuditAction {
             Self::OrganisationRegistered => "单位注册",
             Self::OrganisationApproved => "单位审核通过",
             Self::OrganisationRejected => "单位审核未通过",
+            Self::OrganisationChanged => "修改单位信息",
+            Self::OrganisationDocument => "上传单位材料",
+            Self::MemberAdded => "单位新增人员",
         }
     }
 }
@@ -98,6 +104,9 @@ pub struct AuditEntry {
     pub stream: String,
     pub object: String,
     pub actor: String,
+    /// The organisation (单位) the actor acts for, when it has one.
+    #[serde(default)]
+    pub actor_organisation: Option<String>,
     /// An [`AuditAction`] wire name (kept as text, so a record that fails to parse still shows).
     pub action: String,
     pub before: Option<serde_json::Value>,

@@ -2,7 +2,7 @@
 //! the regional administrator's review (审核).
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::jurisdiction::CountyCode;
 use crate::uscc::Uscc;
@@ -83,6 +83,68 @@ pub struct OrganisationFields {
     pub contact_name: String,
     pub contact_phone: String,
     pub address: String,
+    /// 自治区平台竞买人 (R11): a 人民政府 in its own right, any other body with `authorisation`.
+    #[serde(default)]
+    pub regional_bidder: bool,
+    /// The government's written authorisation of a regional bidder that is not itself a
+    /// 人民政府: the document's number and the days it is valid.
+    #[serde(default)]
+    pub authorisation: Option<Authorisation>,
+}
+
+/// A government's written authorisation to bid on the regional platform (R11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Authorisation {
+    /// 授权文件文号, e.g. 长政函〔2025〕12号.
+    pub number: String,
+    /// First day it is valid (inclusive).
+    pub valid_from: Date,
+    /// Last day it is valid (inclusive).
+    pub valid_until: Date,
+}
+
+impl Authorisation {
+    /// Whether `day` is within its validity.
+    pub fn covers(&self, day: Date) -> bool {
+        self.valid_from <= day && day <= self.valid_until
+    }
+}
+
+wire_enum! {
+    /// A document uploaded with a registration.
+    pub enum DocumentKind {
+        /// 营业执照 (or, for a public body, its 统一社会信用代码证书).
+        Licence = "licence",
+        /// 授权文件 of a regional bidder (R11).
+        Authorisation = "authorisation",
+    }
+}
+
+impl DocumentKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Licence => "营业执照（或统一社会信用代码证书）",
+            Self::Authorisation => "竞买授权文件",
+        }
+    }
+}
+
+/// A document as listed (its content is read from
+/// `GET /api/v1/organisations/{id}/documents/{kind}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentInfo {
+    pub kind: DocumentKind,
+    /// `application/pdf`, `image/png` or `image/jpeg`, as read from the content.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub uploaded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub uploaded_at: OffsetDateTime,
 }
 
 /// `POST /api/v1/registrations` (public): an organisation and its first user.
@@ -113,6 +175,11 @@ pub struct Organisation {
     pub contact_name: String,
     pub contact_phone: String,
     pub address: String,
+    /// 自治区平台竞买人 (R11).
+    #[serde(default)]
+    pub regional_bidder: bool,
+    #[serde(default)]
+    pub authorisation: Option<Authorisation>,
     pub status: OrganisationStatus,
     /// The reviewer's reason (always given on rejection).
     #[serde(default)]
@@ -123,6 +190,37 @@ pub struct Organisation {
     pub reviewed_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The documents uploaded, licence first.
+    #[serde(default)]
+    pub documents: Vec<DocumentInfo>,
+    /// Its users' logins, oldest first.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+impl Organisation {
+    /// Whether it may bid on the regional platform on `day` (R11): approved, a regional bidder,
+    /// and a 人民政府 or holding an authorisation valid that day.
+    pub fn bids_regionally_on(&self, day: Date) -> bool {
+        self.status == OrganisationStatus::Approved
+            && self.regional_bidder
+            && (self.kind == OrganisationKind::Government
+                || self.authorisation.as_ref().is_some_and(|a| a.covers(day)))
+    }
+
+    pub fn document(&self, kind: DocumentKind) -> Option<&DocumentInfo> {
+        self.documents.iter().find(|d| d.kind == kind)
+    }
+}
+
+/// `POST /api/v1/organisations/{id}/users` (administrator): another person of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    pub username: String,
+    /// At least 8 characters; the person may change it after logging in.
+    pub password: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,27 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_accounts!`.
 
+/// Inserts `$user` (a `&NewUser`) in `$tx`; `None` when the username is taken.
+macro_rules! insert_user {
+    ($tx:expr, $user:expr, $now:expr) => {{
+        let user: &$crate::store::types::NewUser = $user;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at, organisation_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(user.role.wire())
+        .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
+        .bind(user.regional_bidder)
+        .bind($crate::store::rows::db_time($now))
+        .bind(user.organisation_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        row
+    }};
+}
+
 /// The accounts methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_accounts {
     () => {
@@ -14,18 +35,7 @@ macro_rules! impl_accounts {
             now: time::OffsetDateTime,
         ) -> Result<Option<i64>, StoreError> {
             let mut tx = self.writer.begin().await?;
-            let row: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING id",
-            )
-            .bind(&user.username)
-            .bind(&user.password_hash)
-            .bind(user.role.wire())
-            .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
-            .bind(user.regional_bidder)
-            .bind($crate::store::rows::db_time(now))
-            .fetch_optional(&mut *tx)
-            .await?;
+            let row = $crate::store::sql::accounts::insert_user!(tx, user, now);
             let Some((id,)) = row else {
                 tx.rollback().await?;
                 return Ok(None);
@@ -304,3 +314,4 @@ $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::user_creat
 }
 
 pub(crate) use impl_accounts;
+pub(crate) use insert_user;

@@ -100,8 +100,9 @@ macro_rules! impl_audit {
                 .fetch_all(&mut *tx)
                 .await?,
                 organisations: sqlx::query_as(
-                    "SELECT id, name, uscc, status FROM organisations \
-                     WHERE COALESCE(reviewed_by, '') <> 'migration' ORDER BY id",
+                    "SELECT id, name, uscc, status FROM organisations o \
+                     WHERE COALESCE(reviewed_by, '') <> 'migration' OR EXISTS (SELECT 1 FROM audit_log a \
+                     WHERE a.object = 'organisation:' || CAST(o.id AS TEXT)) ORDER BY id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,

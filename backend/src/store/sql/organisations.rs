@@ -10,8 +10,9 @@ macro_rules! insert_organisation {
         let fields: &quota_shared::api::OrganisationFields = $fields;
         let row: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO organisations (name, uscc, kind, county_code, legal_representative, \
-             contact_name, contact_phone, address, status, reviewed_by, reviewed_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             contact_name, contact_phone, address, status, reviewed_by, reviewed_at, created_at, \
+             regional_bidder, authorisation_no, authorised_from, authorised_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
              ON CONFLICT (uscc) DO NOTHING RETURNING id",
         )
         .bind(&fields.name)
@@ -26,9 +27,48 @@ macro_rules! insert_organisation {
         .bind($reviewed_by)
         .bind($reviewed_at)
         .bind($crate::store::rows::db_time($now))
+        .bind(fields.regional_bidder)
+        .bind(fields.authorisation.as_ref().map(|a| a.number.clone()))
+        .bind(fields.authorisation.as_ref().map(|a| a.valid_from))
+        .bind(fields.authorisation.as_ref().map(|a| a.valid_until))
         .fetch_optional(&mut *$tx)
         .await?;
         row
+    }};
+}
+
+/// Fills in the documents and members of `$orgs` (a `Vec<Organisation>`), read with `$pool`
+/// for the organisations `$filter` selects (an SQL condition on `organisations` with `$1`
+/// bound to `$arg`).
+macro_rules! attach_extras {
+    ($pool:expr, $orgs:expr, $filter:expr, $arg:expr) => {{
+        let orgs: &mut Vec<quota_shared::api::Organisation> = $orgs;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT organisation_id, kind, content_type, size_bytes, sha256, uploaded_by, uploaded_at \
+             FROM organisation_documents WHERE organisation_id IN (SELECT id FROM organisations WHERE {}) \
+             ORDER BY organisation_id, kind DESC",
+            $filter
+        ));
+        let docs: Vec<$crate::store::rows::organisations::DocumentRow> =
+            sqlx::query_as(sql).bind($arg).fetch_all($pool).await?;
+        for row in docs {
+            let owner = row.0;
+            let doc = $crate::store::rows::organisations::document_from_row(row)?;
+            if let Some(o) = orgs.iter_mut().find(|o| o.id == owner) {
+                o.documents.push(doc);
+            }
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT organisation_id, username FROM users WHERE organisation_id IN \
+             (SELECT id FROM organisations WHERE {}) ORDER BY id",
+            $filter
+        ));
+        let members: Vec<(i64, String)> = sqlx::query_as(sql).bind($arg).fetch_all($pool).await?;
+        for (owner, username) in members {
+            if let Some(o) = orgs.iter_mut().find(|o| o.id == owner) {
+                o.members.push(username);
+            }
+        }
     }};
 }
 
@@ -48,19 +88,8 @@ macro_rules! impl_organisations {
                 tx.rollback().await?;
                 return Ok(Registration::UsccTaken);
             };
-            let made: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO users (username, password_hash, role, county_code, regional_bidder, created_at, organisation_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING RETURNING id",
-            )
-            .bind(&user.username)
-            .bind(&user.password_hash)
-            .bind(user.role.wire())
-            .bind(user.county_code.as_ref().map(|c| c.as_str().to_string()))
-            .bind(user.regional_bidder)
-            .bind($crate::store::rows::db_time(now))
-            .bind(org_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let user = &$crate::store::types::NewUser { organisation_id: Some(org_id), ..user.clone() };
+            let made = $crate::store::sql::accounts::insert_user!(tx, user, now);
             if made.is_none() {
                 tx.rollback().await?;
                 return Ok(Registration::UsernameTaken);
@@ -113,7 +142,12 @@ macro_rules! impl_organisations {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            row.map(|r| r.into_organisation()).transpose()
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let mut orgs = vec![row.into_organisation()?];
+            $crate::store::sql::organisations::attach_extras!(&self.pool, &mut orgs, "id = $1", id);
+            Ok(orgs.pop())
         }
 
         #[tracing::instrument(skip_all)]
@@ -129,7 +163,12 @@ macro_rules! impl_organisations {
                 .bind(status.map(|s| s.wire()))
                 .fetch_all(&self.pool)
                 .await?;
-            Ok($crate::store::rows::decode_each("organisations", rows, |r| r.into_organisation()))
+            let mut orgs = $crate::store::rows::decode_each("organisations", rows, |r| r.into_organisation());
+            if let (Some(first), Some(last)) = (orgs.first().map(|o| o.id), orgs.last().map(|o| o.id)) {
+                let range = format!("(CAST($1 AS TEXT) IS NULL OR status = $1) AND id BETWEEN {first} AND {last}");
+                $crate::store::sql::organisations::attach_extras!(&self.pool, &mut orgs, range, status.map(|s| s.wire()));
+            }
+            Ok(orgs)
         }
 
         #[tracing::instrument(skip_all)]
@@ -172,8 +211,118 @@ macro_rules! impl_organisations {
                 None => Ok(Review::NotFound),
             }
         }
+
+        #[tracing::instrument(skip_all)]
+        async fn edit_organisation(
+            &self,
+            id: i64,
+            fields: &quota_shared::api::OrganisationFields,
+            resubmit: bool,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::types::OrganisationEdit, StoreError> {
+            use $crate::store::types::OrganisationEdit;
+            let mut tx = self.writer.begin().await?;
+            // A mended registration goes back to the queue; the administrator's own edit (a
+            // migrated organisation's code completed) leaves the status as it is.
+            let done: Result<Option<(String,)>, sqlx::Error> = sqlx::query_as(
+                "UPDATE organisations SET name = $1, uscc = $2, kind = $3, county_code = $4, \
+                 legal_representative = $5, contact_name = $6, contact_phone = $7, address = $8, \
+                 regional_bidder = $9, authorisation_no = $10, authorised_from = $11, authorised_until = $12, \
+                 status = CASE WHEN $13 THEN 'pending' ELSE status END WHERE id = $14 RETURNING status",
+            )
+            .bind(&fields.name)
+            .bind(fields.uscc.as_str())
+            .bind(fields.kind.wire())
+            .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
+            .bind(&fields.legal_representative)
+            .bind(&fields.contact_name)
+            .bind(&fields.contact_phone)
+            .bind(&fields.address)
+            .bind(fields.regional_bidder)
+            .bind(fields.authorisation.as_ref().map(|a| a.number.clone()))
+            .bind(fields.authorisation.as_ref().map(|a| a.valid_from))
+            .bind(fields.authorisation.as_ref().map(|a| a.valid_until))
+            .bind(resubmit)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await;
+            let status = match done {
+                Ok(Some((status,))) => status,
+                Ok(None) => {
+                    tx.rollback().await?;
+                    return Ok(OrganisationEdit::NotFound);
+                }
+                Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
+                    tx.rollback().await?;
+                    return Ok(OrganisationEdit::UsccTaken);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let status: quota_shared::api::OrganisationStatus = $crate::store::rows::parse_stored("organisation status", &status)?;
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_changed(id, fields, status, actor, now));
+            tx.commit().await?;
+            match self.organisation(id).await? {
+                Some(o) => Ok(OrganisationEdit::Edited(Box::new(o))),
+                None => Ok(OrganisationEdit::NotFound),
+            }
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn put_organisation_document(
+            &self,
+            id: i64,
+            kind: quota_shared::api::DocumentKind,
+            content_type: &str,
+            content: &[u8],
+            sha256: &str,
+            actor: &str,
+            now: time::OffsetDateTime,
+        ) -> Result<bool, StoreError> {
+            let mut tx = self.writer.begin().await?;
+            let done = sqlx::query(
+                "INSERT INTO organisation_documents (organisation_id, kind, content_type, size_bytes, sha256, \
+                 content, uploaded_by, uploaded_at) SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM organisations WHERE id = $1 \
+                 ON CONFLICT (organisation_id, kind) DO UPDATE SET content_type = excluded.content_type, \
+                 size_bytes = excluded.size_bytes, sha256 = excluded.sha256, content = excluded.content, \
+                 uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at",
+            )
+            .bind(id)
+            .bind(kind.wire())
+            .bind(content_type)
+            .bind(content.len() as i64)
+            .bind(sha256)
+            .bind(content)
+            .bind(actor)
+            .bind($crate::store::rows::db_time(now))
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_document(id, kind, content_type, content.len(), sha256, actor, now));
+            tx.commit().await?;
+            Ok(true)
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn organisation_document(
+            &self,
+            id: i64,
+            kind: quota_shared::api::DocumentKind,
+        ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+            Ok(sqlx::query_as(
+                "SELECT content_type, content FROM organisation_documents WHERE organisation_id = $1 AND kind = $2",
+            )
+            .bind(id)
+            .bind(kind.wire())
+            .fetch_optional(&self.pool)
+            .await?)
+        }
     };
 }
 
+pub(crate) use attach_extras;
 pub(crate) use impl_organisations;
 pub(crate) use insert_organisation;

@@ -296,12 +296,14 @@ macro_rules! impl_purchases {
                     .await?;
                 $crate::store::sql::serials::issue_serials!(tx, id);
                 $crate::store::sql::serials::stamp_code!(tx, id);
-                Some(confirmation)
+                let parties = $crate::store::sql::purchases::stamp_parties!(tx, id);
+                Some((confirmation, parties))
             } else {
                 None
             };
+            let (confirmation, parties) = confirmation.unzip();
             // proceeds_totals gains the trade by the database's trigger when it is numbered.
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_settled(&current.seller_county_code, id, confirmation.as_deref(), bank_reference, current.amount_yuan, (publicity_ends_at > now).then_some(publicity_ends_at), actor, now));
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::naming_parties($crate::store::payloads::purchase_settled(&current.seller_county_code, id, confirmation.as_deref(), bank_reference, current.amount_yuan, (publicity_ends_at > now).then_some(publicity_ends_at), actor, now), parties.as_ref()));
             tx.commit().await?;
             match self.purchase(id, now).await? {
                 Some((p, _)) => Ok(SettleOutcome::Settled(Box::new(p))),
@@ -345,8 +347,9 @@ macro_rules! impl_purchases {
                 .execute(&mut *tx)
                 .await?;
             $crate::store::sql::serials::issue_serials!(tx, id);
-                $crate::store::sql::serials::stamp_code!(tx, id);
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_final(&seller, id, &confirmation, now));
+            $crate::store::sql::serials::stamp_code!(tx, id);
+            let parties = $crate::store::sql::purchases::stamp_parties!(tx, id);
+            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::naming_parties($crate::store::payloads::purchase_final(&seller, id, &confirmation, now), Some(&parties)));
             tx.commit().await?;
             Ok(Some(confirmation))
         }
@@ -426,6 +429,26 @@ macro_rules! impl_purchases {
 }
 
 pub(crate) use impl_purchases;
+
+/// The parties, as they stand now, copied into the trade `$id` in `$tx` as it is numbered: the
+/// 成交确认书 keeps naming them after a change of name or code.
+macro_rules! stamp_parties {
+    ($tx:expr, $id:expr) => {{
+        let parties = sqlx::query_as(concat!(
+            "UPDATE purchases SET seller_party = (", $crate::store::rows::seller_party!("name"), "), \
+             seller_party_uscc = (", $crate::store::rows::seller_party!("uscc"), "), \
+             buyer_party = (SELECT og.name FROM users u JOIN organisations og ON og.id = u.organisation_id WHERE u.id = purchases.buyer_id), \
+             buyer_party_uscc = (SELECT og.uscc FROM users u JOIN organisations og ON og.id = u.organisation_id WHERE u.id = purchases.buyer_id) \
+             WHERE id = $1 RETURNING seller_party, seller_party_uscc, buyer_party, buyer_party_uscc"
+        ))
+        .bind($id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let parties: $crate::store::payloads::Parties = parties;
+        parties
+    }};
+}
+pub(crate) use stamp_parties;
 
 /// The next confirmation number of a seller county in a year, inside the transaction `$tx`.
 macro_rules! next_confirmation {

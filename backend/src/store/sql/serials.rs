@@ -175,15 +175,10 @@ macro_rules! impl_serials {
             let Some((id, confirmation_no, seller, project_name, project_county, area, price, amount, settled_at)) = row else {
                 return Ok(None);
             };
-            // The parties as the confirmation prints them (names and codes; no contact data).
+            // The parties as the confirmation prints them, copied at numbering (names and codes;
+            // no contact data).
             let parties: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT (SELECT og.name FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
-                   AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1), \
-                 (SELECT og.uscc FROM organisations og WHERE og.kind = 'natural_resources' AND og.status = 'approved' \
-                   AND og.county_code = p.seller_county_code ORDER BY og.id LIMIT 1), \
-                 og.name, og.uscc \
-                 FROM purchases p JOIN users u ON u.id = p.buyer_id LEFT JOIN organisations og ON og.id = u.organisation_id \
-                 WHERE p.id = $1",
+                "SELECT seller_party, seller_party_uscc, buyer_party, buyer_party_uscc FROM purchases WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(&self.pool)
