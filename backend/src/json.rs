@@ -57,7 +57,7 @@ pub(crate) async fn read_body_within(
         }
     }
     if seen > max {
-        let limit = if max % (1024 * 1024) == 0 {
+        let limit = if max.is_multiple_of(1024 * 1024) {
             format!("{} MB", max / (1024 * 1024))
         } else {
             format!("{} KB", max / 1024)

@@ -4,27 +4,48 @@
 
 use gloo::net::http::{Request, RequestBuilder, Response};
 use quota_shared::api::{
-    AnnouncementsResponse, BidRequest, BidResponse, CountiesResponse, ErrorEnvelope,
-    FloorPricesResponse, HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest,
-    PasswordChange, PasswordReset, PurchaseRequest, PurchaseResponse, PurchasesResponse,
-    UserResponse,
+    AnnouncementsResponse, BidRequest, BidResponse, CountiesResponse, FloorPricesResponse,
+    HoldingsResponse, ListingResponse, ListingsResponse, LoginRequest, PasswordChange,
+    PasswordReset, PurchaseRequest, PurchaseResponse, PurchasesResponse, UserResponse,
 };
 use quota_shared::codes::ErrorCode;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The parts of the error envelope (docs/API-DESIGN.md, "Errors") a page shows or decides by;
+/// the code kept as sent, so the web app does not carry a parser of every code.
+#[derive(Deserialize)]
+struct Envelope {
+    error: EnvelopeBody,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeBody {
+    code: String,
+    message_zh: String,
+    message_en: String,
+    #[serde(default)]
+    rule: Option<String>,
+}
 
 /// A failed call, with the words to show. Pages decide by `code`, never by the words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiFailure {
     pub status: u16,
-    /// The server's `error.code`; `None` when the server could not be reached.
-    pub code: Option<ErrorCode>,
+    /// The server's `error.code` (an [`ErrorCode`] wire name); `None` when the server could
+    /// not be reached.
+    pub code: Option<String>,
     pub message_zh: String,
     pub message_en: String,
     pub rule: Option<String>,
 }
 
 impl ApiFailure {
+    /// Whether the server answered with `code`.
+    pub fn is(&self, code: ErrorCode) -> bool {
+        self.code.as_deref() == Some(code.wire())
+    }
+
     pub(crate) fn network(detail: &str) -> Self {
         Self {
             status: 0,
@@ -78,9 +99,9 @@ pub(crate) async fn finish<T: DeserializeOwned>(
     if status == 401 && redirect_401 {
         go_to_login();
     }
-    match response.json::<ErrorEnvelope>().await {
+    match response.json::<Envelope>().await {
         Ok(envelope) => {
-            if envelope.error.code == ErrorCode::PasswordChangeRequired {
+            if envelope.error.code == ErrorCode::PasswordChangeRequired.wire() {
                 go_to_account();
             }
             Err(ApiFailure {

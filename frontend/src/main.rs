@@ -22,6 +22,8 @@ mod forms;
 mod hooks;
 mod i18n;
 mod pages;
+#[cfg(feature = "staff")]
+mod party_api;
 mod route;
 mod session;
 mod stock_api;

@@ -32,6 +32,7 @@ wire_enum! {
         OrganisationApproved = "organisation_approved",
         DocumentMissing = "document_missing",
         UnsupportedDocument = "unsupported_document",
+        Busy = "busy",
         ExceedsStock = "exceeds_stock",
         ProjectCommitted = "project_committed",
         UnknownProject = "unknown_project",
@@ -363,6 +364,11 @@ impl ErrorCode {
                 429,
                 "登录失败次数过多，请稍后再试",
                 "Too many failed logins: try again later",
+            ),
+            Busy => row(
+                503,
+                "同时处理的文件较多，请稍后再试",
+                "Many files are being handled at once: try again shortly",
             ),
             NotReady => row(
                 503,

@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { startServer, launchBrowser, screenshot } from "./harness.mjs";
+import { join } from "node:path";
+import { startServer, launchBrowser, screenshot, screenshotDir } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -590,7 +591,7 @@ test("a bureau sees a project's plots drawn, the one off its area flagged, and u
   await context.close();
 });
 
-test("a company registers itself, is refused a purchase while pending, is rejected with a reason, then approved and buys", async () => {
+test("a company registers itself with its documents, is refused a purchase while pending, is rejected with a reason, mends it, is approved, buys, and gets a second person", async () => {
   // A valid 统一社会信用代码 (GB 32100-2015 check character) for a 梧州 company.
   const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -598,6 +599,9 @@ test("a company registers itself, is refused a purchase while pending, is reject
   const sum = [...first17].reduce((s, c, i) => s + alphabet.indexOf(c) * weights[i], 0);
   const code = first17 + alphabet[(31 - (sum % 31)) % 31];
   const wrong = first17 + alphabet[(alphabet.indexOf(code[17]) + 1) % 31];
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 
   const visitor = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await visitor.newPage();
@@ -614,19 +618,30 @@ test("a company registers itself, is refused a purchase while pending, is reject
   await page.fill("#reg-contact", "黄丽");
   await page.fill("#reg-phone", "0774-3826000");
   await page.fill("#reg-address", "梧州市长洲区新兴二路 1 号");
+  // To bid on the regional platform (R11) it shows the government's authorisation.
+  await page.check("#reg-regional");
+  await page.fill("#reg-auth-number", "长政函〔2026〕8号");
+  await page.fill("#reg-auth-from", day(-1));
+  await page.fill("#reg-auth-until", day(365));
   await page.fill("#reg-username", "yuanjiang");
   await page.fill("#reg-password", "yuanjiang-2026");
+  // Files are asked for, and one over 5 MB is refused before it is sent.
+  await page.locator(".reg-file-check", { hasText: "请选择营业执照" }).waitFor();
+  await page.setInputFiles("#reg-licence", { name: "执照.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+  await page.locator(".reg-file-check", { hasText: "超过 5 MB" }).waitFor();
+  assert.equal(await page.locator("#reg-submit").isDisabled(), true);
+  await page.setInputFiles("#reg-licence", { name: "执照.pdf", mimeType: "application/pdf", buffer: pdf });
+  await page.setInputFiles("#reg-authorisation", { name: "授权.png", mimeType: "image/png", buffer: png });
+  await page.locator(".reg-file-check").first().waitFor({ state: "detached" });
   await screenshot(page, "register-zh");
   await page.click("#reg-submit");
-  await page.locator("#registered", { hasText: "待审核" }).waitFor();
+  await page.locator("#registered", { hasText: "已提交注册和材料" }).waitFor();
   assert.match(await page.locator("#registered").textContent(), new RegExp(`梧州市鸳江置业有限公司（${code}）`));
+  // Logged in as its first user: the review, both documents and the authorisation.
+  await page.locator("#own-status", { hasText: "待审核" }).waitFor();
+  assert.equal(await page.locator("#own-organisation ul.documents a", { hasText: "查看" }).count(), 2);
+  assert.match(await page.locator("#own-authorisation").textContent(), /长政函〔2026〕8号/);
   await screenshot(page, "register-done-zh");
-  // Logged in, it may not buy while pending.
-  await page.goto(`${server.url}/login`);
-  await page.fill("#username", "yuanjiang");
-  await page.fill("#password", "yuanjiang-2026");
-  await page.click("#login-form button[type=submit]");
-  await page.locator("#who").waitFor();
   const buy = (key) => page.evaluate(async (key) => {
     const r = await fetch("/api/v1/purchases", {
       method: "POST",
@@ -638,31 +653,55 @@ test("a company registers itself, is refused a purchase while pending, is reject
   const pending = await buy("reg-1");
   assert.equal(pending.status, 403);
   assert.equal(pending.body.error.code, "organisation_not_approved");
-  await page.goto(`${server.url}/register`);
-  await page.locator("#own-status", { hasText: "待审核" }).waitFor();
 
-  // The administrator rejects it — a reason is required — then approves it once mended.
+  // The administrator sees the documents, rejects it — a reason is required — …
   const { context, page: admin } = await loggedIn("admin");
   await admin.goto(`${server.url}/admin`);
   const row = admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限公司" });
   await row.waitFor();
-  assert.match(await row.textContent(), new RegExp(`${code}.*企业.*陈建华 / 黄丽.*0774-3826000.*待审核`, "s"));
+  assert.match(await row.textContent(), new RegExp(`${code}.*企业.*陈建华 / 黄丽.*0774-3826000.*查看.*查看.*长政函〔2026〕8号.*待审核`, "s"));
+  const licence = await admin.evaluate(async (href) => {
+    const r = await fetch(href);
+    return { status: r.status, type: r.headers.get("content-type"), size: (await r.arrayBuffer()).byteLength };
+  }, await row.locator("li[data-document=licence] a").getAttribute("href"));
+  assert.deepEqual(licence, { status: 200, type: "application/pdf", size: pdf.length });
   await row.locator("button.reject").click();
   await admin.locator("#registrations-problem", { hasText: "原因" }).waitFor();
-  await row.locator("textarea.review-note").fill("请上传加盖公章的营业执照副本");
+  await row.locator("textarea.review-note").fill("单位全称与营业执照不符");
   await row.locator("button.reject").click();
   await row.locator(".badge.danger", { hasText: "未通过" }).waitFor();
-  await screenshot(admin, "admin-registrations-zh");
+  await admin.locator("#registrations-card").screenshot({ path: join(screenshotDir, "admin-registrations-zh.png") });
   const rejected = await buy("reg-2");
   assert.equal(rejected.status, 403);
-  assert.match(rejected.body.error.message, /请上传加盖公章的营业执照副本/);
+  assert.match(rejected.body.error.message, /单位全称与营业执照不符/);
+  // … the applicant reads the reason and mends the name: back in the queue.
   await page.reload();
-  await page.locator("#own-note", { hasText: "请上传加盖公章的营业执照副本" }).waitFor();
+  await page.locator("#own-note", { hasText: "单位全称与营业执照不符" }).waitFor();
   await screenshot(page, "register-rejected-zh");
-  await row.locator("button.approve").click();
-  await admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限公司" }).waitFor({ state: "detached" });
-  await context.close();
+  await page.click("#own-mend");
+  await page.fill("#reg-name", "梧州市鸳江置业有限责任公司");
+  await page.click("#reg-submit");
+  await page.locator("#own-said", { hasText: "重新提交审核" }).waitFor();
+  await page.locator("#own-status", { hasText: "待审核" }).waitFor();
+  assert.equal(await page.locator("#own-organisation h2").textContent(), "梧州市鸳江置业有限责任公司");
+  // Approved, it buys.
+  await admin.reload();
+  const mended = admin.locator("#registrations tr", { hasText: "梧州市鸳江置业有限责任公司" });
+  await mended.locator("button.approve").click();
+  await mended.waitFor({ state: "detached" });
   const approved = await buy("reg-3");
   assert.equal(approved.status, 201, JSON.stringify(approved.body));
+  assert.equal(approved.body.purchase.buyer_organisation, "梧州市鸳江置业有限责任公司");
+  // A second person of the company, added by the administrator.
+  await admin.click("#approved-card summary");
+  const approvedRow = admin.locator("#approved-organisations tr", { hasText: "梧州市鸳江置业有限责任公司" });
+  await approvedRow.locator("button.add-member").click();
+  await admin.fill("#member-username", "yuanjiang2");
+  await admin.fill("#member-password", "yuanjiang2-2026");
+  await admin.click("#member-form button[type=submit]");
+  await admin.locator("#approved-said", { hasText: "yuanjiang2" }).waitFor();
+  await approvedRow.locator("td.members", { hasText: "yuanjiang、yuanjiang2" }).waitFor();
+  await admin.locator("#registrations-card").screenshot({ path: join(screenshotDir, "admin-approved-zh.png") });
+  await context.close();
   await visitor.close();
 });

@@ -137,12 +137,14 @@ pub struct LiveState {
     pub organisations: Vec<LiveOrganisation>,
 }
 
-/// An organisation (单位) as stored; those moved from earlier accounts by migration 0016 have
-/// no records and are not read.
+/// An organisation (单位) as stored; those moved from earlier accounts by migration 0016 are
+/// read once they have records of their own (an administrator's edit).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LiveOrganisation {
     pub id: i64,
     pub name: String,
     pub uscc: Option<String>,
     pub status: String,
+    pub kind: String,
+    pub regional_bidder: bool,
 }

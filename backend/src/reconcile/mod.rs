@@ -192,6 +192,12 @@ pub fn first_mismatch(records: &[Stored], live: &LiveState) -> Option<Mismatch> 
                 c.field("name", e.name.as_str(), o.name.as_str());
                 c.field("uscc", e.uscc.as_deref(), o.uscc.as_deref());
                 c.field("status", e.status.as_str(), o.status.as_str());
+                if let Some(kind) = &e.kind {
+                    c.field("kind", kind.as_str(), o.kind.as_str());
+                }
+                if let Some(bidder) = e.regional_bidder {
+                    c.field("regional_bidder", bidder, o.regional_bidder);
+                }
             },
         )
     })

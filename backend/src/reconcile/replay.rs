@@ -90,6 +90,9 @@ pub(super) struct Organisation {
     pub(super) name: String,
     pub(super) uscc: Option<String>,
     pub(super) status: String,
+    /// Its kind and regional-bidder mark (R11), as logged since they were (#16).
+    pub(super) kind: Option<String>,
+    pub(super) regional_bidder: Option<bool>,
 }
 
 /// What the log says a reclamation project is.
@@ -374,6 +377,12 @@ impl Expected {
                 o.name = text(after, "name").unwrap_or_default();
                 o.uscc = text(after, "uscc").filter(|c| !c.is_empty());
                 o.status = text(after, "status").unwrap_or_default();
+                if let Some(kind) = text(after, "kind") {
+                    o.kind = Some(kind);
+                }
+                if let Some(bidder) = after.get("regional_bidder").and_then(Value::as_bool) {
+                    o.regional_bidder = Some(bidder);
+                }
             }
             "user_created" => {
                 let Some(name) = r.object.strip_prefix("user:") else {

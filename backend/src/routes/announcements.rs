@@ -138,13 +138,18 @@ async fn announcements<S: Store>(
                     name(&p.seller_county_code),
                     p.area_mu,
                     p.amount_yuan.grouped(),
-                    // The parties by organisation, never by login (#16).
+                    // The parties by organisation, never by login: one moved from an earlier
+                    // account is named once its code is completed (#16).
                     [
-                        ("出让方", &p.seller_organisation),
-                        ("受让方", &p.buyer_organisation)
+                        ("出让方", &p.seller_organisation, &p.seller_uscc),
+                        ("受让方", &p.buyer_organisation, &p.buyer_uscc),
                     ]
                     .iter()
-                    .filter_map(|(role, o)| o.as_ref().map(|o| format!("，{role} {o}")))
+                    .filter_map(|(role, o, code)| {
+                        code.as_ref()
+                            .and(o.as_ref())
+                            .map(|o| format!("，{role} {o}"))
+                    })
                     .collect::<String>(),
                     match (&p.confirmation_no, p.publicity_ends_at) {
                         (Some(no), _) => no.clone(),

@@ -14,7 +14,7 @@ use quota_shared::api::{
 use quota_shared::codes::ErrorCode;
 use sha2::{Digest, Sha256};
 
-use super::organisations::visible;
+use super::organisation_fields::visible;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::extract::ApiPath;
@@ -24,8 +24,8 @@ use crate::store::Store;
 /// Largest document accepted: a scanned page as PDF or photograph.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
-/// Uploads held in memory at once; the others wait their turn.
-static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Documents held in memory at once (uploads and reads); the others wait their turn.
+static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new().route(
@@ -51,6 +51,61 @@ pub fn sniff(content: &[u8]) -> Option<&'static str> {
     }
 }
 
+fn approved_meanwhile() -> ApiError {
+    ApiError::coded(
+        ErrorCode::OrganisationApproved,
+        "单位已审核通过，更换材料请联系自治区管理员",
+        "The organisation is approved: ask the administrator to replace a document",
+    )
+}
+
+/// How long a file may take to arrive, and how long it waits for its turn.
+const ARRIVAL: std::time::Duration = std::time::Duration::from_secs(120);
+const TURN: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The uploaded file: refused at once when it says it is too large, read within [`ARRIVAL`]
+/// while holding one of the [`UPLOADS`] turns (waited for at most [`TURN`]), so slow or
+/// oversized senders cannot hold the others up.
+async fn read_document(
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<axum::body::Bytes, ApiError> {
+    let too_large = || {
+        ApiError::coded(
+            ErrorCode::BodyTooLarge,
+            "文件过大，上限为 5 MB：请压缩或降低扫描分辨率后再上传",
+            "The file is too large; the limit is 5 MB: compress it or scan at a lower resolution",
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
+        return Err(too_large());
+    }
+    let busy = || {
+        ApiError::coded(
+            ErrorCode::Busy,
+            "上传的人较多，请稍后再试",
+            "Many uploads at once: try again shortly",
+        )
+    };
+    let _turn = tokio::time::timeout(TURN, UPLOADS.acquire())
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| ApiError::Internal)?;
+    tokio::time::timeout(
+        ARRIVAL,
+        crate::json::read_body_within(body, MAX_DOCUMENT_BYTES),
+    )
+    .await
+    .map_err(|_| ApiError::Malformed {
+        zh: "文件传输超时，请检查网络后重新上传".into(),
+        en: "The file took too long to arrive: check the connection and upload again".into(),
+    })?
+}
+
 fn kind_of(text: &str) -> Result<DocumentKind, ApiError> {
     text.parse().map_err(|_| {
         ApiError::not_found(
@@ -72,6 +127,7 @@ async fn upload<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
     ApiPath((id, kind)): ApiPath<(i64, String)>,
+    headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Result<Json<OrganisationResponse>, ApiError> {
     let kind = kind_of(&kind)?;
@@ -79,15 +135,10 @@ async fn upload<S: Store>(
     if user.0.role != Role::Admin {
         user.require(&[Role::Buyer, Role::CountyBureau])?;
         if organisation.status == OrganisationStatus::Approved {
-            return Err(ApiError::coded(
-                ErrorCode::OrganisationApproved,
-                "单位已审核通过，更换材料请联系自治区管理员",
-                "The organisation is approved: ask the administrator to replace a document",
-            ));
+            return Err(approved_meanwhile());
         }
     }
-    let _turn = UPLOADS.acquire().await.map_err(|_| ApiError::Internal)?;
-    let content = crate::json::read_body_within(body, MAX_DOCUMENT_BYTES).await?;
+    let content = read_document(headers, body).await?;
     if content.is_empty() {
         return Err(ApiError::invalid(
             "document",
@@ -107,6 +158,7 @@ async fn upload<S: Store>(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    let admin = user.0.role == Role::Admin;
     if !state
         .store
         .put_organisation_document(
@@ -115,15 +167,14 @@ async fn upload<S: Store>(
             content_type,
             &content,
             &sha256,
+            admin,
             &user.0.username,
             state.clock.now(),
         )
         .await?
     {
-        return Err(ApiError::not_found(
-            &format!("单位 #{id}"),
-            &format!("Organisation #{id}"),
-        ));
+        // Approved while the file was on its way: the documents checked stay.
+        return Err(approved_meanwhile());
     }
     Ok(Json(OrganisationResponse {
         organisation: visible(&state, &user, id).await?,
@@ -142,6 +193,16 @@ async fn download<S: Store>(
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
     visible(&state, &user, id).await?;
+    let _turn = tokio::time::timeout(TURN, UPLOADS.acquire())
+        .await
+        .map_err(|_| {
+            ApiError::coded(
+                ErrorCode::Busy,
+                "查看材料的人较多，请稍后再试",
+                "Many documents are being read: try again shortly",
+            )
+        })?
+        .map_err(|_| ApiError::Internal)?;
     let Some((content_type, content)) = state.store.organisation_document(id, kind).await? else {
         return Err(ApiError::not_found(
             &format!("单位 #{id} 的{}", kind.label_zh()),
@@ -176,8 +237,15 @@ async fn download<S: Store>(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    // A picture is shown in the sandbox; a PDF is saved and opened with the reader (the
+    // browser's viewer does not run in a sandboxed page).
+    let disposition = if extension == "pdf" {
+        "attachment"
+    } else {
+        "inline"
+    };
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "inline; filename=\"organisation-{id}-{}.{extension}\"",
+        "{disposition}; filename=\"organisation-{id}-{}.{extension}\"",
         kind.wire()
     )) {
         headers.insert(header::CONTENT_DISPOSITION, v);

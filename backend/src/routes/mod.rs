@@ -37,6 +37,8 @@ pub mod holdings;
 pub mod listings;
 mod lookup;
 pub mod objections;
+mod organisation_changes;
+mod organisation_fields;
 pub mod organisations;
 pub mod page;
 pub mod plots;
@@ -81,6 +83,7 @@ pub fn api<S: Store>() -> Router<AppState<S>> {
         .merge(accounts::router())
         .merge(organisations::router())
         .merge(documents::router())
+        .merge(organisation_changes::router())
         .route("/openapi.json", get(openapi_json))
 }
 
@@ -135,6 +138,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         accounts::Doc::openapi(),
         organisations::Doc::openapi(),
         documents::Doc::openapi(),
+        organisation_changes::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -8,64 +8,35 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use quota_shared::api::{
-    DocumentKind, ErrorEnvelope, MemberRequest, Organisation, OrganisationFields, OrganisationKind,
-    OrganisationResponse, OrganisationStatus, OrganisationsResponse, RegistrationRequest,
-    ReviewRequest, Role,
+    DocumentKind, ErrorEnvelope, Organisation, OrganisationKind, OrganisationResponse,
+    OrganisationStatus, OrganisationsResponse, RegistrationRequest, ReviewRequest, Role,
 };
 use quota_shared::codes::ErrorCode;
 use serde::Deserialize;
 
 use super::lookup::{TextRule, bounded_text};
+use super::organisation_fields::{checked_fields, checked_login, username_taken, visible};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::types::{NewUser, OrganisationEdit, Registration, Review, UserRecord};
+use crate::store::types::{NewUser, Registration, Review, UserRecord};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/registrations", post(register::<S>))
         .route("/organisations", get(list::<S>))
-        .route("/organisations/{id}", get(read::<S>).put(edit::<S>))
-        .route("/organisations/{id}/users", post(add_member::<S>))
+        .route("/organisations/{id}", get(read::<S>))
         .route("/organisations/{id}/approve", post(approve::<S>))
         .route("/organisations/{id}/reject", post(reject::<S>))
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(register, list, read, edit, add_member, approve, reject))]
+#[openapi(paths(register, list, read, approve, reject))]
 pub(super) struct Doc;
 
-const NAME: TextRule = TextRule {
-    field: "organisation.name",
-    label: "单位全称",
-    max: 100,
-    required: true,
-    multiline: false,
-};
-const LEGAL: TextRule = TextRule {
-    field: "organisation.legal_representative",
-    label: "法定代表人",
-    max: 40,
-    required: true,
-    multiline: false,
-};
-const CONTACT: TextRule = TextRule {
-    field: "organisation.contact_name",
-    label: "联系人",
-    max: 40,
-    required: true,
-    multiline: false,
-};
-const ADDRESS: TextRule = TextRule {
-    field: "organisation.address",
-    label: "地址",
-    max: 200,
-    required: true,
-    multiline: false,
-};
 const NOTE: TextRule = TextRule {
     field: "note",
     label: "审核意见",
@@ -76,109 +47,6 @@ const NOTE: TextRule = TextRule {
 
 /// Registrations hashing their first user's password at once (of the two argon2 slots).
 static REGISTRATIONS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
-
-/// A telephone number as people write it: digits with +, -, spaces or brackets, 7 to 15 digits.
-fn phone(text: &str) -> Result<String, ApiError> {
-    let text = text.trim();
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let allowed = text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')' | '（' | '）'));
-    if !allowed || !(7..=15).contains(&digits) || text.chars().count() > 25 {
-        return Err(ApiError::invalid(
-            "organisation.contact_phone",
-            ErrorCode::InvalidValue,
-            "联系电话：请填写 7–15 位数字的电话号码，如 0774-3826000 或 13800000000",
-            "Contact phone: 7 to 15 digits, e.g. 0774-3826000 or 13800000000",
-        ));
-    }
-    Ok(text.to_string())
-}
-
-const AUTHORISATION_NO: TextRule = TextRule {
-    field: "organisation.authorisation.number",
-    label: "授权文件文号",
-    max: 60,
-    required: true,
-    multiline: false,
-};
-
-/// An organisation's fields as typed, checked and trimmed: the texts, the phone, the county of
-/// a government body and, for a regional bidder that is not a 人民政府, its authorisation (R11)
-/// — valid today or later, its last day not before its first.
-async fn checked_fields<S: Store>(
-    state: &AppState<S>,
-    mut organisation: OrganisationFields,
-) -> Result<OrganisationFields, ApiError> {
-    organisation.name = bounded_text(&NAME, &organisation.name)?;
-    organisation.legal_representative = bounded_text(&LEGAL, &organisation.legal_representative)?;
-    organisation.contact_name = bounded_text(&CONTACT, &organisation.contact_name)?;
-    organisation.address = bounded_text(&ADDRESS, &organisation.address)?;
-    organisation.contact_phone = phone(&organisation.contact_phone)?;
-    match (
-        &organisation.county_code,
-        organisation.kind.is_government_body(),
-    ) {
-        (None, true) => {
-            return Err(ApiError::invalid(
-                "organisation.county_code",
-                ErrorCode::Required,
-                "政府机关须选择所属县（市、区）",
-                "A government body names its county (or district)",
-            ));
-        }
-        (Some(code), _) => {
-            let units = state.store.jurisdictions().await?;
-            if quota_shared::jurisdiction::find(&units, code).is_none() {
-                return Err(ApiError::invalid(
-                    "organisation.county_code",
-                    ErrorCode::UnknownCounty,
-                    format!("没有区划代码为 {code} 的县（市、区）"),
-                    format!("No county (or district) {code}"),
-                ));
-            }
-        }
-        (None, false) => {}
-    }
-    if !organisation.regional_bidder {
-        organisation.authorisation = None;
-        return Ok(organisation);
-    }
-    let needs_document = organisation.kind != OrganisationKind::Government;
-    match organisation.authorisation.as_mut() {
-        None if needs_document => Err(ApiError::invalid(
-            "organisation.authorisation",
-            ErrorCode::Required,
-            "申请自治区平台竞买人资格的单位（人民政府除外）须填写人民政府授权文件的文号和有效期（R11）",
-            "A regional bidder that is not a people's government gives its authorisation's number and validity (R11)",
-        )),
-        None => Ok(organisation),
-        Some(a) => {
-            a.number = bounded_text(&AUTHORISATION_NO, &a.number)?;
-            let today = quota_shared::calendar::day_of(state.clock.now());
-            if a.valid_until < a.valid_from {
-                return Err(ApiError::invalid(
-                    "organisation.authorisation.valid_until",
-                    ErrorCode::InvalidValue,
-                    "授权有效期的截止日早于起始日，请核对",
-                    "The authorisation ends before it begins: check the dates",
-                ));
-            }
-            if a.valid_until < today {
-                return Err(ApiError::invalid(
-                    "organisation.authorisation.valid_until",
-                    ErrorCode::InvalidValue,
-                    format!("授权文件已于 {} 到期，请上传有效的授权文件", a.valid_until),
-                    format!(
-                        "The authorisation ended on {}: give one in force",
-                        a.valid_until
-                    ),
-                ));
-            }
-            Ok(organisation)
-        }
-    }
-}
 
 /// Refuses a buy or a bid by a user whose organisation is not approved. Accounts made by an
 /// administrator (no organisation) act as before.
@@ -244,41 +112,10 @@ async fn register<S: Store>(
         username,
         password,
     } = body.value;
-    let organisation = checked_fields(&state, organisation).await?;
-    let refused =
-        |zh: String, en: String| ApiError::invalid("username", ErrorCode::AccountRefused, zh, en);
-    let Some(username) = crate::accounts::normalise_username(&username) else {
-        let r = crate::accounts::USERNAME_CHARS;
-        return Err(refused(
-            format!(
-                "用户名须为{}–{}个字符，只用小写字母、数字和 . _ -",
-                r.start(),
-                r.end()
-            ),
-            format!(
-                "The username must be {}–{} characters of a–z, 0–9, . _ -",
-                r.start(),
-                r.end()
-            ),
-        ));
-    };
-    let min = quota_shared::api::MIN_PASSWORD_CHARS;
-    if password.chars().count() < min {
-        return Err(ApiError::invalid(
-            "password",
-            ErrorCode::AccountRefused,
-            format!("密码至少 {min} 个字符"),
-            format!("The password needs at least {min} characters"),
-        ));
-    }
+    let organisation = checked_fields(&state, organisation, false).await?;
     // A taken username is said before the costly hash; and registrations hash one at a time,
     // so a flood of them leaves the other argon2 slot to logins.
-    if state.store.user_by_username(&username).await?.is_some() {
-        return Err(refused(
-            format!("用户名 {username} 已被使用，请换一个"),
-            format!("The username {username} is taken: choose another"),
-        ));
-    }
+    let username = checked_login(&state, &username, &password).await?;
     let _turn = REGISTRATIONS
         .acquire()
         .await
@@ -312,10 +149,7 @@ async fn register<S: Store>(
                 organisation.uscc
             ),
         )),
-        Registration::UsernameTaken => Err(refused(
-            format!("用户名 {username} 已被使用，请换一个"),
-            format!("The username {username} is taken: choose another"),
-        )),
+        Registration::UsernameTaken => Err(username_taken(&username)),
     }
 }
 
@@ -339,21 +173,6 @@ async fn list<S: Store>(
     Ok(Json(OrganisationsResponse {
         organisations: state.store.organisations(q.status).await?,
     }))
-}
-
-/// The organisation `id` as `user` may see it: the administrator and the supervisor see every
-/// one, a user its own; any other reads as none.
-pub(super) async fn visible<S: Store>(
-    state: &AppState<S>,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<quota_shared::api::Organisation, ApiError> {
-    let not_found = || ApiError::not_found(&format!("单位 #{id}"), &format!("Organisation #{id}"));
-    let own = user.0.organisation_id == Some(id);
-    if !own && !matches!(user.0.role, Role::Admin | Role::Supervisor) {
-        return Err(not_found());
-    }
-    state.store.organisation(id).await?.ok_or_else(not_found)
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "admin", params(("id" = i64, Path)),
@@ -426,6 +245,11 @@ async fn review<S: Store>(
             "该单位已审核通过，不能再次审核",
             "The organisation is approved already",
         )),
+        Review::DocumentsMissing => Err(ApiError::coded(
+            ErrorCode::DocumentMissing,
+            "审核所需材料未上传（营业执照；非人民政府的竞买人另需授权文件），上传后方可审核通过",
+            "A document the review needs is missing (the licence; a regional bidder that is not a government also its authorisation)",
+        )),
         Review::NotFound => Err(ApiError::not_found(
             &format!("单位 #{id}"),
             &format!("Organisation #{id}"),
@@ -458,98 +282,4 @@ async fn reject<S: Store>(
     body: ApiJson<ReviewRequest>,
 ) -> Result<Json<OrganisationResponse>, ApiError> {
     review(&state, &user, id, false, &body.value.note).await
-}
-
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "admin", params(("id" = i64, Path)), request_body = OrganisationFields,
-    responses((status = 200, description = "本单位人员修改待审核或未通过的注册（重新进入审核）；管理员可修改任何单位（如补全迁移单位的代码）/ a member mends a registration not yet approved (back to review); the administrator edits any", body = OrganisationResponse),
-        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
-        (status = 409, description = "代码已被另一单位使用，或已通过（本单位人员）/ the code is another's, or approved (members)", body = ErrorEnvelope),
-        (status = 422, body = ErrorEnvelope)))]
-#[tracing::instrument(skip_all)]
-async fn edit<S: Store>(
-    State(state): State<AppState<S>>,
-    user: CurrentUser,
-    ApiPath(id): ApiPath<i64>,
-    body: ApiJson<OrganisationFields>,
-) -> Result<Json<OrganisationResponse>, ApiError> {
-    let current = visible(&state, &user, id).await?;
-    let admin = user.0.role == Role::Admin;
-    if !admin {
-        user.require(&[Role::Buyer, Role::CountyBureau])?;
-        if current.status == OrganisationStatus::Approved {
-            return Err(ApiError::coded(
-                ErrorCode::OrganisationApproved,
-                "单位已审核通过，信息变更请联系自治区管理员",
-                "The organisation is approved: ask the administrator to change it",
-            ));
-        }
-    }
-    let fields = checked_fields(&state, body.value).await?;
-    let uscc = fields.uscc.to_string();
-    match state
-        .store
-        .edit_organisation(id, &fields, !admin, &user.0.username, state.clock.now())
-        .await?
-    {
-        OrganisationEdit::Edited(o) => Ok(Json(OrganisationResponse { organisation: *o })),
-        OrganisationEdit::UsccTaken => Err(ApiError::coded(
-            ErrorCode::UsccTaken,
-            format!("统一社会信用代码 {uscc} 已属于另一单位，请核对"),
-            format!("The code {uscc} belongs to another organisation: check it"),
-        )),
-        OrganisationEdit::NotFound => Err(ApiError::not_found(
-            &format!("单位 #{id}"),
-            &format!("Organisation #{id}"),
-        )),
-    }
-}
-
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/users", tag = "admin", params(("id" = i64, Path)), request_body = MemberRequest,
-    responses((status = 201, description = "已新增人员（首次登录须修改密码）/ added; the person sets a password at first login", body = OrganisationResponse),
-        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
-        (status = 422, description = "用户名已被使用或不合规、密码过短 / username taken or invalid, password too short", body = ErrorEnvelope)))]
-#[tracing::instrument(skip_all)]
-async fn add_member<S: Store>(
-    State(state): State<AppState<S>>,
-    user: CurrentUser,
-    ApiPath(id): ApiPath<i64>,
-    body: ApiJson<MemberRequest>,
-) -> Result<(StatusCode, Json<OrganisationResponse>), ApiError> {
-    let admin = user.require(&[Role::Admin])?;
-    let organisation = visible(&state, &user, id).await?;
-    // A county's 自然资源局 lists and sells as its bureau; any other organisation buys.
-    let (role, county) = match (organisation.kind, &organisation.county_code) {
-        (OrganisationKind::NaturalResources, Some(code)) => {
-            (Role::CountyBureau, Some(code.to_string()))
-        }
-        _ => (Role::Buyer, None),
-    };
-    let MemberRequest { username, password } = body.value;
-    let spec = crate::accounts::AccountSpec {
-        username: &username,
-        password: &password,
-        role,
-        county: county.as_deref(),
-        regional_bidder: false,
-        organisation_id: Some(id),
-    };
-    crate::accounts::add_user(&state.store, spec, &admin.username, state.clock.now())
-        .await
-        .map_err(|message| {
-            let (zh, en) = message
-                .split_once(" / ")
-                .unwrap_or((message.as_str(), message.as_str()));
-            ApiError::invalid(
-                "username",
-                ErrorCode::AccountRefused,
-                zh.to_string(),
-                en.to_string(),
-            )
-        })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(OrganisationResponse {
-            organisation: visible(&state, &user, id).await?,
-        }),
-    ))
 }

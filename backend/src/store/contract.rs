@@ -383,7 +383,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<crate::store::types::OrganisationEdit, StoreError>> + Send;
     /// Stores a document of an organisation, replacing one of its kind (audited); `false` when
-    /// there is no such organisation.
+    /// there is no such organisation, or it is approved and `any_status` is not set (only the
+    /// administrator replaces an approved organisation's documents).
     #[allow(clippy::too_many_arguments)]
     fn put_organisation_document(
         &self,
@@ -392,6 +393,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         content_type: &str,
         content: &[u8],
         sha256: &str,
+        any_status: bool,
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;

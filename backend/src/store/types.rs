@@ -73,6 +73,8 @@ pub enum Review {
     Reviewed(Box<quota_shared::api::Organisation>),
     /// Approved before: an approval stands.
     AlreadyApproved,
+    /// Not approved: a document the review needs is missing.
+    DocumentsMissing,
     NotFound,
 }
 
@@ -82,6 +84,8 @@ pub enum OrganisationEdit {
     Edited(Box<quota_shared::api::Organisation>),
     /// Another organisation has this 统一社会信用代码.
     UsccTaken,
+    /// Approved meanwhile: its own user no longer changes it.
+    Approved,
     NotFound,
 }
 

@@ -4,6 +4,7 @@
 //! regional-bidder attribute with its authorisation's validity (R11), and a numbered trade that
 //! keeps naming the parties it was issued to.
 
+use quota_backend::with_store;
 use quota_shared::api::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -210,6 +211,24 @@ async fn a_rejected_registration_is_mended_and_more_people_join_an_organisation(
         (StatusCode::CONFLICT, "uscc_taken"),
         "{taken} ({rival_id})"
     );
+    // A county's 自然资源局 is set up by the administrator; nobody registers or mends into one.
+    let mut bureau = body["organisation"].clone();
+    bureau["kind"] = json!("natural_resources");
+    bureau["county_code"] = json!("450422");
+    let (status, refused) = applicant.put(&path, &bureau).await;
+    assert_eq!(
+        (status, refused["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("organisation.kind")),
+        "{refused}"
+    );
+    let mut fake = registration(43, "fakebureau");
+    fake["organisation"] = bureau.clone();
+    fake["organisation"]["uscc"] = json!(crate::helpers::uscc(43));
+    let (status, _) = app.anonymous().post("/api/v1/registrations", &fake).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nor does the administrator turn an organisation with people into another kind.
+    let (status, turned) = admin.put(&path, &bureau).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{turned}");
     applicant.upload_licence(id).await;
     approve(&admin, id).await;
     // Approved: its own user no longer edits it; the administrator does, and it stays approved.
@@ -392,6 +411,16 @@ async fn a_regional_bidder_bids_only_within_its_authorisation(db: TestDb) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("R11")),
         "{refused}"
     );
+    // The mark set behind the application's back is named by audit verify.
+    let (_, v) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(v["verification"]["intact"], true, "{v}");
+    let statement =
+        format!("UPDATE organisations SET regional_bidder = TRUE WHERE id = {plain_id}");
+    with_store!(&app.db, s => sqlx::query(sqlx::AssertSqlSafe(statement)).execute(s.pool()).await.map(|_| ()))
+        .expect("tampering");
+    let (_, v) = admin.get("/api/v1/audit/verify").await;
+    assert_eq!(v["verification"]["intact"], false, "{v}");
+    assert!(v.to_string().contains("regional_bidder"), "{v}");
 }
 
 async fn a_numbered_trade_keeps_naming_the_parties_it_was_issued_to(db: TestDb) {
@@ -476,4 +505,23 @@ async fn a_numbered_trade_keeps_naming_the_parties_it_was_issued_to(db: TestDb) 
     );
     let (_, v) = admin.get("/api/v1/audit/verify").await;
     assert_eq!(v["verification"]["intact"], true, "{v}");
+    // The public 核验 page reads the parties as issued, and says when the row was altered.
+    let (_, serials) = buyer
+        .get(&format!("/api/v1/purchases/{trade}/serials"))
+        .await;
+    let code = serials["verify_code"].as_str().expect("code").to_string();
+    let (_, checked) = app.anonymous().get(&format!("/api/v1/verify/{code}")).await;
+    assert_eq!(
+        (
+            checked["verification"]["buyer_organisation"].as_str(),
+            checked["verification"]["audit_intact"].as_bool()
+        ),
+        (Some("梧州市某置业有限公司61"), Some(true)),
+        "{checked}"
+    );
+    let statement = format!("UPDATE purchases SET buyer_party = '别的公司' WHERE id = {trade}");
+    with_store!(&app.db, s => sqlx::query(sqlx::AssertSqlSafe(statement)).execute(s.pool()).await.map(|_| ()))
+        .expect("tampering");
+    let (_, checked) = app.anonymous().get(&format!("/api/v1/verify/{code}")).await;
+    assert_eq!(checked["verification"]["audit_intact"], false, "{checked}");
 }

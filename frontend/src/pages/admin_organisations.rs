@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::components::form::input_value;
+use crate::components::party::{bidding, documents_list};
 use crate::components::status::failed;
 use crate::i18n::words;
 
@@ -65,6 +66,7 @@ pub fn Registrations() -> Html {
                     <th>{ words(lang, "单位／统一社会信用代码", "Organisation / code") }</th>
                     <th>{ words(lang, "类别", "Kind") }</th>
                     <th>{ words(lang, "法定代表人／联系人", "Representative / contact") }</th>
+                    <th>{ words(lang, "材料／竞买资格", "Documents / regional bidding") }</th>
                     <th>{ words(lang, "状态", "Status") }</th>
                     <th>{ words(lang, "审核意见", "Review") }</th>
                 </tr></thead>
@@ -74,6 +76,7 @@ pub fn Registrations() -> Html {
                         <td>{ match lang { Lang::Zh => o.kind.label_zh(), Lang::En => o.kind.wire() } }</td>
                         <td>{ format!("{} / {}", o.legal_representative, o.contact_name) }<br />
                             <span class="muted">{ format!("{} · {}", o.contact_phone, o.address) }</span></td>
+                        <td>{ documents_list(lang, o, None) }{ bidding(lang, o) }</td>
                         <td class="nowrap">{ match o.status {
                             OrganisationStatus::Rejected => html! { <><span class="badge danger">{ words(lang, "未通过", "rejected") }</span><br /><span class="muted">{ o.review_note.clone().unwrap_or_default() }</span></> },
                             s => html! { <span class="badge warn">{ match lang { Lang::Zh => s.label_zh(), Lang::En => s.wire() } }</span> },
@@ -97,6 +100,7 @@ pub fn Registrations() -> Html {
                 "Check the licence's name, code and legal representative; until approved, the organisation neither buys nor bids.") }</p>
             { match &*problem { Some(e) => html! { <div id="registrations-problem">{ failed(lang, e, None) }</div> }, None => html! {} } }
             { body }
+            <super::admin_parties::ApprovedOrganisations />
         </section>
     }
 }

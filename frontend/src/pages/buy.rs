@@ -185,11 +185,8 @@ pub fn Buy(props: &Props) -> Html {
                 let result = api::buy(&request, &key).await;
                 // Bought, or the listing changed under the buyer (someone bought first, it
                 // ended): show the listing as it is now.
-                let stale = result.as_ref().err().and_then(|e| e.code).is_some_and(|c| {
-                    matches!(
-                        c,
-                        ErrorCode::InsufficientRemaining | ErrorCode::ListingClosed
-                    )
+                let stale = result.as_ref().err().is_some_and(|e| {
+                    e.is(ErrorCode::InsufficientRemaining) || e.is(ErrorCode::ListingClosed)
                 });
                 if result.is_ok() {
                     key.set(api::new_idempotency_key());

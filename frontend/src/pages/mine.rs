@@ -81,7 +81,11 @@ pub fn Mine() -> Html {
                         { for list.iter().map(|p| html! {
                             <tr data-purchase={p.id.to_string()}>
                                 <td class="mono">{ p.id }</td>
-                                <td>{ county_name(lang, &counties, &p.seller_county_code) }</td>
+                                // The seller by organisation once its code is known (#16).
+                                <td>{ match (&p.seller_organisation, &p.seller_uscc) {
+                                    (Some(o), Some(_)) => o.clone(),
+                                    _ => county_name(lang, &counties, &p.seller_county_code),
+                                } }</td>
                                 <td class="num">{ p.area_mu.grouped() }</td>
                                 <td class="num">{ p.amount_yuan.grouped() }</td>
                                 <td class="status">{ trade_status(lang, p) }</td>

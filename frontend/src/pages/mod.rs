@@ -8,6 +8,8 @@ pub mod admin;
 #[cfg(feature = "staff")]
 pub mod admin_organisations;
 #[cfg(feature = "staff")]
+pub mod admin_parties;
+#[cfg(feature = "staff")]
 pub mod admin_rules;
 #[cfg(feature = "staff")]
 pub mod bureau;
@@ -34,6 +36,10 @@ pub mod market;
 pub mod mine;
 #[cfg(feature = "staff")]
 pub mod objection;
+#[cfg(feature = "staff")]
+pub mod organisation_form;
+#[cfg(feature = "staff")]
+pub mod own_organisation;
 #[cfg(feature = "staff")]
 pub mod register;
 // Used by the public bundle only; compiled in both so each checks it.

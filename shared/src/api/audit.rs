@@ -46,7 +46,6 @@ wire_enum! {
         OrganisationRejected = "organisation_rejected",
         OrganisationChanged = "organisation_changed",
         OrganisationDocument = "organisation_document",
-        MemberAdded = "member_added",
     }
 }
 
@@ -91,7 +90,6 @@ impl AuditAction {
             Self::OrganisationRejected => "单位审核未通过",
             Self::OrganisationChanged => "修改单位信息",
             Self::OrganisationDocument => "上传单位材料",
-            Self::MemberAdded => "单位新增人员",
         }
     }
 }

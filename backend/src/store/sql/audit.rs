@@ -100,9 +100,10 @@ macro_rules! impl_audit {
                 .fetch_all(&mut *tx)
                 .await?,
                 organisations: sqlx::query_as(
-                    "SELECT id, name, uscc, status FROM organisations o \
+                    "SELECT id, name, uscc, status, kind, regional_bidder FROM organisations o \
                      WHERE COALESCE(reviewed_by, '') <> 'migration' OR EXISTS (SELECT 1 FROM audit_log a \
-                     WHERE a.object = 'organisation:' || CAST(o.id AS TEXT)) ORDER BY id",
+                     WHERE a.object = 'organisation:' || CAST(o.id AS TEXT) AND a.action IN ('organisation_registered', \
+                     'organisation_approved', 'organisation_rejected', 'organisation_changed')) ORDER BY id",
                 )
                 .fetch_all(&mut *tx)
                 .await?,

@@ -188,7 +188,10 @@ macro_rules! impl_organisations {
             // approved one stays approved.
             let done: Option<(String, Option<String>)> = sqlx::query_as(
                 "UPDATE organisations SET status = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 \
-                 WHERE id = $5 AND status <> 'approved' RETURNING name, uscc",
+                 WHERE id = $5 AND status <> 'approved' AND ($1 <> 'approved' OR (EXISTS (SELECT 1 FROM \
+                 organisation_documents d WHERE d.organisation_id = $5 AND d.kind = 'licence') AND (NOT regional_bidder \
+                 OR kind = 'government' OR EXISTS (SELECT 1 FROM organisation_documents d WHERE d.organisation_id = $5 \
+                 AND d.kind = 'authorisation')))) RETURNING name, uscc",
             )
             .bind(status)
             .bind(note)
@@ -200,7 +203,8 @@ macro_rules! impl_organisations {
             let Some((name, uscc)) = done else {
                 tx.rollback().await?;
                 return Ok(match self.organisation(id).await? {
-                    Some(_) => Review::AlreadyApproved,
+                    Some(o) if o.status == quota_shared::api::OrganisationStatus::Approved => Review::AlreadyApproved,
+                    Some(_) => Review::DocumentsMissing,
                     None => Review::NotFound,
                 });
             };
@@ -229,7 +233,8 @@ macro_rules! impl_organisations {
                 "UPDATE organisations SET name = $1, uscc = $2, kind = $3, county_code = $4, \
                  legal_representative = $5, contact_name = $6, contact_phone = $7, address = $8, \
                  regional_bidder = $9, authorisation_no = $10, authorised_from = $11, authorised_until = $12, \
-                 status = CASE WHEN $13 THEN 'pending' ELSE status END WHERE id = $14 RETURNING status",
+                 status = CASE WHEN $13 THEN 'pending' ELSE status END \
+                 WHERE id = $14 AND (NOT $13 OR status <> 'approved') RETURNING status",
             )
             .bind(&fields.name)
             .bind(fields.uscc.as_str())
@@ -251,7 +256,10 @@ macro_rules! impl_organisations {
                 Ok(Some((status,))) => status,
                 Ok(None) => {
                     tx.rollback().await?;
-                    return Ok(OrganisationEdit::NotFound);
+                    return Ok(match self.organisation(id).await? {
+                        Some(_) => OrganisationEdit::Approved,
+                        None => OrganisationEdit::NotFound,
+                    });
                 }
                 Err(e) if $crate::store::sql::projects::is_unique_violation(&e) => {
                     tx.rollback().await?;
@@ -260,6 +268,28 @@ macro_rules! impl_organisations {
                 Err(e) => return Err(e.into()),
             };
             let status: quota_shared::api::OrganisationStatus = $crate::store::rows::parse_stored("organisation status", &status)?;
+            // A code completed for an organisation moved from an earlier account: the trades
+            // numbered while it had none name it fully from now on (a code missing, not changed).
+            sqlx::query(
+                "UPDATE purchases SET buyer_party = $1, buyer_party_uscc = $2 WHERE confirmation_no IS NOT NULL \
+                 AND buyer_party_uscc IS NULL AND buyer_id IN (SELECT u.id FROM users u WHERE u.organisation_id = $3)",
+            )
+            .bind(&fields.name)
+            .bind(fields.uscc.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if fields.kind == quota_shared::api::OrganisationKind::NaturalResources && status == quota_shared::api::OrganisationStatus::Approved {
+                sqlx::query(
+                    "UPDATE purchases SET seller_party = $1, seller_party_uscc = $2 WHERE confirmation_no IS NOT NULL \
+                     AND seller_party_uscc IS NULL AND seller_county_code = $3",
+                )
+                .bind(&fields.name)
+                .bind(fields.uscc.as_str())
+                .bind(fields.county_code.as_ref().map(|c| c.as_str().to_string()))
+                .execute(&mut *tx)
+                .await?;
+            }
             $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::organisation_changed(id, fields, status, actor, now));
             tx.commit().await?;
             match self.organisation(id).await? {
@@ -276,13 +306,15 @@ macro_rules! impl_organisations {
             content_type: &str,
             content: &[u8],
             sha256: &str,
+            any_status: bool,
             actor: &str,
             now: time::OffsetDateTime,
         ) -> Result<bool, StoreError> {
             let mut tx = self.writer.begin().await?;
             let done = sqlx::query(
                 "INSERT INTO organisation_documents (organisation_id, kind, content_type, size_bytes, sha256, \
-                 content, uploaded_by, uploaded_at) SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM organisations WHERE id = $1 \
+                 content, uploaded_by, uploaded_at) SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM organisations \
+                 WHERE id = $1 AND ($9 OR status <> 'approved') \
                  ON CONFLICT (organisation_id, kind) DO UPDATE SET content_type = excluded.content_type, \
                  size_bytes = excluded.size_bytes, sha256 = excluded.sha256, content = excluded.content, \
                  uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at",
@@ -295,6 +327,7 @@ macro_rules! impl_organisations {
             .bind(content)
             .bind(actor)
             .bind($crate::store::rows::db_time(now))
+            .bind(any_status)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

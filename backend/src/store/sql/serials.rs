@@ -212,6 +212,17 @@ macro_rules! impl_serials {
             intact &= logged("confirmation_no").as_deref() == Some(confirmation_no.as_str())
                 && logged("amount_yuan").as_deref() == Some(amount.to_string().as_str())
                 && logged("area_mu").is_none_or(|a| a == area.to_string());
+            // The parties as logged at numbering, where their code was known then (a code
+            // completed later fills only what was missing).
+            for (name, code, row_name, row_code) in [
+                ("seller_party", "seller_party_uscc", &seller_organisation, &seller_uscc),
+                ("buyer_party", "buyer_party_uscc", &buyer_organisation, &buyer_uscc),
+            ] {
+                if let Some(logged_code) = logged(code) {
+                    intact &= Some(&logged_code) == row_code.as_ref()
+                        && logged(name).as_ref() == row_name.as_ref();
+                }
+            }
             Ok(Some(quota_shared::api::Verification {
                 verify_code: quota_shared::serial::printed_code(code),
                 confirmation_no,
