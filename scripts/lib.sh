@@ -244,13 +244,25 @@ assemble_dist() {
     gzip -9 -n -k "$f" || die "gzip $f failed"
     brotli -q 11 -k "$f" || die "brotli $f failed"
   done
-  # The previous build's hashed files stay a week: a page loaded just before this build (or
-  # from an instance not yet restarted) still finds the files it names.
-  if [ -d "$dist" ]; then
-    while IFS= read -r -d '' f; do
-      [ -e "$stage/${f##*/}" ] || cp -p "$f" "$stage/" || die "cannot keep $f"
-    done < <(find "$dist" -maxdepth 1 -type f -name '*.????????????????.*' -mtime -7 -print0)
+  # The previous build's files stay: a page loaded just before this build (or from an
+  # instance not yet restarted) still finds the files it names. Older builds go, so the
+  # folder the server reads into memory does not grow with every build.
+  local keep=() old_boot
+  if [ -f "$dist/index.html" ]; then
+    old_boot="$(grep -o 'boot\.[0-9a-f]\{16\}\.js' "$dist/index.html" | head -n 1)" || true
+    keep+=("$old_boot" "$(grep -o 'style\.[0-9a-f]\{16\}\.css' "$dist/index.html" | head -n 1)")
+    if [ -n "$old_boot" ] && [ -f "$dist/$old_boot" ]; then
+      mapfile -t -O "${#keep[@]}" keep < <(grep -o '\(frontend\|staff\)\(_bg\)\{0,1\}\.[0-9a-f]\{16\}\.\(wasm\|js\)' "$dist/$old_boot")
+    fi
   fi
+  for name in "${keep[@]}"; do
+    [ -n "$name" ] || continue
+    for f in "$dist/$name" "$dist/$name.gz" "$dist/$name.br"; do
+      if [ -f "$f" ] && [ ! -e "$stage/${f##*/}" ]; then
+        cp -p "$f" "$stage/" || die "cannot keep $f"
+      fi
+    done
+  done
   chmod 755 "$stage"
   rm -rf "$dist.old"
   if [ -d "$dist" ]; then mv "$dist" "$dist.old"; fi

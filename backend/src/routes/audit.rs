@@ -61,7 +61,7 @@ async fn audit_of<S: Store>(
         if !parties.contains_key(&r.actor) {
             let party = match state.store.user_by_username(&r.actor).await? {
                 Some(u) => match u.organisation_id {
-                    Some(id) => state.store.organisation(id).await?.map(|o| o.name),
+                    Some(id) => state.store.organisation_alone(id).await?.map(|o| o.name),
                     None => None,
                 },
                 None => None,

@@ -58,7 +58,7 @@ pub(crate) async fn require_approved<S: Store>(
     let Some(id) = user.organisation_id else {
         return Ok(None);
     };
-    match state.store.organisation(id).await? {
+    match state.store.organisation_alone(id).await? {
         Some(o) if o.status == OrganisationStatus::Approved => Ok(Some(o)),
         Some(o) => {
             let reason = o

@@ -353,7 +353,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &str,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    /// An organisation with its documents and people.
     fn organisation(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<quota_shared::api::Organisation>, StoreError>> + Send;
+    /// An organisation without its documents and people (one statement: the checks on each
+    /// purchase and bid, the audit's names).
+    fn organisation_alone(
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<quota_shared::api::Organisation>, StoreError>> + Send;

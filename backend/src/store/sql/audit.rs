@@ -33,11 +33,7 @@ macro_rules! audit_append {
             after.as_deref(),
             at,
         );
-        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE stream = $2")
-            .bind(&hash)
-            .bind(&entry.stream)
-            .execute(&mut *$tx)
-            .await?;
+        // The head takes the record's hash by the database's trigger (migration 0018).
         sqlx::query(
             "INSERT INTO audit_log (stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -134,6 +134,19 @@ macro_rules! impl_organisations {
             &self,
             id: i64,
         ) -> Result<Option<quota_shared::api::Organisation>, StoreError> {
+            let Some(o) = self.organisation_alone(id).await? else {
+                return Ok(None);
+            };
+            let mut orgs = vec![o];
+            $crate::store::sql::organisations::attach_extras!(&self.pool, &mut orgs, "id = $1", id);
+            Ok(orgs.pop())
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn organisation_alone(
+            &self,
+            id: i64,
+        ) -> Result<Option<quota_shared::api::Organisation>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM organisations WHERE id = $1",
                 $crate::store::rows::organisations::ORGANISATION_COLUMNS
@@ -142,12 +155,7 @@ macro_rules! impl_organisations {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            let Some(row) = row else {
-                return Ok(None);
-            };
-            let mut orgs = vec![row.into_organisation()?];
-            $crate::store::sql::organisations::attach_extras!(&self.pool, &mut orgs, "id = $1", id);
-            Ok(orgs.pop())
+            row.map(|r| r.into_organisation()).transpose()
         }
 
         #[tracing::instrument(skip_all)]

@@ -37,6 +37,8 @@ pub fn finance() -> Section {
         // 0.01 亩 each, so a year of a million stays within the money and area ranges.
         &[
             ("confirmation_no", "purchases.confirmation_no || '-' || n.i"),
+            // Each 核验码 is its trade's own (unique).
+            ("verify_code", "purchases.verify_code || '-' || n.i"),
             ("area_e4_mu", "100"),
             ("farmland_e4_mu", "0"),
             ("paddy_e4_mu", "0"),
