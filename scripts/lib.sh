@@ -247,10 +247,11 @@ assemble_dist() {
   # The previous build's files stay: a page loaded just before this build (or from an
   # instance not yet restarted) still finds the files it names. Older builds go, so the
   # folder the server reads into memory does not grow with every build.
-  local keep=() old_boot
+  local keep=() old_boot old_css
   if [ -f "$dist/index.html" ]; then
     old_boot="$(grep -o 'boot\.[0-9a-f]\{16\}\.js' "$dist/index.html" | head -n 1)" || true
-    keep+=("$old_boot" "$(grep -o 'style\.[0-9a-f]\{16\}\.css' "$dist/index.html" | head -n 1)")
+    old_css="$(grep -o 'style\.[0-9a-f]\{16\}\.css' "$dist/index.html" | head -n 1)" || true
+    keep+=("$old_boot" "$old_css")
     if [ -n "$old_boot" ] && [ -f "$dist/$old_boot" ]; then
       mapfile -t -O "${#keep[@]}" keep < <(grep -o '\(frontend\|staff\)\(_bg\)\{0,1\}\.[0-9a-f]\{16\}\.\(wasm\|js\)' "$dist/$old_boot")
     fi

@@ -65,7 +65,7 @@ pub fn bidding(lang: Lang, o: &Organisation) -> Html {
         format!("{what}：授权文件 {}，有效期 {} 至 {}", a.number, a.valid_from, a.valid_until),
         format!("Regional bidder: {}, {} to {}", a.number, a.valid_from, a.valid_until)) }</p> },
         (None, true) => {
-            html! { <p class="muted">{ words(lang, format!("{what}（人民政府）"), "Regional bidder (a government)".to_string()) }</p> }
+            html! { <p class="muted">{ words(lang, format!("{what}（人民政府，无需授权文件）"), "Regional bidder (a government: no authorisation needed)".to_string()) }</p> }
         }
         _ => html! {},
     }

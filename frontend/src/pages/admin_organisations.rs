@@ -100,7 +100,7 @@ pub fn Registrations() -> Html {
                 "Check the licence's name, code and legal representative; until approved, the organisation neither buys nor bids.") }</p>
             { match &*problem { Some(e) => html! { <div id="registrations-problem">{ failed(lang, e, None) }</div> }, None => html! {} } }
             { body }
-            <super::admin_parties::ApprovedOrganisations />
+            <super::admin_parties::ApprovedOrganisations refresh={*reload} />
         </section>
     }
 }

@@ -21,11 +21,30 @@ enum Open {
     Edit(i64),
 }
 
+/// A reload counter.
+#[derive(Default, PartialEq)]
+struct Tick(u32);
+
+impl Reducible for Tick {
+    type Action = ();
+
+    fn reduce(self: std::rc::Rc<Self>, _: ()) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(Tick(self.0.wrapping_add(1)))
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Changes when a registration above is reviewed: the list is read again.
+    pub refresh: u32,
+}
+
 #[component]
-pub fn ApprovedOrganisations() -> Html {
+pub fn ApprovedOrganisations(props: &Props) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let list = use_state(|| None::<Result<Vec<Organisation>, ApiFailure>>);
-    let reload = use_state(|| 0u32);
+    // Counted by a reducer: a reload asked for while another is under way still counts.
+    let reload = use_reducer(Tick::default);
     let open = use_state(|| None::<Open>);
     let username = use_state(String::new);
     let password = use_state(String::new);
@@ -34,7 +53,7 @@ pub fn ApprovedOrganisations() -> Html {
     let said = use_state(|| None::<String>);
     {
         let list = list.clone();
-        use_effect_with(*reload, move |_| {
+        use_effect_with((reload.0, props.refresh), move |_| {
             yew::platform::spawn_local(async move {
                 list.set(Some(
                     api::organisations("approved")
@@ -68,7 +87,7 @@ pub fn ApprovedOrganisations() -> Html {
                     problem.set(None);
                     said.set(Some(text));
                     open.set(None);
-                    reload.set(*reload + 1);
+                    reload.dispatch(());
                 }
                 Err(e) => problem.set(Some(e)),
             }
@@ -156,7 +175,7 @@ pub fn ApprovedOrganisations() -> Html {
                         </td></tr> },
                         Some(Open::Edit(id)) if *id == o.id => html! { <tr><td colspan="4">
                             <OrganisationForm initial={Fields::of(o)} new=false busy={*busy} problem={(*problem).clone()}
-                                submit_zh="保存修改" submit_en="Save" on_submit={edit(o.id)} />
+                                submit_zh="保存修改" submit_en="Save" on_submit={edit(o.id)} admin=true />
                         </td></tr> },
                         _ => html! {},
                     } }
@@ -173,7 +192,7 @@ pub fn ApprovedOrganisations() -> Html {
                     .target_dyn_into::<web_sys::HtmlDetailsElement>()
                     .is_some_and(|d| d.open());
                 if opened {
-                    reload.set(*reload + 1);
+                    reload.dispatch(());
                 }
             })
         }}>

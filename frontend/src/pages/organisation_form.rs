@@ -121,6 +121,9 @@ pub struct Props {
     pub submit_zh: AttrValue,
     pub submit_en: AttrValue,
     pub on_submit: Callback<Submission>,
+    /// The administrator's form: a county's 自然资源局 may be chosen (nobody registers one).
+    #[prop_or_default]
+    pub admin: bool,
 }
 
 #[component]
@@ -169,6 +172,15 @@ pub fn OrganisationForm(props: &Props) -> Html {
             slot.set(file);
         })
     };
+    // A file chosen for an authorisation no longer asked for is dropped, not sent unseen later.
+    {
+        let authorisation = authorisation.clone();
+        use_effect_with(fields.needs_authorisation(), move |needed| {
+            if !*needed {
+                authorisation.set(None);
+            }
+        });
+    }
     let kind = fields.kind();
     let uscc_check = (!fields.uscc.trim().is_empty()).then(|| Uscc::parse(&fields.uscc));
     // What the browser can say before sending: a missing or oversized file.
@@ -186,7 +198,12 @@ pub fn OrganisationForm(props: &Props) -> Html {
         _ => None,
     };
     let problems: Vec<String> = [
-        file_problem(&licence, true, "营业执照", "business licence"),
+        file_problem(
+            &licence,
+            true,
+            "营业执照或统一社会信用代码证书",
+            "business licence (or code certificate)",
+        ),
         file_problem(
             &authorisation,
             fields.needs_authorisation(),
@@ -224,7 +241,7 @@ pub fn OrganisationForm(props: &Props) -> Html {
                 <input id="reg-uscc" class="mono" maxlength="20" placeholder="91450400MA5N0EXA30" value={fields.uscc.clone()} oninput={edit(|f, v| f.uscc = v)} /></label>
             <label>{ words(lang, "单位类别", "Kind") }
                 <select id="reg-kind" onchange={pick(|f, v| f.kind = v)}>
-                    { for KINDS.iter().map(|k| html! {
+                    { for KINDS.iter().filter(|k| props.admin || **k != OrganisationKind::NaturalResources || fields.kind == k.wire()).map(|k| html! {
                         <option value={k.wire()} selected={k.wire() == fields.kind}>{ match lang { Lang::Zh => k.label_zh(), Lang::En => k.wire() } }</option>
                     }) }
                 </select></label>
@@ -247,7 +264,7 @@ pub fn OrganisationForm(props: &Props) -> Html {
                 <input id="reg-address" maxlength="200" value={fields.address.clone()} oninput={edit(|f, v| f.address = v)} /></label>
             <label class="wide check">
                 <input type="checkbox" id="reg-regional" checked={fields.regional} onchange={toggle_regional} />
-                { words(lang, "申请自治区平台竞买人资格（区内各级人民政府或其书面授权的单位，R11）", "Ask to bid on the regional platform (governments in Guangxi or bodies they authorise in writing, R11)") }
+                { words(lang, "申请自治区平台竞买人资格（区内各级人民政府或其书面授权的单位）", "Ask to bid on the regional platform (governments in Guangxi or bodies they authorise in writing, R11)") }
             </label>
             { if fields.needs_authorisation() { html! { <>
                 <label>{ words(lang, "授权文件文号", "Authorisation number") }

@@ -69,7 +69,10 @@ pub fn OwnOrganisation(props: &Props) -> Html {
                         )));
                         own.set(Some(Ok(r)));
                     }
-                    Err(e) => problem.set(Some(e)),
+                    Err(e) => {
+                        said.set(None);
+                        problem.set(Some(e));
+                    }
                 }
                 busy.set(false);
             });
@@ -131,7 +134,7 @@ pub fn OwnOrganisation(props: &Props) -> Html {
             <p id="own-status">{ words(lang, format!("审核状态：{status}"), format!("Review: {status}")) }</p>
             { match (&o.review_note, o.status) {
                 (Some(note), OrganisationStatus::Rejected) => html! {
-                    <p class="notice error" id="own-note">{ words(lang, format!("未通过原因：{note}。请按意见修改信息或重新上传材料，提交后重新审核。"), format!("Reason: {note}. Mend the fields or upload the documents again; it is then checked again.")) }</p>
+                    <p class="notice error" id="own-note">{ words(lang, format!("未通过原因：{}。请按意见修改信息或重新上传材料，提交后重新审核。", note.trim_end_matches(['。', '.', '；', ';'])), format!("Reason: {note}. Mend the fields or upload the documents again; it is then checked again.")) }</p>
                 },
                 (_, OrganisationStatus::Pending) => html! {
                     <p class="hint">{ words(lang, "审核通过前不能购买或竞价。", "Buying and bidding open once approved.") }</p>
@@ -153,10 +156,14 @@ pub fn OwnOrganisation(props: &Props) -> Html {
                 let mending = mending.clone();
                 html! { <button id="own-mend" onclick={Callback::from(move |_| mending.set(true))}>{ words(lang, "修改注册信息", "Mend the registration") }</button> }
             } else { html! {} } }
-            { if *mending { html! {
-                <OrganisationForm initial={Fields::of(&o)} new=false busy={*busy} problem={(*problem).clone()}
-                    submit_zh="修改并重新提交审核" submit_en="Mend and send to review" on_submit={mend} />
-            } } else { html! {} } }
+            { if *mending {
+                let (mending, problem) = (mending.clone(), problem.clone());
+                html! { <>
+                    <OrganisationForm initial={Fields::of(&o)} new=false busy={*busy} problem={(*problem).clone()}
+                        submit_zh="修改并重新提交审核" submit_en="Mend and send to review" on_submit={mend} />
+                    <button id="own-mend-cancel" onclick={Callback::from(move |_| { problem.set(None); mending.set(false); })}>{ words(lang, "取消修改", "Cancel") }</button>
+                </> }
+            } else { html! {} } }
         </section>
     }
 }

@@ -23,6 +23,8 @@ pub fn Register() -> Html {
     let problem = use_state(|| None::<ApiFailure>);
     // What became of the documents sent with the registration, shown above the review.
     let notice = use_state(|| None::<Result<String, String>>);
+    // Registered, but the automatic login failed: what to do next, instead of the form.
+    let stranded = use_state(|| None::<String>);
     let member_of = session
         .as_ref()
         .and_then(|s| s.user.as_ref())
@@ -40,19 +42,22 @@ pub fn Register() -> Html {
         };
     }
     let submit = {
-        let (busy, problem, notice, session) = (
+        let (busy, problem, notice, session, stranded) = (
             busy.clone(),
             problem.clone(),
             notice.clone(),
             session.clone(),
+            stranded.clone(),
         );
         Callback::from(move |s: Submission| {
-            let (busy, problem, notice, session) = (
+            let (busy, problem, notice, session, stranded) = (
                 busy.clone(),
                 problem.clone(),
                 notice.clone(),
                 session.clone(),
+                stranded.clone(),
             );
+            problem.set(None);
             let request = serde_json::json!({
                 "organisation": s.fields.organisation(),
                 "username": s.fields.username, "password": s.fields.password,
@@ -67,15 +72,25 @@ pub fn Register() -> Html {
                         return;
                     }
                 };
-                let user =
-                    match api::login(s.fields.username.clone(), s.fields.password.clone()).await {
-                        Ok(r) => r.user,
-                        Err(e) => {
-                            problem.set(Some(e));
-                            busy.set(false);
-                            return;
-                        }
-                    };
+                let user = match api::login(s.fields.username.clone(), s.fields.password.clone())
+                    .await
+                {
+                    Ok(r) => r.user,
+                    Err(e) => {
+                        let code = registered
+                            .uscc
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        stranded.set(Some(words(
+                            lang,
+                            format!("{}（{code}）已注册，待审核；但自动登录未成功（{}）。请登录后回到本页上传营业执照等材料，否则无法审核通过。", registered.name, e.message(lang)),
+                            format!("{} ({code}) is registered and awaits review, but logging in failed ({}). Log in and come back to this page to upload the documents: the review needs them.", registered.name, e.message(lang)),
+                        )));
+                        busy.set(false);
+                        return;
+                    }
+                };
                 let mut failures = Vec::new();
                 for (kind, file) in [
                     (DocumentKind::Licence, s.licence),
@@ -84,7 +99,11 @@ pub fn Register() -> Html {
                     if let Some(file) = file
                         && let Err(e) = party_api::upload_document(registered.id, kind, &file).await
                     {
-                        failures.push(format!("{}：{}", kind.label_zh(), e.message(lang)));
+                        let what = match lang {
+                            Lang::Zh => kind.label_zh(),
+                            Lang::En => kind.wire(),
+                        };
+                        failures.push(format!("{what}：{}", e.message(lang)));
                     }
                 }
                 let code = registered
@@ -112,6 +131,15 @@ pub fn Register() -> Html {
             });
         })
     };
+    if let Some(text) = &*stranded {
+        return html! {
+            <section class="card narrow" id="registered-stranded">
+                <h2>{ words(lang, "注册已提交", "Registered") }</h2>
+                <p class="notice error">{ text.clone() }</p>
+                <a href="/login?next=/register">{ words(lang, "去登录", "Log in") }</a>
+            </section>
+        };
+    }
     html! {
         <section class="card">
             <h2>{ words(lang, "单位注册", "Register an organisation") }</h2>
