@@ -10,12 +10,15 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use super::error::StoreError;
-use super::types::{AllocationDraft, DisbursementDraft, ListingDraft, NewUser, UseDraft};
+use super::types::{AllocationDraft, DisbursementDraft, ListingDraft, UseDraft};
 use crate::audit::{Entry, REGION_STREAM, county_stream};
-use crate::reconcile::password_fingerprint;
 
+mod accounts;
 mod organisations;
 mod projects;
+pub(crate) use accounts::{
+    logged_in, logged_out, password_changed, password_reset, user_created, user_disabled,
+};
 pub(crate) use organisations::{
     organisation_changed, organisation_document, organisation_registered, organisation_reviewed,
 };
@@ -118,103 +121,6 @@ pub(crate) fn base_price_set(
         now,
     )
     .after(json!({"base_price_per_mu": price.to_string()}))
-}
-
-/// The password hash stays out of the log.
-pub(crate) fn user_created(user: &NewUser, actor: &str, now: OffsetDateTime) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{}", user.username),
-        actor,
-        AuditAction::UserCreated,
-        now,
-    )
-    .after(json!({
-        "username": user.username,
-        "role": user.role.wire(),
-        "county_code": user.county_code.as_ref().map(|c| c.to_string()),
-        "regional_bidder": user.regional_bidder,
-        "disabled": false,
-        "password_sha256": password_fingerprint(&user.password_hash),
-        "must_change_password": false,
-        "organisation_id": user.organisation_id,
-    }))
-}
-
-pub(crate) fn user_disabled(
-    username: &str,
-    disabled: bool,
-    actor: &str,
-    now: OffsetDateTime,
-) -> Entry {
-    let action = if disabled {
-        AuditAction::UserDisabled
-    } else {
-        AuditAction::UserEnabled
-    };
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{username}"),
-        actor,
-        action,
-        now,
-    )
-    .after(json!({"disabled": disabled}))
-}
-
-/// A login: who, when (never the token).
-pub(crate) fn logged_in(username: &str, now: OffsetDateTime) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{username}"),
-        username,
-        AuditAction::Login,
-        now,
-    )
-}
-
-pub(crate) fn password_changed(username: &str, password_hash: &str, now: OffsetDateTime) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{username}"),
-        username,
-        AuditAction::PasswordChanged,
-        now,
-    )
-    .after(json!({
-        "password_sha256": password_fingerprint(password_hash),
-        "must_change_password": false,
-    }))
-}
-
-/// An administrator's reset: a temporary password the user must replace.
-pub(crate) fn password_reset(
-    username: &str,
-    password_hash: &str,
-    actor: &str,
-    now: OffsetDateTime,
-) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{username}"),
-        actor,
-        AuditAction::PasswordReset,
-        now,
-    )
-    .after(json!({
-        "password_sha256": password_fingerprint(password_hash),
-        "must_change_password": true,
-    }))
-}
-
-pub(crate) fn logged_out(username: &str, now: OffsetDateTime) -> Entry {
-    Entry::new(
-        REGION_STREAM,
-        format!("user:{username}"),
-        username,
-        AuditAction::Logout,
-        now,
-    )
 }
 
 pub(crate) fn listing_created(id: i64, l: &ListingDraft, advance: bool) -> Entry {
