@@ -44,6 +44,4 @@ step "Preparing the database ($DATABASE_URL) and the demo data"
 ./target/release/quota-exchange demo || die "the demo data was not loaded (see above); nothing was changed"
 
 step "Starting the server — open http://$QX_ADDR/ (Ctrl-C stops it)"
-# Two malloc arenas, as the systemd unit sets: less memory at the same speed.
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec ./target/release/quota-exchange serve

@@ -58,8 +58,6 @@ impl Server {
         );
         let mut child = Command::new(&bin)
             .args(["serve", "--addr", "127.0.0.1:0"])
-            // As deployed (deploy/systemd, scripts/run.sh): two malloc arenas.
-            .env("MALLOC_ARENA_MAX", "2")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -68,7 +68,7 @@ async fn create_purchase<S: Store>(
     let now = state.clock.now();
     let listing = state
         .store
-        .listing(req.listing_id, now)
+        .listing_alone(req.listing_id, now)
         .await?
         .ok_or_else(|| {
             ApiError::not_found(

@@ -162,6 +162,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: i64,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<Listing>, StoreError>> + Send;
+    /// A listing without its sources (one statement: the checks on each purchase).
+    fn listing_alone(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<Listing>, StoreError>> + Send;
     /// Every listing matching the filter, newest first, without their sources (a page or a
     /// single read carries them).
     fn listings(

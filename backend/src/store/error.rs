@@ -7,6 +7,9 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A failure of SQLite called directly (the purchase writer), as its message.
+    #[error("database: {0}")]
+    Engine(String),
     #[error("stored value out of range: {0}")]
     Corrupt(String),
 }

@@ -8,6 +8,7 @@ use quota_shared::jurisdiction::Jurisdiction;
 use quota_shared::rules::FloorVersion;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use super::cache::Fresh;
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
 
@@ -20,6 +21,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Writes go through the same pool: PostgreSQL locks rows, not the database.
     writer: PgPool,
+    /// The counties and districts (`store::cache`).
+    units: Fresh<Vec<Jurisdiction>>,
 }
 
 impl PgStore {
@@ -36,12 +39,15 @@ impl PgStore {
         Ok(Self {
             writer: pool.clone(),
             pool,
+            units: Fresh::new(),
         })
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
+
+    crate::store::sql::purchases::impl_write_reservation!();
 }
 
 impl Store for PgStore {

@@ -10,17 +10,23 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use super::cache::Fresh;
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
+use super::sqlite_writer::GroupCommit;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     /// Readers: in WAL mode they never wait for the writer.
     pool: SqlitePool,
-    /// The one connection every write goes through. SQLite has one write lock per file;
-    /// writers queue here (in order, without sleeping) instead of polling the lock with the
-    /// busy handler's growing sleeps.
+    /// The one connection every write but a reservation goes through. SQLite has one write
+    /// lock per file; writers queue here (in order, without sleeping) instead of polling the
+    /// lock with the busy handler's growing sleeps.
     writer: SqlitePool,
+    /// Reservations, written in batches by a thread with a connection of its own.
+    purchases: GroupCommit,
+    /// The counties and districts (`store::cache`).
+    units: Fresh<Vec<Jurisdiction>>,
 }
 
 impl SqliteStore {
@@ -32,7 +38,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let file = options.get_filename();
+        let file = options.get_filename().to_path_buf();
         if let Some(dir) = file.parent()
             && !dir.as_os_str().is_empty()
             && file.as_os_str() != ":memory:"
@@ -40,7 +46,7 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
         if file.as_os_str() != ":memory:" && !file.exists() {
-            create_private(file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+            create_private(&file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -51,11 +57,25 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool, writer })
+        let purchases = GroupCommit::start(&file)?;
+        Ok(Self {
+            pool,
+            writer,
+            purchases,
+            units: Fresh::new(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A reservation, in the writer's next batch (`store::sqlite_writer`).
+    async fn write_reservation(
+        &self,
+        d: &super::types::PurchaseDraft,
+    ) -> Result<super::reservation::Written, StoreError> {
+        self.purchases.write(d).await
     }
 }
 

@@ -20,6 +20,7 @@ mod plots;
 mod project_import;
 mod projects;
 mod publicity;
+mod purchases_at_once;
 mod reference;
 mod rules;
 mod scheduler;

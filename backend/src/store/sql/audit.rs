@@ -13,14 +13,11 @@ macro_rules! audit_append {
         let at = $crate::store::rows::db_time(entry.at);
         // One statement takes the head: created at seq 1 on the stream's first record (its
         // previous hash the genesis), else moved on by one (answering the previous hash).
-        let (seq, prev): (i64, String) = sqlx::query_as(
-            "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
-             ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash",
-        )
-        .bind(&entry.stream)
-        .bind($crate::audit::GENESIS)
-        .fetch_one(&mut *$tx)
-        .await?;
+        let (seq, prev): (i64, String) = sqlx::query_as($crate::store::sql::audit::TAKE_HEAD)
+            .bind(&entry.stream)
+            .bind($crate::audit::GENESIS)
+            .fetch_one(&mut *$tx)
+            .await?;
         let (before, after) = entry.json_texts();
         let hash = $crate::audit::record_hash(
             &prev,
@@ -34,26 +31,35 @@ macro_rules! audit_append {
             at,
         );
         // The head takes the record's hash by the database's trigger (migration 0018).
-        sqlx::query(
-            "INSERT INTO audit_log (stream, seq, object, actor, action, before_json, after_json, at, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&entry.stream)
-        .bind(seq)
-        .bind(&entry.object)
-        .bind(&entry.actor)
-        .bind(entry.action.wire())
-        .bind(before)
-        .bind(after)
-        .bind(at)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *$tx)
-        .await?;
+        sqlx::query($crate::store::sql::audit::APPEND_RECORD)
+            .bind(&entry.stream)
+            .bind(seq)
+            .bind(&entry.object)
+            .bind(&entry.actor)
+            .bind(entry.action.wire())
+            .bind(before)
+            .bind(after)
+            .bind(at)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *$tx)
+            .await?;
     }};
 }
 
 pub(crate) use audit_append;
+
+/// Takes a stream's head: created at seq 1 on its first record (the previous hash the
+/// genesis), else moved on by one; answers the new seq and the previous hash. Binds: stream,
+/// genesis.
+pub(crate) const TAKE_HEAD: &str = "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
+     ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash";
+
+/// The record itself; the head takes its hash by trigger (migration 0018). Binds: stream, seq,
+/// object, actor, action, before, after, at, previous hash, hash.
+pub(crate) const APPEND_RECORD: &str = "INSERT INTO audit_log (stream, seq, object, actor, \
+     action, before_json, after_json, at, prev_hash, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 /// The audit methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_audit {

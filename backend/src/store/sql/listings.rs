@@ -102,6 +102,21 @@ macro_rules! impl_listings {
             id: i64,
             now: time::OffsetDateTime,
         ) -> Result<Option<quota_shared::api::Listing>, StoreError> {
+            let Some(listing) = self.listing_alone(id, now).await? else {
+                return Ok(None);
+            };
+            let mut one = [listing];
+            $crate::store::sql::listings::attach_sources!(self, &mut one);
+            let [listing] = one;
+            Ok(Some(listing))
+        }
+
+        #[tracing::instrument(skip_all)]
+        async fn listing_alone(
+            &self,
+            id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<Option<quota_shared::api::Listing>, StoreError> {
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {} FROM listings WHERE id = $2",
                 $crate::store::rows::LISTING_COLUMNS
@@ -111,13 +126,7 @@ macro_rules! impl_listings {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            let Some(listing) = row.map(|r| r.into_listing(now)).transpose()? else {
-                return Ok(None);
-            };
-            let mut one = [listing];
-            $crate::store::sql::listings::attach_sources!(self, &mut one);
-            let [listing] = one;
-            Ok(Some(listing))
+            row.map(|r| r.into_listing(now)).transpose()
         }
 
         #[tracing::instrument(skip_all)]

@@ -34,117 +34,36 @@ macro_rules! impl_purchases {
             &self,
             d: &$crate::store::types::PurchaseDraft,
         ) -> Result<$crate::store::types::PurchaseOutcome, StoreError> {
-            use $crate::store::rows::{db_time, reserved_purchase, split_take};
-            use $crate::store::types::{PurchaseOutcome, StoredAnswer};
-            let mut tx = self.writer.begin().await?;
-            // The first statement writes: the stock check and the decrement are one step. A
-            // listing past its closing time has expired even if the scheduler has not said so.
-            let taken: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
-                "UPDATE listings SET remaining_e4_mu = remaining_e4_mu - $1 \
-                 WHERE id = $2 AND channel = 'county' AND status = 'open' AND remaining_e4_mu >= $1 \
-                 AND (closes_at IS NULL OR closes_at > $3) AND (opens_at IS NULL OR opens_at <= $3) \
-                 RETURNING remaining_e4_mu, remaining_farmland_e4_mu, remaining_paddy_e4_mu, \
-                 remaining_capacity_kg, price_fen_per_mu, county_code",
-            )
-            .bind(d.area.e4())
-            .bind(d.listing_id)
-            .bind(db_time(d.now))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((after, farmland_left, paddy_left, capacity_left, price_fen, seller)) = taken else {
-                tx.rollback().await?;
-                let Some(listing) = self.listing(d.listing_id, d.now).await? else {
-                    return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
-                };
-                if listing.status != quota_shared::api::ListingStatus::Open {
-                    return Ok(PurchaseOutcome::NotOpen(listing.status));
-                }
-                // What the conditional write saw: the stored remaining (a due reservation not
-                // yet given back is not counted, so the refusal never names more than it had).
-                let (stored,): (i64,) =
-                    sqlx::query_as("SELECT remaining_e4_mu FROM listings WHERE id = $1")
-                        .bind(d.listing_id)
-                        .fetch_one(&self.pool)
-                        .await?;
-                return Ok(PurchaseOutcome::NotEnough {
-                    remaining: quota_shared::Area::from_e4(stored)
-                        .map_err(|_| StoreError::Corrupt("remaining".into()))?,
-                });
-            };
-            let before = after + d.area.e4();
-            let split = split_take(d.area, before, farmland_left, paddy_left, capacity_left)?;
-            sqlx::query(
-                "UPDATE listings SET remaining_farmland_e4_mu = remaining_farmland_e4_mu - $1, \
-                 remaining_paddy_e4_mu = remaining_paddy_e4_mu - $2, \
-                 remaining_capacity_kg = remaining_capacity_kg - $3, \
-                 status = CASE WHEN remaining_e4_mu = 0 THEN 'sold_out' ELSE status END WHERE id = $4",
-            )
-            .bind(split.farmland.e4())
-            .bind(split.paddy.e4())
-            .bind(split.capacity_kg)
-            .bind(d.listing_id)
-            .execute(&mut *tx)
-            .await?;
-            let price = quota_shared::UnitPrice::from_fen(price_fen)
-                .map_err(|_| StoreError::Corrupt("price".into()))?;
-            let amount = price
-                .amount_for(d.area)
-                .map_err(|_| StoreError::Corrupt("amount overflow".into()))?;
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO purchases (listing_id, buyer_id, seller_county_code, area_e4_mu, farmland_e4_mu, \
-                 paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, status, project_name, project_use, \
-                 project_county_code, created_at, expires_at, ruleset_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'reserved', $10, $11, $12, $13, $14, $15) RETURNING id",
-            )
-            .bind(d.listing_id)
-            .bind(d.buyer_id)
-            .bind(&seller)
-            .bind(d.area.e4())
-            .bind(split.farmland.e4())
-            .bind(split.paddy.e4())
-            .bind(split.capacity_kg)
-            .bind(price_fen)
-            .bind(amount.fen())
-            .bind(&d.project.name)
-            .bind(d.project.use_.wire())
-            .bind(d.project.county_code.as_str())
-            .bind(db_time(d.now))
-            .bind(db_time(d.expires_at))
-            .bind(&d.ruleset_version)
-            .fetch_one(&mut *tx)
-            .await?;
-            let seller_code = seller.parse().map_err(|_| StoreError::Corrupt("seller".into()))?;
-            let purchase = reserved_purchase(d, id, seller_code, split, price, amount);
-            // The answer is serialised once, here: stored for replays and sent as it is.
-            let answer = StoredAnswer::created(&purchase, &d.request_sha256)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let stored = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, idem_key, request_sha256, response_status, \
-                 response_body, created_at) VALUES ($1, $2, $3, 201, $4, $5) \
-                 ON CONFLICT (user_id, idem_key) DO NOTHING",
-            )
-            .bind(d.buyer_id)
-            .bind(&d.idem_key)
-            .bind(&answer.request_sha256)
-            .bind(&answer.body)
-            .bind(db_time(d.now))
-            .execute(&mut *tx)
-            .await?;
-            if stored.rows_affected() == 0 {
-                // A twin with the same key committed first: undo ours, answer with its answer.
-                tx.rollback().await?;
-                return match self.stored_answer(d.buyer_id, &d.idem_key).await? {
+            use $crate::store::reservation::Written;
+            use $crate::store::types::PurchaseOutcome;
+            match self.write_reservation(d).await? {
+                Written::Created { purchase, answer } => Ok(PurchaseOutcome::Created { purchase, answer }),
+                // A twin with the same key committed first: its answer.
+                Written::Twin => match self.stored_answer(d.buyer_id, &d.idem_key).await? {
                     Some(answer) => Ok(PurchaseOutcome::Replay(answer)),
                     None => Err(StoreError::Corrupt("idempotency key vanished".into())),
-                };
+                },
+                Written::NotTaken => {
+                    let Some(listing) = self.listing_alone(d.listing_id, d.now).await? else {
+                        return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
+                    };
+                    if listing.status != quota_shared::api::ListingStatus::Open {
+                        return Ok(PurchaseOutcome::NotOpen(listing.status));
+                    }
+                    // What the conditional write saw: the stored remaining (a due reservation
+                    // not yet given back is not counted, so the refusal never names more than
+                    // it had).
+                    let (stored,): (i64,) =
+                        sqlx::query_as("SELECT remaining_e4_mu FROM listings WHERE id = $1")
+                            .bind(d.listing_id)
+                            .fetch_one(&self.pool)
+                            .await?;
+                    Ok(PurchaseOutcome::NotEnough {
+                        remaining: quota_shared::Area::from_e4(stored)
+                            .map_err(|_| StoreError::Corrupt("remaining".into()))?,
+                    })
+                }
             }
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_reserved(&purchase, &d.buyer_username, d.now)?);
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::listing_taken(&seller, d.listing_id, before, after, &d.buyer_username, d.now));
-            tx.commit().await?;
-            Ok(PurchaseOutcome::Created {
-                purchase: Box::new(purchase),
-                answer,
-            })
         }
 
         #[tracing::instrument(skip_all)]
@@ -429,6 +348,81 @@ macro_rules! impl_purchases {
 }
 
 pub(crate) use impl_purchases;
+
+/// A reservation written through sqlx in one transaction of its own (PostgreSQL; SQLite
+/// batches them on its writer, `store::sqlite_writer`), expanded into the store's inherent
+/// `impl` as `write_reservation`. The first statement writes: the stock check and the
+/// decrement are one step.
+macro_rules! impl_write_reservation {
+    () => {
+        async fn write_reservation(
+            &self,
+            d: &$crate::store::types::PurchaseDraft,
+        ) -> Result<$crate::store::reservation::Written, StoreError> {
+            use $crate::store::reservation::{self as r, Take, Written};
+            use $crate::store::rows::db_time;
+            let mut tx = self.writer.begin().await?;
+            let taken: Option<r::TakenRow> = sqlx::query_as(r::TAKE)
+                .bind(d.area.e4())
+                .bind(d.listing_id)
+                .bind(db_time(d.now))
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(taken) = taken else {
+                tx.rollback().await?;
+                return Ok(Written::NotTaken);
+            };
+            let take = Take::of(d, taken)?;
+            sqlx::query(r::TAKE_PARTS)
+                .bind(take.split.farmland.e4())
+                .bind(take.split.paddy.e4())
+                .bind(take.split.capacity_kg)
+                .bind(d.listing_id)
+                .execute(&mut *tx)
+                .await?;
+            let (id,): (i64,) = sqlx::query_as(r::INSERT_PURCHASE)
+                .bind(d.listing_id)
+                .bind(d.buyer_id)
+                .bind(&take.seller)
+                .bind(d.area.e4())
+                .bind(take.split.farmland.e4())
+                .bind(take.split.paddy.e4())
+                .bind(take.split.capacity_kg)
+                .bind(take.price.fen())
+                .bind(take.amount.fen())
+                .bind(&d.project.name)
+                .bind(d.project.use_.wire())
+                .bind(d.project.county_code.as_str())
+                .bind(db_time(d.now))
+                .bind(db_time(d.expires_at))
+                .bind(&d.ruleset_version)
+                .fetch_one(&mut *tx)
+                .await?;
+            let (purchase, answer, [reserved, taken]) = r::reservation(d, id, &take)?;
+            let stored = sqlx::query(r::STORE_ANSWER)
+                .bind(d.buyer_id)
+                .bind(&d.idem_key)
+                .bind(&answer.request_sha256)
+                .bind(&answer.body)
+                .bind(db_time(d.now))
+                .execute(&mut *tx)
+                .await?;
+            if stored.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(Written::Twin);
+            }
+            $crate::store::sql::audit::audit_append!(tx, reserved);
+            $crate::store::sql::audit::audit_append!(tx, taken);
+            tx.commit().await?;
+            Ok(Written::Created {
+                purchase: Box::new(purchase),
+                answer,
+            })
+        }
+    };
+}
+
+pub(crate) use impl_write_reservation;
 
 /// The parties, as they stand now, copied into the trade `$id` in `$tx` as it is numbered: the
 /// 成交确认书 keeps naming them after a change of name or code.

@@ -64,6 +64,7 @@ macro_rules! impl_reference {
                 }
             }
             tx.commit().await?;
+            self.units.clear();
             Ok(())
         }
 
@@ -115,13 +116,20 @@ macro_rules! impl_reference {
 
         #[tracing::instrument(skip_all)]
         async fn jurisdictions(&self) -> Result<Vec<quota_shared::jurisdiction::Jurisdiction>, StoreError> {
+            // Written only by the first migration: kept for a minute (`store::cache`).
+            if let Some(units) = self.units.get() {
+                return Ok(units.as_ref().clone());
+            }
             let rows: Vec<$crate::store::rows::JurisdictionRow> = sqlx::query_as(
                 "SELECT code, name, name_en, kind, city_code, city_name, poverty_alleviated, \
                  poverty_status_confirmed, project_rule FROM jurisdictions ORDER BY city_code, code",
             )
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map($crate::store::rows::jurisdiction_from_row).collect()
+            let units: Vec<quota_shared::jurisdiction::Jurisdiction> =
+                rows.into_iter().map($crate::store::rows::jurisdiction_from_row).collect::<Result<_, _>>()?;
+            self.units.put(std::sync::Arc::new(units.clone()));
+            Ok(units)
         }
 
         #[tracing::instrument(skip_all)]

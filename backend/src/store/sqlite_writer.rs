@@ -1,0 +1,283 @@
+//! Purchases on SQLite by group commit. SQLite has one write lock per file and makes a commit
+//! durable with one `fsync` of its log, and sqlx hands every statement and row of a SQLite
+//! connection across threads (a couple of context switches each: 16 statements a purchase
+//! were 68 % of the server's time in system calls). So reservations queue here for a thread
+//! of their own with a connection of its own: it takes all that are waiting (up to
+//! [`MAX_BATCH`]) and runs them in one transaction, each inside a savepoint of its own, so one
+//! that fails is undone alone. Nobody is answered before the batch's `COMMIT` returns, so a
+//! 201 still means durable; if the commit fails, every purchase of the batch fails with it and
+//! none is kept. The statements are those PostgreSQL runs ([`super::reservation`]).
+//!
+//! The store's other writes keep their sqlx writer connection; the two meet at SQLite's write
+//! lock (`BEGIN IMMEDIATE` here, a writing first statement there) and its busy timeout.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use time::format_description::well_known::Rfc3339;
+use tokio::sync::{mpsc, oneshot};
+
+use super::error::StoreError;
+use super::reservation::{self as r, Take, TakenRow, Written};
+use super::rows::db_time;
+use super::sql::audit::{APPEND_RECORD, TAKE_HEAD};
+use super::types::PurchaseDraft;
+use crate::audit::{Entry, GENESIS, record_hash};
+
+/// The most reservations one transaction takes: a batch holds the write lock for well under
+/// a millisecond per ten, so other writers never wait long behind it.
+const MAX_BATCH: usize = 128;
+
+/// How many reservations may wait for their batch before a request waits to join the queue.
+const QUEUE: usize = 1024;
+
+type Reply = oneshot::Sender<Result<Written, StoreError>>;
+
+/// The queue of reservations waiting for the writer thread; cheap to clone.
+#[derive(Clone, Debug)]
+pub(super) struct GroupCommit {
+    jobs: mpsc::Sender<(PurchaseDraft, Reply)>,
+}
+
+impl GroupCommit {
+    /// Opens the writer's connection to `file` (durable as the pool's: WAL, `synchronous =
+    /// FULL`, foreign keys, a 10 s busy timeout) and starts its thread, which ends when the
+    /// last clone is dropped.
+    pub(super) fn start(file: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(file).map_err(engine)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(engine)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(engine)?;
+        conn.set_prepared_statement_cache_capacity(16);
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        std::thread::Builder::new()
+            .name("sqlite-purchases".into())
+            .spawn(move || run(&conn, queue))
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
+        Ok(Self { jobs })
+    }
+
+    /// Writes the reservation `d` in the next batch; answers once that batch has committed.
+    pub(super) async fn write(&self, d: &PurchaseDraft) -> Result<Written, StoreError> {
+        let stopped = || StoreError::Engine("the SQLite purchase writer stopped".into());
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send((d.clone(), reply))
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn run(conn: &Connection, mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = queue.blocking_recv() {
+        jobs.push(first);
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let drafts: Vec<&PurchaseDraft> = jobs.iter().map(|(d, _)| d).collect();
+        let results = commit_batch(conn, &drafts);
+        for ((_, reply), result) in jobs.drain(..).zip(results) {
+            // A caller that went away (its client hung up) finds its purchase by replaying
+            // the key.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+fn fail_all(n: usize, why: &str) -> Vec<Result<Written, StoreError>> {
+    (0..n)
+        .map(|_| Err(StoreError::Engine(why.to_string())))
+        .collect()
+}
+
+fn engine(e: rusqlite::Error) -> StoreError {
+    StoreError::Engine(e.to_string())
+}
+
+/// One transaction for `drafts`, each in a savepoint; their results once it has committed.
+/// A panic inside is a failed batch, rolled back, not a dead writer.
+fn commit_batch(conn: &Connection, drafts: &[&PurchaseDraft]) -> Vec<Result<Written, StoreError>> {
+    let run = std::panic::AssertUnwindSafe(|| {
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(engine)?;
+        // Whatever way this ends, the connection is left outside a transaction.
+        let _guard = RollBackUnlessCommitted(conn);
+        let mut results = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            results.push(savepoint(conn, d)?);
+        }
+        conn.execute_batch("COMMIT").map_err(engine)?;
+        Ok::<_, StoreError>(results)
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(results)) => results,
+        Ok(Err(e)) => fail_all(drafts.len(), &e.to_string()),
+        Err(_) => fail_all(drafts.len(), "the batch panicked"),
+    }
+}
+
+struct RollBackUnlessCommitted<'c>(&'c Connection);
+
+impl Drop for RollBackUnlessCommitted<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// The reservation `d` inside a savepoint: kept if written, undone if refused or failed. The
+/// outer error is the batch's: a savepoint that cannot be ended, or SQLite having ended the
+/// transaction itself (a full disk, an I/O error), so nothing of the batch can be kept.
+fn savepoint(
+    conn: &Connection,
+    d: &PurchaseDraft,
+) -> Result<Result<Written, StoreError>, StoreError> {
+    conn.execute_batch("SAVEPOINT reservation")
+        .map_err(engine)?;
+    let outcome = reserve(conn, d);
+    if conn.is_autocommit() {
+        return Err(StoreError::Engine(
+            "SQLite rolled the batch's transaction back".into(),
+        ));
+    }
+    let end = match &outcome {
+        Ok(Written::Created { .. }) => "RELEASE reservation",
+        _ => "ROLLBACK TO reservation; RELEASE reservation",
+    };
+    conn.execute_batch(end).map_err(engine)?;
+    Ok(outcome)
+}
+
+fn reserve(conn: &Connection, d: &PurchaseDraft) -> Result<Written, StoreError> {
+    let now = text_time(d.now)?;
+    let taken: Option<TakenRow> = conn
+        .prepare_cached(r::TAKE)
+        .map_err(engine)?
+        .query_row(params![d.area.e4(), d.listing_id, now], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ))
+        })
+        .optional()
+        .map_err(engine)?;
+    let Some(taken) = taken else {
+        return Ok(Written::NotTaken);
+    };
+    let take = Take::of(d, taken)?;
+    conn.prepare_cached(r::TAKE_PARTS)
+        .map_err(engine)?
+        .execute(params![
+            take.split.farmland.e4(),
+            take.split.paddy.e4(),
+            take.split.capacity_kg,
+            d.listing_id
+        ])
+        .map_err(engine)?;
+    let id: i64 = conn
+        .prepare_cached(r::INSERT_PURCHASE)
+        .map_err(engine)?
+        .query_row(
+            params![
+                d.listing_id,
+                d.buyer_id,
+                take.seller,
+                d.area.e4(),
+                take.split.farmland.e4(),
+                take.split.paddy.e4(),
+                take.split.capacity_kg,
+                take.price.fen(),
+                take.amount.fen(),
+                d.project.name,
+                d.project.use_.wire(),
+                d.project.county_code.as_str(),
+                now,
+                text_time(d.expires_at)?,
+                d.ruleset_version,
+            ],
+            |row| row.get(0),
+        )
+        .map_err(engine)?;
+    let (purchase, answer, entries) = r::reservation(d, id, &take)?;
+    let stored = conn
+        .prepare_cached(r::STORE_ANSWER)
+        .map_err(engine)?
+        .execute(params![
+            d.buyer_id,
+            d.idem_key,
+            answer.request_sha256,
+            answer.body,
+            now
+        ])
+        .map_err(engine)?;
+    if stored == 0 {
+        return Ok(Written::Twin);
+    }
+    for entry in entries {
+        append(conn, entry)?;
+    }
+    Ok(Written::Created {
+        purchase: Box::new(purchase),
+        answer,
+    })
+}
+
+/// `audit_append!` on this connection: the same statements, the same hash.
+fn append(conn: &Connection, entry: Entry) -> Result<(), StoreError> {
+    let at = db_time(entry.at);
+    let (seq, prev): (i64, String) = conn
+        .prepare_cached(TAKE_HEAD)
+        .map_err(engine)?
+        .query_row(params![entry.stream, GENESIS], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .map_err(engine)?;
+    let (before, after) = entry.json_texts();
+    let hash = record_hash(
+        &prev,
+        &entry.stream,
+        seq,
+        &entry.object,
+        &entry.actor,
+        entry.action.wire(),
+        before.as_deref(),
+        after.as_deref(),
+        at,
+    );
+    conn.prepare_cached(APPEND_RECORD)
+        .map_err(engine)?
+        .execute(params![
+            entry.stream,
+            seq,
+            entry.object,
+            entry.actor,
+            entry.action.wire(),
+            before,
+            after,
+            text_time(at)?,
+            prev,
+            hash
+        ])
+        .map_err(engine)?;
+    Ok(())
+}
+
+/// A time as sqlx binds it on SQLite (RFC 3339, UTC, whole seconds), so that text comparison
+/// orders like time and every reader decodes it.
+fn text_time(t: time::OffsetDateTime) -> Result<String, StoreError> {
+    db_time(t)
+        .format(&Rfc3339)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
