@@ -21,9 +21,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::StoreError;
 use super::reservation::{self as r, Take, TakenRow, Written};
 use super::rows::db_time;
-use super::sql::audit::{APPEND_RECORD, TAKE_HEAD};
+use super::sql::audit::{TAKE_HEAD_BY, append_records};
 use super::types::PurchaseDraft;
-use crate::audit::{Entry, GENESIS, record_hash};
+use crate::audit::{Entry, GENESIS, link};
 
 /// The most reservations one transaction takes: a batch holds the write lock for well under
 /// a millisecond per ten, so other writers never wait long behind it.
@@ -225,51 +225,45 @@ fn reserve(conn: &Connection, d: &PurchaseDraft) -> Result<Written, StoreError> 
     if stored == 0 {
         return Ok(Written::Twin);
     }
-    for entry in entries {
-        append(conn, entry)?;
-    }
+    // Both records are of the seller county's stream.
+    append_run(conn, entries.into())?;
     Ok(Written::Created {
         purchase: Box::new(purchase),
         answer,
     })
 }
 
-/// `audit_append!` on this connection: the same statements, the same hash.
-fn append(conn: &Connection, entry: Entry) -> Result<(), StoreError> {
-    let at = db_time(entry.at);
-    let (seq, prev): (i64, String) = conn
-        .prepare_cached(TAKE_HEAD)
+/// `audit_append_run!` on this connection: a run of one stream's entries, the same two
+/// statements, the same hashes.
+fn append_run(conn: &Connection, entries: Vec<Entry>) -> Result<(), StoreError> {
+    let Some(stream) = entries.first().map(|e| e.stream.clone()) else {
+        return Ok(());
+    };
+    let n = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let (last, prev): (i64, String) = conn
+        .prepare_cached(TAKE_HEAD_BY)
         .map_err(engine)?
-        .query_row(params![entry.stream, GENESIS], |row| {
+        .query_row(params![stream, n, GENESIS], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .map_err(engine)?;
-    let (before, after) = entry.json_texts();
-    let hash = record_hash(
-        &prev,
-        &entry.stream,
-        seq,
-        &entry.object,
-        &entry.actor,
-        entry.action.wire(),
-        before.as_deref(),
-        after.as_deref(),
-        at,
-    );
-    conn.prepare_cached(APPEND_RECORD)
+    let rows = link(entries, last, prev);
+    let mut binds: Vec<Box<dyn rusqlite::ToSql>> = Vec::with_capacity(rows.len() * 10);
+    for r in &rows {
+        binds.push(Box::new(r.stream.clone()));
+        binds.push(Box::new(r.seq));
+        binds.push(Box::new(r.object.clone()));
+        binds.push(Box::new(r.actor.clone()));
+        binds.push(Box::new(r.action));
+        binds.push(Box::new(r.before_json.clone()));
+        binds.push(Box::new(r.after_json.clone()));
+        binds.push(Box::new(text_time(r.at)?));
+        binds.push(Box::new(r.prev_hash.clone()));
+        binds.push(Box::new(r.hash.clone()));
+    }
+    conn.prepare_cached(&append_records(rows.len()))
         .map_err(engine)?
-        .execute(params![
-            entry.stream,
-            seq,
-            entry.object,
-            entry.actor,
-            entry.action.wire(),
-            before,
-            after,
-            text_time(at)?,
-            prev,
-            hash
-        ])
+        .execute(rusqlite::params_from_iter(binds))
         .map_err(engine)?;
     Ok(())
 }

@@ -55,6 +55,75 @@ pub(crate) use audit_append;
 pub(crate) const TAKE_HEAD: &str = "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
      ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash";
 
+/// Appends a run of entries of one stream (`$entries`, a `Vec<Entry>` in order) inside `$tx`
+/// with two statements whatever their number: the head moved on by all of them, then every
+/// record in one insert. The head's row lock is held from the first to the commit, so fewer
+/// statements after it mean less waiting for the next writer of the stream.
+macro_rules! audit_append_run {
+    ($tx:expr, $entries:expr) => {{
+        let entries: Vec<$crate::audit::Entry> = $entries;
+        if let Some(stream) = entries.first().map(|e| e.stream.clone()) {
+            debug_assert!(entries.iter().all(|e| e.stream == stream), "one stream");
+            let n = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+            let (last, prev): (i64, String) =
+                sqlx::query_as($crate::store::sql::audit::TAKE_HEAD_BY)
+                    .bind(&stream)
+                    .bind(n)
+                    .bind($crate::audit::GENESIS)
+                    .fetch_one(&mut *$tx)
+                    .await?;
+            let rows = $crate::audit::link(entries, last, prev);
+            let sql = $crate::store::sql::audit::append_records(rows.len());
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in rows {
+                insert = insert
+                    .bind(r.stream)
+                    .bind(r.seq)
+                    .bind(r.object)
+                    .bind(r.actor)
+                    .bind(r.action)
+                    .bind(r.before_json)
+                    .bind(r.after_json)
+                    .bind(r.at)
+                    .bind(r.prev_hash)
+                    .bind(r.hash);
+            }
+            insert.execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+pub(crate) use audit_append_run;
+
+/// [`TAKE_HEAD`] moved on by a run of records at once. Binds: stream, how many, genesis;
+/// answers the last seq of the run and the hash before it.
+pub(crate) const TAKE_HEAD_BY: &str = "INSERT INTO audit_heads (stream, seq, hash) \
+     VALUES ($1, $2, $3) ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + $2 \
+     RETURNING seq, hash";
+
+/// The insert of `n` records (at least one), binds as for [`APPEND_RECORD`], record after
+/// record. The trigger moves the head's hash to each as it is written.
+pub(crate) fn append_records(n: usize) -> String {
+    let mut sql = APPEND_RECORD.to_string();
+    for k in 1..n {
+        let p = |i: usize| format!("${}", k * 10 + i);
+        sql.push_str(&format!(
+            ", ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9),
+            p(10)
+        ));
+    }
+    sql
+}
+
 /// The record itself; the head takes its hash by trigger (migration 0018). Binds: stream, seq,
 /// object, actor, action, before, after, at, previous hash, hash.
 pub(crate) const APPEND_RECORD: &str = "INSERT INTO audit_log (stream, seq, object, actor, \

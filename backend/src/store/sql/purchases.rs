@@ -411,8 +411,8 @@ macro_rules! impl_write_reservation {
                 tx.rollback().await?;
                 return Ok(Written::Twin);
             }
-            $crate::store::sql::audit::audit_append!(tx, reserved);
-            $crate::store::sql::audit::audit_append!(tx, taken);
+            // Both records are of the seller county's stream.
+            $crate::store::sql::audit::audit_append_run!(tx, vec![reserved, taken]);
             tx.commit().await?;
             Ok(Written::Created {
                 purchase: Box::new(purchase),
