@@ -185,8 +185,12 @@ macro_rules! impl_listings {
                 None => "TRUE".to_string(),
             };
             // Batches grow when the filter keeps few rows, so a sparse status costs a few
-            // queries, not one per page-size of rows.
-            let mut batch = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+            // queries, not one per page-size of rows. With a status, the first batch reads a
+            // quarter more than the page: a few rows read as another status (an announced
+            // listing is stored `open` until it opens), and one of them alone would otherwise
+            // cost the page a second query.
+            let first = if filter.status.is_some() { limit + limit / 4 + 4 } else { limit.max(1) };
+            let mut batch = i64::try_from(first).unwrap_or(i64::MAX);
             let mut position = after.map(|(at, id)| ($crate::store::rows::db_time(at), id));
             let mut page = Vec::new();
             loop {
