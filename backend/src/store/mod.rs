@@ -14,7 +14,7 @@
 //! | [`contract`] | the `Store` trait |
 //! | `sql` | the SQL by area (reference, accounts, listings, purchases, auctions, holdings, finance, audit) |
 //! | [`sqlite`], [`postgres`] | connecting, migrations, the scheduler's lock; the SQL expanded |
-//! | `sqlite_writer` | SQLite's reservations by group commit on the writer connection |
+//! | `sqlite_writer`, `pg_writer` | reservations by group commit, on each database |
 //! | [`database`] | the store chosen from `DATABASE_URL`, backups |
 //!
 //! The modules import each other only downwards in this table; this file only declares and
@@ -25,6 +25,7 @@ pub mod contract;
 pub mod database;
 pub mod error;
 pub(crate) mod payloads;
+mod pg_writer;
 pub mod postgres;
 pub(crate) mod reservation;
 pub mod rows;

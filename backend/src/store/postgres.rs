@@ -11,6 +11,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use super::cache::Fresh;
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
+use super::pg_writer::GroupCommit;
 
 /// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
 /// of several instances on one database one runs the due work at a time.
@@ -23,6 +24,8 @@ pub struct PgStore {
     writer: PgPool,
     /// The counties and districts (`store::cache`).
     units: Fresh<Vec<Jurisdiction>>,
+    /// Reservations, written in batches (`store::pg_writer`).
+    purchases: GroupCommit,
 }
 
 impl PgStore {
@@ -37,6 +40,7 @@ impl PgStore {
             .connect(url)
             .await?;
         Ok(Self {
+            purchases: GroupCommit::start(pool.clone()),
             writer: pool.clone(),
             pool,
             units: Fresh::new(),
@@ -47,7 +51,13 @@ impl PgStore {
         &self.pool
     }
 
-    crate::store::sql::purchases::impl_write_reservation!();
+    /// A reservation, in this instance's next batch (`store::pg_writer`).
+    async fn write_reservation(
+        &self,
+        d: &super::types::PurchaseDraft,
+    ) -> Result<super::reservation::Written, StoreError> {
+        self.purchases.write(d).await
+    }
 }
 
 impl Store for PgStore {

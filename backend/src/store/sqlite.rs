@@ -15,9 +15,6 @@ use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
 use super::sqlite_writer::GroupCommit;
 
-/// How much of the database file each reader maps.
-const READ_MAP_BYTES: u64 = 256 * 1024 * 1024;
-
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     /// Readers: in WAL mode they never wait for the writer.
@@ -51,16 +48,9 @@ impl SqliteStore {
         if file.as_os_str() != ":memory:" && !file.exists() {
             create_private(&file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
-        // Readers map the file (up to 256 MiB) instead of copying each page they read into a
-        // page cache of their own: the pages are the system's, shared by the eight.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(
-                options
-                    .clone()
-                    .pragma("mmap_size", READ_MAP_BYTES.to_string())
-                    .pragma("temp_store", "memory"),
-            )
+            .connect_with(options.clone())
             .await?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
