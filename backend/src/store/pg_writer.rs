@@ -9,7 +9,7 @@
 //! A batch that fails (a broken row, a key a twin on another instance stored meanwhile, a
 //! deadlock) is rolled back whole, and its purchases are then written one transaction each
 //! ([`write_alone`]), so one bad purchase fails alone. The statements are those SQLite runs
-//! ([`super::reservation`]).
+//! ([`super::reservation`]), the last three in one round trip.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::StoreError;
 use super::reservation::{self as r, Take, TakenRow, Written};
 use super::rows::db_time;
-use super::types::PurchaseDraft;
+use super::types::{PurchaseDraft, StoredAnswer};
 use crate::audit::Entry;
 
 /// The most reservations one transaction takes.
@@ -106,13 +106,12 @@ async fn write_batch(
         let d = drafts[n];
         let written = match take(&mut tx, d).await? {
             None => Written::NotTaken,
-            Some(take) => {
-                let (purchase, answer, entries) = insert(&mut tx, d, &take).await?;
-                if !store_answer(&mut tx, d, &answer).await? {
+            Some((take, id)) => {
+                let Some((purchase, answer, entries)) = insert(&mut tx, d, &take, id).await? else {
                     return Err(StoreError::Engine(
                         "a twin on another instance stored the key first".into(),
                     ));
-                }
+                };
                 for entry in entries {
                     chains.entry(entry.stream.clone()).or_default().push(entry);
                 }
@@ -140,16 +139,15 @@ async fn write_batch(
 /// and the decrement are one step.
 pub(super) async fn write_alone(pool: &PgPool, d: &PurchaseDraft) -> Result<Written, StoreError> {
     let mut tx = pool.begin().await?;
-    let Some(take) = take(&mut tx, d).await? else {
+    let Some((take, id)) = take(&mut tx, d).await? else {
         tx.rollback().await?;
         return Ok(Written::NotTaken);
     };
-    let (purchase, answer, [reserved, taken]) = insert(&mut tx, d, &take).await?;
-    if !store_answer(&mut tx, d, &answer).await? {
+    let Some((purchase, answer, [reserved, taken])) = insert(&mut tx, d, &take, id).await? else {
         // A twin with the same key committed first: undo ours.
         tx.rollback().await?;
         return Ok(Written::Twin);
-    }
+    };
     // Both records are of the seller county's stream.
     crate::store::sql::audit::audit_append_run!(tx, vec![reserved, taken]);
     tx.commit().await?;
@@ -161,43 +159,68 @@ pub(super) async fn write_alone(pool: &PgPool, d: &PurchaseDraft) -> Result<Writ
 
 type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
 
-async fn take(tx: &mut Tx, d: &PurchaseDraft) -> Result<Option<Take>, StoreError> {
-    let taken: Option<TakenRow> = sqlx::query_as(r::TAKE)
-        .bind(d.area.e4())
-        .bind(d.listing_id)
-        .bind(db_time(d.now))
-        .fetch_optional(&mut **tx)
-        .await?;
-    taken.map(|row| Take::of(d, row)).transpose()
+/// [`r::TAKE`], answering also the id the purchase will have (drawn from its sequence), so
+/// that its answer is ready before it is written.
+static TAKE_WITH_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{}, nextval(pg_get_serial_sequence('purchases', 'id'))",
+        r::TAKE
+    )
+});
+
+/// [`r::TAKE_PARTS`], [`r::INSERT_PURCHASE`] (with its id) and [`r::STORE_ANSWER`] in one
+/// statement, one round trip; affects no row when a twin with the same key committed first
+/// (and then the caller rolls back). Binds: farmland, paddy, capacity, listing, id, buyer,
+/// seller, area, price, amount, project name, use and county, now, expiry, rule versions,
+/// key, request digest, answer.
+const WRITE: &str = "WITH parts AS (UPDATE listings SET \
+     remaining_farmland_e4_mu = remaining_farmland_e4_mu - $1, \
+     remaining_paddy_e4_mu = remaining_paddy_e4_mu - $2, \
+     remaining_capacity_kg = remaining_capacity_kg - $3, \
+     status = CASE WHEN remaining_e4_mu = 0 THEN 'sold_out' ELSE status END WHERE id = $4), \
+     purchase AS (INSERT INTO purchases (id, listing_id, buyer_id, seller_county_code, \
+     area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, price_fen_per_mu, amount_fen, \
+     status, project_name, project_use, project_county_code, created_at, expires_at, \
+     ruleset_version) VALUES ($5, $4, $6, $7, $8, $1, $2, $3, $9, $10, 'reserved', $11, $12, \
+     $13, $14, $15, $16)) \
+     INSERT INTO idempotency_keys (user_id, idem_key, request_sha256, response_status, \
+     response_body, created_at) VALUES ($6, $17, $18, 201, $19, $14) \
+     ON CONFLICT (user_id, idem_key) DO NOTHING";
+
+async fn take(tx: &mut Tx, d: &PurchaseDraft) -> Result<Option<(Take, i64)>, StoreError> {
+    let taken: Option<(i64, i64, i64, i64, i64, String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(TAKE_WITH_ID.as_str()))
+            .bind(d.area.e4())
+            .bind(d.listing_id)
+            .bind(db_time(d.now))
+            .fetch_optional(&mut **tx)
+            .await?;
+    taken
+        .map(|(after, farmland, paddy, capacity, price, seller, id)| {
+            let row: TakenRow = (after, farmland, paddy, capacity, price, seller);
+            Take::of(d, row).map(|take| (take, id))
+        })
+        .transpose()
 }
 
+/// The purchase `id`, its answer and its records, written; `None` (nothing kept once the
+/// caller rolls back) when a twin with the same key committed first.
 async fn insert(
     tx: &mut Tx,
     d: &PurchaseDraft,
     take: &Take,
-) -> Result<
-    (
-        quota_shared::api::Purchase,
-        super::types::StoredAnswer,
-        [Entry; 2],
-    ),
-    StoreError,
-> {
-    sqlx::query(r::TAKE_PARTS)
+    id: i64,
+) -> Result<Option<(quota_shared::api::Purchase, StoredAnswer, [Entry; 2])>, StoreError> {
+    let (purchase, answer, entries) = r::reservation(d, id, take)?;
+    let stored = sqlx::query(WRITE)
         .bind(take.split.farmland.e4())
         .bind(take.split.paddy.e4())
         .bind(take.split.capacity_kg)
         .bind(d.listing_id)
-        .execute(&mut **tx)
-        .await?;
-    let (id,): (i64,) = sqlx::query_as(r::INSERT_PURCHASE)
-        .bind(d.listing_id)
+        .bind(id)
         .bind(d.buyer_id)
         .bind(&take.seller)
         .bind(d.area.e4())
-        .bind(take.split.farmland.e4())
-        .bind(take.split.paddy.e4())
-        .bind(take.split.capacity_kg)
         .bind(take.price.fen())
         .bind(take.amount.fen())
         .bind(&d.project.name)
@@ -206,24 +229,10 @@ async fn insert(
         .bind(db_time(d.now))
         .bind(db_time(d.expires_at))
         .bind(&d.ruleset_version)
-        .fetch_one(&mut **tx)
-        .await?;
-    r::reservation(d, id, take)
-}
-
-/// Keeps the answer for replays; false when a twin with the same key committed first.
-async fn store_answer(
-    tx: &mut Tx,
-    d: &PurchaseDraft,
-    answer: &super::types::StoredAnswer,
-) -> Result<bool, StoreError> {
-    let stored = sqlx::query(r::STORE_ANSWER)
-        .bind(d.buyer_id)
         .bind(&d.idem_key)
         .bind(&answer.request_sha256)
         .bind(&answer.body)
-        .bind(db_time(d.now))
         .execute(&mut **tx)
         .await?;
-    Ok(stored.rows_affected() == 1)
+    Ok((stored.rows_affected() == 1).then_some((purchase, answer, entries)))
 }

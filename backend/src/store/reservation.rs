@@ -1,8 +1,8 @@
 //! A purchase's reservation as both stores write it: the statements, in the order they run
 //! inside one transaction, and the plain steps between them (the take's split, the purchase
 //! answered and stored for replays, its two audit records). Each database writes them in
-//! batches (`sqlite_writer` with rusqlite, `pg_writer` with sqlx), so the two can never
-//! drift apart.
+//! batches: SQLite statement by statement (`sqlite_writer`, rusqlite), PostgreSQL with the
+//! last three joined into one round trip (`pg_writer`, sqlx). The story tests run on both.
 
 use quota_shared::api::Purchase;
 use quota_shared::{Money, UnitPrice};
