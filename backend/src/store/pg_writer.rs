@@ -60,34 +60,56 @@ impl GroupCommit {
 async fn run(pool: PgPool, mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        // A second copy of a key waits for the first's outcome: it is written alone after
-        // the batch, where the stored answer (or its absence) decides.
-        let mut keys = HashSet::new();
-        let (batch, copies): (Vec<_>, Vec<_>) = jobs
-            .drain(..)
-            .partition(|(d, _)| keys.insert((d.buyer_id, d.idem_key.clone())));
-        let drafts: Vec<&PurchaseDraft> = batch.iter().map(|(d, _)| d).collect();
-        let results = match drafts.as_slice() {
-            [one] => vec![write_alone(&pool, one).await],
-            _ => match write_batch(&pool, &drafts).await {
-                Ok(results) => results,
-                Err(e) => {
-                    tracing::warn!(error = %e, purchases = drafts.len(), "a batch of purchases was rolled back; writing them one by one");
-                    let mut results = Vec::with_capacity(drafts.len());
-                    for d in &drafts {
-                        results.push(write_alone(&pool, d).await);
-                    }
-                    results
-                }
-            },
-        };
-        for ((_, reply), result) in batch.into_iter().zip(results) {
+        let (drafts, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();
+        let n = drafts.len();
+        // In a task of its own: a panic fails this batch, not every purchase after it.
+        let results = tokio::spawn(write_all(pool.clone(), drafts))
+            .await
+            .unwrap_or_else(|_| {
+                (0..n)
+                    .map(|_| Err(StoreError::Engine("the batch panicked".into())))
+                    .collect()
+            });
+        for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(result);
         }
-        for (d, reply) in copies {
-            let _ = reply.send(write_alone(&pool, &d).await);
-        }
     }
+}
+
+/// The results of `drafts`, in their order.
+async fn write_all(pool: PgPool, drafts: Vec<PurchaseDraft>) -> Vec<Result<Written, StoreError>> {
+    // A second copy of a key waits for the first's outcome: it is written alone after the
+    // batch, where the stored answer (or its absence) decides.
+    let mut keys = HashSet::new();
+    let (batch, copies): (Vec<usize>, Vec<usize>) =
+        (0..drafts.len()).partition(|&n| keys.insert((drafts[n].buyer_id, &drafts[n].idem_key)));
+    let mut results: Vec<Option<Result<Written, StoreError>>> =
+        (0..drafts.len()).map(|_| None).collect();
+    let first: Vec<&PurchaseDraft> = batch.iter().map(|&n| &drafts[n]).collect();
+    let written = match first.as_slice() {
+        [one] => vec![write_alone(&pool, one).await],
+        _ => match write_batch(&pool, &first).await {
+            Ok(written) => written,
+            Err(e) => {
+                tracing::warn!(error = %e, purchases = first.len(), "a batch of purchases was rolled back; writing them one by one");
+                let mut written = Vec::with_capacity(first.len());
+                for d in &first {
+                    written.push(write_alone(&pool, d).await);
+                }
+                written
+            }
+        },
+    };
+    for (n, result) in batch.into_iter().zip(written) {
+        results[n] = Some(result);
+    }
+    for n in copies {
+        results[n] = Some(write_alone(&pool, &drafts[n]).await);
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(StoreError::Corrupt("a purchase went unwritten".into()))))
+        .collect()
 }
 
 /// Everything in `drafts` in one transaction, or an error and nothing written.

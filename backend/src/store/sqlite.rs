@@ -38,6 +38,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            // Each connection would have a database of its own.
+            return Err(StoreError::Engine(
+                "不能使用内存中的 SQLite 数据库，请给出文件，例如 sqlite://data/quota-exchange.db / an in-memory SQLite database cannot be used: give a file, e.g. sqlite://data/quota-exchange.db".into(),
+            ));
+        }
         let file = options.get_filename().to_path_buf();
         if let Some(dir) = file.parent()
             && !dir.as_os_str().is_empty()
@@ -55,9 +61,11 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            // A local file: nothing to ping before each turn.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        let purchases = GroupCommit::start(&file)?;
+        let purchases = GroupCommit::start(&file, writer.clone())?;
         Ok(Self {
             pool,
             writer,

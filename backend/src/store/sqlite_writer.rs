@@ -8,13 +8,15 @@
 //! 201 still means durable; if the commit fails, every purchase of the batch fails with it and
 //! none is kept. The statements are those PostgreSQL runs ([`super::reservation`]).
 //!
-//! The store's other writes keep their sqlx writer connection; the two meet at SQLite's write
-//! lock (`BEGIN IMMEDIATE` here, a writing first statement there) and its busy timeout.
+//! The store's other writes keep sqlx's one writer connection, and a batch is written while
+//! the thread holds that connection: writers take turns in the pool's queue, in order, and
+//! never meet at SQLite's lock.
 
 use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
+use sqlx::sqlite::SqlitePool;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::{mpsc, oneshot};
 
@@ -29,6 +31,9 @@ use crate::audit::{Entry, GENESIS, link};
 /// a millisecond per ten, so other writers never wait long behind it.
 const MAX_BATCH: usize = 128;
 
+/// How many batches one turn on the writer may write while more reservations wait.
+const TURN_BATCHES: usize = 8;
+
 /// How many reservations may wait for their batch before a request waits to join the queue.
 const QUEUE: usize = 1024;
 
@@ -42,9 +47,9 @@ pub(super) struct GroupCommit {
 
 impl GroupCommit {
     /// Opens the writer's connection to `file` (durable as the pool's: WAL, `synchronous =
-    /// FULL`, foreign keys, a 10 s busy timeout) and starts its thread, which ends when the
-    /// last clone is dropped.
-    pub(super) fn start(file: &Path) -> Result<Self, StoreError> {
+    /// FULL`, foreign keys, a 10 s busy timeout) and starts its thread, which takes turns
+    /// with the other writes on `writer` and ends when the last clone is dropped.
+    pub(super) fn start(file: &Path, writer: SqlitePool) -> Result<Self, StoreError> {
         let conn = Connection::open(file).map_err(engine)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(engine)?;
         conn.execute_batch(
@@ -52,10 +57,11 @@ impl GroupCommit {
         )
         .map_err(engine)?;
         conn.set_prepared_statement_cache_capacity(16);
+        let runtime = tokio::runtime::Handle::current();
         let (jobs, queue) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("sqlite-purchases".into())
-            .spawn(move || run(&conn, queue))
+            .spawn(move || run(&conn, &writer, &runtime, queue))
             .map_err(|e| StoreError::Engine(e.to_string()))?;
         Ok(Self { jobs })
     }
@@ -72,23 +78,47 @@ impl GroupCommit {
     }
 }
 
-fn run(conn: &Connection, mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>) {
+fn run(
+    conn: &Connection,
+    writer: &SqlitePool,
+    runtime: &tokio::runtime::Handle,
+    mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>,
+) {
+    // The pool's connection is returned by a task of the runtime.
+    let _context = runtime.enter();
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
         jobs.push(first);
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+        // The store's other writes go through sqlx's one writer connection; holding it is the
+        // lock they queue for in turn. Without it the two connections would poll SQLite's
+        // lock with the busy handler's sleeps, and a write that reads first would fail to
+        // upgrade after a batch committed under it.
+        let turn = runtime.block_on(writer.acquire());
+        // While more wait, the turn is kept for a few batches (taking it costs two hand-offs
+        // between threads), then given back so that the other writes are not kept waiting.
+        for _ in 0..TURN_BATCHES {
+            // Those who arrived meanwhile join the batch.
+            while jobs.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            if jobs.is_empty() {
+                break;
+            }
+            let drafts: Vec<&PurchaseDraft> = jobs.iter().map(|(d, _)| d).collect();
+            let results = match &turn {
+                Ok(_) => commit_batch(conn, &drafts),
+                Err(e) => fail_all(drafts.len(), &e.to_string()),
+            };
+            for ((_, reply), result) in jobs.drain(..).zip(results) {
+                // A caller that went away (its client hung up) finds its purchase by
+                // replaying the key.
+                let _ = reply.send(result);
             }
         }
-        let drafts: Vec<&PurchaseDraft> = jobs.iter().map(|(d, _)| d).collect();
-        let results = commit_batch(conn, &drafts);
-        for ((_, reply), result) in jobs.drain(..).zip(results) {
-            // A caller that went away (its client hung up) finds its purchase by replaying
-            // the key.
-            let _ = reply.send(result);
-        }
+        drop(turn);
     }
 }
 

@@ -1,5 +1,6 @@
-//! Purchases arriving together. On SQLite they are written in batches, one transaction with a
-//! savepoint each (`store::sqlite_writer`); on PostgreSQL one transaction each. Either way:
+//! Purchases arriving together. They are written in batches: on SQLite one transaction with a
+//! savepoint each (`store::sqlite_writer`), on PostgreSQL one transaction that is rolled back
+//! and written purchase by purchase if it fails (`store::pg_writer`). Either way:
 //! copies of one request buy once, a failing purchase takes no other down with it, and the
 //! audit chains of several counties written in the same batch stay whole.
 
@@ -16,9 +17,10 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase, teng_listing};
 
 on_both_databases!(
-    twenty_copies_of_one_purchase_sent_at_once_buy_once_and_answer_alike,
+    twenty_copies_of_a_purchase_of_the_whole_listing_sent_at_once_buy_it_once_and_answer_alike,
     sixty_purchases_at_once_on_two_counties_sell_exactly_the_stock_and_keep_both_chains,
     a_purchase_that_fails_in_the_database_takes_none_of_its_neighbours_with_it,
+    copies_that_reach_the_store_together_are_the_purchase_not_a_refusal,
 );
 
 async fn remaining(app: &TestApp, listing: i64) -> String {
@@ -37,11 +39,15 @@ async fn assert_audit_intact(app: &TestApp) {
     assert!(v.intact, "audit verify: {:?}", v.broken);
 }
 
-async fn twenty_copies_of_one_purchase_sent_at_once_buy_once_and_answer_alike(db: TestDb) {
+async fn twenty_copies_of_a_purchase_of_the_whole_listing_sent_at_once_buy_it_once_and_answer_alike(
+    db: TestDb,
+) {
     let app = TestApp::spawn(db).await;
     let (_, listing) = teng_listing(&app, "10").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
-    let body = purchase(listing, "2", "industrial", "450481");
+    // The first copy sells the listing out: every other copy finds it sold out, and is still
+    // answered with that purchase, not refused.
+    let body = purchase(listing, "10", "industrial", "450481");
     let copies = (0..20).map(|_| {
         let (buyer, body) = (buyer.clone(), body.clone());
         tokio::spawn(async move { buyer.buy("one-key", &body).await })
@@ -56,7 +62,7 @@ async fn twenty_copies_of_one_purchase_sent_at_once_buy_once_and_answer_alike(db
         answers.iter().all(|a| a == &answers[0]),
         "every copy is answered with the first answer"
     );
-    assert_eq!(remaining(&app, listing).await, "8.0000", "bought once");
+    assert_eq!(remaining(&app, listing).await, "0.0000", "bought once");
     let (_, mine) = buyer.get("/api/v1/purchases").await;
     assert_eq!(mine["purchases"].as_array().map(Vec::len), Some(1));
     assert_audit_intact(&app).await;
@@ -126,28 +132,8 @@ async fn a_purchase_that_fails_in_the_database_takes_none_of_its_neighbours_with
     let app = TestApp::spawn(db).await;
     let (_, listing) = teng_listing(&app, "10").await;
     let buyer = app.login_as("dev", Role::Buyer, None).await;
-    let buyer_id = with_store!(&app.db, s => s.user_by_username("dev").await)
-        .expect("read")
-        .expect("the buyer")
-        .id;
-    let now = app.clock.now();
-    let draft = |n: usize, buyer_id: i64| PurchaseDraft {
-        listing_id: listing,
-        buyer_id,
-        buyer_username: "dev".into(),
-        buyer_party: None,
-        area: Area::from_e4(10_000).expect("1 亩"),
-        project: PurchaseProject {
-            name: "城南商业综合体".into(),
-            use_: ProjectUse::Industrial,
-            county_code: "450481".parse().expect("code"),
-        },
-        now,
-        expires_at: now + time::Duration::days(15),
-        ruleset_version: "test".into(),
-        idem_key: format!("neighbour-{n}"),
-        request_sha256: format!("{n:064}"),
-    };
+    let buyer_id = buyer_id(&app).await;
+    let draft = |n: usize, buyer_id: i64| draft(&app, listing, buyer_id, "1", n);
     // The middle one names a buyer that does not exist: its insert breaks the foreign key
     // after its take has already lowered the listing.
     let drafts = [
@@ -176,4 +162,60 @@ async fn a_purchase_that_fails_in_the_database_takes_none_of_its_neighbours_with
     let (_, mine) = buyer.get("/api/v1/purchases").await;
     assert_eq!(mine["purchases"].as_array().map(Vec::len), Some(2));
     assert_audit_intact(&app).await;
+}
+
+/// A checked purchase of `area` 亩 of `listing` by `buyer_id`, with key number `n`.
+fn draft(app: &TestApp, listing: i64, buyer_id: i64, area: &str, n: usize) -> PurchaseDraft {
+    let now = app.clock.now();
+    PurchaseDraft {
+        listing_id: listing,
+        buyer_id,
+        buyer_username: "dev".into(),
+        buyer_party: None,
+        area: area.parse::<Area>().expect("area"),
+        project: PurchaseProject {
+            name: "城南商业综合体".into(),
+            use_: ProjectUse::Industrial,
+            county_code: "450481".parse().expect("code"),
+        },
+        now,
+        expires_at: now + time::Duration::days(15),
+        ruleset_version: "test".into(),
+        idem_key: format!("neighbour-{n}"),
+        request_sha256: format!("{n:064}"),
+    }
+}
+
+async fn buyer_id(app: &TestApp) -> i64 {
+    with_store!(&app.db, s => s.user_by_username("dev").await)
+        .expect("read")
+        .expect("the buyer")
+        .id
+}
+
+/// Five copies of one reservation reach the store together (past the handler's check for a
+/// stored answer): one takes the whole listing, and every other copy, finding it sold out,
+/// is answered with that purchase.
+async fn copies_that_reach_the_store_together_are_the_purchase_not_a_refusal(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (_, listing) = teng_listing(&app, "10").await;
+    app.login_as("dev", Role::Buyer, None).await;
+    let one = draft(&app, listing, buyer_id(&app).await, "10", 7);
+    let outcomes = with_store!(&app.db, s => {
+        let (a, b, c, d, e) = tokio::join!(s.reserve(&one), s.reserve(&one), s.reserve(&one), s.reserve(&one), s.reserve(&one));
+        [a, b, c, d, e]
+    });
+    let mut ids = std::collections::BTreeSet::new();
+    for outcome in outcomes {
+        let body = match outcome {
+            Ok(PurchaseOutcome::Created { answer, .. } | PurchaseOutcome::Replay(answer)) => {
+                answer.body
+            }
+            other => panic!("every copy is the purchase: {other:?}"),
+        };
+        let v: Value = serde_json::from_str(&body).expect("answer");
+        ids.insert(v["purchase"]["id"].as_i64().expect("id"));
+    }
+    assert_eq!(ids.len(), 1, "one purchase: {ids:?}");
+    assert_eq!(remaining(&app, listing).await, "0.0000");
 }

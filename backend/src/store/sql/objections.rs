@@ -137,7 +137,9 @@ macro_rules! impl_objections {
                     None => ResolveOutcome::NotFound,
                 });
             };
-            $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::objection_resolved(&seller, purchase_id, id, decision, resolution, actor, now));
+            // The county's audit head is taken after the listing's row (as a purchase takes
+            // them), so the two never wait for each other in a circle.
+            let resolved = $crate::store::payloads::objection_resolved(&seller, purchase_id, id, decision, resolution, actor, now);
             if decision == ObjectionDecision::Upheld {
                 // An open objection kept the trade from being numbered, so it is still settled
                 // without a number: it is unwound, its area goes back.
@@ -167,7 +169,10 @@ macro_rules! impl_objections {
                 .bind(purchase_id)
                 .execute(&mut *tx)
                 .await?;
+                $crate::store::sql::audit::audit_append!(tx, resolved);
                 $crate::store::sql::audit::audit_append!(tx, $crate::store::payloads::purchase_annulled(&seller, purchase_id, area, listing_id, &kind, actor, now));
+            } else {
+                $crate::store::sql::audit::audit_append!(tx, resolved);
             }
             tx.commit().await?;
             match self.objection(id).await? {

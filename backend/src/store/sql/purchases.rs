@@ -44,6 +44,11 @@ macro_rules! impl_purchases {
                     None => Err(StoreError::Corrupt("idempotency key vanished".into())),
                 },
                 Written::NotTaken => {
+                    // A copy of a request whose first copy took the last of the listing (in
+                    // the same batch, or just before) is that purchase, not a refusal.
+                    if let Some(answer) = self.stored_answer(d.buyer_id, &d.idem_key).await? {
+                        return Ok(PurchaseOutcome::Replay(answer));
+                    }
                     let Some(listing) = self.listing_alone(d.listing_id, d.now).await? else {
                         return Err(StoreError::Corrupt(format!("listing {} vanished", d.listing_id)));
                     };
