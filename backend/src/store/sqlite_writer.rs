@@ -23,9 +23,9 @@ use tokio::sync::{mpsc, oneshot};
 use super::error::StoreError;
 use super::reservation::{self as r, Take, TakenRow, Written};
 use super::rows::db_time;
-use super::sql::audit::{TAKE_HEAD_BY, append_records};
+use super::sql::audit::{TAKE_HEAD_BY, append_records, link};
 use super::types::PurchaseDraft;
-use crate::audit::{Entry, GENESIS, link};
+use crate::audit::{Entry, GENESIS};
 
 /// The most reservations one transaction takes: a batch holds the write lock for well under
 /// a millisecond per ten, so other writers never wait long behind it.

@@ -72,7 +72,7 @@ macro_rules! audit_append_run {
                     .bind($crate::audit::GENESIS)
                     .fetch_one(&mut *$tx)
                     .await?;
-            let rows = $crate::audit::link(entries, last, prev);
+            let rows = $crate::store::sql::audit::link(entries, last, prev);
             let sql = $crate::store::sql::audit::append_records(rows.len());
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in rows {
@@ -122,6 +122,61 @@ pub(crate) fn append_records(n: usize) -> String {
         ));
     }
     sql
+}
+
+/// A record ready to insert: an [`crate::audit::Entry`] given its place in its stream and its hash.
+#[derive(Debug, Clone)]
+pub(crate) struct Linked {
+    pub stream: String,
+    pub seq: i64,
+    pub object: String,
+    pub actor: String,
+    pub action: &'static str,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    /// As bound (UTC, whole seconds): what the hash covers.
+    pub at: time::OffsetDateTime,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Links a run of `entries` of one stream behind its head: the head, moved on by their number,
+/// now stands at `last`, and `prev` is the hash of the record before the run.
+pub(crate) fn link(entries: Vec<crate::audit::Entry>, last: i64, prev: String) -> Vec<Linked> {
+    let first = last - i64::try_from(entries.len()).unwrap_or(i64::MAX) + 1;
+    let mut prev = prev;
+    entries
+        .into_iter()
+        .zip(first..)
+        .map(|(entry, seq)| {
+            let at = crate::store::rows::db_time(entry.at);
+            let (before_json, after_json) = entry.json_texts();
+            let hash = crate::audit::record_hash(
+                &prev,
+                &entry.stream,
+                seq,
+                &entry.object,
+                &entry.actor,
+                entry.action.wire(),
+                before_json.as_deref(),
+                after_json.as_deref(),
+                at,
+            );
+            let prev_hash = std::mem::replace(&mut prev, hash.clone());
+            Linked {
+                stream: entry.stream,
+                seq,
+                object: entry.object,
+                actor: entry.actor,
+                action: entry.action.wire(),
+                before_json,
+                after_json,
+                at,
+                prev_hash,
+                hash,
+            }
+        })
+        .collect()
 }
 
 /// The record itself; the head takes its hash by trigger (migration 0018). Binds: stream, seq,
