@@ -14,10 +14,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use sqlx::postgres::PgPool;
-use tokio::sync::{mpsc, oneshot};
 
 use super::error::StoreError;
-use super::reservation::{self as r, Take, TakenRow, Written};
+use super::reservation::{self as r, Queue, Take, TakenRow, Waiting, Written};
 use super::rows::db_time;
 use super::types::{PurchaseDraft, StoredAnswer};
 use crate::audit::Entry;
@@ -25,39 +24,15 @@ use crate::audit::Entry;
 /// The most reservations one transaction takes.
 const MAX_BATCH: usize = 64;
 
-/// How many reservations may wait for their batch before a request waits to join the queue.
-const QUEUE: usize = 1024;
-
-type Reply = oneshot::Sender<Result<Written, StoreError>>;
-
-/// The queue of an instance's reservations; cheap to clone.
-#[derive(Clone, Debug)]
-pub(super) struct GroupCommit {
-    jobs: mpsc::Sender<(PurchaseDraft, Reply)>,
+/// Starts the task that writes batches through `pool`; it ends when the last clone is
+/// dropped.
+pub(super) fn start(pool: PgPool) -> Queue {
+    let (queue, waiting) = Queue::new();
+    tokio::spawn(run(pool, waiting));
+    queue
 }
 
-impl GroupCommit {
-    /// Starts the task that writes batches through `pool`; it ends when the last clone is
-    /// dropped.
-    pub(super) fn start(pool: PgPool) -> Self {
-        let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, queue));
-        Self { jobs }
-    }
-
-    /// Writes the reservation `d` in the next batch; answers once that batch has committed.
-    pub(super) async fn write(&self, d: &PurchaseDraft) -> Result<Written, StoreError> {
-        let stopped = || StoreError::Engine("the purchase writer stopped".into());
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send((d.clone(), reply))
-            .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
-}
-
-async fn run(pool: PgPool, mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>) {
+async fn run(pool: PgPool, mut queue: Waiting) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let (drafts, replies): (Vec<_>, Vec<_>) = jobs.drain(..).unzip();

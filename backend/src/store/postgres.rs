@@ -11,7 +11,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use super::cache::Fresh;
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
-use super::pg_writer::GroupCommit;
+use super::reservation::Queue;
 
 /// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
 /// of several instances on one database one runs the due work at a time.
@@ -25,7 +25,7 @@ pub struct PgStore {
     /// The counties and districts (`store::cache`).
     units: Fresh<Vec<Jurisdiction>>,
     /// Reservations, written in batches (`store::pg_writer`).
-    purchases: GroupCommit,
+    purchases: Queue,
 }
 
 impl PgStore {
@@ -40,7 +40,7 @@ impl PgStore {
             .connect(url)
             .await?;
         Ok(Self {
-            purchases: GroupCommit::start(pool.clone()),
+            purchases: super::pg_writer::start(pool.clone()),
             writer: pool.clone(),
             pool,
             units: Fresh::new(),

@@ -3,9 +3,12 @@
 //! answered and stored for replays, its two audit records). Each database writes them in
 //! batches: SQLite statement by statement (`sqlite_writer`, rusqlite), PostgreSQL with the
 //! last three joined into one round trip (`pg_writer`, sqlx). The story tests run on both.
+//! [`Queue`] is how a request hands its reservation to either writer.
 
 use quota_shared::api::Purchase;
 use quota_shared::{Money, UnitPrice};
+
+use tokio::sync::{mpsc, oneshot};
 
 use super::error::StoreError;
 use super::rows::{TakeSplit, reserved_purchase, split_take};
@@ -118,4 +121,40 @@ pub(crate) enum Written {
     NotTaken,
     /// A twin with the same key committed first; ours was undone.
     Twin,
+}
+
+/// Where a writer answers a queued reservation.
+pub(crate) type Reply = oneshot::Sender<Result<Written, StoreError>>;
+
+/// The reservations waiting for a writer, in order.
+pub(crate) type Waiting = mpsc::Receiver<(PurchaseDraft, Reply)>;
+
+/// How many reservations may wait for their batch before a request waits to join the queue.
+const QUEUE: usize = 1024;
+
+/// The queue of reservations for a database's writer (`sqlite_writer`, `pg_writer`); cheap to
+/// clone. The writer ends when the last clone is dropped.
+#[derive(Clone, Debug)]
+pub(crate) struct Queue {
+    jobs: mpsc::Sender<(PurchaseDraft, Reply)>,
+}
+
+impl Queue {
+    /// A queue and the end its writer reads.
+    pub(crate) fn new() -> (Self, Waiting) {
+        let (jobs, waiting) = mpsc::channel(QUEUE);
+        (Self { jobs }, waiting)
+    }
+
+    /// Writes the reservation `d` in the writer's next batch; answers once that batch has
+    /// committed.
+    pub(crate) async fn write(&self, d: &PurchaseDraft) -> Result<Written, StoreError> {
+        let stopped = || StoreError::Engine("the purchase writer stopped".into());
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send((d.clone(), reply))
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
 }

@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 use super::cache::Fresh;
 use super::contract::{SchedulerTurn, Store};
 use super::error::StoreError;
-use super::sqlite_writer::GroupCommit;
+use super::reservation::Queue;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
@@ -24,7 +24,7 @@ pub struct SqliteStore {
     /// lock with the busy handler's growing sleeps.
     writer: SqlitePool,
     /// Reservations, written in batches by a thread with a connection of its own.
-    purchases: GroupCommit,
+    purchases: Queue,
     /// The counties and districts (`store::cache`).
     units: Fresh<Vec<Jurisdiction>>,
 }
@@ -65,7 +65,7 @@ impl SqliteStore {
             .test_before_acquire(false)
             .connect_with(options)
             .await?;
-        let purchases = GroupCommit::start(&file, writer.clone())?;
+        let purchases = super::sqlite_writer::start(&file, writer.clone())?;
         Ok(Self {
             pool,
             writer,

@@ -18,10 +18,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 use sqlx::sqlite::SqlitePool;
 use time::format_description::well_known::Rfc3339;
-use tokio::sync::{mpsc, oneshot};
 
 use super::error::StoreError;
-use super::reservation::{self as r, Take, TakenRow, Written};
+use super::reservation::{self as r, Queue, Take, TakenRow, Waiting, Written};
 use super::rows::db_time;
 use super::sql::audit::{TAKE_HEAD_BY, append_records, link};
 use super::types::PurchaseDraft;
@@ -34,55 +33,31 @@ const MAX_BATCH: usize = 128;
 /// How many batches one turn on the writer may write while more reservations wait.
 const TURN_BATCHES: usize = 8;
 
-/// How many reservations may wait for their batch before a request waits to join the queue.
-const QUEUE: usize = 1024;
-
-type Reply = oneshot::Sender<Result<Written, StoreError>>;
-
-/// The queue of reservations waiting for the writer thread; cheap to clone.
-#[derive(Clone, Debug)]
-pub(super) struct GroupCommit {
-    jobs: mpsc::Sender<(PurchaseDraft, Reply)>,
-}
-
-impl GroupCommit {
-    /// Opens the writer's connection to `file` (durable as the pool's: WAL, `synchronous =
-    /// FULL`, foreign keys, a 10 s busy timeout) and starts its thread, which takes turns
-    /// with the other writes on `writer` and ends when the last clone is dropped.
-    pub(super) fn start(file: &Path, writer: SqlitePool) -> Result<Self, StoreError> {
-        let conn = Connection::open(file).map_err(engine)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(engine)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(engine)?;
-        conn.set_prepared_statement_cache_capacity(16);
-        let runtime = tokio::runtime::Handle::current();
-        let (jobs, queue) = mpsc::channel(QUEUE);
-        std::thread::Builder::new()
-            .name("sqlite-purchases".into())
-            .spawn(move || run(&conn, &writer, &runtime, queue))
-            .map_err(|e| StoreError::Engine(e.to_string()))?;
-        Ok(Self { jobs })
-    }
-
-    /// Writes the reservation `d` in the next batch; answers once that batch has committed.
-    pub(super) async fn write(&self, d: &PurchaseDraft) -> Result<Written, StoreError> {
-        let stopped = || StoreError::Engine("the SQLite purchase writer stopped".into());
-        let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send((d.clone(), reply))
-            .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
-    }
+/// Opens the writer's connection to `file` (durable as the pool's: WAL, `synchronous =
+/// FULL`, foreign keys, a 10 s busy timeout) and starts its thread, which takes turns
+/// with the other writes on `writer` and ends when the last clone is dropped.
+pub(super) fn start(file: &Path, writer: SqlitePool) -> Result<Queue, StoreError> {
+    let conn = Connection::open(file).map_err(engine)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(engine)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )
+    .map_err(engine)?;
+    conn.set_prepared_statement_cache_capacity(16);
+    let runtime = tokio::runtime::Handle::current();
+    let (queue, waiting) = Queue::new();
+    std::thread::Builder::new()
+        .name("sqlite-purchases".into())
+        .spawn(move || run(&conn, &writer, &runtime, waiting))
+        .map_err(|e| StoreError::Engine(e.to_string()))?;
+    Ok(queue)
 }
 
 fn run(
     conn: &Connection,
     writer: &SqlitePool,
     runtime: &tokio::runtime::Handle,
-    mut queue: mpsc::Receiver<(PurchaseDraft, Reply)>,
+    mut queue: Waiting,
 ) {
     // The pool's connection is returned by a task of the runtime.
     let _context = runtime.enter();

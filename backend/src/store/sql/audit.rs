@@ -5,55 +5,17 @@
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_audit!`.
 
 /// Appends an audit [`crate::audit::Entry`] inside the transaction `$tx` of a change: takes
-/// the stream's head row (creating it on first use), links and hashes the record, stores both.
-/// Heads are always taken last in a transaction, so they never join a lock cycle.
+/// the stream's head row (creating it on first use), links and hashes the record, stores both
+/// (a run of one: [`audit_append_run!`]). Heads are always taken last in a transaction, so
+/// they never join a lock cycle.
 macro_rules! audit_append {
     ($tx:expr, $entry:expr) => {{
         let entry: $crate::audit::Entry = $entry;
-        let at = $crate::store::rows::db_time(entry.at);
-        // One statement takes the head: created at seq 1 on the stream's first record (its
-        // previous hash the genesis), else moved on by one (answering the previous hash).
-        let (seq, prev): (i64, String) = sqlx::query_as($crate::store::sql::audit::TAKE_HEAD)
-            .bind(&entry.stream)
-            .bind($crate::audit::GENESIS)
-            .fetch_one(&mut *$tx)
-            .await?;
-        let (before, after) = entry.json_texts();
-        let hash = $crate::audit::record_hash(
-            &prev,
-            &entry.stream,
-            seq,
-            &entry.object,
-            &entry.actor,
-            entry.action.wire(),
-            before.as_deref(),
-            after.as_deref(),
-            at,
-        );
-        // The head takes the record's hash by the database's trigger (migration 0018).
-        sqlx::query($crate::store::sql::audit::APPEND_RECORD)
-            .bind(&entry.stream)
-            .bind(seq)
-            .bind(&entry.object)
-            .bind(&entry.actor)
-            .bind(entry.action.wire())
-            .bind(before)
-            .bind(after)
-            .bind(at)
-            .bind(&prev)
-            .bind(&hash)
-            .execute(&mut *$tx)
-            .await?;
+        $crate::store::sql::audit::audit_append_run!($tx, vec![entry]);
     }};
 }
 
 pub(crate) use audit_append;
-
-/// Takes a stream's head: created at seq 1 on its first record (the previous hash the
-/// genesis), else moved on by one; answers the new seq and the previous hash. Binds: stream,
-/// genesis.
-pub(crate) const TAKE_HEAD: &str = "INSERT INTO audit_heads (stream, seq, hash) VALUES ($1, 1, $2) \
-     ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + 1 RETURNING seq, hash";
 
 /// Appends a run of entries of one stream (`$entries`, a `Vec<Entry>` in order) inside `$tx`
 /// with two statements whatever their number: the head moved on by all of them, then every
@@ -95,8 +57,9 @@ macro_rules! audit_append_run {
 
 pub(crate) use audit_append_run;
 
-/// [`TAKE_HEAD`] moved on by a run of records at once. Binds: stream, how many, genesis;
-/// answers the last seq of the run and the hash before it.
+/// Takes a stream's head for a run of records: created on the stream's first record (the
+/// hash before it the genesis), else moved on by their number. Binds: stream, how many,
+/// genesis; answers the last seq of the run and the hash before it.
 pub(crate) const TAKE_HEAD_BY: &str = "INSERT INTO audit_heads (stream, seq, hash) \
      VALUES ($1, $2, $3) ON CONFLICT (stream) DO UPDATE SET seq = audit_heads.seq + $2 \
      RETURNING seq, hash";
