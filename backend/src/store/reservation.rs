@@ -31,7 +31,8 @@ pub(crate) const TAKE_PARTS: &str = "UPDATE listings SET \
      remaining_capacity_kg = remaining_capacity_kg - $3, \
      status = CASE WHEN remaining_e4_mu = 0 THEN 'sold_out' ELSE status END WHERE id = $4";
 
-/// The reserved purchase; binds in the order of [`Take`]'s use in both stores. Returns its id.
+/// The reserved purchase; returns its id. (PostgreSQL joins this, [`TAKE_PARTS`] and
+/// [`STORE_ANSWER`] into one statement of its own, `pg_writer`.)
 pub(crate) const INSERT_PURCHASE: &str = "INSERT INTO purchases (listing_id, buyer_id, \
      seller_county_code, area_e4_mu, farmland_e4_mu, paddy_e4_mu, grain_capacity_kg, \
      price_fen_per_mu, amount_fen, status, project_name, project_use, project_county_code, \

@@ -417,12 +417,23 @@ pub fn error_of(body: &Value) -> (String, Option<String>) {
 
 /// A 藤县 bureau with a base price of 280,000 and one listing of `area` at 300,000 元/亩.
 pub async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
+    county_bureau_listing(app, "teng", "450422", area).await
+}
+
+/// The bureau `username` of `county` with a base price of 280,000 and one listing of `area`
+/// at 300,000 元/亩.
+pub async fn county_bureau_listing(
+    app: &TestApp,
+    username: &str,
+    county: &str,
+    area: &str,
+) -> (Client, i64) {
     let bureau = app
-        .login_as("teng", Role::CountyBureau, Some("450422"))
+        .login_as(username, Role::CountyBureau, Some(county))
         .await;
     let (status, body) = bureau
         .put(
-            "/api/v1/counties/450422/base-price",
+            &format!("/api/v1/counties/{county}/base-price"),
             &json!({"price_per_mu": "280000"}),
         )
         .await;
@@ -430,7 +441,7 @@ pub async fn teng_listing(app: &TestApp, area: &str) -> (Client, i64) {
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing(app.stock("450422").await, area, "300000.00"),
+            &county_listing(app.stock(county).await, area, "300000.00"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

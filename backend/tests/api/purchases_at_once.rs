@@ -12,9 +12,11 @@ use quota_shared::Area;
 use quota_shared::api::{PurchaseProject, Role};
 use quota_shared::rules::ProjectUse;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::helpers::{TestApp, TestDb, county_listing, on_both_databases, purchase, teng_listing};
+use crate::helpers::{
+    TestApp, TestDb, county_bureau_listing, on_both_databases, purchase, teng_listing,
+};
 
 on_both_databases!(
     twenty_copies_of_a_purchase_of_the_whole_listing_sent_at_once_buy_it_once_and_answer_alike,
@@ -73,24 +75,7 @@ async fn sixty_purchases_at_once_on_two_counties_sell_exactly_the_stock_and_keep
 ) {
     let app = TestApp::spawn(db).await;
     let (_, teng) = teng_listing(&app, "10").await;
-    let cenxi_bureau = app
-        .login_as("cenxi", Role::CountyBureau, Some("450481"))
-        .await;
-    let (status, body) = cenxi_bureau
-        .put(
-            "/api/v1/counties/450481/base-price",
-            &json!({"price_per_mu": "280000"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = cenxi_bureau
-        .post(
-            "/api/v1/listings",
-            &county_listing(app.stock("450481").await, "10", "300000.00"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let cenxi = body["listing"]["id"].as_i64().expect("id");
+    let (_, cenxi) = county_bureau_listing(&app, "cenxi", "450481", "10").await;
 
     let buyer = app.login_as("dev", Role::Buyer, None).await;
     let attempts = (0..60).map(|n| {
