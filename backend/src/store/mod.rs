@@ -31,6 +31,7 @@ pub(crate) mod reservation;
 pub mod rows;
 pub(crate) mod sql;
 pub mod sqlite;
+mod sqlite_reader;
 mod sqlite_writer;
 pub mod types;
 

@@ -94,6 +94,7 @@ impl Store for PgStore {
     crate::store::sql::reference::impl_pool_and_migrations!("./migrations/postgres");
     crate::store::sql::accounts::impl_accounts!();
     crate::store::sql::listings::impl_listings!();
+    crate::store::sql::listings::impl_listings_page!();
     crate::store::sql::purchases::impl_purchases!();
     crate::store::sql::auctions::impl_auctions!();
     crate::store::sql::holdings::impl_holdings!();

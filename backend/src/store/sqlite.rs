@@ -27,6 +27,8 @@ pub struct SqliteStore {
     purchases: Queue,
     /// The counties and districts (`store::cache`).
     units: Fresh<Vec<Jurisdiction>>,
+    /// Pages of listings, read without sqlx's per-row hand-offs.
+    readers: super::sqlite_reader::Readers,
 }
 
 impl SqliteStore {
@@ -54,9 +56,13 @@ impl SqliteStore {
         if file.as_os_str() != ":memory:" && !file.exists() {
             create_private(&file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
+        // Readers: a local file, nothing to ping before each use (a ping is one more hand-off
+        // to the connection's thread); a page's rows fit its channel, so the thread never
+        // waits for the request to take them.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.clone())
+            .test_before_acquire(false)
+            .connect_with(options.clone().row_buffer_size(512))
             .await?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -71,6 +77,7 @@ impl SqliteStore {
             writer,
             purchases,
             units: Fresh::new(),
+            readers: super::sqlite_reader::Readers::new(&file),
         })
     }
 
@@ -129,6 +136,18 @@ impl Store for SqliteStore {
     crate::store::sql::reference::impl_pool_and_migrations!("./migrations/sqlite");
     crate::store::sql::accounts::impl_accounts!();
     crate::store::sql::listings::impl_listings!();
+
+    #[tracing::instrument(skip_all)]
+    async fn listings_page(
+        &self,
+        filter: &super::types::ListingFilter,
+        now: time::OffsetDateTime,
+        after: Option<(time::OffsetDateTime, i64)>,
+        limit: usize,
+    ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
+        self.readers.listings_page(filter, now, after, limit).await
+    }
+
     crate::store::sql::purchases::impl_purchases!();
     crate::store::sql::auctions::impl_auctions!();
     crate::store::sql::holdings::impl_holdings!();

@@ -4,6 +4,18 @@
 //! SQL and binds for [`Store`](crate::store::contract::Store), written once for both databases
 //! (see [`crate::store::sql`]) and expanded into each store's `impl` by `impl_listings!`.
 
+use std::collections::HashMap;
+
+use quota_shared::api::Listing;
+use time::OffsetDateTime;
+
+use crate::store::error::StoreError;
+use crate::store::rows::projects::SourceRow;
+use crate::store::rows::{
+    LISTING_COLUMNS, ListingRow, db_time, decode_each, stored_statuses_reading_as,
+};
+use crate::store::types::ListingFilter;
+
 /// The listings methods of the `Store` trait, for a store type with a `pool` (reads) and a `writer` (writes).
 macro_rules! impl_listings {
     () => {
@@ -157,81 +169,6 @@ macro_rules! impl_listings {
         }
 
         #[tracing::instrument(skip_all)]
-        async fn listings_page(
-            &self,
-            filter: &$crate::store::types::ListingFilter,
-            now: time::OffsetDateTime,
-            after: Option<(time::OffsetDateTime, i64)>,
-            limit: usize,
-        ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
-            // The status filter is applied after reading (see `listings`), so rows are read in
-            // batches of the page's size until the page is full or the rows run out.
-            // Each condition is written only when it applies (`col = $n`, not `$n IS NULL OR
-            // col = $n`), so both databases can walk an index: (county_code, listed_at, id) or
-            // (listed_at, id).
-            let county = if filter.county.is_some() { "county_code = $2" } else { "$2 IS NULL" };
-            let channel = if filter.channel.is_some() { "channel = $3" } else { "$3 IS NULL" };
-            // The stored statuses that can read as the one asked for (a fixed list of wire
-            // names, never user text), so a rare status is found without reading every row.
-            let status = match filter.status {
-                Some(s) => format!(
-                    "status IN ({})",
-                    $crate::store::rows::stored_statuses_reading_as(s)
-                        .iter()
-                        .map(|w| format!("'{w}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => "TRUE".to_string(),
-            };
-            // Batches grow when the filter keeps few rows, so a sparse status costs a few
-            // queries, not one per page-size of rows. With a status, the first batch reads a
-            // quarter more than the page: a few rows read as another status (an announced
-            // listing is stored `open` until it opens), and one of them alone would otherwise
-            // cost the page a second query.
-            let first = if filter.status.is_some() { limit + limit / 4 + 4 } else { limit.max(1) };
-            let mut batch = i64::try_from(first).unwrap_or(i64::MAX);
-            let mut position = after.map(|(at, id)| ($crate::store::rows::db_time(at), id));
-            let mut page = Vec::new();
-            loop {
-                let after_clause = if position.is_some() {
-                    // A row value: the index range starts at the position itself, even inside
-                    // a long run of equal times.
-                    "(listed_at, id) < ($4, $5)"
-                } else {
-                    "$4 IS NULL AND $5 = 0"
-                };
-                let sql = format!(
-                    "SELECT {} FROM listings WHERE {county} AND {channel} AND {status} AND {after_clause} \
-                     ORDER BY listed_at DESC, id DESC LIMIT $6",
-                    $crate::store::rows::LISTING_COLUMNS
-                );
-                let rows: Vec<$crate::store::rows::ListingRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind($crate::store::rows::db_time(now))
-                    .bind(filter.county.as_ref().map(|c| c.as_str().to_string()))
-                    .bind(filter.channel.map(|c| c.wire()))
-                    .bind(position.map(|(at, _)| at))
-                    .bind(position.map_or(0, |(_, id)| id))
-                    .bind(batch)
-                    .fetch_all(&self.pool)
-                    .await?;
-                let read = rows.len();
-                position = rows.last().map(|r| (r.listed_at, r.id));
-                page.extend(
-                    $crate::store::rows::decode_each("listings", rows, |r| r.into_listing(now))
-                        .into_iter()
-                        .filter(|l| filter.status.is_none_or(|s| s == l.status)),
-                );
-                if page.len() >= limit || (read as i64) < batch {
-                    page.truncate(limit);
-                    $crate::store::sql::listings::attach_sources!(self, &mut page);
-                    return Ok(page);
-                }
-                batch = (batch * 2).min(5_000);
-            }
-        }
-
-        #[tracing::instrument(skip_all)]
         async fn withdraw_listing(&self, id: i64, actor: &str, now: time::OffsetDateTime) -> Result<bool, StoreError> {
             let mut tx = self.writer.begin().await?;
             // Past its closing time a listing has ended (expired, awarded or unsold) even if
@@ -293,31 +230,221 @@ macro_rules! impl_listings {
 
 pub(crate) use impl_listings;
 
+/// The listings page of the `Store` trait through sqlx (PostgreSQL; SQLite reads its pages
+/// without sqlx's per-row hand-offs, `store::sqlite_reader`).
+macro_rules! impl_listings_page {
+    () => {
+        #[tracing::instrument(skip_all)]
+        async fn listings_page(
+            &self,
+            filter: &$crate::store::types::ListingFilter,
+            now: time::OffsetDateTime,
+            after: Option<(time::OffsetDateTime, i64)>,
+            limit: usize,
+        ) -> Result<Vec<quota_shared::api::Listing>, StoreError> {
+            let mut read = $crate::store::sql::listings::PageRead::new(filter, now, after, limit);
+            loop {
+                let rows: Vec<$crate::store::rows::ListingRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(read.statement()))
+                        .bind($crate::store::rows::db_time(now))
+                        .bind(read.county())
+                        .bind(read.channel())
+                        .bind(read.position_time())
+                        .bind(read.position_id())
+                        .bind(read.batch())
+                        .fetch_all(&self.pool)
+                        .await?;
+                if read.take(rows) {
+                    break;
+                }
+            }
+            let mut page = read.finish();
+            $crate::store::sql::listings::attach_sources!(self, &mut page);
+            Ok(page)
+        }
+    };
+}
+
+pub(crate) use impl_listings_page;
+
 /// Fills in the sources of `$listings` (a `&mut [Listing]`) with one read for all of them.
 macro_rules! attach_sources {
     ($store:ident, $listings:expr) => {{
         let listings: &mut [quota_shared::api::Listing] = $listings;
-        if !listings.is_empty() {
-            // Ids read from the database: integers, written into the statement as they are.
-            let ids = listings.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(", ");
-            let sql = format!(
-                "SELECT s.listing_id, s.project_id, p.name, p.registration_no, s.area_e4_mu, s.held_e4_mu, \
-                 s.advance, p.status FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
-                 WHERE s.listing_id IN ({ids}) ORDER BY s.listing_id, s.position"
-            );
+        if let Some(sql) = $crate::store::sql::listings::sources_statement(listings) {
             let rows: Vec<$crate::store::rows::projects::SourceRow> =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&$store.pool).await?;
-            let at: std::collections::HashMap<i64, usize> =
-                listings.iter().enumerate().map(|(n, l)| (l.id, n)).collect();
-            for row in rows {
-                let listing_id = row.listing_id;
-                let source = row.into_source()?;
-                if let Some(&n) = at.get(&listing_id) {
-                    listings[n].sources.push(source);
-                }
-            }
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&$store.pool)
+                    .await?;
+            $crate::store::sql::listings::attach(listings, rows)?;
         }
     }};
 }
 
 pub(crate) use attach_sources;
+
+/// One page of listings being read, the same way by both stores: the statement of each batch,
+/// its binds, and the rows kept.
+///
+/// The status filter is applied after reading (a listing's status is what it is at `now`,
+/// [`ListingRow::into_listing`]), so rows are read in batches until the page is full or the
+/// rows run out. Each condition is written only when it applies (`col = $n`, not `$n IS NULL
+/// OR col = $n`), so both databases can walk an index: (county_code, listed_at, id) or
+/// (listed_at, id).
+pub(crate) struct PageRead {
+    filter: ListingFilter,
+    now: OffsetDateTime,
+    limit: usize,
+    batch: i64,
+    position: Option<(OffsetDateTime, i64)>,
+    page: Vec<Listing>,
+}
+
+impl PageRead {
+    pub fn new(
+        filter: &ListingFilter,
+        now: OffsetDateTime,
+        after: Option<(OffsetDateTime, i64)>,
+        limit: usize,
+    ) -> Self {
+        // Batches grow when the filter keeps few rows, so a sparse status costs a few
+        // queries, not one per page-size of rows. With a status, the first batch reads a
+        // quarter more than the page: a few rows read as another status (an announced
+        // listing is stored `open` until it opens), and one of them alone would otherwise
+        // cost the page a second query.
+        let first = if filter.status.is_some() {
+            limit + limit / 4 + 4
+        } else {
+            limit.max(1)
+        };
+        Self {
+            filter: filter.clone(),
+            now,
+            limit,
+            batch: i64::try_from(first).unwrap_or(i64::MAX),
+            position: after.map(|(at, id)| (db_time(at), id)),
+            page: Vec::new(),
+        }
+    }
+
+    /// The next batch's statement. Binds: `$1` the time of the read, `$2` [`Self::county`],
+    /// `$3` [`Self::channel`], `$4` [`Self::position_time`], `$5` [`Self::position_id`], `$6`
+    /// [`Self::batch`].
+    pub fn statement(&self) -> String {
+        let county = if self.filter.county.is_some() {
+            "county_code = $2"
+        } else {
+            "$2 IS NULL"
+        };
+        let channel = if self.filter.channel.is_some() {
+            "channel = $3"
+        } else {
+            "$3 IS NULL"
+        };
+        // The stored statuses that can read as the one asked for (a fixed list of wire names,
+        // never user text), so a rare status is found without reading every row.
+        let status = match self.filter.status {
+            Some(s) => format!(
+                "status IN ({})",
+                stored_statuses_reading_as(s)
+                    .iter()
+                    .map(|w| format!("'{w}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "TRUE".to_string(),
+        };
+        let after = if self.position.is_some() {
+            // A row value: the index range starts at the position itself, even inside a long
+            // run of equal times.
+            "(listed_at, id) < ($4, $5)"
+        } else {
+            "$4 IS NULL AND $5 = 0"
+        };
+        format!(
+            "SELECT {LISTING_COLUMNS} FROM listings WHERE {county} AND {channel} AND {status} \
+             AND {after} ORDER BY listed_at DESC, id DESC LIMIT $6"
+        )
+    }
+
+    pub fn county(&self) -> Option<String> {
+        self.filter.county.as_ref().map(|c| c.as_str().to_string())
+    }
+
+    pub fn channel(&self) -> Option<&'static str> {
+        self.filter.channel.map(|c| c.wire())
+    }
+
+    pub fn position_time(&self) -> Option<OffsetDateTime> {
+        self.position.map(|(at, _)| at)
+    }
+
+    pub fn position_id(&self) -> i64 {
+        self.position.map_or(0, |(_, id)| id)
+    }
+
+    pub fn batch(&self) -> i64 {
+        self.batch
+    }
+
+    /// Takes a batch's rows, in the statement's order; true when the page is complete.
+    pub fn take(&mut self, rows: Vec<ListingRow>) -> bool {
+        let read = rows.len();
+        if let Some(last) = rows.last() {
+            self.position = Some((last.listed_at, last.id));
+        }
+        let (status, now) = (self.filter.status, self.now);
+        self.page.extend(
+            decode_each("listings", rows, |r| r.into_listing(now))
+                .into_iter()
+                .filter(|l| status.is_none_or(|s| s == l.status)),
+        );
+        if self.page.len() >= self.limit || i64::try_from(read).unwrap_or(i64::MAX) < self.batch {
+            return true;
+        }
+        self.batch = (self.batch * 2).min(5_000);
+        false
+    }
+
+    /// The page, without its sources yet ([`sources_statement`]).
+    pub fn finish(mut self) -> Vec<Listing> {
+        self.page.truncate(self.limit);
+        self.page
+    }
+}
+
+/// The statement reading the sources of `listings` (rows of [`SourceRow`]), or `None` for no
+/// listings.
+pub(crate) fn sources_statement(listings: &[Listing]) -> Option<String> {
+    if listings.is_empty() {
+        return None;
+    }
+    // Ids read from the database: integers, written into the statement as they are.
+    let ids = listings
+        .iter()
+        .map(|l| l.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "SELECT s.listing_id, s.project_id, p.name, p.registration_no, s.area_e4_mu, s.held_e4_mu, \
+         s.advance, p.status FROM listing_sources s JOIN reclamation_projects p ON p.id = s.project_id \
+         WHERE s.listing_id IN ({ids}) ORDER BY s.listing_id, s.position"
+    ))
+}
+
+/// Gives each listing its sources, from the rows of [`sources_statement`].
+pub(crate) fn attach(listings: &mut [Listing], rows: Vec<SourceRow>) -> Result<(), StoreError> {
+    let at: HashMap<i64, usize> = listings
+        .iter()
+        .enumerate()
+        .map(|(n, l)| (l.id, n))
+        .collect();
+    for row in rows {
+        let listing_id = row.listing_id;
+        let source = row.into_source()?;
+        if let Some(&n) = at.get(&listing_id) {
+            listings[n].sources.push(source);
+        }
+    }
+    Ok(())
+}

@@ -14,6 +14,8 @@ use crate::{Section, copy_rows, demo, ratio, static_dir};
 const READ_LISTINGS: u32 = 100_000;
 /// Requests per second of the fixed-rate read runs.
 const READ_RATE: u32 = 200;
+/// Requests at the rate before the measured ones, not counted.
+const WARM_UP: Duration = Duration::from_secs(1);
 
 /// The web app's files as `index.html` names them (content-hashed names when built so).
 async fn asset_paths(base: &str) -> Vec<String> {
@@ -136,19 +138,27 @@ pub fn static_files(run_for: Duration) -> Section {
     section
 }
 
+/// Latencies of `path` at [`READ_RATE`] for `run_for`, after a second at the same rate that
+/// is not counted: the server's first requests of a kind open its read connections and fill
+/// their caches, once in the life of the process.
 async fn percentiles_at_rate(base: &str, path: &str, run_for: Duration) -> (Stats, usize) {
     let http = reqwest::Client::new();
     let url = Arc::new(format!("{base}{path}"));
-    fixed_rate(READ_RATE, run_for, move |_| {
+    let load = |run_for| {
         let (http, url) = (http.clone(), url.clone());
-        async move {
-            match http.get(url.as_str()).send().await {
-                Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                _ => false,
+        fixed_rate(READ_RATE, run_for, move |_| {
+            let (http, url) = (http.clone(), url.clone());
+            async move {
+                match http.get(url.as_str()).send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                }
             }
-        }
-    })
-    .await
+        })
+    };
+    let (_, failed) = load(WARM_UP).await;
+    assert_eq!(failed, 0, "{path}: {failed} failed while warming up");
+    load(run_for).await
 }
 
 pub fn reads(run_for: Duration) -> Section {
