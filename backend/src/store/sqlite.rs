@@ -56,9 +56,10 @@ impl SqliteStore {
         if file.as_os_str() != ":memory:" && !file.exists() {
             create_private(&file).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
         }
-        // Readers: a local file, nothing to ping before each use (a ping is one more hand-off
-        // to the connection's thread); a page's rows fit its channel, so the thread never
-        // waits for the request to take them.
+        // Readers (the pages of listings have readers of their own, `store::sqlite_reader`):
+        // a local file, nothing to ping before each use (a ping is one more hand-off to the
+        // connection's thread), and rows enough in the channel that the connection's thread
+        // does not wait for the request to take them.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .test_before_acquire(false)

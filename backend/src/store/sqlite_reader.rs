@@ -1,8 +1,8 @@
 //! The pages of listings on SQLite, read without sqlx. sqlx hands every row of a SQLite
-//! statement from its connection's thread to the request's task, and a page of 50 listings
-//! and their sources cost about 0.4 ms of hand-offs a statement, where SQLite itself spends
-//! 0.2 ms (docs/benchmarks.md, "Listing reads"). Here a page, its batches and its sources are
-//! read in one read transaction on a connection of this pool, on a blocking thread: one
+//! statement from its connection's thread to the request's task: a page's statement of 50
+//! rows took 0.39 ms (p50) through sqlx and 0.13 ms here, the hand-off to a blocking thread
+//! included (docs/benchmarks.md, "Listing reads"). Here a page, its batches and its sources
+//! are read in one read transaction on a connection of this pool, on a blocking thread: one
 //! hand-off there and one back. The statements are PostgreSQL's
 //! ([`super::sql::listings::PageRead`]), and the rows decode into the same
 //! [`ListingRow`] and [`SourceRow`].
@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use quota_shared::api::Listing;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
+use rusqlite::named_params;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use tokio::sync::Semaphore;
@@ -33,7 +34,7 @@ pub(crate) struct Readers(Arc<Pool>);
 struct Pool {
     file: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    turns: Semaphore,
+    turns: Arc<Semaphore>,
 }
 
 impl Readers {
@@ -41,7 +42,7 @@ impl Readers {
         Self(Arc::new(Pool {
             file: file.to_path_buf(),
             idle: Mutex::new(Vec::new()),
-            turns: Semaphore::new(READERS),
+            turns: Arc::new(Semaphore::new(READERS)),
         }))
     }
 
@@ -50,9 +51,12 @@ impl Readers {
         &self,
         read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let _turn = self.0.turns.acquire().await.map_err(engine)?;
+        // The turn goes with the read: a request dropped while it waits (the client left)
+        // does not free a turn whose read still runs.
+        let turn = self.0.turns.clone().acquire_owned().await.map_err(engine)?;
         let pool = self.0.clone();
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let idle = pool.idle.lock().map(|mut idle| idle.pop());
             let conn = match idle {
                 Ok(Some(conn)) => conn,
@@ -66,6 +70,7 @@ impl Readers {
             // A connection whose read failed is dropped: the next opens afresh.
             if answer.is_ok()
                 && let Ok(mut idle) = pool.idle.lock()
+                && idle.len() < READERS
             {
                 idle.push(conn);
             }
@@ -87,16 +92,18 @@ impl Readers {
         self.read(move |conn| {
             loop {
                 let mut statement = conn.prepare_cached(&read.statement()).map_err(engine)?;
+                columns(&statement, &LISTING_FIELDS)?;
+                // By name: SQLite numbers `$n` parameters in the order they first appear.
                 let rows = statement
                     .query_map(
-                        params![
-                            text(now)?,
-                            read.county(),
-                            read.channel(),
-                            read.position_time().map(text).transpose()?,
-                            read.position_id(),
-                            read.batch(),
-                        ],
+                        named_params! {
+                            "$1": text(now)?,
+                            "$2": read.county(),
+                            "$3": read.channel(),
+                            "$4": read.position_time().map(text).transpose()?,
+                            "$5": read.position_id(),
+                            "$6": read.batch(),
+                        },
                         listing_row,
                     )
                     .map_err(engine)?
@@ -109,6 +116,7 @@ impl Readers {
             let mut page = read.finish();
             if let Some(sql) = sources_statement(&page) {
                 let mut statement = conn.prepare(&sql).map_err(engine)?;
+                columns(&statement, &SOURCE_FIELDS)?;
                 let rows = statement
                     .query_map([], source_row)
                     .map_err(engine)?
@@ -129,8 +137,8 @@ fn open(file: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(Duration::from_secs(10)).map_err(engine)?;
     conn.execute_batch("PRAGMA query_only = ON;")
         .map_err(engine)?;
-    // One statement per filter (county, channel, status) and position: a few dozen at most.
-    conn.set_prepared_statement_cache_capacity(64);
+    // One statement per filter (county, channel, status) and position: 72 at most.
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }
 
@@ -154,7 +162,7 @@ fn time_at(row: &rusqlite::Row, column: usize) -> rusqlite::Result<OffsetDateTim
 }
 
 /// A stored time: RFC 3339, as every write here stores it, or SQLite's own `YYYY-MM-DD
-/// HH:MM:SS[.SSS]` in UTC (a row edited by hand), which sqlx reads too.
+/// HH:MM:SS[.SSS]` in UTC (a row edited by hand with SQLite's date functions).
 fn stored_time(stored: &str) -> Option<OffsetDateTime> {
     let sqlite = time::macros::format_description!(
         version = 2,
@@ -174,6 +182,35 @@ fn optional_time_at(
     match row.get_ref(column)? {
         rusqlite::types::ValueRef::Null => Ok(None),
         _ => time_at(row, column).map(Some),
+    }
+}
+
+/// The names of [`super::rows::LISTING_COLUMNS`], in the order [`listing_row`] reads them.
+#[rustfmt::skip]
+const LISTING_FIELDS: [&str; 23] = [
+    "id", "county_code", "channel", "status", "area_e4_mu", "remaining_e4_mu", "farmland_e4_mu",
+    "paddy_e4_mu", "grain_capacity_kg", "price_fen_per_mu", "start_total_fen", "deposit_fen",
+    "source_project", "township", "advance", "listed_at", "opens_at", "closes_at",
+    "ruleset_version", "high_bid_fen", "bid_count", "bid_step_fen", "due_e4_mu",
+];
+
+/// The names of [`sources_statement`]'s columns, in the order [`source_row`] reads them.
+#[rustfmt::skip]
+const SOURCE_FIELDS: [&str; 8] = [
+    "listing_id", "project_id", "name", "registration_no", "area_e4_mu", "held_e4_mu",
+    "advance", "status",
+];
+
+/// Fails unless `statement`'s columns are `names`, in order: the rows are read by position
+/// (sqlx reads them by name), so a column moved in the statement must not read as another.
+fn columns(statement: &rusqlite::Statement, names: &[&str]) -> Result<(), StoreError> {
+    let found = statement.column_names();
+    if found.len() == names.len() && found.iter().zip(names).all(|(a, b)| a == b) {
+        Ok(())
+    } else {
+        Err(StoreError::Engine(format!(
+            "the reader's columns {names:?} are not the statement's {found:?}"
+        )))
     }
 }
 

@@ -15,6 +15,7 @@ on_both_databases!(
     every_list_pages_through_all_its_rows_once,
     a_list_is_cut_at_fifty_rows_unless_asked_otherwise,
     limits_and_cursors_that_cannot_be_used_are_refused,
+    fifty_pages_read_at_once_are_the_same_page_with_its_sources,
 );
 
 /// Every row of `path` (whose rows are under `field`), following `next_cursor` at `limit` a
@@ -301,5 +302,39 @@ async fn limits_and_cursors_that_cannot_be_used_are_refused(db: TestDb) {
                 .is_some_and(|m| !m.is_empty()),
             "{body}"
         );
+    }
+}
+
+/// More pages at once than the store has readers (eight): every one waits its turn and reads
+/// the same rows, sources included.
+async fn fifty_pages_read_at_once_are_the_same_page_with_its_sources(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let (bureau, first) = teng_listing(&app, "100").await;
+    let (status, body) = bureau
+        .post(
+            "/api/v1/listings",
+            &county_listing(app.stock("450422").await, "10", "300000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let second = body["listing"]["id"].as_i64().expect("id");
+    let client = app.anonymous();
+    let reads = (0..50).map(|_| client.get("/api/v1/listings?county=450422&limit=2"));
+    let pages = futures_util::future::join_all(reads).await;
+    let (status, expected) = &pages[0];
+    assert_eq!(*status, StatusCode::OK, "{expected}");
+    let listings = expected["listings"].as_array().expect("listings");
+    assert_eq!(
+        listings.iter().map(|l| l["id"].as_i64()).collect::<Vec<_>>(),
+        vec![Some(second), Some(first)]
+    );
+    assert!(
+        listings
+            .iter()
+            .all(|l| !l["sources"].as_array().expect("sources").is_empty()),
+        "{expected}"
+    );
+    for (status, body) in &pages {
+        assert_eq!((*status, body), (StatusCode::OK, expected));
     }
 }
