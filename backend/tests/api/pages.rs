@@ -325,7 +325,10 @@ async fn fifty_pages_read_at_once_are_the_same_page_with_its_sources(db: TestDb)
     assert_eq!(*status, StatusCode::OK, "{expected}");
     let listings = expected["listings"].as_array().expect("listings");
     assert_eq!(
-        listings.iter().map(|l| l["id"].as_i64()).collect::<Vec<_>>(),
+        listings
+            .iter()
+            .map(|l| l["id"].as_i64())
+            .collect::<Vec<_>>(),
         vec![Some(second), Some(first)]
     );
     assert!(
