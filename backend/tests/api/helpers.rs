@@ -438,14 +438,21 @@ pub async fn county_bureau_listing(
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let id = list(app, &bureau, county, area, "300000.00").await;
+    (bureau, id)
+}
+
+/// One more listing by the bureau of `county` (whose base price is set) of `area` at
+/// `price` 元/亩, from the county's stock; its id.
+pub async fn list(app: &TestApp, bureau: &Client, county: &str, area: &str, price: &str) -> i64 {
     let (status, body) = bureau
         .post(
             "/api/v1/listings",
-            &county_listing(app.stock(county).await, area, "300000.00"),
+            &county_listing(app.stock(county).await, area, price),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    (bureau, body["listing"]["id"].as_i64().expect("id"))
+    body["listing"]["id"].as_i64().expect("id")
 }
 
 /// A valid 统一社会信用代码 of a company registered in 梧州 (91 450400), its organisation code

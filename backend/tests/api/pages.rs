@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Client, TestApp, TestDb, county_listing, error_of, on_both_databases, purchase, teng_listing,
+    Client, TestApp, TestDb, error_of, list, on_both_databases, purchase, teng_listing,
 };
 
 on_both_databases!(
@@ -53,18 +53,6 @@ async fn walk(
     }
 }
 
-/// One more listing of 10 亩 by 藤县's `bureau` (after [`teng_listing`]); its id.
-async fn another_teng_listing(app: &TestApp, bureau: &Client) -> i64 {
-    let (status, body) = bureau
-        .post(
-            "/api/v1/listings",
-            &county_listing(app.stock("450422").await, "10", "300000"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["listing"]["id"].as_i64().expect("id")
-}
-
 fn ids(rows: &[Value]) -> Vec<i64> {
     rows.iter().map(|v| v.as_i64().expect("id")).collect()
 }
@@ -74,7 +62,7 @@ async fn every_list_pages_through_all_its_rows_once(db: TestDb) {
     let (bureau, first) = teng_listing(&app, "100").await;
     let mut listings = vec![first];
     for _ in 0..6 {
-        listings.push(another_teng_listing(&app, &bureau).await);
+        listings.push(list(&app, &bureau, "450422", "10", "300000").await);
     }
     let (rows, sizes) = walk(
         &bureau,
@@ -250,13 +238,7 @@ async fn a_list_is_cut_at_fifty_rows_unless_asked_otherwise(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let (bureau, _) = teng_listing(&app, "100").await;
     for _ in 0..51 {
-        let (status, body) = bureau
-            .post(
-                "/api/v1/listings",
-                &county_listing(app.stock("450422").await, "1", "300000"),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        list(&app, &bureau, "450422", "1", "300000").await;
     }
     let public = app.anonymous();
     let (_, body) = public.get("/api/v1/listings").await;
@@ -315,7 +297,7 @@ async fn limits_and_cursors_that_cannot_be_used_are_refused(db: TestDb) {
 async fn fifty_pages_read_at_once_are_the_same_page_with_its_sources(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let (bureau, first) = teng_listing(&app, "100").await;
-    let second = another_teng_listing(&app, &bureau).await;
+    let second = list(&app, &bureau, "450422", "10", "300000").await;
     let client = app.anonymous();
     let reads = (0..50).map(|_| client.get("/api/v1/listings?county=450422&limit=2"));
     let pages = futures_util::future::join_all(reads).await;
