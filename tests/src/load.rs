@@ -140,6 +140,70 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// Processor time (user and system, every thread) used so far by `pids` together, with that
+/// of their children which have ended (a PostgreSQL server's backends of closed connections).
+/// A process that has ended itself counts nothing.
+pub fn cpu_time(pids: &[u32]) -> Duration {
+    let ticks: u64 = pids
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            // The fields after the command, whose name may hold spaces and parentheses.
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            // utime, stime, cutime and cstime are fields 14 to 17 of the line, 12 to 15
+            // after the name.
+            fields
+                .get(11..15)?
+                .iter()
+                .map(|f| f.parse::<u64>().ok())
+                .sum::<Option<u64>>()
+        })
+        .sum();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
+}
+
+/// `parent` and every process whose parent it is (a PostgreSQL server and its backends).
+pub fn with_children(parent: u32) -> Vec<u32> {
+    let mut pids = vec![parent];
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return pids;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let parent_of = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                let after = stat.rsplit_once(')')?.1.to_owned();
+                after.split_whitespace().nth(1)?.parse::<u32>().ok()
+            });
+        if parent_of == Some(parent) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// The kernel's clock ticks a second (`getconf CLK_TCK`), 100 where it cannot be asked.
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|t| t.trim().parse().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(100)
+    })
+}
+
 /// Milliseconds with two decimals, for the tables.
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
@@ -162,6 +226,41 @@ mod tests {
         assert_eq!(stats.mean(), Duration::from_micros(50_500));
         assert!((stats.per_second() - 50.0).abs() < 1e-9);
         assert_eq!(Stats::default().percentile(99.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn this_process_is_its_own_parents_child_and_uses_processor_time() {
+        let me = std::process::id();
+        let before = cpu_time(&[me]);
+        // Spinning until the count moves (however busy the machine is), within a bound.
+        let started = Instant::now();
+        let mut x = 0u64;
+        while cpu_time(&[me]) < before + Duration::from_millis(50)
+            && started.elapsed() < Duration::from_secs(20)
+        {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        }
+        let used = cpu_time(&[me]) - before;
+        assert!(used >= Duration::from_millis(50), "{used:?} after spinning");
+        assert!(
+            used < started.elapsed() * 64,
+            "{used:?} in {:?}",
+            started.elapsed()
+        );
+        assert_eq!(cpu_time(&[u32::MAX]), Duration::ZERO, "no such process");
+        let stat = std::fs::read_to_string(format!("/proc/{me}/stat")).expect("own stat");
+        let parent: u32 = stat
+            .rsplit_once(')')
+            .expect("name")
+            .1
+            .split_whitespace()
+            .nth(1)
+            .expect("ppid")
+            .parse()
+            .expect("number");
+        assert!(with_children(parent).contains(&me));
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct PgStore {
     purchases: Queue,
 }
 
+/// How long a pooled connection may wait unused before it is pinged ahead of its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         // One direct connection first, so a wrong host or password reports the server's own
@@ -36,6 +39,20 @@ impl PgStore {
         sqlx::PgConnection::connect(url).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            // A connection that has waited in the pool for a second is pinged before it is
+            // used (a restarted server closes them all); one in steady use is not: the ping
+            // is a round trip for every statement, about a tenth of the servers' processor
+            // time per purchase (docs/benchmarks.md).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        use sqlx::Connection;
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use quota_tests::api::{Api, DEMO_PASSWORD, block};
 use quota_tests::binary::Server;
-use quota_tests::load::{Stats, closed_loop, memory_kib, ms};
+use quota_tests::load::{Stats, closed_loop, cpu_time, memory_kib, ms, with_children};
 use serde_json::json;
 use sqlx::Connection;
 
@@ -21,9 +21,17 @@ const CLIENTS: usize = 8;
 /// Listings the purchase load spreads over.
 const LISTINGS: usize = 8;
 
+/// Processes whose processor time a run counts, asked for their ids at its start and end.
+type Watched = Box<dyn Fn() -> Vec<u32> + Send>;
+
 /// A buyer account and listings to buy from, then `CLIENTS` sessions buying 0.01 亩 at a
-/// time for `run_for`, spread over the instances. Answers the figures and the failures.
-async fn purchase_load(bases: &[String], run_for: Duration) -> (Stats, usize) {
+/// time for `run_for`, spread over the instances. Answers the figures, the failures and the
+/// processor time each of `watched` used while the clients bought.
+async fn purchase_load(
+    bases: &[String],
+    run_for: Duration,
+    watched: &[Watched],
+) -> (Stats, usize, Vec<Duration>) {
     let admin = Api::login(&bases[0], "admin", DEMO_PASSWORD).await;
     let (status, body) = admin
         .post(
@@ -54,7 +62,9 @@ async fn purchase_load(bases: &[String], run_for: Duration) -> (Stats, usize) {
     }
     let (buyers, listings) = (Arc::new(buyers), Arc::new(listings));
     let run = std::process::id();
-    closed_loop(CLIENTS, run_for, move |client, n| {
+    let used = |w: &Watched| cpu_time(&w());
+    let before: Vec<Duration> = watched.iter().map(used).collect();
+    let (stats, failed) = closed_loop(CLIENTS, run_for, move |client, n| {
         let (buyers, listings) = (buyers.clone(), listings.clone());
         async move {
             let body = json!({"listing_id": listings[client % LISTINGS], "area_mu": "0.01",
@@ -65,7 +75,21 @@ async fn purchase_load(bases: &[String], run_for: Duration) -> (Stats, usize) {
             )
         }
     })
-    .await
+    .await;
+    let spent = watched
+        .iter()
+        .zip(before)
+        .map(|(w, b)| used(w).saturating_sub(b))
+        .collect();
+    (stats, failed, spent)
+}
+
+/// Processor time per purchase, for the notes.
+fn per(used: Duration, stats: &Stats) -> String {
+    format!(
+        "{:.3} ms",
+        used.as_secs_f64() * 1000.0 / stats.count.max(1) as f64
+    )
 }
 
 /// The baseline of a durable purchase on SQLite: one connection, WAL, `synchronous=FULL`,
@@ -132,9 +156,13 @@ pub fn purchases_sqlite(run_for: Duration) -> Section {
     let server = Server::start(&[("DATABASE_URL", &url), ("QX_STATIC_DIR", "/nonexistent")]);
     std::thread::sleep(Duration::from_secs(2));
     let idle = memory_kib(server.pid()).expect("server memory");
-    let (stats, failed) = block(purchase_load(
+    let me = std::process::id();
+    let pid = server.pid();
+    let watched: [Watched; 2] = [Box::new(move || vec![pid]), Box::new(move || vec![me])];
+    let (stats, failed, used) = block(purchase_load(
         std::slice::from_ref(&server.base_url),
         run_for,
+        &watched,
     ));
     let loaded = memory_kib(server.pid()).expect("server memory");
     let baseline = block(raw_sqlite(dir.path(), run_for));
@@ -153,6 +181,13 @@ pub fn purchases_sqlite(run_for: Duration) -> Section {
         ratio(stats.per_second(), baseline.per_second()),
         "≥ 0.5× (stretch ≥ 1×)",
     );
+    section.note(format!(
+        "Processor time per purchase while the clients bought: the server {}, the load generator {} \
+         (2 cores: {:.0} % of the machine's time in all).",
+        per(used[0], &stats),
+        per(used[1], &stats),
+        busy(&used, &stats)
+    ));
     // A burst of logins: the password checks run a few at a time, so memory stays bounded.
     let base = server.base_url.clone();
     let started = Instant::now();
@@ -217,13 +252,23 @@ pub fn purchases_pg(run_for: Duration) -> Section {
         ("QX_STATIC_DIR", "/nonexistent"),
     ];
     let (a, b) = (Server::start(&env), Server::start(&env));
-    let (stats, failed) = block(purchase_load(
+    let (me, servers) = (std::process::id(), [a.pid(), b.pid()]);
+    let postmaster = postmaster(&cluster);
+    let watched: [Watched; 3] = [
+        Box::new(move || servers.to_vec()),
+        Box::new(move || with_children(postmaster)),
+        Box::new(move || vec![me]),
+    ];
+    let (stats, failed, used) = block(purchase_load(
         &[a.base_url.clone(), b.base_url.clone()],
         run_for,
+        &watched,
     ));
     drop((a, b));
     let baseline_url = cluster.fresh_database();
+    let database_before = cpu_time(&with_children(postmaster));
     let tps = pgbench(&baseline_url, run_for);
+    let database_pgbench = cpu_time(&with_children(postmaster)).saturating_sub(database_before);
     section.add(
         &format!("durable purchases/s, {CLIENTS} clients over 2 instances (mean {}, p99 {}; {failed} refused)",
             ms(stats.mean()), ms(stats.percentile(99.0))),
@@ -237,7 +282,34 @@ pub fn purchases_pg(run_for: Duration) -> Section {
          harness like the test cluster."
             .into(),
     );
+    section.note(format!(
+        "Processor time per purchase while the clients bought: the two servers {}, PostgreSQL {}, \
+         the load generator {} (2 cores: {:.0} % of the machine's time in all). PostgreSQL's per \
+         pgbench transaction: {:.3} ms.",
+        per(used[0], &stats),
+        per(used[1], &stats),
+        per(used[2], &stats),
+        busy(&used, &stats),
+        database_pgbench.as_secs_f64() * 1000.0 / (tps * run_for.as_secs_f64()).max(1.0)
+    ));
     section
+}
+
+/// The share of the machine's processor time (every core, for the run's length) that `used`
+/// adds up to, in percent.
+fn busy(used: &[Duration], stats: &Stats) -> f64 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let total: f64 = used.iter().map(Duration::as_secs_f64).sum();
+    100.0 * total / (stats.elapsed.as_secs_f64() * cores).max(f64::MIN_POSITIVE)
+}
+
+/// The process id of `cluster`'s server, from its `postmaster.pid`.
+fn postmaster(cluster: &quota_tests::pg::PgCluster) -> u32 {
+    let file = cluster.dir().join("data").join("postmaster.pid");
+    std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|t| t.lines().next()?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no server id in {}", file.display()))
 }
 
 /// `pgbench` with the same client count, each transaction updating one of the listing rows and
