@@ -26,7 +26,9 @@ use crate::json::ApiJson;
 use crate::scheduler;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::store::types::{PurchaseDraft, PurchaseOutcome, PurchaseScope, SettleOutcome};
+use crate::store::types::{
+    PurchaseDraft, PurchaseOutcome, PurchaseReads, PurchaseScope, SettleOutcome,
+};
 
 pub(super) fn router<S: Store>() -> Router<AppState<S>> {
     Router::new()
@@ -61,21 +63,21 @@ async fn create_purchase<S: Store>(
     let buyer = user.require(&[Role::Buyer])?.clone();
     let party = super::organisations::require_approved(&state, &buyer).await?;
     let fingerprint = idempotency::fingerprint(&body.raw);
-    if let Some(answer) = state.store.stored_answer(buyer.id, &key).await? {
-        return idempotency::replay(answer, &fingerprint);
-    }
     let req = body.value;
     let now = state.clock.now();
-    let listing = state
+    let listing = match state
         .store
-        .listing_alone(req.listing_id, now)
+        .purchase_reads(buyer.id, &key, req.listing_id, now)
         .await?
-        .ok_or_else(|| {
+    {
+        PurchaseReads::Answered(answer) => return idempotency::replay(answer, &fingerprint),
+        PurchaseReads::Listing(listing) => listing.ok_or_else(|| {
             ApiError::not_found(
                 &format!("挂牌 #{}", req.listing_id),
                 &format!("Listing #{}", req.listing_id),
             )
-        })?;
+        })?,
+    };
     if listing.channel == Channel::Regional {
         return Err(ApiError::WrongChannel {
             zh: "自治区平台的标的须竞价取得，不能直接购买".into(),

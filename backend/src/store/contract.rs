@@ -14,8 +14,8 @@ use super::error::StoreError;
 use super::types::{
     AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
     DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
-    PurchaseDraft, PurchaseOutcome, PurchaseScope, SessionRecord, SettleOutcome, StoredAnswer,
-    UseDraft, UseOutcome, UserRecord,
+    PurchaseDraft, PurchaseOutcome, PurchaseReads, PurchaseScope, SessionRecord, SettleOutcome,
+    StoredAnswer, UseDraft, UseOutcome, UserRecord,
 };
 
 /// Everything the server reads and writes. One implementation per database.
@@ -208,6 +208,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         user_id: i64,
         key: &str,
     ) -> impl Future<Output = Result<Option<StoredAnswer>, StoreError>> + Send;
+    /// What a purchase reads before it is written, in one statement: the answer stored for
+    /// the buyer's key (then the listing is not read), else the listing without its sources.
+    fn purchase_reads(
+        &self,
+        user_id: i64,
+        key: &str,
+        listing_id: i64,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<PurchaseReads, StoreError>> + Send;
     /// One transaction: take the area from the listing, record the purchase and its
     /// idempotency key.
     fn reserve(

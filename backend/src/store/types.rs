@@ -168,6 +168,15 @@ pub struct PurchaseDraft {
     pub request_sha256: String,
 }
 
+/// What a purchase finds before it is written ([`crate::store::Store::purchase_reads`]).
+#[derive(Debug, Clone)]
+pub enum PurchaseReads {
+    /// The buyer's key has an answer: the purchase is a replay.
+    Answered(StoredAnswer),
+    /// A new key: the listing, if there is one.
+    Listing(Option<Box<quota_shared::api::Listing>>),
+}
+
 /// What became of a reservation attempt.
 #[derive(Debug, Clone)]
 pub enum PurchaseOutcome {

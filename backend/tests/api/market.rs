@@ -326,6 +326,22 @@ async fn a_repeated_idempotency_key_replays_the_first_answer(db: TestDb) {
         (status, error_of(&other).0.as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
     );
+    // The key's answer is found before the listing is: a reused key naming a listing that
+    // does not exist is still a reused key, and a new key naming it is told so.
+    let missing_listing = purchase(999_999, "2", "industrial", "450481");
+    let (status, reused) = buyer.buy("same-key", &missing_listing).await;
+    assert_eq!(
+        (status, error_of(&reused).0.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+    );
+    let (status, unknown) = buyer.buy("new-key", &missing_listing).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{unknown}");
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("#999999")),
+        "names the listing: {unknown}"
+    );
     // Another buyer's identical key is its own.
     let other_buyer = app.login_as("dev2", Role::Buyer, None).await;
     assert_eq!(

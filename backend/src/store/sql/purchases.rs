@@ -30,6 +30,47 @@ macro_rules! impl_purchases {
         }
 
         #[tracing::instrument(skip_all)]
+        async fn purchase_reads(
+            &self,
+            user_id: i64,
+            key: &str,
+            listing_id: i64,
+            now: time::OffsetDateTime,
+        ) -> Result<$crate::store::types::PurchaseReads, StoreError> {
+            use sqlx::{FromRow, Row};
+            use $crate::store::types::PurchaseReads;
+            // One row whatever is found: the listing's columns and the answer's, each NULL
+            // when there is none.
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT l.*, k.request_sha256, k.response_status, k.response_body \
+                 FROM (SELECT 1 AS one) AS o \
+                 LEFT JOIN (SELECT {} FROM listings WHERE id = $2) AS l ON 1 = 1 \
+                 LEFT JOIN idempotency_keys k ON k.user_id = $3 AND k.idem_key = $4",
+                $crate::store::rows::LISTING_COLUMNS
+            ));
+            let row = sqlx::query(sql)
+                .bind($crate::store::rows::db_time(now))
+                .bind(listing_id)
+                .bind(user_id)
+                .bind(key)
+                .fetch_one(&self.pool)
+                .await?;
+            if let Some(request_sha256) = row.try_get::<Option<String>, _>("request_sha256")? {
+                let status: i32 = row.try_get("response_status")?;
+                return Ok(PurchaseReads::Answered($crate::store::types::StoredAnswer {
+                    request_sha256,
+                    status: u16::try_from(status).unwrap_or(500),
+                    body: row.try_get("response_body")?,
+                }));
+            }
+            if row.try_get::<Option<i64>, _>("id")?.is_none() {
+                return Ok(PurchaseReads::Listing(None));
+            }
+            let listing = $crate::store::rows::ListingRow::from_row(&row)?.into_listing(now)?;
+            Ok(PurchaseReads::Listing(Some(Box::new(listing))))
+        }
+
+        #[tracing::instrument(skip_all)]
         async fn reserve(
             &self,
             d: &$crate::store::types::PurchaseDraft,
