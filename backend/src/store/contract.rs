@@ -209,7 +209,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         key: &str,
     ) -> impl Future<Output = Result<Option<StoredAnswer>, StoreError>> + Send;
     /// What a purchase reads before it is written, in one statement: the answer stored for
-    /// the buyer's key (then the listing is not read), else the listing without its sources.
+    /// the buyer's key (then the listing's columns are not decoded, so a damaged listing
+    /// cannot stop a replay), else the listing without its sources.
     fn purchase_reads(
         &self,
         user_id: i64,

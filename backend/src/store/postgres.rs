@@ -39,10 +39,12 @@ impl PgStore {
         sqlx::PgConnection::connect(url).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            // A connection that has waited in the pool for a second is pinged before it is
-            // used (a restarted server closes them all); one in steady use is not: the ping
-            // is a round trip for every statement, about a tenth of the servers' processor
-            // time per purchase (docs/benchmarks.md).
+            // sqlx pings every connection as it goes back to the pool. Pinging it again
+            // before each use was a second round trip for every statement, about a tenth of
+            // the servers' processor time per purchase (docs/benchmarks.md). Only a
+            // connection that has waited in the pool for a second is pinged before it is used
+            // (a restarted server closes them all); a failed ping closes it, and the pool
+            // opens a new one.
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {
                 Box::pin(async move {

@@ -266,9 +266,11 @@ pub fn purchases_pg(run_for: Duration) -> Section {
     ));
     drop((a, b));
     let baseline_url = cluster.fresh_database();
-    let database_before = cpu_time(&with_children(postmaster));
+    // The servers' backends end as they close, and pgbench's as it ends: each reading waits
+    // until those have been reaped.
+    let database_before = quiet_cpu_time(postmaster);
     let tps = pgbench(&baseline_url, run_for);
-    let database_pgbench = cpu_time(&with_children(postmaster)).saturating_sub(database_before);
+    let database_pgbench = quiet_cpu_time(postmaster).saturating_sub(database_before);
     section.add(
         &format!("durable purchases/s, {CLIENTS} clients over 2 instances (mean {}, p99 {}; {failed} refused)",
             ms(stats.mean()), ms(stats.percentile(99.0))),
@@ -301,6 +303,23 @@ fn busy(used: &[Duration], stats: &Stats) -> f64 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let total: f64 = used.iter().map(Duration::as_secs_f64).sum();
     100.0 * total / (stats.elapsed.as_secs_f64() * cores).max(f64::MIN_POSITIVE)
+}
+
+/// The processor time of the server `postmaster` and its backends once no backend is ending:
+/// read until two readings 200 ms apart agree (for at most 10 s). A backend reaped between
+/// the listing of the processes and the reading of its own counters would otherwise be
+/// counted in neither.
+fn quiet_cpu_time(postmaster: u32) -> Duration {
+    let mut last = cpu_time(&with_children(postmaster));
+    for _ in 0..50 {
+        std::thread::sleep(Duration::from_millis(200));
+        let now = cpu_time(&with_children(postmaster));
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    last
 }
 
 /// The process id of `cluster`'s server, from its `postmaster.pid`.
