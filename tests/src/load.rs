@@ -146,13 +146,9 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
 pub fn cpu_time(pids: &[u32]) -> Duration {
     let ticks: u64 = pids
         .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-        .filter_map(|stat| {
-            // The fields after the command, whose name may hold spaces and parentheses.
-            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-            // utime, stime, cutime and cstime are fields 14 to 17 of the line, 12 to 15
-            // after the name.
-            fields
+        .filter_map(|&pid| {
+            // utime, stime, cutime and cstime: fields 14 to 17 of the line.
+            stat_fields(pid)?
                 .get(11..15)?
                 .iter()
                 .map(|f| f.parse::<u64>().ok())
@@ -169,24 +165,35 @@ pub fn with_children(parent: u32) -> Vec<u32> {
         return pids;
     };
     for entry in dir.flatten() {
-        let Some(pid) = entry
+        let pid = entry
             .file_name()
             .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let parent_of = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .ok()
-            .and_then(|stat| {
-                let after = stat.rsplit_once(')')?.1.to_owned();
-                after.split_whitespace().nth(1)?.parse::<u32>().ok()
-            });
-        if parent_of == Some(parent) {
+            .and_then(|n| n.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && parent_of(pid) == Some(parent)
+        {
             pids.push(pid);
         }
     }
     pids
+}
+
+/// The parent of process `pid` (field 4 of its `/proc/<pid>/stat`).
+fn parent_of(pid: u32) -> Option<u32> {
+    stat_fields(pid)?.get(1)?.parse().ok()
+}
+
+/// The fields of `/proc/<pid>/stat` after the command's name (which may hold spaces and
+/// parentheses), from field 3 (the state) on; `None` once the process has gone.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The kernel's clock ticks a second (`getconf CLK_TCK`), 100 where it cannot be asked.
@@ -250,16 +257,8 @@ mod tests {
             started.elapsed()
         );
         assert_eq!(cpu_time(&[u32::MAX]), Duration::ZERO, "no such process");
-        let stat = std::fs::read_to_string(format!("/proc/{me}/stat")).expect("own stat");
-        let parent: u32 = stat
-            .rsplit_once(')')
-            .expect("name")
-            .1
-            .split_whitespace()
-            .nth(1)
-            .expect("ppid")
-            .parse()
-            .expect("number");
+        let parent = std::os::unix::process::parent_id();
+        assert_eq!(parent_of(me), Some(parent));
         assert!(with_children(parent).contains(&me));
     }
 

@@ -14,8 +14,8 @@ use super::error::StoreError;
 use super::types::{
     AllocateOutcome, AllocationDraft, BidOutcome, CountyProceeds, DisburseOutcome,
     DisbursementDraft, HoldingScope, ListingDraft, ListingFilter, LotClosing, NewUser,
-    PurchaseDraft, PurchaseOutcome, PurchaseReads, PurchaseScope, SessionRecord, SettleOutcome,
-    StoredAnswer, UseDraft, UseOutcome, UserRecord,
+    PurchaseDraft, PurchaseOutcome, PurchaseReads, PurchaseScope, SchedulerTurn, SessionRecord,
+    SettleOutcome, StoredAnswer, UseDraft, UseOutcome, UserRecord,
 };
 
 /// Everything the server reads and writes. One implementation per database.
@@ -582,22 +582,4 @@ pub trait Store: Clone + Send + Sync + 'static {
         key: &str,
         value: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-}
-
-/// A scheduler's turn (see [`Store::scheduler_turn`]). Ending it releases the lock; dropping
-/// it unended rolls its transaction back, which releases the lock too.
-pub enum SchedulerTurn {
-    /// SQLite: one process owns the file; the conditional writes are enough.
-    Unshared,
-    /// PostgreSQL: a transaction holding `pg_try_advisory_xact_lock`.
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-impl SchedulerTurn {
-    pub async fn end(self) -> Result<(), StoreError> {
-        match self {
-            Self::Unshared => Ok(()),
-            Self::Postgres(tx) => Ok(tx.rollback().await?),
-        }
-    }
 }

@@ -35,6 +35,7 @@ mod sqlite_reader;
 mod sqlite_writer;
 pub mod types;
 
-pub use contract::{SchedulerTurn, Store};
+pub use contract::Store;
 pub use database::{ConnectError, Database};
 pub use error::StoreError;
+pub use types::SchedulerTurn;

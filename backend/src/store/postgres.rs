@@ -9,9 +9,10 @@ use quota_shared::rules::FloorVersion;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::cache::Fresh;
-use super::contract::{SchedulerTurn, Store};
+use super::contract::Store;
 use super::error::StoreError;
 use super::reservation::Queue;
+use super::types::SchedulerTurn;
 
 /// The key of the advisory lock the scheduler's turn holds ("QXSCHED" in ASCII), so that
 /// of several instances on one database one runs the due work at a time.

@@ -11,9 +11,10 @@ use sqlx::sqlite::{
 };
 
 use super::cache::Fresh;
-use super::contract::{SchedulerTurn, Store};
+use super::contract::Store;
 use super::error::StoreError;
 use super::reservation::Queue;
+use super::types::SchedulerTurn;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {

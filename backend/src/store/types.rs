@@ -9,6 +9,8 @@ use quota_shared::rules::Channel;
 use quota_shared::{Area, Money, UnitPrice};
 use time::{Date, OffsetDateTime};
 
+use super::error::StoreError;
+
 /// A live session: whose it is, when it began and when it lapses unless used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -202,6 +204,15 @@ pub struct StoredAnswer {
 }
 
 impl StoredAnswer {
+    /// An answer as stored (`idempotency_keys`); a status the table cannot hold reads as 500.
+    pub fn stored(request_sha256: String, status: i32, body: String) -> Self {
+        Self {
+            request_sha256,
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        }
+    }
+
     /// The 201 answer to a reservation, serialised once: what is sent and what a replay sends.
     pub fn created(purchase: &Purchase, request_sha256: &str) -> Result<Self, serde_json::Error> {
         Ok(Self {
@@ -484,4 +495,22 @@ pub struct BidDraft {
     /// The rule versions in force on the day of the bid (R13).
     pub ruleset_version: String,
     pub now: OffsetDateTime,
+}
+
+/// A scheduler's turn (see [`crate::store::Store::scheduler_turn`]). Ending it releases the lock; dropping
+/// it unended rolls its transaction back, which releases the lock too.
+pub enum SchedulerTurn {
+    /// SQLite: one process owns the file; the conditional writes are enough.
+    Unshared,
+    /// PostgreSQL: a transaction holding `pg_try_advisory_xact_lock`.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl SchedulerTurn {
+    pub async fn end(self) -> Result<(), StoreError> {
+        match self {
+            Self::Unshared => Ok(()),
+            Self::Postgres(tx) => Ok(tx.rollback().await?),
+        }
+    }
 }

@@ -22,10 +22,8 @@ macro_rules! impl_purchases {
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
-            Ok(row.map(|(request_sha256, status, body)| $crate::store::types::StoredAnswer {
-                request_sha256,
-                status: u16::try_from(status).unwrap_or(500),
-                body,
+            Ok(row.map(|(request_sha256, status, body)| {
+                $crate::store::types::StoredAnswer::stored(request_sha256, status, body)
             }))
         }
 
@@ -56,12 +54,11 @@ macro_rules! impl_purchases {
                 .fetch_one(&self.pool)
                 .await?;
             if let Some(request_sha256) = row.try_get::<Option<String>, _>("request_sha256")? {
-                let status: i32 = row.try_get("response_status")?;
-                return Ok(PurchaseReads::Answered($crate::store::types::StoredAnswer {
+                return Ok(PurchaseReads::Answered($crate::store::types::StoredAnswer::stored(
                     request_sha256,
-                    status: u16::try_from(status).unwrap_or(500),
-                    body: row.try_get("response_body")?,
-                }));
+                    row.try_get("response_status")?,
+                    row.try_get("response_body")?,
+                )));
             }
             if row.try_get::<Option<i64>, _>("id")?.is_none() {
                 return Ok(PurchaseReads::Listing(None));
